@@ -1,0 +1,67 @@
+"""Access in one place: who may see which rows, and the helpers views use to fetch them.
+
+A partner user sees only its own partner's rows; vendor staff (BD, specialists, admins)
+see all. A partner never learns that another partner's object exists: 404, not 403."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from rest_framework.permissions import BasePermission
+
+from .permissions import PARTNER_ROLES, VENDOR_ROLES, Capability
+
+
+def is_vendor_staff(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in VENDOR_ROLES))
+
+
+def scope_to_partner(qs: QuerySet, user, partner_field: str = "partner") -> QuerySet:
+    """Rows of `qs` the user may see: its partner's rows, all rows for vendor staff."""
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if is_vendor_staff(user):
+        return qs
+    if user.role in PARTNER_ROLES and user.partner_id:
+        return qs.filter(**{partner_field: user.partner_id})
+    return qs.none()
+
+
+def get_for_user(qs: QuerySet, user, *, partner_field: str = "partner", **lookup):
+    """The object matching `lookup` among those the user may see, or 404."""
+    obj = scope_to_partner(qs, user, partner_field).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def capability_required(cap: Capability):
+    """View decorator: anonymous users go to the login page; users without `cap` get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not cap.allows(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_capability = cap
+        return wrapped
+
+    return decorator
+
+
+class HasCapability(BasePermission):
+    """DRF permission: the view names `required_capability` (or a dict per action)."""
+
+    def has_permission(self, request, view) -> bool:
+        cap = getattr(view, "required_capability", None)
+        if isinstance(cap, dict):
+            cap = cap.get(getattr(view, "action", None)) or cap.get("default")
+        return bool(cap and cap.allows(request.user))

@@ -1,0 +1,94 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Partner, PartnerTypeMembership, User
+from .permissions import PartnerType
+
+
+class PartnerTypeFilter(admin.SimpleListFilter):
+    title = _("type")
+    parameter_name = "type"
+
+    def lookups(self, request, model_admin):
+        return PartnerType.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(
+                type_memberships__partner_type=self.value(),
+                type_memberships__exited_at__isnull=True,
+            )
+        return queryset
+
+
+class PartnerTypeMembershipInline(admin.TabularInline):
+    model = PartnerTypeMembership
+    extra = 0
+    fields = ("partner_type", "joined_at", "exited_at")
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "credit_code",
+        "contact_email",
+        "parent_distributor",
+        "is_active",
+        "created_at",
+    )
+    list_filter = (PartnerTypeFilter, "is_active")
+    search_fields = ("name", "credit_code", "contact_email")
+    raw_id_fields = ("parent_distributor",)
+    inlines = [PartnerTypeMembershipInline]
+    list_select_related = ("parent_distributor",)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ("email",)
+    list_display = (
+        "email",
+        "full_name",
+        "role",
+        "partner",
+        "real_name_status",
+        "site",
+        "is_active",
+    )
+    list_filter = ("role", "real_name_status", "site", "is_active", "is_staff")
+    search_fields = ("email", "full_name", "partner__name")
+    raw_id_fields = ("partner",)
+    list_select_related = ("partner",)
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (
+            _("Person"),
+            {"fields": ("full_name", "phone", "real_name_status", "site", "is_partner_account")},
+        ),
+        (_("Role"), {"fields": ("role", "partner", "can_move_money")}),
+        (
+            _("Django admin"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "role", "partner", "password1", "password2"),
+            },
+        ),
+    )
+
+
+@admin.register(PartnerTypeMembership)
+class PartnerTypeMembershipAdmin(admin.ModelAdmin):
+    list_display = ("partner", "partner_type", "joined_at", "exited_at")
+    list_filter = ("partner_type", ("exited_at", admin.EmptyFieldListFilter))
+    search_fields = ("partner__name", "partner__credit_code")
+    raw_id_fields = ("partner",)
+    list_select_related = ("partner",)

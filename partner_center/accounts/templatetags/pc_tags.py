@@ -1,0 +1,51 @@
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **params) -> str:
+    """The current query string with `params` replaced (keeps filters while paging)."""
+    query = context["request"].GET.copy()
+    for key, value in params.items():
+        query[key] = value
+    return query.urlencode()
+
+
+@register.filter
+def cny(value) -> str:
+    """Money in CNY with two places and thousands separators: ¥12,345.60"""
+    if value is None or value == "":
+        return "–"
+    amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}¥{abs(amount):,.2f}"
+
+
+@register.inclusion_tag("components/countdown.html")
+def countdown(deadline, now=None):
+    """An SLA countdown badge: working days left, red on the last day, grey when past."""
+    from partner_center.workdays import working_days_left
+
+    now = now or timezone.now()
+    if deadline is None:
+        return {"show": False}
+    if deadline <= now:
+        return {
+            "show": True,
+            "css": "secondary",
+            "text": _("Deadline passed"),
+            "deadline": deadline,
+        }
+    left = working_days_left(now, deadline)
+    if left == 0:
+        text, css = _("Last day"), "danger"
+    elif left == 1:
+        text, css = _("1 working day left"), "warning"
+    else:
+        text, css = _("%(n)s working days left") % {"n": left}, "info"
+    return {"show": True, "css": css, "text": text, "deadline": deadline}

@@ -1,0 +1,58 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from partner_center.programs.selectors import is_pce_member
+
+from .forms import EmailAuthenticationForm
+from .permissions import PARTNER_ROLES, Role
+
+HOME_TEMPLATES = {
+    Role.PARTNER_ADMIN: "accounts/home_partner.html",
+    Role.PARTNER_MEMBER: "accounts/home_partner.html",
+    Role.BD: "accounts/home_bd.html",
+    Role.CERT_SPECIALIST: "accounts/home_specialist.html",
+    Role.CUSTOMER: "accounts/home_customer.html",
+    Role.ADMIN: "accounts/home_admin.html",
+}
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+    extra_context = {"page_title": _("Sign in")}
+
+
+@login_required
+def home(request):
+    """The landing page of each role."""
+    user = request.user
+    role = Role.ADMIN if user.is_superuser and user.role not in HOME_TEMPLATES else user.role
+    context = {"page_title": _("Home")}
+    if role in PARTNER_ROLES:
+        if user.partner is None:
+            return redirect("logout")
+        context["partner"] = user.partner
+        context["pce_member"] = is_pce_member(user.partner_id)
+    return render(request, HOME_TEMPLATES[role], context)
+
+
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="registration/password_reset_form.html",
+    email_template_name="registration/password_reset_email.txt",
+    subject_template_name="registration/password_reset_subject.txt",
+    success_url=reverse_lazy("password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="registration/password_reset_done.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="registration/password_reset_confirm.html",
+    success_url=reverse_lazy("password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="registration/password_reset_complete.html"
+)

@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PCEApplication(models.Model):
+    """A partner's application to the PCE program (Partner Customer Engagement)."""
+
+    class State(models.TextChoices):
+        APPLIED = "applied", _("Applied, awaiting BD")  # BD has not decided yet
+        APPROVED = "approved", _("Member")  # may share POs and receive HOs
+        REJECTED = "rejected", _("Rejected")  # BD said no; the partner may apply again
+
+    partner = models.ForeignKey(
+        "accounts.Partner", on_delete=models.CASCADE, related_name="pce_applications"
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.APPLIED
+    )
+    motivation = models.TextField(_("why the partner applies"), blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_at = models.DateTimeField(_("applied at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("PCE application")
+        verbose_name_plural = _("PCE applications")
+        ordering = ["-applied_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner"],
+                condition=Q(state__in=["applied", "approved"]),
+                name="one_open_pce_application",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.get_state_display()}"

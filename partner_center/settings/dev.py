@@ -1,0 +1,35 @@
+"""Embedded default for the one-command demo: SQLite and a Celery broker on the file
+system, so a real worker and beat run with no servers installed."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env_bool
+
+DEBUG = env_bool("DEBUG", True)
+VAR = BASE_DIR / "var"
+BROKER_DIR = VAR / "broker"
+for sub in ("in", "processed"):
+    (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
+
+if "CELERY_BROKER_URL" not in os.environ:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "in"),
+        "data_folder_out": str(BROKER_DIR / "in"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # Web, worker and beat share the file: wait for locks, write-ahead log for readers.
+    DATABASES["default"]["OPTIONS"] = {  # noqa: F405
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = VAR / "sent-mail"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

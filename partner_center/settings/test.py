@@ -1,0 +1,28 @@
+"""Tests run against PostgreSQL and Redis, as production does."""
+
+import os
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import DATABASES, REDIS_URL
+
+DATABASES["default"] = __import__("dj_database_url").parse(
+    os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/partner_center")
+)
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise RuntimeError("Tests run against PostgreSQL: set DATABASE_URL to a postgres:// URL")
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+CELERY_BROKER_URL = REDIS_URL
+# Each test process gets its own queue, so two test runs on one Redis never share work.
+CELERY_TASK_DEFAULT_QUEUE = f"pc-test-{os.getpid()}"
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "partner_center.accounts.sms.MemorySmsBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/partner-center-test-media"))  # noqa: F405
+DEBUG = False

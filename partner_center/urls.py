@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+DOMAIN_APPS = ["opportunities", "customers", "billing", "incentives", "certification"]
+CORE_APPS = ["members", "programs", "notifications", "helpcenter"]
+
+urlpatterns = [
+    path("", include("partner_center.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("partner_center.accounts.api_urls")),
+]
+for app in CORE_APPS:
+    urlpatterns += [
+        path(f"{app}/", include(f"partner_center.{app}.urls")),
+        path("api/v1/", include(f"partner_center.{app}.api_urls")),
+    ]
+for app in DOMAIN_APPS:
+    urlpatterns += [
+        path(f"{app}/", include(f"{app}.urls")),
+        path("api/v1/", include(f"{app}.api_urls")),
+    ]
+
+admin.site.site_header = "Partner Center"
+admin.site.site_title = "Partner Center admin"

@@ -1,0 +1,40 @@
+import pytest
+
+from partner_center.accounts.models import Partner
+from partner_center.audit.models import Event
+from partner_center.audit.selectors import timeline_for
+from partner_center.audit.services import PendingEvent, record_event, record_events_bulk
+
+pytestmark = pytest.mark.django_db
+
+
+def test_record_event_and_timeline(partner, owner, other_partner):
+    record_event(
+        actor=owner,
+        subject=partner,
+        verb="demo.changed",
+        from_state="a",
+        to_state="b",
+        reason="why",
+    )
+    record_event(actor=None, subject=partner, verb="demo.swept", from_state="b", to_state="c")
+    record_event(actor=owner, subject=other_partner, verb="demo.other")
+    events = list(timeline_for(partner))
+    verbs = [e.verb for e in events if e.verb.startswith("demo.")]
+    assert verbs == ["demo.changed", "demo.swept"]
+    assert events[-1].who == "system"
+    assert events[-2].actor == owner and events[-2].reason == "why"
+
+
+def test_bulk_events(partner, other_partner):
+    written = record_events_bulk(
+        model=Partner,
+        verb="demo.bulk",
+        rows=[
+            PendingEvent(subject_id=p.pk, partner_id=p.pk, from_state="x", to_state="y")
+            for p in (partner, other_partner)
+        ],
+        batch_size=1,
+    )
+    assert written == 2
+    assert Event.objects.filter(verb="demo.bulk", actor_label="system").count() == 2
