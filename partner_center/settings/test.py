@@ -1,12 +1,13 @@
 """Tests run against PostgreSQL and Redis, as production does."""
 
 import os
-from pathlib import Path
+
+import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REDIS_URL
+from .base import BASE_DIR, DATABASES
 
-DATABASES["default"] = __import__("dj_database_url").parse(
+DATABASES["default"] = dj_database_url.parse(
     os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/partner_center")
 )
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
@@ -24,5 +25,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/partner-center-test-media"))  # noqa: F405
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # each test points it at its own tmp dir
 DEBUG = False
