@@ -130,7 +130,7 @@ def browser_context(live_server):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 860}
+            base_url=live_server.url, viewport={"width": 1280, "height": 860}, locale="zh-CN"
         )
         context.set_default_timeout(15000)
         try:
