@@ -3,6 +3,7 @@ environment (DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, EMAIL_*)."""
 
 import os
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
 
 import dj_database_url
@@ -186,7 +187,8 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Periodic schedules live here, in code; `manage.py sync_schedules` writes them into
+# Periodic schedules live in code: each app may declare `SCHEDULE` in its `schedules.py`
+# (plain dicts, no model imports). `manage.py sync_schedules` writes them into
 # django-celery-beat so admins see (and may pause) them in Django admin.
 CELERY_BEAT_SCHEDULE = {
     "workcalendar-next-year-warning": {
@@ -194,6 +196,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=9),
     },
 }
+for _app in INSTALLED_APPS:
+    if _app.startswith(
+        ("partner_center.", "opportunities", "customers", "billing", "incentives", "certification")
+    ):
+        try:
+            CELERY_BEAT_SCHEDULE.update(import_module(f"{_app}.schedules").SCHEDULE)
+        except ModuleNotFoundError as _exc:
+            if _exc.name != f"{_app}.schedules":
+                raise
 
 PORTAL_SITE_URL = os.environ.get("PORTAL_SITE_URL", "http://127.0.0.1:8000")
 EXPORT_FILE_TTL = timedelta(days=int(os.environ.get("EXPORT_FILE_TTL_DAYS", "7")))
