@@ -15,6 +15,14 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": f"pc-test-{os.getpid()}",  # test runs never read each other's keys
+        "TIMEOUT": 600,
+    }
+}
 # Each test process gets its own queue, so two test runs on one Redis never share work.
 CELERY_TASK_DEFAULT_QUEUE = f"pc-test-{os.getpid()}"
 

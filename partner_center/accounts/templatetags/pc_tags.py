@@ -49,3 +49,21 @@ def countdown(deadline, now=None):
     else:
         text, css = _("%(n)s working days left") % {"n": left}, "info"
     return {"show": True, "css": css, "text": text, "deadline": deadline}
+
+
+@register.filter
+def widget_css(bound_field):
+    """Render a form field's widget with Bootstrap classes (and is-invalid on errors)."""
+    widget = bound_field.field.widget
+    input_type = getattr(widget, "input_type", None)
+    if input_type in ("checkbox", "radio"):
+        css = "form-check-input"
+    elif widget.__class__.__name__ in ("Select", "SelectMultiple", "NullBooleanSelect"):
+        css = "form-select"
+    else:
+        css = "form-control"
+    existing = widget.attrs.get("class", "")
+    if input_type in ("checkbox", "radio") and widget.__class__.__name__.endswith("Multiple"):
+        return bound_field.as_widget()
+    classes = " ".join(c for c in (existing, css, "is-invalid" if bound_field.errors else "") if c)
+    return bound_field.as_widget(attrs={"class": classes})

@@ -1,0 +1,98 @@
+"""Shared helpers for benchmarks: a database of their own, gunicorn on loopback, a load client."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def django_setup(settings: str = "bench.settings") -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def fresh_database() -> None:
+    """Create (or recreate) the bench database and migrate it."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    name = settings.DATABASES["default"]["NAME"]
+    connection.close()
+    import psycopg
+
+    admin = psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True)
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    call_command("migrate", verbosity=0)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gunicorn:
+    def __init__(self, workers: int = 2, settings: str = "bench.settings"):
+        self.port = free_port()
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE=settings, PYTHONPATH=str(ROOT))
+        self.proc = subprocess.Popen(  # noqa: S603
+            [
+                str(Path(PY).parent / "gunicorn"),
+                "partner_center.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--log-level",
+                "error",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.5).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def load(
+    url: str, seconds: int, headers: dict[str, str] | None = None, connections: int = 4
+) -> float:
+    """Requests per second of successful responses, with wrk (Debian package) on loopback."""
+    wrk = shutil.which("wrk")
+    if not wrk:
+        raise SystemExit("wrk is needed for this benchmark: apt-get install wrk")
+    args = [wrk, "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    for key, value in (headers or {}).items():
+        args += ["-H", f"{key}: {value}"]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    if "Non-2xx" in out:
+        raise RuntimeError(f"{url} answered errors:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))

@@ -1,0 +1,14 @@
+"""Benchmark settings: the test settings (PostgreSQL) on their own database, plus a bare view."""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pc_bench")
+
+from partner_center.settings.test import *  # noqa: E402, F403
+
+ROOT_URLCONF = "bench.urls"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+DEBUG = False
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
+DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405 - as in production
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
