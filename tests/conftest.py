@@ -114,6 +114,25 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, django_db_blocker):
+    """pytest-django's live server, stopped before the test database is dropped."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    yield server
+    server.stop()
+    # Request threads of the server may still hold connections; end them so the test
+    # database can be dropped.
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture
 def browser_context(live_server):
     """A Playwright browser context on Debian's Chromium against the live server."""
