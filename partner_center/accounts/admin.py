@@ -74,6 +74,15 @@ class UserAdmin(BaseUserAdmin):
         ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        old_partner_id = form.initial.get("partner") if change else None
+        super().save_model(request, obj, form, change)
+        # The link history (members app) must know every link, however it was made.
+        from partner_center.members.services import member_record_partner_change
+
+        member_record_partner_change(actor=request.user, user=obj, old_partner_id=old_partner_id)
+
     add_fieldsets = (
         (
             None,
