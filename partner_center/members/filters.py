@@ -21,8 +21,8 @@ class MembershipFilter(django_filters.FilterSet):
             ("status", "status"),
         ),
         field_labels={
-            "invited_at": _("Invited"),
-            "linked_at": _("Linked"),
+            "invited_at": _("Invitation sent"),
+            "linked_at": _("Linked period"),
             "user__email": _("E-mail"),
             "status": _("State"),
         },

@@ -72,7 +72,7 @@ def contact_change_start(request, channel):
         raise Http404
     partner = _partner_of(request)
     form_class = NewEmailForm if channel == ContactChange.Channel.EMAIL else NewPhoneForm
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             change = services.contact_change_start(
@@ -101,7 +101,7 @@ def contact_change_start(request, channel):
 @capability_required(MANAGE_PROFILE)
 def contact_change(request, pk):
     change = get_for_user(ContactChange.objects.all(), request.user, pk=pk)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_change_confirm(
@@ -132,7 +132,7 @@ def contact_change_cancel(request, pk):
 @capability_required(MANAGE_PROFILE)
 def legal_representative(request):
     partner = _partner_of(request)
-    form = LegalRepresentativeForm(request.POST or None)
+    form = LegalRepresentativeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.partner_change_legal_representative(
@@ -173,7 +173,7 @@ def member_list(request):
 
 @capability_required(MANAGE_MEMBERS)
 def member_invite(request):
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.member_invite(

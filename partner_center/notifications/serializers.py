@@ -50,7 +50,8 @@ class TopicSerializer(serializers.Serializer):
 
 class SubscriptionUpdateSerializer(serializers.Serializer):
     topics = serializers.ListField(
-        child=serializers.ChoiceField(choices=Topic.choices),
+        child=serializers.CharField(max_length=32),
         allow_empty=True,
-        help_text="The complete list of topics to receive; reseller_info: distributors only.",
+        help_text="The complete list of topics to receive (values of `topic`); reseller_info: "
+        "distributors only.",
     )

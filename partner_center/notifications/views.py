@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -45,7 +45,8 @@ def notification_list(request):
 @require_POST
 @capability_required(USE_NOTIFICATIONS)
 def mark_read(request, pk):
-    services.mark_read(actor=request.user, notification_ids=[pk])
+    note = get_object_or_404(Notification, recipient=request.user, pk=pk)
+    services.mark_read(actor=request.user, notification_ids=[note.pk])
     return redirect("notifications:list")
 
 
@@ -61,9 +62,7 @@ def mark_all_read(request):
 @capability_required(USE_NOTIFICATIONS)
 def open_notification(request, pk):
     """Mark the notification read and go to the page it points to."""
-    note = Notification.objects.filter(recipient=request.user, pk=pk).first()
-    if note is None:
-        return redirect("notifications:list")
+    note = get_object_or_404(Notification, recipient=request.user, pk=pk)
     services.mark_read(actor=request.user, notification_ids=[note.pk])
     if note.link and url_has_allowed_host_and_scheme(
         note.link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -75,7 +74,8 @@ def open_notification(request, pk):
 @capability_required(USE_NOTIFICATIONS)
 def preferences(request):
     form = PreferenceForm(
-        request.POST or None, initial={"email_enabled": email_enabled_for(request.user)}
+        request.POST if request.method == "POST" else None,
+        initial={"email_enabled": email_enabled_for(request.user)},
     )
     if request.method == "POST" and form.is_valid():
         services.preference_set(
@@ -95,7 +95,7 @@ def subscriptions(request):
     partner = request.user.partner
     allowed = services.topics_for_partner(partner)
     form = SubscriptionForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         allowed_topics=allowed,
         initial={"topics": sorted(subscribed_topics_of(request.user))},
     )

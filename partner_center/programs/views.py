@@ -74,7 +74,7 @@ def path_change(request, action):
 def deregister(request):
     partner = request.user.partner
     blockers = services.deregistration_blockers(partner)
-    form = DeregisterForm(request.POST or None)
+    form = DeregisterForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.partner_deregister(
@@ -105,7 +105,7 @@ def pce(request):
     partner = request.user.partner
     can_manage = MANAGE_PROGRAMS.allows(request.user)
     refusal = services.pce_refusal(partner)
-    form = PCEApplyForm(request.POST or None)
+    form = PCEApplyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not can_manage:
             return redirect("programs:pce")
@@ -160,7 +160,7 @@ def pce_queue(request):
 @capability_required(REVIEW_PCE)
 def pce_review(request, pk):
     application = get_for_user(pce_applications_for(request.user), request.user, pk=pk)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"]
         try:
