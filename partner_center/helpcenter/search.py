@@ -84,5 +84,5 @@ def search_entries(qs: QuerySet, query: str) -> QuerySet:
     return (
         qs.annotate(search=vector, rank=SearchRank(vector, tsquery))
         .filter(search=tsquery)
-        .order_by("-rank", "category", "order")
+        .order_by("-rank", "order", "id")
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
@@ -15,15 +15,24 @@ from .models import FAQEntry
 from .search import search_entries
 
 
+def _category_rank():
+    """Categories in the order they are declared (PCE first), not alphabetically."""
+    return Case(
+        *[When(category=c, then=Value(i)) for i, c in enumerate(FAQEntry.Category.values)],
+        default=Value(99),
+        output_field=IntegerField(),
+    )
+
+
 def faq_entries(*, query: str = "", category: str = "", sort: str = "") -> QuerySet[FAQEntry]:
-    qs = FAQEntry.objects.filter(is_published=True)
+    qs = FAQEntry.objects.filter(is_published=True).annotate(category_rank=_category_rank())
     if category:
         qs = qs.filter(category=category)
     if query:
         return search_entries(qs, query)  # best match first
     if sort == "updated":
         return qs.order_by("-updated_at", "id")
-    return qs.order_by("category", "order", "id")
+    return qs.order_by("category_rank", "order", "id")
 
 
 def related_entries(entry: FAQEntry, limit: int = 5) -> list[FAQEntry]:

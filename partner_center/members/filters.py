@@ -9,11 +9,15 @@ class MembershipFilter(django_filters.FilterSet):
     """Filters of the member list (page and API). Needs a queryset with `status`."""
 
     status = django_filters.ChoiceFilter(
-        label=_("State"), choices=Membership.State.choices, field_name="status"
+        label=_("State"),
+        choices=Membership.State.choices,
+        field_name="status",
+        empty_label=_("Any state"),
     )
     q = django_filters.CharFilter(label=_("Name or e-mail"), method="filter_q")
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Newest first"),
         fields=(
             ("invited_at", "invited_at"),
             ("linked_at", "linked_at"),

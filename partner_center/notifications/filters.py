@@ -6,12 +6,16 @@ from .models import AREAS, Notification
 
 class NotificationFilter(django_filters.FilterSet):
     area = django_filters.ChoiceFilter(
-        label=_("Area"), choices=list(AREAS.items()), method="filter_area"
+        label=_("Area"),
+        choices=list(AREAS.items()),
+        method="filter_area",
+        empty_label=_("All areas"),
     )
     read = django_filters.ChoiceFilter(
         label=_("Read"),
         choices=[("unread", _("Unread")), ("read", _("Read"))],
         method="filter_read",
+        empty_label=_("Read and unread"),
     )
     kind = django_filters.CharFilter(label=_("Kind"), field_name="kind")
     sent_after = django_filters.DateFilter(
@@ -22,6 +26,7 @@ class NotificationFilter(django_filters.FilterSet):
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Newest first"),
         fields=(("created_at", "created_at"),),
         field_labels={"created_at": _("Sent")},
     )

@@ -6,7 +6,9 @@ from .models import PCEApplication
 
 
 class PCEApplicationFilter(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(label=_("State"), choices=PCEApplication.State.choices)
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=PCEApplication.State.choices, empty_label=_("Any state")
+    )
     q = django_filters.CharFilter(label=_("Partner or credit code"), method="filter_q")
     applied_after = django_filters.DateFilter(
         label=_("Applied from"), field_name="applied_at", lookup_expr="date__gte"
@@ -16,6 +18,7 @@ class PCEApplicationFilter(django_filters.FilterSet):
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Newest first"),
         fields=(("applied_at", "applied_at"), ("partner__name", "partner"), ("state", "state")),
         field_labels={
             "applied_at": _("Applied"),

@@ -5,6 +5,7 @@ from django.contrib.auth import logout
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from partner_center.accounts.access import capability_required, get_for_user
@@ -24,6 +25,23 @@ from .permissions import (
     VIEW_PROGRAMS,
 )
 from .selectors import current_pce_application, pce_applications_for
+
+PCE_EVENT_LABELS = {
+    "pce.applied": gettext_lazy("Application sent"),
+    "pce.approved": gettext_lazy("Application approved"),
+    "pce.rejected": gettext_lazy("Application rejected"),
+}
+
+
+def _pce_timeline(application):
+    """The application's events with readable labels and states."""
+    states = dict(PCEApplication.State.choices)
+    events = list(timeline_for(application))
+    for event in events:
+        event.label = PCE_EVENT_LABELS.get(event.verb, event.verb)
+        event.from_state = states.get(event.from_state, event.from_state)
+        event.to_state = states.get(event.to_state, event.to_state)
+    return events
 
 
 def _path_rows(partner):
@@ -135,9 +153,9 @@ def pce(request):
             "can_apply": can_manage and not refusal,
             "refusal": refusal,
             "form": form,
-            "eligible_labels": [
-                PartnerType(t).label for t in PartnerType if t in PCE_ELIGIBLE_TYPES
-            ],
+            "eligible_types": _(", ").join(
+                str(PartnerType(t).label) for t in PartnerType if t in PCE_ELIGIBLE_TYPES
+            ),
         },
     )
 
@@ -184,7 +202,7 @@ def pce_review(request, pk):
             "page_title": _("PCE application"),
             "application": application,
             "form": form,
-            "events": timeline_for(application),
-            "types": application.partner.type_labels,
+            "events": _pce_timeline(application),
+            "types": _(", ").join(str(t) for t in application.partner.type_labels),
         },
     )

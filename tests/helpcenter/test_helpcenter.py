@@ -253,3 +253,13 @@ class TestMenusByType:
         assert 'data-menu-explained="programs:pce_queue" data-visible="0"' in html
         assert "BD staff decide PCE applications." in html
         assert 'data-menu-explained="members:list" data-visible="1"' in html
+
+
+def test_answer_formatting_escapes_and_makes_lists():
+    from partner_center.helpcenter.templatetags.help_tags import answer_html
+
+    html = answer_html("Intro <b>\n\n- one\n- two & more\n\n2. second\n3. third")
+    assert html == (
+        "<p>Intro &lt;b&gt;</p><ul><li>one</li><li>two &amp; more</li></ul>"
+        '<ol start="2"><li>second</li><li>third</li></ol>'
+    )

@@ -97,9 +97,14 @@ class TestApplyAndDecide:
     def test_timeline(self, newcomer_admin, bd, login):
         application = apply(newcomer_admin)
         services.pce_approve(actor=bd, application=application, reason="欢迎")
-        page = login(bd).get(reverse("programs:pce_review", args=[application.pk]))
-        html = page.content.decode()
-        assert "pce.applied" in html and "pce.approved" in html and "欢迎" in html
+        page = login(bd).get(
+            reverse("programs:pce_review", args=[application.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        )
+        html = page.content.decode().split('data-testid="timeline"', 1)[1]
+        assert "Application sent" in html and "Application approved" in html and "欢迎" in html
+        assert "Applied, awaiting BD → Member" in html.replace("</span>", "").replace(
+            '<span class="badge text-bg-light">', ""
+        )
 
 
 class TestPages:
