@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from partner_center.accounts.models import Partner, User
 from partner_center.accounts.permissions import PARTNER_ROLES, VENDOR_ROLES, Role
 from partner_center.accounts.sms import send_sms
-from partner_center.audit.services import record_event
+from partner_center.audit.services import PendingEvent, record_event, record_events_bulk
 from partner_center.errors import DomainError
 from partner_center.notifications.models import Subscription
 from partner_center.notifications.services import notify
@@ -354,11 +354,36 @@ def member_set_money_grant(*, actor: User, membership: Membership, allowed: bool
     return user
 
 
+@transaction.atomic
 def expire_invitations(now: datetime | None = None) -> int:
-    """Store "expired" on invitations whose link ran out: one UPDATE, safe to run twice."""
-    return Membership.objects.filter(
-        state=Membership.State.INVITED, expires_at__lte=now or timezone.now()
+    """Store "expired" on invitations whose link ran out: one locked SELECT, one UPDATE and
+    one bulk insert of events; running it late or twice gives the same end state."""
+    now = now or timezone.now()
+    rows = list(
+        Membership.objects.select_for_update(skip_locked=True)
+        .filter(state=Membership.State.INVITED, expires_at__lte=now)
+        .values_list("pk", "partner_id")
+    )
+    if not rows:
+        return 0
+    updated = Membership.objects.filter(
+        pk__in=[pk for pk, _partner in rows], state=Membership.State.INVITED
     ).update(state=Membership.State.EXPIRED)
+    record_events_bulk(
+        model=Membership,
+        verb="member.expired",
+        rows=[
+            PendingEvent(
+                subject_id=pk,
+                partner_id=partner_id,
+                from_state=Membership.State.INVITED,
+                to_state=Membership.State.EXPIRED,
+            )
+            for pk, partner_id in rows
+        ],
+        at=now,
+    )
+    return updated
 
 
 # ---------------------------------------------------------------------------------------

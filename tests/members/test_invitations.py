@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from partner_center.accounts.models import User
 from partner_center.accounts.permissions import Role
+from partner_center.audit.selectors import timeline_for
 from partner_center.errors import DomainError
 from partner_center.members import services
 from partner_center.members.models import Membership
@@ -133,6 +134,7 @@ class TestLinkValidity:
             assert 'data-testid="accept-invitation"' not in page.content.decode()
             assert services.expire_invitations() == 1
             assert services.expire_invitations() == 0  # the sweep is idempotent
+        assert [e.verb for e in timeline_for(membership)] == ["member.invited", "member.expired"]
         membership.refresh_from_db()
         assert membership.state == Membership.State.EXPIRED
         invitee.refresh_from_db()
@@ -333,8 +335,14 @@ class TestAccess:
         api = APIClient()
         api.force_authenticate(outsider)
         assert api.get(f"/api/v1/members/{membership.pk}/").status_code == 404
-        assert api.post(f"/api/v1/members/{membership.pk}/unlink/").status_code == 404
-        assert api.post(f"/api/v1/members/invitations/{membership.pk}/accept/").status_code == 404
+        for action in ("unlink", "withdraw", "money-grant"):
+            url = f"/api/v1/members/{membership.pk}/{action}/"
+            assert api.post(url, {"allowed": True}, format="json").status_code == 404
+        for action in ("accept", "decline"):
+            url = f"/api/v1/members/invitations/{membership.pk}/{action}/"
+            assert api.post(url).status_code == 404
+        membership.refresh_from_db()
+        assert membership.state == Membership.State.INVITED
         listed = api.get("/api/v1/members/").json()["results"]
         assert listed == []
         assert invitee.email not in login(outsider).get(reverse("members:list")).content.decode()

@@ -173,3 +173,17 @@ def test_partner_of_two_types_sees_both_menus(db):
         cap = capability("x", {Role.PARTNER_ADMIN}, partner_types={partner_type})
         assert cap.allows(user)
         assert hidden_reasons(MenuEntry("sales", "x", "home", cap), user) == []
+
+
+def test_django_admin_deregisters_through_the_rule(login, admin_user, software_partner, partner):
+    client = login(admin_user)
+    url = reverse("admin:accounts_partner_changelist")
+    client.post(
+        url,
+        {"action": "deregister", "_selected_action": [software_partner.pk, partner.pk]},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    software_partner.refresh_from_db()
+    partner.refresh_from_db()
+    assert software_partner.is_active  # on the software and service paths: refused
+    assert not partner.is_active and partner.deregistered_at
