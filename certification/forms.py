@@ -148,7 +148,6 @@ class EvidenceForm(forms.Form):
 
 
 class CriterionVerdictForm(forms.Form):
-    criterion = forms.IntegerField(widget=forms.HiddenInput)
     verdict = forms.ChoiceField(
         label=_("Verdict"),
         choices=CriterionReview.Verdict.choices,

@@ -29,6 +29,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         model = Attachment
         fields = [
             "id",
+            "purpose",
             "path",
             "original_name",
             "content_type",
@@ -332,7 +333,9 @@ class OutcomeSerializer(serializers.Serializer):
 class DefenseListSerializer(DefenseSerializer):
     partner_name = serializers.CharField(source="application.partner.name", read_only=True)
     label_code = serializers.CharField(source="application.label.code", read_only=True)
-    state = serializers.CharField(source="application.state", read_only=True)
+    state = serializers.ChoiceField(
+        choices=LabelApplication.State.choices, source="application.state", read_only=True
+    )
 
     class Meta(DefenseSerializer.Meta):
         fields = [*DefenseSerializer.Meta.fields, "partner_name", "label_code", "state"]

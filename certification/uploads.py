@@ -97,19 +97,19 @@ def check_upload(upload, *, formats: frozenset[str] = ALL_FORMATS, field: str = 
     shown = name or _("(no name)")
     parts = name.lower().split(".")
     extension = parts[-1] if len(parts) > 1 else ""
-    if extension not in FORMATS or FORMATS[extension] not in formats:
-        raise _refuse(
-            _("“%(name)s” cannot be uploaded: only %(formats)s files are accepted.")
-            % {"name": shown, "formats": formats_text(formats)},
-            field,
-        )
     if any(part in _KNOWN_EXTENSIONS for part in parts[1:-1]):
         raise _refuse(
             _(
                 "“%(name)s” has more than one extension. Rename it with a single extension, "
-                "for example licence.%(ext)s."
+                "for example licence.pdf."
             )
-            % {"name": shown, "ext": extension},
+            % {"name": shown},
+            field,
+        )
+    if extension not in FORMATS or FORMATS[extension] not in formats:
+        raise _refuse(
+            _("“%(name)s” cannot be uploaded: only %(formats)s files are accepted.")
+            % {"name": shown, "formats": formats_text(formats)},
             field,
         )
     size = upload.size or 0

@@ -562,7 +562,6 @@ def label_application_detail(request, pk: int):
         row["verdict_form"] = verdict_forms.get(cid) or CriterionVerdictForm(
             prefix=f"c{cid}",
             initial={
-                "criterion": cid,
                 "verdict": review.verdict if review else None,
                 "comment": review.comment if review else "",
             },

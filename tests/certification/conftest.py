@@ -1,0 +1,28 @@
+"""Fixtures for certification tests: a label with two criteria, and a PDM."""
+
+import pytest
+
+from certification import services
+from certification.models import CapabilityLabel, LabelCriterion
+from partner_center.accounts.permissions import Role
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def label(db):
+    label = CapabilityLabel.objects.create(
+        code="cloud-migration", name_zh="云迁移交付能力", name_en="Cloud migration delivery"
+    )
+    for i, (zh, en) in enumerate(
+        [("已完成的迁移项目", "Completed projects"), ("持证交付人员", "Certified staff")], start=1
+    ):
+        LabelCriterion.objects.create(label=label, position=i, title_zh=zh, title_en=en)
+    return label
+
+
+@pytest.fixture
+def pdm(partner):
+    """A BD user assigned as the partner's PDM."""
+    user = UserFactory(role=Role.BD, email="pdm@vendor.test", full_name="PDM 刘")
+    services.pdm_assign(actor=None, partner=partner, user=user)
+    return user
