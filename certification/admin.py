@@ -3,6 +3,7 @@ the state fields themselves are read-only here."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -320,6 +321,7 @@ class LabelApplicationAdmin(admin.ModelAdmin):
 
 @admin.register(Defense)
 class DefenseAdmin(ReadOnlyAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("application", "channel", "organizer", "scheduled_at", "outcome")
     list_filter = ("channel", "outcome")
     search_fields = ("application__partner__name", "application__label__code", "statement")

@@ -24,9 +24,10 @@ class _Base(django_filters.FilterSet):
             form = super().form
             for field in form.fields.values():
                 select = isinstance(field.widget, forms.Select)
-                if hasattr(field, "empty_label") and field.empty_label is not None:
-                    field.empty_label = _("Any")
-                if select and field.choices and field.choices[0][0] == "":
+                if hasattr(field, "queryset"):
+                    if field.empty_label is not None:
+                        field.empty_label = _("Any")
+                elif select and field.choices and field.choices[0][0] == "":
                     field.choices = [("", _("Any")), *list(field.choices)[1:]]
                 field.widget.attrs["class"] = (
                     "form-select form-select-sm" if select else "form-control form-control-sm"

@@ -183,7 +183,7 @@ def defense_of(application: LabelApplication) -> Defense | None:
 def defenses_for(user) -> QuerySet:
     qs = Defense.objects.select_related(
         "application__partner", "application__label", "organizer", "requested_by"
-    ).prefetch_related("experts")
+    ).prefetch_related("experts", "disputed_criteria")
     return scope(qs, user, partner_field="application__partner", pdm=True)
 
 
