@@ -4,19 +4,29 @@ certification, made through the services with small generated files."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.utils import timezone
 from PIL import Image, ImageDraw
 from pypdf import PdfWriter
 
 from partner_center.accounts.permissions import Role
 from partner_center.accounts.services import user_create
+from partner_center.audit.models import Event
 from partner_center.demo import DEMO_PASSWORD
 
 from . import services
-from .models import CapabilityLabel, Defense, LabelCriterion
+from .models import (
+    Attachment,
+    CapabilityLabel,
+    CriterionReview,
+    Defense,
+    LabelApplication,
+    LabelCriterion,
+)
 
 LABELS = [
     (
@@ -147,6 +157,31 @@ def _review(reviewer, app, not_met: set[int] = frozenset(), conclude=True):
     if conclude:
         services.label_conclude(actor=reviewer, application=app, summary="评审完成。")
     return app
+
+
+def _shift_back(app, delta) -> None:
+    """Move an application's recorded times back by `delta` (demo data only)."""
+    ct = ContentType.objects.get_for_model(LabelApplication)
+    for event in Event.objects.filter(subject_type=ct, subject_id=app.pk):
+        event.created_at -= delta
+        if "scheduled_at" in event.data:
+            event.data["scheduled_at"] = (
+                datetime.fromisoformat(event.data["scheduled_at"]) - delta
+            ).isoformat()
+        event.save(update_fields=["created_at", "data"])
+    LabelApplication.objects.filter(pk=app.pk).update(
+        created_at=F("created_at") - delta,
+        submitted_at=F("submitted_at") - delta,
+        reviewed_at=F("reviewed_at") - delta,
+        defense_deadline=F("defense_deadline") - delta,
+    )
+    CriterionReview.objects.filter(application=app).update(decided_at=F("decided_at") - delta)
+    Defense.objects.filter(application=app).update(
+        requested_at=F("requested_at") - delta, scheduled_at=F("scheduled_at") - delta
+    )
+    Attachment.objects.filter(label_evidence__application=app).update(
+        uploaded_at=F("uploaded_at") - delta
+    )
 
 
 def load(ctx) -> None:
@@ -282,8 +317,9 @@ def load(ctx) -> None:
         experts=[expert],
         external_experts="周教授（某大学云计算实验室）",
     )
-    # The demo cannot wait for the hour: move the defense into the past, then record it.
-    Defense.objects.filter(application=app).update(scheduled_at=timezone.now() - timedelta(hours=2))
+    # The demo cannot wait for the defense: move this application's story two days back,
+    # so the defense took place yesterday, then record its outcome.
+    _shift_back(app, timedelta(days=2))
     services.defense_record_outcome(
         actor=cert_user,
         application=app,

@@ -160,7 +160,7 @@ class CertificationPerson(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("order"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("person's name"), max_length=100)
 
     class Meta:
         verbose_name = _("person")

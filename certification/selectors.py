@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from partner_center.accounts.models import User
 from partner_center.accounts.permissions import PARTNER_ROLES, VENDOR_ROLES
@@ -219,4 +221,36 @@ def timeline(obj) -> list:
         event.label = transitions.verb_label(event.verb)
         event.from_state = transitions.state_label(flow, event.from_state)
         event.to_state = transitions.state_label(flow, event.to_state)
+        event.reason = _event_detail(event)
     return events
+
+
+def _event_detail(event) -> str:
+    """The line under a timeline entry, in the reader's language: events store codes and
+    the people's own words, and the labels are looked up when shown."""
+    data = event.data or {}
+    comment = event.reason
+    if event.verb == "enterprise.upload" and "position" in data:
+        kinds = dict(AttachmentSlot.Kind.choices)
+        what = data.get("title") or str(kinds.get(data.get("slot"), data.get("slot", "")))
+        if data.get("person"):
+            what = f"{what} — {data['person']}"
+        return f"#{data['position']} {what}"
+    if event.verb in {"enterprise.reject", "bank_card.reject"}:
+        model = (
+            EnterpriseCertification
+            if event.verb.startswith("enterprise")
+            else BankCardCertification
+        )
+        labels = dict(model.RejectReason.choices)
+        reasons = "; ".join(str(labels.get(c, c)) for c in data.get("reasons", []))
+        return " · ".join(filter(None, [reasons, comment]))
+    if event.verb == "label.decide_criterion" and "verdict" in data:
+        verdicts = dict(CriterionReview.Verdict.choices)
+        head = f"{data.get('position', '')}. {verdicts.get(data['verdict'], data['verdict'])}"
+        return " — ".join(filter(None, [head, comment]))
+    if event.verb in {"label.schedule_defense", "label.reschedule_defense"}:
+        when = parse_datetime(data.get("scheduled_at") or "")
+        if when is not None:
+            return timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
+    return comment

@@ -306,10 +306,11 @@ def enterprise_upload(*, actor, certification, position: int, upload) -> Attachm
                 data={
                     "position": slot.position,
                     "slot": slot.kind,
+                    "person": slot.person.name if slot.person_id else "",
+                    "title": slot.title,
                     "path": attachment.path,
                     "replaced": old is not None,
                 },
-                reason=f"#{slot.position} {slot.label}",
             )
         except BaseException:
             uploads.delete_quietly(attachment.path)
@@ -398,7 +399,7 @@ def enterprise_reject(
             "reject_reasons": codes,
             "decision_comment": comment.strip(),
         },
-        reason="; ".join(filter(None, [text, comment.strip()])),
+        reason=comment.strip(),
         data={"reasons": codes},
     )
     notify(
@@ -571,7 +572,7 @@ def bank_card_reject(
             "reject_reasons": codes,
             "decision_comment": comment.strip(),
         },
-        reason="; ".join(filter(None, [text, comment.strip()])),
+        reason=comment.strip(),
         data={"reasons": codes},
     )
     notify(
@@ -786,9 +787,8 @@ def label_decide_criterion(
         app,
         "decide_criterion",
         actor=actor,
-        reason=f"{criterion.position}. {criterion.title}: {review.get_verdict_display()}"
-        + (f" — {review.comment}" if review.comment else ""),
-        data={"criterion": criterion.pk, "verdict": verdict},
+        reason=review.comment,
+        data={"criterion": criterion.pk, "position": criterion.position, "verdict": verdict},
     )
     return review
 
@@ -1102,7 +1102,6 @@ def close_expired_defense_windows(*, now: datetime | None = None, batch_size: in
                         partner_id=partner_id,
                         from_state=L.REVIEW_FAILED,
                         to_state=step.target,
-                        reason=str(step.label),
                     )
                     for pk, partner_id, _l in rows
                 ],

@@ -50,7 +50,9 @@ FLOWS: dict[str, dict[str, Step]] = {
     "enterprise": {
         s.name: s
         for s in [
-            step("create", [E.DRAFT], E.DRAFT, By.PARTNER, gettext_lazy("Started")),
+            step(
+                "create", [E.DRAFT], E.DRAFT, By.PARTNER, gettext_lazy("Started the certification")
+            ),
             step(
                 "setup",
                 [E.DRAFT],
@@ -78,7 +80,7 @@ FLOWS: dict[str, dict[str, Step]] = {
     "label": {
         s.name: s
         for s in [
-            step("create", [L.DRAFT], L.DRAFT, By.PARTNER, gettext_lazy("Started")),
+            step("create", [L.DRAFT], L.DRAFT, By.PARTNER, gettext_lazy("Started the application")),
             step("edit", [L.DRAFT], L.DRAFT, By.PARTNER, gettext_lazy("Changed the summary")),
             step("add_evidence", [L.DRAFT], L.DRAFT, By.PARTNER, gettext_lazy("Added evidence")),
             step(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import re
 import uuid
 import warnings
@@ -80,7 +81,8 @@ class CheckedFile:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
+    """Rounded up, so a file just over the limit never reads "10.0 MB"."""
+    return f"{math.ceil(size * 10 / (1024 * 1024)) / 10:.1f} MB"
 
 
 def _refuse(message: str, field: str) -> DomainError:

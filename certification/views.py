@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -584,6 +585,9 @@ def label_application_detail(request, pk: int):
             or can_review
             or (user.partner_id == app.partner_id and VIEW_CERTIFICATION.allows(user)),
             "all_decided": all(r["review"] for r in rows),
+            "defense_started": bool(
+                defense and defense.scheduled_at and defense.scheduled_at <= timezone.now()
+            ),
             "forms": forms,
             "page_error": page_error,
             "accept": uploads.accept_attribute(),

@@ -1,11 +1,19 @@
 """Fixtures for certification tests: a label with two criteria, and a PDM."""
 
 import pytest
+from django.utils import translation
 
 from certification import services
 from certification.models import CapabilityLabel, LabelCriterion
 from partner_center.accounts.permissions import Role
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service messages are asserted in English; pages choose their language per request."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def test_submit_needs_a_summary_and_evidence_for_every_criterion(owner, partner,
     with pytest.raises(DomainError) as err:
         services.label_submit(actor=owner, application=app)
     assert err.value.code == "missing_evidence"
-    assert "2. 持证交付人员" in str(err.value.message)
+    assert "2. Certified staff" in str(err.value.message)
     services.label_add_evidence(actor=owner, application=app, criterion=second, upload=pdf())
     app = services.label_submit(actor=owner, application=app)
     assert app.state == S.SUBMITTED
