@@ -227,3 +227,69 @@ def test_a_failure_after_storing_removes_the_file(owner, partner, monkeypatch):
     with pytest.raises(RuntimeError):
         services.enterprise_upload(actor=owner, certification=cert, position=1, upload=png())
     assert nothing_stored()
+
+
+def test_s3_bucket_storage_records_the_key_without_bucket_or_download(owner, partner, settings):
+    """Through django-storages' S3 backend (no network: the S3 client is stubbed), the
+    object lands at download/<folder>/<name> in the bucket; the path recorded is relative."""
+    from boto3.s3.transfer import TransferConfig
+    from botocore.stub import Stubber
+    from django.core.files.storage import storages
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "partner-center-bucket",
+                "location": "download",
+                "access_key": "test",
+                "secret_key": "test",
+                "region_name": "cn-north-1",
+                "endpoint_url": "https://s3.invalid",
+                "transfer_config": TransferConfig(use_threads=False),
+            },
+        },
+    }
+    client = storages["default"].connection.meta.client
+    sent = []
+    client.meta.events.register(
+        "provide-client-params.s3.PutObject", lambda params, **kw: sent.append(dict(params))
+    )
+    with Stubber(client) as stub:
+        stub.add_response("put_object", {"ETag": '"etag"'})
+        cert = services.enterprise_start(actor=owner, partner=partner)
+        slot = services.enterprise_upload(actor=owner, certification=cert, position=1, upload=png())
+    path = slot.attachment.path
+    assert re.fullmatch(r"enterprise/[0-9a-f]{32}\.png", path)
+    assert sent[0]["Bucket"] == "partner-center-bucket"
+    assert sent[0]["Key"] == f"download/{path}"
+
+
+def test_production_settings_configure_the_bucket_from_the_environment():
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "partner_center.settings.production",
+        "SECRET_KEY": "x" * 50,
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
+        "AWS_STORAGE_BUCKET_NAME": "partner-center-bucket",
+        "AWS_LOCATION": "download",
+        "AWS_S3_ENDPOINT_URL": "https://obs.example.com",
+    }
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.STORAGES['default']))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    storage = json.loads(out.stdout.strip().splitlines()[-1])
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "partner-center-bucket"
+    assert storage["OPTIONS"]["location"] == "download"
+    assert storage["OPTIONS"]["endpoint_url"] == "https://obs.example.com"
