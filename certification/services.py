@@ -855,6 +855,15 @@ def label_accept_result(*, actor, application) -> LabelApplication:
     app = _lock_application(application)
     _require(By.PARTNER, actor, app.partner_id)
     transitions.apply(app, "accept_result", actor=actor, changes={"decided_at": _now()})
+    if app.reviewed_by_id:
+        notify(
+            recipients=[app.reviewed_by],
+            kind="certification.label.result_accepted",
+            title=_("The partner accepted the review result: %(label)s, %(partner)s")
+            % {"label": app.label, "partner": app.partner},
+            link=_application_link(app),
+            email=False,
+        )
     return app
 
 
