@@ -172,6 +172,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name across serializers get their own enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "EnterpriseCertificationStateEnum": "certification.models.EnterpriseCertification.State",
+        "BankCardCertificationStateEnum": "certification.models.BankCardCertification.State",
+        "LabelApplicationStateEnum": "certification.models.LabelApplication.State",
+    },
 }
 
 # Celery: JSON only, late acks so a crashed worker's task runs again, bounded run time.
