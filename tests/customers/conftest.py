@@ -28,7 +28,10 @@ def make_customer(name: str = "", email: str = "", **extra) -> Customer:
 
 
 def associate(
-    inviter, customer: Customer, billing_model: str = BillingModel.RESELLER, at: datetime | None = None
+    inviter,
+    customer: Customer,
+    billing_model: str = BillingModel.RESELLER,
+    at: datetime | None = None,
 ) -> Association:
     invitation = services.invitation_create(actor=inviter, billing_model=billing_model, now=at)
     latest = services.agreement_ensure_published()
@@ -73,7 +76,9 @@ def distributor(db):
 
 @pytest.fixture
 def distributor_admin(distributor):
-    return partner_user(distributor, Role.PARTNER_ADMIN, email="admin@dist.test", can_move_money=True)
+    return partner_user(
+        distributor, Role.PARTNER_ADMIN, email="admin@dist.test", can_move_money=True
+    )
 
 
 @pytest.fixture

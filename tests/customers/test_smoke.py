@@ -19,4 +19,7 @@ def test_partner_pages_render(login, owner, account, association):
     ]:
         assert client.get(reverse(name, args=args)).status_code == 200, name
     for tab in ("profile", "account", "resources", "orders", "consumption", "recommendations"):
-        assert client.get(reverse("customers:detail", args=[association.pk]), {"tab": tab}).status_code == 200
+        assert (
+            client.get(reverse("customers:detail", args=[association.pk]), {"tab": tab}).status_code
+            == 200
+        )
