@@ -372,8 +372,8 @@ class LedgerEntry(models.Model):
     PostgreSQL a trigger refuses it too). The entries of an account sum to its balance."""
 
     class Type(models.TextChoices):
-        FUND = "fund", _("Funded by the partner")
-        RECLAIM = "reclaim", _("Reclaimed by the partner")
+        FUND = "fund", _("Customer account funded")
+        RECLAIM = "reclaim", _("Customer account reclaimed")
         UNBIND_RECLAIM = "unbind_reclaim", _("Reclaimed at unbinding")
         PURCHASE = "purchase", _("Purchase")
         RENEWAL = "renewal", _("Renewal")
@@ -447,9 +447,18 @@ class LedgerEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise ValidationError("Ledger entries are append-only.")
 
+    SYSTEM_LABELS = {
+        "system": _("System"),
+        "auto_renew": _("Auto-renewal"),
+        "vendor_site": _("Vendor's site"),
+    }
+
     @property
     def who(self) -> str:
-        return str(self.actor) if self.actor_id else (self.actor_label or "system")
+        if self.actor_id:
+            return str(self.actor)
+        label = self.actor_label or "system"
+        return str(self.SYSTEM_LABELS.get(label, label))
 
 
 class Voucher(models.Model):

@@ -31,8 +31,10 @@ class ImportOrderLineSerializer(serializers.Serializer):
     amount = serializers.DecimalField(min_value=Decimal("0"), **MONEY)
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     region = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    billing_mode = serializers.ChoiceField(
-        choices=Resource.PeriodUnit.choices, required=False, default=Resource.PeriodUnit.MONTH
+    billing_mode = serializers.CharField(
+        required=False,
+        default=Resource.PeriodUnit.MONTH,
+        help_text=_("month or year"),
     )
     periods = serializers.IntegerField(min_value=0, max_value=120, required=False, default=1)
     renewal_price = serializers.DecimalField(
@@ -41,11 +43,18 @@ class ImportOrderLineSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField(required=False, allow_null=True)
     original_order_no = serializers.CharField(max_length=64, required=False, allow_blank=True)
 
+    def validate_billing_mode(self, value):
+        if value not in Resource.PeriodUnit.values:
+            raise serializers.ValidationError(_("Unknown billing mode."))
+        return value
+
 
 class ImportOrderSerializer(serializers.Serializer):
     order_no = serializers.CharField(max_length=64)
     customer_account = serializers.CharField(max_length=64)
-    type = serializers.ChoiceField(choices=Order.Type.choices)
+    type = serializers.CharField(
+        help_text=_("new, renewal, upgrade, downgrade or unsubscribe"),
+    )
     product = serializers.CharField(max_length=64)
     product_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     amount = serializers.DecimalField(min_value=Decimal("0"), **MONEY)
@@ -55,6 +64,11 @@ class ImportOrderSerializer(serializers.Serializer):
         min_value=Decimal("0"), required=False, allow_null=True, **MONEY
     )
     lines = ImportOrderLineSerializer(many=True)
+
+    def validate_type(self, value):
+        if value not in Order.Type.values:
+            raise serializers.ValidationError(_("Unknown order type."))
+        return value
 
 
 class ImportConsumptionSerializer(serializers.Serializer):
@@ -80,6 +94,8 @@ class ImportPayloadSerializer(serializers.Serializer):
 
 
 class ImportRunSerializer(serializers.ModelSerializer):
+    source = serializers.CharField(read_only=True, help_text=_("api, command or demo"))
+
     class Meta:
         model = ImportRun
         fields = ["id", "source", "created_at", "created", "skipped", "failed", "errors"]

@@ -602,7 +602,21 @@ def month_spend(account: Account, now: datetime) -> Decimal:
     return -(total or ZERO)
 
 
-def _spend(*, actor, account: Account, amount: Decimal, entry_type: str, order, reason, now):
+AUTO_RENEW = "auto_renew"  # actor label of the auto-renewal task
+VENDOR_SITE = "vendor_site"  # actor label of records imported from the vendor's site
+
+
+def _spend(
+    *,
+    actor,
+    account: Account,
+    amount: Decimal,
+    entry_type: str,
+    order,
+    reason,
+    now,
+    actor_label: str = "",
+):
     """Pay `amount` from a customer's hosted account: refused while frozen, beyond the
     monthly budget, or beyond the balance."""
     account = Account.objects.select_for_update().get(pk=account.pk)
@@ -640,11 +654,13 @@ def _spend(*, actor, account: Account, amount: Decimal, entry_type: str, order, 
         target=None,
         order=order,
         reason=reason,
-        actor_label="auto-renew" if actor is None else "",
+        actor_label=actor_label,
     )
 
 
-def _spend_voucher(*, actor, voucher: Voucher, amount: Decimal, order, now) -> None:
+def _spend_voucher(
+    *, actor, voucher: Voucher, amount: Decimal, order, now, actor_label: str = ""
+) -> None:
     voucher = Voucher.objects.select_related("account").get(pk=voucher.pk)
     state = voucher.state(now)
     if state != "active":
@@ -662,6 +678,7 @@ def _spend_voucher(*, actor, voucher: Voucher, amount: Decimal, order, now) -> N
         order=order,
         reason=_("Order %(no)s") % {"no": order.order_no},
         field="voucher",
+        actor_label=actor_label,
     )
 
 
@@ -730,8 +747,16 @@ def resource_renew(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     OrderLine.objects.create(order=order, resource=resource, amount=amount, periods=periods)
+    label = AUTO_RENEW if source == Order.Source.AUTO_RENEW else ""
     if voucher_amount > 0:
-        _spend_voucher(actor=actor, voucher=voucher, amount=voucher_amount, order=order, now=now)
+        _spend_voucher(
+            actor=actor,
+            voucher=voucher,
+            amount=voucher_amount,
+            order=order,
+            now=now,
+            actor_label=label,
+        )
     if amount - voucher_amount > 0:
         _spend(
             actor=actor,
@@ -741,6 +766,7 @@ def resource_renew(
             order=order,
             reason=_("Renewal of %(name)s") % {"name": resource.name},
             now=now,
+            actor_label=label,
         )
     before = resource.expires_at
     resource.expires_at = add_periods(max(resource.expires_at, now), resource.period_unit, periods)
@@ -759,7 +785,7 @@ def resource_renew(
             "amount": str(amount),
             "auto": source == Order.Source.AUTO_RENEW,
         },
-        actor_label="auto-renew" if actor is None else "",
+        actor_label=AUTO_RENEW if actor is None else "",
     )
     return order
 
@@ -850,7 +876,7 @@ def auto_renew_due(*, now: datetime | None = None) -> AutoRenewResult:
                         subject=resource,
                         verb="resource.auto_renew_failed",
                         reason=message,
-                        actor_label="auto-renew",
+                        actor_label=AUTO_RENEW,
                     )
                     if resource.partner_id:
                         notify(
@@ -1201,7 +1227,12 @@ def order_record(*, actor, data: OrderData, now: datetime | None = None) -> tupl
     account = attribution["account"]
     if voucher is not None:
         _spend_voucher(
-            actor=actor, voucher=voucher, amount=voucher_amount, order=order, now=data.formed_at
+            actor=actor,
+            voucher=voucher,
+            amount=voucher_amount,
+            order=order,
+            now=data.formed_at,
+            actor_label=VENDOR_SITE,
         )
     cash = amount - voucher_amount
     if account is not None and cash > 0:
@@ -1219,6 +1250,7 @@ def order_record(*, actor, data: OrderData, now: datetime | None = None) -> tupl
                 target=account,
                 order=order,
                 reason=_("Refund of order %(no)s") % {"no": order.order_no},
+                actor_label=VENDOR_SITE,
             )
         else:
             _spend(
@@ -1229,6 +1261,7 @@ def order_record(*, actor, data: OrderData, now: datetime | None = None) -> tupl
                 order=order,
                 reason=_("Order %(no)s") % {"no": order.order_no},
                 now=now,
+                actor_label=VENDOR_SITE,
             )
     return order, True
 
@@ -1384,5 +1417,6 @@ def consumption_record(
             target=None,
             reason=_("Consumption %(no)s") % {"no": record.record_no},
             field="voucher_code",
+            actor_label=VENDOR_SITE,
         )
     return record, True

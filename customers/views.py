@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from partner_center.accounts.access import capability_required, get_for_user
@@ -116,7 +117,7 @@ def customer_detail(request, pk: int):
         "latest": selectors.latest_agreement(),
     }
     if tab == "profile":
-        context["events"] = timeline_for(association)
+        context["events"] = _labelled(timeline_for(association))
     elif tab == "account" and context["account"] is not None:
         context["entries"] = _page(request, selectors.ledger_for(context["account"]))
         context["month_spend"] = services.month_spend(context["account"], timezone.now())
@@ -137,6 +138,20 @@ def customer_detail(request, pk: int):
     elif tab == "recommendations":
         context["recommendations"] = selectors.recommendations_for(association)
     return render(request, "customers/customer_detail.html", context)
+
+
+EVENT_LABELS = {
+    "association.created": _lazy("Associated through the invitation link"),
+    "association.unbound": _lazy("Unbound"),
+    "account.budget_set": _lazy("Monthly budget set"),
+}
+
+
+def _labelled(events):
+    events = list(events)
+    for event in events:
+        event.label = EVENT_LABELS.get(event.verb, event.verb)
+    return events
 
 
 @capability_required(UNBIND_CUSTOMERS)

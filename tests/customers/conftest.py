@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from customers import services
 from customers.models import Account, Association, BillingModel, Customer
@@ -47,6 +48,14 @@ def open_account(association: Association, actor, amount="0", budget="100000") -
         services.account_fund(actor=actor, account=account, amount=Decimal(amount))
     account.refresh_from_db()
     return account
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Service messages in English, so tests can match them (pages pick their language
+    from the request)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

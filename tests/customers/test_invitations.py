@@ -245,6 +245,7 @@ class TestApi:
         again = api.post(
             f"/api/v1/customers/invite/{invitation.token}/accept/",
             {"agreement_version": agreement.version},
+            HTTP_ACCEPT_LANGUAGE="en",
         )
         assert again.status_code == 400 and "used already" in str(again.json())
 

@@ -212,3 +212,13 @@ class TestPagesAndGrant:
         assert api.post(f"{base}/reclaim/", {}).json()["account"]["balance"] == "0.00"
         entries = api.get(f"{base}/ledger/").json()["results"]
         assert [e["entry_type"] for e in entries] == ["reclaim", "fund", "fund"]
+
+
+@pytest.mark.django_db
+def test_pages_speak_chinese_by_default_and_english_on_request(login, owner, association, account):
+    url = reverse("customers:reclaim", args=[association.pk])
+    zh = login(owner).post(url, {"amount": "5000.00"})
+    assert "余额不足" in zh.context["form"].errors["amount"][0]
+    assert "回收账户余额" in zh.content.decode()
+    en = login(owner).post(url, {"amount": "5000.00"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Reclaim the account balance" in en.content.decode()

@@ -255,7 +255,11 @@ class TestApi:
         assert ids == ["ecs-001"]
         order = api.post(f"/api/v1/customers/resources/{resource.pk}/renew/", {"periods": 1}).json()
         assert order["order_type"] == "renewal" and order["lines"][0]["resource_id"] == "ecs-001"
-        refused = api.post(f"/api/v1/customers/resources/{resource.pk}/renew/", {"periods": 12})
+        refused = api.post(
+            f"/api/v1/customers/resources/{resource.pk}/renew/",
+            {"periods": 12},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
         assert refused.status_code == 400 and "balance is too low" in str(refused.json())
         body = api.post(
             f"/api/v1/customers/resources/{resource.pk}/auto-renew/", {"enabled": True}
