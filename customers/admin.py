@@ -334,6 +334,14 @@ class OrderAdmin(RecordAdminMixin, admin.ModelAdmin):
     inlines = [OrderLineInline]
 
 
+@admin.register(OrderLine)
+class OrderLineAdmin(RecordAdminMixin, admin.ModelAdmin):
+    list_display = ("order", "resource", "amount", "periods", "original_order")
+    list_filter = ("order__order_type",)
+    search_fields = ("order__order_no", "resource__resource_id", "original_order__order_no")
+    list_select_related = ("order", "resource", "original_order")
+
+
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
     list_display = (
