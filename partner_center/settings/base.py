@@ -164,6 +164,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "partner_center.api.exception_handler",
 }
+# List filters: an empty choice reads "All" rather than dashes.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partner Center API",
     "DESCRIPTION": "The partner portal's REST API: the same rules as the pages.",
