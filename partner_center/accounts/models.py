@@ -163,7 +163,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["email"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in PARTNER_ROLES]) | Q(partner__isnull=False),
+                condition=~Q(role__in=sorted(r.value for r in PARTNER_ROLES))
+                | Q(partner__isnull=False),
                 name="partner_roles_have_partner",
             )
         ]
