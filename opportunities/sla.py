@@ -103,7 +103,7 @@ WITH due AS (
            m.from_state, m.to_state,
            CASE m.kind WHEN 'po' THEN %(po_reason)s ELSE %(ho_reason)s END,
            jsonb_build_object('rule', '{rule}', 'swept_at', %(now)s::timestamptz)
-    FROM moved
+    FROM moved AS m
     RETURNING verb
 )
 SELECT count(*) FILTER (WHERE verb = '{po_verb}'), count(*) FILTER (WHERE verb = '{ho_verb}')
