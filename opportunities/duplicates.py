@@ -279,5 +279,5 @@ def explain_duplicate(detail: dict) -> str:
     elif loser_time:
         text += _(", before this one (%(time)s).") % {"time": loser_time}
     else:
-        text += _(", before this one passed verification.")
+        text += _(", while this one was still waiting for verification.")
     return text

@@ -35,9 +35,24 @@ class DeadlineSoonMixin:
         return queryset.filter(state__in=SLA_OPEN_STATES, deadline__lte=limit)
 
 
+KIND_STATES = {
+    Opportunity.Kind.PO: (
+        S.DRAFT,
+        S.SUBMITTED,
+        S.UNDER_VERIFICATION,
+        S.RETURNED,
+        S.VERIFIED,
+        S.REJECTED,
+    ),
+    Opportunity.Kind.HO: (S.PENDING, S.ACCEPTED, S.DECLINED, S.EXPIRED),
+}
+
+
 class OpportunityFilter(DeadlineSoonMixin, django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Opportunity.Kind.choices)
-    state = django_filters.ChoiceFilter(label=_("State"), choices=S.choices)
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Opportunity.Kind.choices, empty_label=_("All")
+    )
+    state = django_filters.ChoiceFilter(label=_("State"), choices=S.choices, empty_label=_("All"))
     customer = django_filters.CharFilter(
         label=_("Customer"),
         method="filter_customer",
@@ -59,10 +74,11 @@ class OpportunityFilter(DeadlineSoonMixin, django_filters.FilterSet):
         label=_("Deadline soon"), method="filter_deadline_soon", widget=forms.CheckboxInput
     )
     partner = django_filters.ModelChoiceFilter(
-        label=_("Partner"), queryset=Partner.objects.order_by("name")
+        label=_("Partner"), queryset=Partner.objects.order_by("name"), empty_label=_("All")
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Default order"),
         fields=(
             ("created_at", "created"),
             ("deadline", "deadline"),
@@ -83,13 +99,18 @@ class OpportunityFilter(DeadlineSoonMixin, django_filters.FilterSet):
         model = Opportunity
         fields: list[str] = []
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, kind=None, states=None, **kwargs):
         super().__init__(*args, **kwargs)
         request = kwargs.get("request")
         user = user or getattr(request, "user", None)
         if user is None or not is_vendor_staff(user):
             # A partner never sees the list of other partners.
             self.filters.pop("partner")
+        if kind:  # a list of one kind (HO inbox, review queue): no kind filter
+            self.filters.pop("kind")
+            states = states or KIND_STATES[kind]
+        if states:
+            self.filters["state"].extra["choices"] = [(s, S(s).label) for s in states]
         _style(self)
 
     def filter_customer(self, queryset, name, value):
@@ -110,7 +131,9 @@ class LeadFilter(django_filters.FilterSet):
         ("accepted", _("Accepted")),
         ("closed", _("Closed")),
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS, method="filter_status")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=STATUS, method="filter_status", empty_label=_("All")
+    )
     customer = django_filters.CharFilter(
         label=_("Customer"), field_name="customer_name", lookup_expr="icontains"
     )
@@ -149,6 +172,7 @@ class DuplicateFilter(django_filters.FilterSet):
         label=_("Pair"),
         choices=(("po_po", _("PO and PO")), ("po_ho", _("PO and HO"))),
         method="filter_kind",
+        empty_label=_("All"),
     )
     customer = django_filters.CharFilter(
         label=_("Customer"), field_name="po__customer_name", lookup_expr="icontains"

@@ -26,6 +26,7 @@ def _bootstrap(form: forms.Form) -> None:
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            widget.attrs.setdefault("class", "form-check-input")
             continue
         if isinstance(widget, forms.CheckboxInput):
             widget.attrs.setdefault("class", "form-check-input")

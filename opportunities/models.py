@@ -401,6 +401,11 @@ class DuplicatePair(models.Model):
         other = f"PO #{self.other_po_id}" if self.other_po_id else f"HO lead {self.lead_id}"
         return f"PO #{self.po_id} ~ {other}"
 
+    @property
+    def product_labels(self) -> list[str]:
+        labels = dict(Product.choices)
+        return [str(labels.get(code, code)) for code in self.products or []]
+
 
 class CustomerKeyLock(models.Model):
     """One row per customer key ("code:…" or "name:…"). Verification and submission lock the

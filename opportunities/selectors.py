@@ -157,11 +157,16 @@ class TimelineEntry:
     from_state: str
     to_state: str
     reason: str
+    verb: str = ""
 
 
 def _value_text(name: str, value) -> str:
     if value in (None, ""):
         return "–"
+    if name == "amount":
+        from partner_center.accounts.templatetags.pc_tags import cny
+
+        return cny(value)
     if name == "stage":
         return str(dict(Stage.choices).get(value, value))
     if name == "products":
@@ -213,6 +218,7 @@ def timeline(opportunity: Opportunity, viewer) -> list[TimelineEntry]:
             from_state=str(STATE_LABELS.get(e.from_state, "")),
             to_state=str(STATE_LABELS.get(e.to_state, "")),
             reason=_event_reason(e, opportunity),
+            verb=e.verb,
         )
         for e in events
     ]
@@ -245,6 +251,7 @@ def lead_timeline(lead: VendorLead, viewer) -> list[TimelineEntry]:
                 from_state=str(STATE_LABELS.get(e.from_state, "")),
                 to_state=str(STATE_LABELS.get(e.to_state, "")),
                 reason=_event_reason(e, share),
+                verb=e.verb,
             )
         )
     return entries

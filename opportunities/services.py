@@ -202,6 +202,7 @@ def po_create(*, actor, partner: Partner, data: dict, external_ref: str = "") ->
         state=S.DRAFT,
         partner=partner,
         created_by=actor,
+        created_at=timezone.now(),
         external_ref=external_ref,
         **values,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -214,7 +215,7 @@ def partner_editable_fields(opportunity: Opportunity) -> frozenset[str]:
 
 
 def field_label(name: str) -> str:
-    return str(Opportunity._meta.get_field(name).verbose_name)
+    return capfirst(str(Opportunity._meta.get_field(name).verbose_name))
 
 
 def check_editable(opportunity: Opportunity, fields) -> None:

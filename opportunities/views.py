@@ -50,8 +50,10 @@ def _failed(form, exc: DomainError) -> None:
 # ---- Lists -------------------------------------------------------------------------------
 
 
-def _opportunity_list(request, *, base, template, title, extra=None):
-    filterset = OpportunityFilter(request.GET or None, queryset=base, request=request)
+def _opportunity_list(request, *, base, template, title, extra=None, kind=None, states=None):
+    filterset = OpportunityFilter(
+        request.GET or None, queryset=base, request=request, kind=kind, states=states
+    )
     qs = filterset.qs if filterset.is_bound else base
     if not filterset.is_bound or not request.GET.get("sort"):
         qs = qs.order_by(*(extra or {}).get("default_order", ("-created_at", "-id")))
@@ -88,6 +90,7 @@ def ho_inbox(request):
         template="opportunities/inbox.html",
         title=gettext_lazy("HO inbox"),
         extra={"default_order": ("deadline", "-shared_at"), "inbox": True},
+        kind=K.HO,
     )
 
 
@@ -99,6 +102,8 @@ def review_queue(request):
         template="opportunities/review_queue.html",
         title=gettext_lazy("PO review queue"),
         extra={"default_order": ("deadline", "id")},
+        kind=K.PO,
+        states=tr.PO_OPEN_STATES,
     )
 
 

@@ -60,7 +60,9 @@ def test_two_bd_users_verifying_duplicates_at_once_exactly_one_wins(round_):
             for po, bd in zip(pos, (bd1, bd2), strict=True)
         ]
     )
-    states = sorted(Opportunity.objects.filter(pk__in=[p.pk for p in pos]).values_list("state", flat=True))
+    states = sorted(
+        Opportunity.objects.filter(pk__in=[p.pk for p in pos]).values_list("state", flat=True)
+    )
     assert states == [S.REJECTED, S.VERIFIED]
     # The loser was refused by the rule (a domain answer), not by a deadlock or a crash.
     errors = [o for o in outcomes if isinstance(o, Exception)]

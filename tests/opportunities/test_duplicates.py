@@ -61,7 +61,9 @@ def test_first_verified_wins_and_pending_duplicates_of_others_are_rejected(
 def test_once_verified_a_duplicate_is_refused_at_submission(owner, outsider, bd):
     verify(bd, make_po(owner, state="under_verification", bd=bd, customer_credit_code=CODE))
     # Same credit code under another name, one product in common: refused.
-    po = make_po(outsider, customer_name="苏州分公司", customer_credit_code=CODE, products=["ecs", "obs"])
+    po = make_po(
+        outsider, customer_name="苏州分公司", customer_credit_code=CODE, products=["ecs", "obs"]
+    )
     with pytest.raises(DomainError) as exc:
         services.po_submit(actor=outsider, po=po, consent=CONSENT)
     assert exc.value.code == "duplicate"
@@ -102,7 +104,9 @@ def test_po_verified_before_the_ho_was_created_wins_and_the_ho_is_closed(owner, 
     with time_machine.travel(sh(2026, 11, 2, 10), tick=False):
         po = verify(bd, po)
     with time_machine.travel(sh(2026, 11, 3, 10), tick=False):
-        lead = make_lead(bd, customer_name="江南智造装备股份有限公司", crm_created_at=sh(2026, 11, 3, 9))
+        lead = make_lead(
+            bd, customer_name="江南智造装备股份有限公司", crm_created_at=sh(2026, 11, 3, 9)
+        )
         with pytest.raises(DomainError) as exc:
             services.ho_share(actor=bd, lead=lead, partner=partner)
         assert exc.value.code == "duplicate"
@@ -120,7 +124,9 @@ def test_ho_older_than_a_verified_po_takes_the_verification_back(owner, bd):
         po = verify(bd, make_po(owner, state="under_verification", bd=bd))
     with time_machine.travel(sh(2026, 11, 3, 10), tick=False):
         # Entered into the pool later, but created in the CRM before the verification.
-        lead = make_lead(bd, customer_name="江南智造装备股份有限公司", crm_created_at=sh(2026, 10, 30, 9))
+        lead = make_lead(
+            bd, customer_name="江南智造装备股份有限公司", crm_created_at=sh(2026, 10, 30, 9)
+        )
         pair = DuplicatePair.objects.get(po=po, lead=lead)
         assert verdict_for(pair).winner == lead
         services.duplicate_decide(actor=bd, pair=pair, decision="apply")

@@ -105,7 +105,17 @@ def test_a_late_or_repeated_sweep_ends_in_the_on_time_state(owner, bd, partner, 
         ho.deadline,
         None,
         "sla_expired",
-        [(ho.deadline, "ho.expired", "pending", "expired", sla.EXPIRED_REASON["ho"], None, "sla_expired")],
+        [
+            (
+                ho.deadline,
+                "ho.expired",
+                "pending",
+                "expired",
+                sla.EXPIRED_REASON["ho"],
+                None,
+                "sla_expired",
+            )
+        ],
     )
     assert _end_state(ho) == expected_ho
     if late >= timedelta(days=1):
@@ -129,14 +139,18 @@ def test_a_late_or_repeated_sweep_ends_in_the_on_time_state(owner, bd, partner, 
         )
         assert _end_state(po) == expected_po
     # Twice: nothing more happens.
-    assert sweep(po.deadline + timedelta(days=30), 2).total == (0 if late >= timedelta(days=1) else 1)
+    assert sweep(po.deadline + timedelta(days=30), 2).total == (
+        0 if late >= timedelta(days=1) else 1
+    )
     assert sweep(po.deadline + timedelta(days=31), 2).total == 0
     assert _end_state(ho) == expected_ho
     assert lead_status(pool_leads().get(pk=ho.lead_id)) == "pool"
 
 
 def test_batches_sweep_everything_due(owner):
-    pos = [submit_at(owner, sh(2026, 11, 23, 10), customer_name=f"客户{i}有限公司") for i in range(5)]
+    pos = [
+        submit_at(owner, sh(2026, 11, 23, 10), customer_name=f"客户{i}有限公司") for i in range(5)
+    ]
     result = sla.sweep_overdue(now=pos[0].deadline + timedelta(seconds=1), batch_size=2)
     assert result.rejected_pos == 5
     assert Opportunity.objects.filter(state=S.REJECTED, decision_rule="sla_expired").count() == 5
