@@ -37,9 +37,14 @@ from .permissions import REVIEW_OPPORTUNITIES, VIEW_OPPORTUNITIES, WORK_OPPORTUN
 S = Opportunity.State
 K = Opportunity.Kind
 PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
 
 
 def _page(request, queryset, size: int = PAGE_SIZE):
+    try:
+        size = min(max(int(request.GET.get("page_size", size)), 1), MAX_PAGE_SIZE)
+    except ValueError:
+        pass
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
