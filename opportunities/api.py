@@ -48,6 +48,7 @@ from .serializers import (
     TimelineEntrySerializer,
     VerifySerializer,
 )
+from .transitions import PO_FIELDS, PROGRESS_FIELDS, check_editable
 
 K = Opportunity.Kind
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -106,6 +107,10 @@ class OpportunityActionsMixin:
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         opp = self.get_object()
+        # Fields of the opportunity that a progress update never changes: refuse by name.
+        locked = [k for k in request.data if k in PO_FIELDS and k not in PROGRESS_FIELDS]
+        if locked:
+            check_editable(opp, locked)
         data = ProgressSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

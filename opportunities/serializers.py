@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from partner_center.accounts.access import is_vendor_staff
@@ -69,7 +70,8 @@ class OpportunitySerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return getattr(request, "user", None)
 
-    def get_decision(self, obj) -> DecisionSerializer | None:
+    @extend_schema_field(DecisionSerializer(allow_null=True))
+    def get_decision(self, obj):
         if not obj.decision_rule:
             return None
         return DecisionSerializer(

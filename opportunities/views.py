@@ -3,6 +3,8 @@ HO pool, duplicate queue). Views parse and authorize; services decide."""
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -41,10 +43,8 @@ MAX_PAGE_SIZE = 100
 
 
 def _page(request, queryset, size: int = PAGE_SIZE):
-    try:
+    with contextlib.suppress(ValueError):
         size = min(max(int(request.GET.get("page_size", size)), 1), MAX_PAGE_SIZE)
-    except ValueError:
-        pass
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 

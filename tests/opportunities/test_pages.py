@@ -267,7 +267,9 @@ PARTNER_OBJECT_PAGES = [
 
 
 @pytest.mark.parametrize(("name", "method"), PARTNER_OBJECT_PAGES)
-def test_outsider_gets_404_on_every_opportunity_page(login, po_of, outsider, bd, partner, name, method):
+def test_outsider_gets_404_on_every_opportunity_page(
+    login, po_of, outsider, bd, partner, name, method
+):
     target = make_ho(bd, partner) if name.startswith("ho_") else po_of("draft")
     response = getattr(login(outsider), method)(url(name, target.pk))
     assert response.status_code == 404
