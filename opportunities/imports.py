@@ -228,7 +228,7 @@ def run_import(import_id: int) -> int:
     imp = POImport.objects.select_related("partner", "created_by").get(pk=import_id)
     actor = imp.created_by
     fmt = "xlsx" if imp.file.name.endswith(".xlsx") else "csv"
-    with translation.override("zh-hans"):
+    with translation.override(imp.language or "zh-hans"):
         try:
             with imp.file.open("rb") as fh:
                 header, rows = read_rows(fh, fmt)

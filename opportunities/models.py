@@ -454,6 +454,8 @@ class POImport(models.Model):
         _("failed rows"), upload_to="opportunities/imports/failed/%Y/%m/", blank=True
     )
     created_ids = models.JSONField(_("created POs"), default=list, blank=True)
+    # The uploader's language: the reasons in the file of failed rows are written in it.
+    language = models.CharField(_("language"), max_length=16, default="zh-hans")
     error = models.TextField(_("error"), blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

@@ -1064,6 +1064,7 @@ def po_import_start(
         submit_rows=submit_rows,
         consent_method=consent.method if submit_rows and consent else "",
         consent_note=(consent.note or "").strip() if submit_rows and consent else "",
+        language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     imp.file.save(name, upload, save=False)
     imp.save()

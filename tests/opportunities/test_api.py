@@ -119,8 +119,10 @@ def test_submit_and_review_through_the_api(api, owner, bd):
     assert staff.post(f"{PO}{po_id}/core-label/", {"core_label": True}, format="json").data[
         "core_label"
     ]
-    timeline = client.get(f"{PO}{po_id}/timeline/").data
+    timeline = client.get(f"{PO}{po_id}/timeline/", HTTP_ACCEPT_LANGUAGE="en").data
     assert [t["label"] for t in timeline][:2] == ["Draft created", "Submitted"]
+    timeline = client.get(f"{PO}{po_id}/timeline/", HTTP_ACCEPT_LANGUAGE="zh-hans").data
+    assert [t["label"] for t in timeline][:2] == ["创建草稿", "已提交"]
 
 
 def test_reject_reports_the_rule(api, po_of, bd, owner):

@@ -1,6 +1,6 @@
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from opportunities import services
 from opportunities.duplicates import normalize_customer_name, verdict_for
@@ -51,8 +51,10 @@ def test_first_verified_wins_and_pending_duplicates_of_others_are_rejected(
     assert theirs.state == S.REJECTED and theirs.decision_rule == "duplicate"
     detail = theirs.decision_detail
     assert detail["winner_kind"] == "po" and detail["winner_basis"] == "verified"
-    text = decision_text(theirs)
+    with translation.override("en"):
+        text = decision_text(theirs)
     assert "passed verification at" in text and owner.partner.name not in text
+    assert "验证通过" in decision_text(theirs)  # the default language
     # The same partner's own twin is left to BD (queue), not rejected by the rule.
     assert own_twin.state == S.SUBMITTED
     assert DuplicatePair.objects.filter(status="open").exists()
@@ -132,7 +134,8 @@ def test_ho_older_than_a_verified_po_takes_the_verification_back(owner, bd):
         services.duplicate_decide(actor=bd, pair=pair, decision="apply")
     po.refresh_from_db()
     assert po.state == S.REJECTED and po.decision_detail["loser_basis"] == "verified"
-    assert "before this one passed verification (2026-11-02 10:00)" in decision_text(po)
+    with translation.override("en"):
+        assert "before this one passed verification (2026-11-02 10:00)" in decision_text(po)
 
 
 def test_bd_dismisses_a_pair_and_the_rules_ignore_it(owner, bd):

@@ -141,9 +141,13 @@ def test_reject_for_a_validity_reason_tells_the_partner(po_of, owner, bd):
         "validity",
         "customer_unaware",
     )
+    from django.utils import translation
+
     from opportunities.selectors import decision_text
 
-    assert "unaware" in decision_text(po)
+    with translation.override("en"):
+        assert "unaware" in decision_text(po)
+    assert "客户不知晓该项目" in decision_text(po)
     with pytest.raises(DomainError):
         services.po_reject(actor=bd, po=po, reason="no_real_demand")
     with pytest.raises(DomainError) as exc:

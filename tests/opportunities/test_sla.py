@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from opportunities import services, sla, tasks
 from opportunities.models import Opportunity
@@ -162,8 +162,10 @@ def test_expired_items_say_which_rule_decided(owner, bd, partner):
     sla.sweep_overdue(now=po.deadline + timedelta(seconds=1))
     po.refresh_from_db()
     ho.refresh_from_db()
-    assert "10 working days" in decision_text(po) and "2026-12-07 23:59" in decision_text(po)
-    assert "3 working days" in decision_text(ho) and "reclaimed" in decision_text(ho)
+    with translation.override("en"):
+        assert "10 working days" in decision_text(po) and "2026-12-07 23:59" in decision_text(po)
+        assert "3 working days" in decision_text(ho) and "reclaimed" in decision_text(ho)
+    assert "10 个工作日" in decision_text(po) and "回收" in decision_text(ho)
 
 
 def test_a_reclaimed_ho_can_be_shared_with_another_partner(owner, bd, partner, other_partner):
