@@ -25,7 +25,7 @@ class Product(models.TextChoices):
 
 class Industry(models.TextChoices):
     GOVERNMENT = "government", _("Government and public sector")
-    FINANCE = "finance", _("Finance")
+    FINANCE = "finance", _("Financial services")
     MANUFACTURING = "manufacturing", _("Manufacturing")
     RETAIL = "retail", _("Retail and consumer goods")
     EDUCATION = "education", _("Education")

@@ -87,7 +87,7 @@ class OpportunityFilter(DeadlineSoonMixin, django_filters.FilterSet):
             ("expected_close_date", "close_date"),
         ),
         field_labels={
-            "created_at": _("Created"),
+            "created_at": _("Created on"),
             "deadline": _("Deadline"),
             "amount": _("Amount"),
             "customer_name": _("Customer"),
