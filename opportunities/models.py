@@ -224,7 +224,7 @@ class Opportunity(CustomerFields):
         indexes = [
             # Serves the SLA sweep: only rows whose clock runs are in it.
             models.Index(
-                fields=["deadline"],
+                fields=["deadline", "id"],
                 condition=Q(state__in=["submitted", "under_verification", "returned", "pending"]),
                 name="opportunity_sla_open",
             ),

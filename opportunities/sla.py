@@ -11,7 +11,7 @@ every service refuses to act on an item past its deadline, nothing can slip in b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -31,6 +31,7 @@ from .transitions import EXPIRED_STATE, SLA_OPEN_STATES, SLA_WORKING_DAYS
 
 K = Opportunity.Kind
 SWEEP_BATCH = 25_000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 EXPIRED_VERB = {K.PO: "po.expired", K.HO: "ho.expired"}
 # Kept in the audit log as written; pages show the rule in the reader's language.
 EXPIRED_REASON = {
@@ -77,13 +78,20 @@ def _in_list(values) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 
+# One batch: the next `batch` overdue rows after the cursor (deadline, id), in the order of
+# the partial index `opportunity_sla_open`; their update and their events in one statement.
+# No row lock is taken beforehand: past its deadline a row changes only through a sweep (every
+# service refuses to act on it; the deadline itself never changes), and the UPDATE re-checks
+# its WHERE on a row another sweep changed meanwhile, so each row is ended, with its event,
+# exactly once. The rows are fetched by primary key (`= ANY(ARRAY(...))`), which keeps the
+# planner from hashing the whole table for every batch.
 _SWEEP_SQL = """
 WITH due AS (
-    SELECT id, state FROM {opp}
+    SELECT id, state, deadline FROM {opp}
     WHERE state IN ({open}) AND deadline < %(now)s
+      AND (deadline, id) > (%(after)s, %(after_id)s)
     ORDER BY deadline, id
     LIMIT %(batch)s
-    FOR UPDATE SKIP LOCKED
 ), moved AS (
     UPDATE {opp} AS o
     SET state = CASE o.kind WHEN 'po' THEN '{po_target}' ELSE '{ho_target}' END,
@@ -92,22 +100,27 @@ WITH due AS (
         decision_rule = '{rule}',
         decision_reason = '',
         decision_detail = '{{"rule": "{rule}"}}'::jsonb
-    FROM due
-    WHERE o.id = due.id
-    RETURNING o.id, o.kind, o.partner_id, o.deadline, due.state AS from_state, o.state AS to_state
+    WHERE o.id = ANY(ARRAY(SELECT id FROM due))
+      AND o.state IN ({open}) AND o.deadline < %(now)s
+    RETURNING o.id, o.kind, o.partner_id, o.deadline, o.state AS to_state
 ), written AS (
     INSERT INTO {event} (created_at, actor_id, actor_label, partner_id, subject_type_id,
                          subject_id, verb, from_state, to_state, reason, data)
     SELECT m.deadline, NULL, '{system}', m.partner_id, %(ct)s, m.id,
            CASE m.kind WHEN 'po' THEN '{po_verb}' ELSE '{ho_verb}' END,
-           m.from_state, m.to_state,
+           d.state, m.to_state,
            CASE m.kind WHEN 'po' THEN %(po_reason)s ELSE %(ho_reason)s END,
            jsonb_build_object('rule', '{rule}', 'swept_at', %(now)s::timestamptz)
-    FROM moved AS m
+    FROM moved AS m JOIN due AS d ON d.id = m.id
     RETURNING verb
+), last AS (
+    SELECT deadline, id FROM due ORDER BY deadline DESC, id DESC LIMIT 1
 )
-SELECT count(*) FILTER (WHERE verb = '{po_verb}'), count(*) FILTER (WHERE verb = '{ho_verb}')
-FROM written
+SELECT (SELECT count(*) FROM due),
+       (SELECT count(*) FROM written WHERE verb = '{po_verb}'),
+       (SELECT count(*) FROM written WHERE verb = '{ho_verb}'),
+       (SELECT deadline FROM last),
+       (SELECT id FROM last)
 """
 
 
@@ -135,14 +148,16 @@ def _sweep_sql(now: datetime, batch_size: int) -> SweepResult:
         "po_reason": EXPIRED_REASON[K.PO],
         "ho_reason": EXPIRED_REASON[K.HO],
     }
+    params["after"], params["after_id"] = EPOCH, 0
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, params)
-            pos, hos = cursor.fetchone()
+            seen, pos, hos, last_deadline, last_id = cursor.fetchone()
         result.rejected_pos += pos
         result.expired_hos += hos
-        if pos + hos < batch_size:
+        if seen < batch_size:
             return result
+        params["after"], params["after_id"] = last_deadline, last_id
 
 
 def _sweep_portable(now: datetime, batch_size: int) -> SweepResult:

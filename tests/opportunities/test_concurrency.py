@@ -2,6 +2,7 @@
 PostgreSQL transactions on their own connections, started together by a barrier."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -87,3 +88,30 @@ def test_two_shares_of_one_lead_at_once_exactly_one_holds_it():
     assert Opportunity.objects.filter(lead=lead, state=S.PENDING).count() == 1
     errors = [o for o in outcomes if isinstance(o, Exception)]
     assert len(errors) == 1 and isinstance(errors[0], DomainError)
+
+
+def test_two_sweeps_at_once_end_each_item_once():
+    """Beat late and a manual run at the same moment: every item ends once, one event each."""
+    import time_machine
+
+    from opportunities import sla
+    from partner_center.audit.models import Event
+
+    from .conftest import CONSENT, sh
+
+    user = partner_user(PartnerFactory(pce=True))
+    with time_machine.travel(sh(2026, 11, 23, 10), tick=False):
+        pos = [
+            services.po_submit(
+                actor=user,
+                po=make_po(user, customer_name=f"清扫客户{i}有限公司"),
+                consent=CONSENT,
+            )
+            for i in range(30)
+        ]
+    now = pos[0].deadline + timedelta(days=3)
+    outcomes = _race([lambda: sla.sweep_overdue(now=now, batch_size=7) for _ in range(2)])
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert sum(o.total for o in outcomes) == 30
+    assert Opportunity.objects.filter(state=S.REJECTED, decision_rule="sla_expired").count() == 30
+    assert Event.objects.filter(verb="po.expired").count() == 30

@@ -197,7 +197,10 @@ def test_the_sweep_is_served_by_the_partial_index(owner):
     due_select = sla.sweep_sql().split("), moved AS")[0].replace("WITH due AS (", "")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN " + due_select, {"now": timezone.now(), "batch": 10})
+        cursor.execute(
+            "EXPLAIN " + due_select,
+            {"now": timezone.now(), "batch": 10, "after": sla.EPOCH, "after_id": 0},
+        )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "opportunity_sla_open" in plan
 
