@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from partner_center.accounts.access import capability_required, get_for_user, is_vendor_staff
 from partner_center.errors import DomainError
 from partner_center.programs.selectors import is_pce_member
+from partner_center.workdays import working_days_left_many
 
 from . import imports, selectors, services
 from . import transitions as tr
@@ -142,8 +144,6 @@ def opportunity_detail(request, pk: int):
 
 
 def _now():
-    from django.utils import timezone
-
     return timezone.now()
 
 
@@ -483,6 +483,11 @@ def pool(request):
     filterset = LeadFilter(request.GET or None, queryset=base)
     qs = filterset.qs if filterset.is_bound else base
     page = _page(request, qs)
+    page.object_list = list(page.object_list)
+    pending = [lead for lead in page.object_list if lead.share_state == "pending"]
+    lefts = working_days_left_many(timezone.now(), [lead.share_deadline for lead in pending])
+    for lead, left in zip(pending, lefts, strict=True):
+        lead.days_left = left
     for lead in page.object_list:
         lead.status = selectors.lead_status(lead)
     return render(

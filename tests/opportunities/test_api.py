@@ -290,3 +290,15 @@ def test_list_endpoints_run_a_fixed_number_of_queries(
     response = client.get(endpoint)
     assert len(response.data["results"]) == 50
     assert (one, count_queries(client.get, endpoint)) == (expected, expected)
+
+
+def test_import_list_endpoint_runs_a_fixed_number_of_queries(api, owner):
+    from opportunities.models import POImport
+
+    client = api(owner)
+    POImport.objects.create(partner=owner.partner, created_by=owner, file_name="0.csv")
+    one = count_queries(client.get, IMPORTS)
+    for i in range(49):
+        POImport.objects.create(partner=owner.partner, created_by=owner, file_name=f"{i}.csv")
+    assert len(client.get(IMPORTS).data["results"]) == 50
+    assert (one, count_queries(client.get, IMPORTS)) == (2, 2)

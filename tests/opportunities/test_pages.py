@@ -341,7 +341,7 @@ def _rows(n, owner, bd, partner):
         ("owner", "ho_inbox", 7),
         ("bd", "list", 6),
         ("bd", "review_queue", 6),
-        ("bd", "pool", 4),
+        ("bd", "pool", 5),
         ("bd", "duplicates", 4),
     ],
 )
