@@ -139,6 +139,7 @@ class LeadFilter(django_filters.FilterSet):
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Default order"),
         fields=(
             ("crm_created_at", "crm_created"),
             ("customer_name", "customer"),

@@ -820,7 +820,6 @@ def ho_share(*, actor, lead: VendorLead, partner: Partner, note: str = "") -> Op
         shared_by=actor,
         deadline=deadline,
         remind_at=remind_at,
-        decision_note="",
     )
     for name in LEAD_FIELDS:
         setattr(share, name, getattr(lead, name))
