@@ -1,4 +1,10 @@
 from rest_framework.routers import SimpleRouter
 
+from . import api
+
 router = SimpleRouter()
+router.register("incentives/performance", api.PerformanceViewSet, basename="incentive-performance")
+router.register("incentives/dashboard", api.DashboardViewSet, basename="incentive-dashboard")
+router.register("incentives/statements", api.StatementViewSet, basename="incentive-statement")
+router.register("incentives/program", api.ProgramPeriodViewSet, basename="incentive-program")
 urlpatterns = router.urls

@@ -1,0 +1,111 @@
+"""Django admin for incentives. Program periods (rates and rules) are edited here; performance
+records and statements are read-only (they follow the orders and the period close); closing
+a period and crediting missed orders are admin actions that call the services."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from . import periods, services
+from .models import PerformanceRecord, PeriodClose, PeriodStatement, ProgramPeriod
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProgramPeriod)
+class ProgramPeriodAdmin(admin.ModelAdmin):
+    """The rates and rules per program period are data: admins change them here."""
+
+    list_display = (
+        "name",
+        "starts_on",
+        "ends_on",
+        "opportunity_rate",
+        "opportunity_cap",
+        "performance_rate",
+        "performance_threshold",
+        "monthly_target",
+        "tax_rate",
+    )
+    search_fields = ("name", "rules_zh", "rules_en")
+    list_filter = ("starts_on",)
+    date_hierarchy = "starts_on"
+    fieldsets = (
+        (None, {"fields": ("name", ("starts_on", "ends_on"))}),
+        (
+            _("PCE opportunity-sharing incentive"),
+            {"fields": ("opportunity_rate", "opportunity_cap", "tax_rate")},
+        ),
+        (
+            _("Performance incentive and indicators"),
+            {"fields": ("performance_rate", "performance_threshold", "monthly_target")},
+        ),
+        (_("Rules shown to partners"), {"fields": ("rules_zh", "rules_en")}),
+    )
+
+
+@admin.register(PerformanceRecord)
+class PerformanceRecordAdmin(ReadOnlyAdmin):
+    list_display = (
+        "billing_period",
+        "formed_at",
+        "order",
+        "order_type",
+        "partner",
+        "distributor",
+        "customer",
+        "product",
+        "amount",
+    )
+    list_filter = ("billing_period", "order_type", "product")
+    search_fields = ("order__order_no", "partner__name", "customer__name", "customer__account_name")
+    list_select_related = ("order", "partner", "distributor", "customer", "product")
+    date_hierarchy = "formed_at"
+    actions = ["action_credit_missed"]
+
+    @admin.action(description=_("Credit orders that have no performance record yet"))
+    def action_credit_missed(self, request, queryset):
+        written = services.performance_sync()
+        self.message_user(request, _("%(n)s orders credited.") % {"n": written}, messages.SUCCESS)
+
+
+@admin.register(PeriodClose)
+class PeriodCloseAdmin(ReadOnlyAdmin):
+    list_display = ("period", "closed_at", "statements")
+    search_fields = ("period",)
+    list_filter = ("closed_at",)
+    actions = ["action_close_last_period"]
+
+    @admin.action(description=_("Close the last ended billing period now (idempotent)"))
+    def action_close_last_period(self, request, queryset):
+        result = services.period_close(period=periods.last_closed_period())
+        self.message_user(
+            request,
+            _("%(period)s: %(written)s statements written, %(sent)s sent.")
+            % {"period": result.period, "written": result.written, "sent": result.sent},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(PeriodStatement)
+class PeriodStatementAdmin(ReadOnlyAdmin):
+    list_display = (
+        "period",
+        "partner",
+        "performance",
+        "target",
+        "rate",
+        "estimated_incentive",
+        "notified_at",
+    )
+    list_filter = ("period", "program")
+    search_fields = ("partner__name", "period")
+    list_select_related = ("partner", "program")
