@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from partner_center.accounts.access import capability_required, get_for_user
@@ -141,9 +141,16 @@ def customer_detail(request, pk: int):
 
 
 EVENT_LABELS = {
-    "association.created": _lazy("Associated through the invitation link"),
-    "association.unbound": _lazy("Unbound"),
-    "account.budget_set": _lazy("Monthly budget set"),
+    "association.created": gettext_lazy("Associated through the invitation link"),
+    "association.unbound": gettext_lazy("Unbound"),
+    "account.budget_set": gettext_lazy("Monthly budget set"),
+}
+
+
+STATE_LABELS = {
+    **dict(Association.State.choices),
+    "frozen": gettext_lazy("Frozen"),
+    "open": gettext_lazy("Open"),
 }
 
 
@@ -151,6 +158,8 @@ def _labelled(events):
     events = list(events)
     for event in events:
         event.label = EVENT_LABELS.get(event.verb, event.verb)
+        event.from_label = STATE_LABELS.get(event.from_state, event.from_state)
+        event.to_label = STATE_LABELS.get(event.to_state, event.to_state)
     return events
 
 

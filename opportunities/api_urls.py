@@ -1,4 +1,13 @@
 from rest_framework.routers import SimpleRouter
 
+from . import api
+
 router = SimpleRouter()
+router.register("opportunities/po", api.POViewSet, basename="opportunity-po")
+router.register("opportunities/ho", api.HOViewSet, basename="opportunity-ho")
+router.register("opportunities/leads", api.LeadViewSet, basename="opportunity-lead")
+router.register(
+    "opportunities/duplicates", api.DuplicatePairViewSet, basename="opportunity-duplicate"
+)
+router.register("opportunities/imports", api.POImportViewSet, basename="opportunity-import")
 urlpatterns = router.urls

@@ -1,1 +1,10 @@
-SCHEDULE: dict = {}
+from datetime import timedelta
+
+# Every five minutes: end overdue items, then send the reminders that are due. Safe to run
+# late or twice (see opportunities/sla.py).
+SCHEDULE: dict = {
+    "opportunities-sla-sweep": {
+        "task": "opportunities.tasks.sweep_deadlines",
+        "schedule": timedelta(minutes=5),
+    },
+}

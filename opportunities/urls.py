@@ -1,2 +1,36 @@
+from django.urls import path
+
+from . import views
+
 app_name = "opportunities"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.opportunity_list, name="list"),
+    path("inbox/", views.ho_inbox, name="ho_inbox"),
+    path("po/new/", views.po_create, name="po_create"),
+    path("<int:pk>/", views.opportunity_detail, name="detail"),
+    path("<int:pk>/edit/", views.po_edit, name="po_edit"),
+    path("<int:pk>/submit/", views.po_submit, name="po_submit"),
+    path("<int:pk>/resubmit/", views.po_resubmit, name="po_resubmit"),
+    path("<int:pk>/consent-file/", views.consent_file, name="consent_file"),
+    path("<int:pk>/progress/", views.progress, name="progress"),
+    path("<int:pk>/accept/", views.ho_accept, name="ho_accept"),
+    path("<int:pk>/decline/", views.ho_decline, name="ho_decline"),
+    # BD
+    path("review/", views.review_queue, name="review_queue"),
+    path("<int:pk>/start-verification/", views.po_start_verification, name="po_start_verification"),
+    path("<int:pk>/verify/", views.po_verify, name="po_verify"),
+    path("<int:pk>/reject/", views.po_reject, name="po_reject"),
+    path("<int:pk>/return/", views.po_return, name="po_return"),
+    path("<int:pk>/core-label/", views.core_label, name="core_label"),
+    path("pool/", views.pool, name="pool"),
+    path("pool/new/", views.lead_create, name="lead_create"),
+    path("pool/<int:pk>/", views.lead_detail, name="lead_detail"),
+    path("pool/<int:pk>/share/", views.lead_share, name="lead_share"),
+    path("duplicates/", views.duplicate_queue, name="duplicates"),
+    path("duplicates/<int:pk>/decide/", views.duplicate_decide, name="duplicate_decide"),
+    # Bulk import
+    path("import/", views.import_start, name="import"),
+    path("import/template.<str:fmt>", views.import_template, name="import_template"),
+    path("import/<int:pk>/", views.import_detail, name="import_detail"),
+    path("import/<int:pk>/failed/", views.import_failed_rows, name="import_failed"),
+]

@@ -157,3 +157,21 @@ def working_days_left(now: datetime, deadline: datetime) -> int:
         working = overrides[day][0] if day in overrides else _packaged_day(day).is_working
         count += working
     return count
+
+
+def working_days_left_many(now: datetime, deadlines) -> list[int]:
+    """`working_days_left` for many deadlines with one calendar query (for list pages)."""
+    today = now.astimezone(SHANGHAI).date()
+    lasts = [d.astimezone(SHANGHAI).date() if d is not None else None for d in deadlines]
+    future = [d for d in lasts if d is not None and d > today]
+    if not future:
+        return [0] * len(lasts)
+    end = max(future)
+    overrides = _overrides(today, end)
+    running: dict[date, int] = {}
+    count, day = 0, today
+    while day < end:
+        day += timedelta(days=1)
+        count += overrides[day][0] if day in overrides else _packaged_day(day).is_working
+        running[day] = count
+    return [running[d] if d is not None and d > today else 0 for d in lasts]

@@ -1,0 +1,412 @@
+"""Django admin: every model searchable and filterable. State changes run through the services
+as admin actions (with their inputs on the action bar); edits of an opportunity follow the
+same field-lock matrix as the pages and the API."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partner_center.accounts.models import Partner
+from partner_center.errors import DomainError
+
+from . import services
+from .catalog import RejectionReason
+from .models import (
+    CustomerKeyLock,
+    DuplicatePair,
+    IdempotencyKey,
+    Opportunity,
+    POImport,
+    VendorLead,
+)
+from .transitions import PROGRESS_FIELDS, partner_editable_fields
+
+S = Opportunity.State
+
+
+class OpportunityActionForm(admin.helpers.ActionForm):
+    reason = forms.ChoiceField(
+        label=_("reason"), choices=[("", "—"), *RejectionReason.choices], required=False
+    )
+    account_manager = forms.CharField(label=_("account manager"), required=False)
+    confirmed_on = forms.DateField(
+        label=_("confirmed on (YYYY-MM-DD)"), required=False, widget=forms.DateInput()
+    )
+    fields_to_unlock = forms.CharField(
+        label=_("fields to unlock (comma-separated)"), required=False
+    )
+    comment = forms.CharField(label=_("comment"), required=False)
+
+
+def _run(modeladmin, request, queryset, call, done_message):
+    done = 0
+    for obj in queryset:
+        try:
+            call(obj)
+        except DomainError as exc:
+            modeladmin.message_user(request, f"#{obj.pk}: {exc.message}", messages.ERROR)
+        except PermissionDenied:
+            modeladmin.message_user(
+                request, _("Only BD staff and admins may do this."), messages.ERROR
+            )
+            return
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, f"{done_message} ({done})", messages.SUCCESS)
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "kind",
+        "partner",
+        "customer_name",
+        "project_name",
+        "state",
+        "amount",
+        "deadline",
+        "core_label",
+        "created_at",
+    )
+    list_filter = ("kind", "state", "decision_rule", "core_label", "stage")
+    search_fields = (
+        "customer_name",
+        "customer_credit_code",
+        "project_name",
+        "partner__name",
+        "external_ref",
+        "lead__crm_id",
+    )
+    list_select_related = ("partner",)
+    date_hierarchy = "created_at"
+    raw_id_fields = ("partner", "lead")
+    action_form = OpportunityActionForm
+    actions = [
+        "action_start_verification",
+        "action_verify",
+        "action_reject",
+        "action_return",
+        "action_set_core_label",
+        "action_clear_core_label",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # POs are created by partners, HO shares from the pool
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record and its timeline stay
+
+    def get_readonly_fields(self, request, obj=None):
+        """Everything but the fields the matrix lets a partner change in this state."""
+        editable = partner_editable_fields(obj) if obj else frozenset()
+        return [f.name for f in self.model._meta.fields if f.name not in editable]
+
+    def save_model(self, request, obj, form, change):
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        if not changes:
+            return
+        try:
+            if obj.state in (S.DRAFT, S.RETURNED):
+                services.po_edit(actor=request.user, po=obj, changes=changes)
+            else:
+                services.opportunity_update_progress(
+                    actor=request.user,
+                    opportunity=obj,
+                    changes={k: v for k, v in changes.items() if k in PROGRESS_FIELDS},
+                    note=str(_("Changed in Django admin")),
+                )
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+
+    @admin.action(description=_("Review passed: start verification"))
+    def action_start_verification(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda po: services.po_start_verification(actor=request.user, po=po),
+            _("Under verification"),
+        )
+
+    @admin.action(description=_("Verification passed (account manager and date required)"))
+    def action_verify(self, request, queryset):
+        data = request.POST
+        form = OpportunityActionForm(data)
+        form.is_valid()
+        _run(
+            self,
+            request,
+            queryset,
+            lambda po: services.po_verify(
+                actor=request.user,
+                po=po,
+                account_manager=form.cleaned_data.get("account_manager") or "",
+                confirmed_on=form.cleaned_data.get("confirmed_on"),
+                note=form.cleaned_data.get("comment") or "",
+            ),
+            _("Verified"),
+        )
+
+    @admin.action(description=_("Reject (reason required)"))
+    def action_reject(self, request, queryset):
+        form = OpportunityActionForm(request.POST)
+        form.is_valid()
+        _run(
+            self,
+            request,
+            queryset,
+            lambda po: services.po_reject(
+                actor=request.user,
+                po=po,
+                reason=form.cleaned_data.get("reason") or "",
+                note=form.cleaned_data.get("comment") or "",
+            ),
+            _("Rejected"),
+        )
+
+    @admin.action(description=_("Return for changes (fields and comment required)"))
+    def action_return(self, request, queryset):
+        form = OpportunityActionForm(request.POST)
+        form.is_valid()
+        raw = form.cleaned_data.get("fields_to_unlock") or ""
+        fields = [f.strip() for f in raw.split(",") if f.strip()]
+        _run(
+            self,
+            request,
+            queryset,
+            lambda po: services.po_return_for_changes(
+                actor=request.user,
+                po=po,
+                fields=fields,
+                comment=form.cleaned_data.get("comment") or "",
+            ),
+            _("Returned for changes"),
+        )
+
+    @admin.action(description=_("Set the core label"))
+    def action_set_core_label(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda o: services.opportunity_set_core_label(
+                actor=request.user, opportunity=o, core_label=True
+            ),
+            _("Core label set"),
+        )
+
+    @admin.action(description=_("Remove the core label"))
+    def action_clear_core_label(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda o: services.opportunity_set_core_label(
+                actor=request.user, opportunity=o, core_label=False
+            ),
+            _("Core label removed"),
+        )
+
+
+class LeadAdminForm(forms.ModelForm):
+    class Meta:
+        model = VendorLead
+        fields = ("crm_id", "crm_created_at", *services.LEAD_FIELDS)
+
+    def clean_crm_created_at(self):
+        value = self.cleaned_data.get("crm_created_at")
+        if value and value > timezone.now():
+            raise forms.ValidationError(_("The CRM creation time cannot be in the future."))
+        return value
+
+
+class LeadActionForm(admin.helpers.ActionForm):
+    partner = forms.ModelChoiceField(
+        label=_("share with"), queryset=Partner.objects.order_by("name"), required=False
+    )
+
+
+class ShareInline(admin.TabularInline):
+    model = Opportunity
+    fk_name = "lead"
+    fields = ("partner", "state", "shared_at", "deadline", "decision_rule", "decision_note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(VendorLead)
+class VendorLeadAdmin(admin.ModelAdmin):
+    list_display = (
+        "crm_id",
+        "customer_name",
+        "project_name",
+        "amount",
+        "crm_created_at",
+        "closed_at",
+    )
+    list_filter = (
+        ("closed_at", admin.EmptyFieldListFilter),
+        "customer_industry",
+        "customer_region",
+    )
+    search_fields = ("crm_id", "customer_name", "customer_credit_code", "project_name")
+    list_select_related = ("created_by",)
+    date_hierarchy = "crm_created_at"
+    readonly_fields = (
+        "customer_key",
+        "created_by",
+        "created_at",
+        "closed_at",
+        "closed_by",
+        "close_detail",
+    )
+    inlines = [ShareInline]
+    form = LeadAdminForm
+    action_form = LeadActionForm
+    actions = ["action_share"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        # A lead's CRM identity does not change once it is in the pool.
+        return (*self.readonly_fields, "crm_id", "crm_created_at")
+
+    def save_model(self, request, obj, form, change):
+        """Through the services, so the customer key and the duplicate pairs follow."""
+        if change:
+            changes = {
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in services.LEAD_FIELDS
+            }
+            services.lead_edit(actor=request.user, lead=obj, changes=changes)
+            return
+        lead = services.lead_create(
+            actor=request.user,
+            crm_id=form.cleaned_data["crm_id"],
+            crm_created_at=form.cleaned_data["crm_created_at"],
+            data={name: form.cleaned_data[name] for name in services.LEAD_FIELDS},
+        )
+        obj.pk = lead.pk
+
+    @admin.action(description=_("Share with the partner chosen above"))
+    def action_share(self, request, queryset):
+        form = LeadActionForm(request.POST)
+        form.is_valid()
+        partner = form.cleaned_data.get("partner")
+        if partner is None:
+            self.message_user(request, _("Choose the partner to share with."), messages.ERROR)
+            return
+        _run(
+            self,
+            request,
+            queryset,
+            lambda lead: services.ho_share(actor=request.user, lead=lead, partner=partner),
+            _("Shared"),
+        )
+
+
+@admin.register(DuplicatePair)
+class DuplicatePairAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "po",
+        "other_po",
+        "lead",
+        "matched_on",
+        "status",
+        "detected_at",
+        "decided_by",
+    )
+    list_filter = ("status", "matched_on")
+    search_fields = ("po__customer_name", "po__partner__name", "lead__crm_id")
+    list_select_related = ("po", "other_po", "lead", "decided_by")
+    readonly_fields = [f.name for f in DuplicatePair._meta.fields]
+    actions = ["action_apply", "action_dismiss"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Apply the rule's verdict"))
+    def action_apply(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda pair: services.duplicate_decide(actor=request.user, pair=pair, decision="apply"),
+            _("Applied"),
+        )
+
+    @admin.action(description=_("Not duplicates"))
+    def action_dismiss(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda pair: services.duplicate_decide(
+                actor=request.user, pair=pair, decision="dismiss"
+            ),
+            _("Dismissed"),
+        )
+
+
+@admin.register(POImport)
+class POImportAdmin(admin.ModelAdmin):
+    list_display = (
+        "file_name",
+        "partner",
+        "state",
+        "total_rows",
+        "succeeded",
+        "failed",
+        "created_at",
+    )
+    list_filter = ("state", "submit_rows")
+    search_fields = ("file_name", "partner__name")
+    list_select_related = ("partner",)
+    readonly_fields = [f.name for f in POImport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(admin.ModelAdmin):
+    list_display = ("scope", "owner_key", "key", "object_id", "created_at")
+    list_filter = ("scope",)
+    search_fields = ("key", "owner_key")
+    readonly_fields = ("scope", "owner_key", "key", "request_hash", "object_id", "created_at")
+    list_select_related = ()
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CustomerKeyLock)
+class CustomerKeyLockAdmin(admin.ModelAdmin):
+    list_display = ("key",)
+    search_fields = ("key",)
+    list_select_related = ()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,515 @@
+"""The opportunities API: the same services and selectors as the pages, so the same rules.
+Creates accept an `Idempotency-Key` header: a repeat with the same key and body returns the
+first result (with `Idempotent-Replayed: true`); the same key with another body is refused."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from partner_center.accounts.access import HasCapability
+from partner_center.accounts.models import Partner
+
+from . import selectors, services
+from .duplicates import verdict_for
+from .filters import DuplicateFilter, LeadFilter, OpportunityFilter
+from .models import DuplicatePair, IdempotencyKey, Opportunity, POImport, VendorLead
+from .permissions import REVIEW_OPPORTUNITIES, VIEW_OPPORTUNITIES, WORK_OPPORTUNITIES
+from .serializers import (
+    CoreLabelSerializer,
+    DecideSerializer,
+    DeclineSerializer,
+    DuplicateHintSerializer,
+    DuplicatePairSerializer,
+    LeadSerializer,
+    LeadWriteSerializer,
+    NoteSerializer,
+    OpportunitySerializer,
+    POImportCreateSerializer,
+    POImportSerializer,
+    POUpdateSerializer,
+    POWriteSerializer,
+    ProgressSerializer,
+    RejectSerializer,
+    ReturnSerializer,
+    ShareSerializer,
+    SubmitSerializer,
+    TimelineEntrySerializer,
+    VerifySerializer,
+)
+from .transitions import PO_FIELDS, PROGRESS_FIELDS, check_editable
+
+K = Opportunity.Kind
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Repeat a create safely: the same key and body return the first result.",
+)
+ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+def idempotent_create(request, *, scope: str, create, load, serialize):
+    """Run `create()` once per Idempotency-Key (per partner, or per user for vendor staff)."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        return Response(serialize(create()), status=status.HTTP_201_CREATED)
+    if len(key) > 128:
+        raise serializers.ValidationError({"Idempotency-Key": ["At most 128 characters."]})
+    user = request.user
+    owner = f"partner:{user.partner_id}" if user.partner_id else f"user:{user.pk}"
+    digest = hashlib.sha256(
+        json.dumps(request.data, sort_keys=True, default=str).encode()
+    ).hexdigest()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = IdempotencyKey.objects.create(
+                    owner_key=owner, scope=scope, key=key, request_hash=digest
+                )
+        except IntegrityError:
+            record = IdempotencyKey.objects.get(owner_key=owner, scope=scope, key=key)
+            if record.request_hash != digest:
+                raise serializers.ValidationError(
+                    {"Idempotency-Key": ["This key was used with a different request."]}
+                ) from None
+            response = Response(serialize(load(record.object_id)), status=status.HTTP_201_CREATED)
+            response["Idempotent-Replayed"] = "true"
+            return response
+        obj = create()
+        record.object_id = obj.pk
+        record.save(update_fields=["object_id"])
+    return Response(serialize(obj), status=status.HTTP_201_CREATED)
+
+
+class OpportunityActionsMixin:
+    """Actions both kinds share: progress updates, timeline, core label (BD)."""
+
+    def _respond(self, obj):
+        obj = self.get_queryset().get(pk=obj.pk)
+        return Response(OpportunitySerializer(obj, context={"request": self.request}).data)
+
+    @extend_schema(
+        request=ProgressSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM]
+    )
+    @action(detail=True, methods=["post"])
+    def progress(self, request, pk=None):
+        opp = self.get_object()
+        # Fields of the opportunity that a progress update never changes: refuse by name.
+        locked = [k for k in request.data if k in PO_FIELDS and k not in PROGRESS_FIELDS]
+        if locked:
+            check_editable(opp, locked)
+        data = ProgressSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        note = values.pop("note", "")
+        opp = services.opportunity_update_progress(
+            actor=request.user, opportunity=opp, changes=values, note=note
+        )
+        return self._respond(opp)
+
+    @extend_schema(responses=TimelineEntrySerializer(many=True), parameters=[ID_PARAM])
+    @action(detail=True, methods=["get"])
+    def timeline(self, request, pk=None):
+        opp = self.get_object()
+        return Response(
+            TimelineEntrySerializer(selectors.timeline(opp, request.user), many=True).data
+        )
+
+    @extend_schema(
+        request=CoreLabelSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM]
+    )
+    @action(detail=True, methods=["post"], url_path="core-label")
+    def core_label(self, request, pk=None):
+        opp = self.get_object()
+        data = CoreLabelSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        opp = services.opportunity_set_core_label(
+            actor=request.user,
+            opportunity=opp,
+            core_label=data.validated_data["core_label"],
+            note=data.validated_data["note"],
+        )
+        return self._respond(opp)
+
+
+class POViewSet(
+    OpportunityActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """POs: a partner's own (vendor staff: all). Create drafts, change what the field-lock
+    matrix allows, submit with the customer's consent; BD reviews and verifies."""
+
+    permission_classes = [HasCapability]
+    required_capability = {
+        "default": VIEW_OPPORTUNITIES,
+        "create": WORK_OPPORTUNITIES,
+        "partial_update": WORK_OPPORTUNITIES,
+        "update": WORK_OPPORTUNITIES,
+        "submit": WORK_OPPORTUNITIES,
+        "resubmit": WORK_OPPORTUNITIES,
+        "progress": WORK_OPPORTUNITIES,
+        "start_verification": REVIEW_OPPORTUNITIES,
+        "verify": REVIEW_OPPORTUNITIES,
+        "reject": REVIEW_OPPORTUNITIES,
+        "return_for_changes": REVIEW_OPPORTUNITIES,
+        "core_label": REVIEW_OPPORTUNITIES,
+    }
+    serializer_class = OpportunitySerializer
+    filterset_class = OpportunityFilter
+    ordering_fields = ["created_at", "deadline", "amount", "customer_name"]
+    ordering = ["-created_at", "-id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Opportunity.objects.none()
+        return (
+            selectors.opportunities_for(self.request.user)
+            .filter(kind=K.PO)
+            .order_by("-created_at", "-id")
+        )
+
+    @extend_schema(
+        request=POWriteSerializer,
+        responses={201: OpportunitySerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    def create(self, request, *args, **kwargs):
+        data = POWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        external_ref = values.pop("external_ref", "")
+        return idempotent_create(
+            request,
+            scope="po.create",
+            create=lambda: services.po_create(
+                actor=request.user,
+                partner=request.user.partner,
+                data=values,
+                external_ref=external_ref,
+            ),
+            load=lambda pk: self.get_queryset().get(pk=pk),
+            serialize=lambda obj: OpportunitySerializer(obj, context={"request": request}).data,
+        )
+
+    @extend_schema(request=POUpdateSerializer, responses=OpportunitySerializer)
+    def partial_update(self, request, *args, **kwargs):
+        po = self.get_object()
+        data = POUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        po = services.po_edit(actor=request.user, po=po, changes=dict(data.validated_data))
+        return self._respond(po)
+
+    @extend_schema(exclude=True)
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(request=SubmitSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM])
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        po = self.get_object()
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        po = services.po_submit(
+            actor=request.user,
+            po=po,
+            consent=services.Consent(
+                confirmed=v["consent_confirmed"],
+                method=v["consent_method"],
+                note=v["consent_note"],
+                file=v.get("consent_file"),
+            ),
+        )
+        return self._respond(po)
+
+    @extend_schema(request=NoteSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM])
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, pk=None):
+        po = self.get_object()
+        data = NoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        po = services.po_resubmit(actor=request.user, po=po, note=data.validated_data["note"])
+        return self._respond(po)
+
+    @extend_schema(responses=DuplicateHintSerializer(many=True), parameters=[ID_PARAM])
+    @action(detail=True, methods=["get"])
+    def duplicates(self, request, pk=None):
+        """Likely duplicates as the PO's partner may see them (no other partner named)."""
+        po = self.get_object()
+        return Response(DuplicateHintSerializer(selectors.duplicate_hints(po), many=True).data)
+
+    @extend_schema(request=NoteSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM])
+    @action(detail=True, methods=["post"], url_path="start-verification")
+    def start_verification(self, request, pk=None):
+        po = self.get_object()
+        data = NoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        po = services.po_start_verification(
+            actor=request.user, po=po, note=data.validated_data["note"]
+        )
+        return self._respond(po)
+
+    @extend_schema(request=VerifySerializer, responses=OpportunitySerializer, parameters=[ID_PARAM])
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        """Verification passed; or, when another partner's duplicate was verified first,
+        the PO comes back rejected by the duplicate rule."""
+        po = self.get_object()
+        data = VerifySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        po = services.po_verify(
+            actor=request.user,
+            po=po,
+            account_manager=v["account_manager"],
+            confirmed_on=v["account_manager_confirmed_on"],
+            note=v["note"],
+        )
+        return self._respond(po)
+
+    @extend_schema(request=RejectSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM])
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        po = self.get_object()
+        data = RejectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        po = services.po_reject(
+            actor=request.user,
+            po=po,
+            reason=data.validated_data["reason"],
+            note=data.validated_data["note"],
+        )
+        return self._respond(po)
+
+    @extend_schema(request=ReturnSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM])
+    @action(detail=True, methods=["post"], url_path="return-for-changes")
+    def return_for_changes(self, request, pk=None):
+        po = self.get_object()
+        data = ReturnSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        po = services.po_return_for_changes(
+            actor=request.user,
+            po=po,
+            fields=data.validated_data["fields"],
+            comment=data.validated_data["comment"],
+        )
+        return self._respond(po)
+
+
+class HOViewSet(
+    OpportunityActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """HOs shared with the partner (vendor staff: all shares). Accept or decline within
+    3 working days; the contact details are masked until accepted."""
+
+    permission_classes = [HasCapability]
+    required_capability = {
+        "default": VIEW_OPPORTUNITIES,
+        "accept": WORK_OPPORTUNITIES,
+        "decline": WORK_OPPORTUNITIES,
+        "progress": WORK_OPPORTUNITIES,
+        "core_label": REVIEW_OPPORTUNITIES,
+    }
+    serializer_class = OpportunitySerializer
+    filterset_class = OpportunityFilter
+    ordering_fields = ["created_at", "deadline", "amount", "customer_name"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Opportunity.objects.none()
+        return (
+            selectors.opportunities_for(self.request.user)
+            .filter(kind=K.HO)
+            .select_related("lead")
+            .order_by("-created_at", "-id")
+        )
+
+    @extend_schema(request=None, responses=OpportunitySerializer, parameters=[ID_PARAM])
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        ho = services.ho_accept(actor=request.user, ho=self.get_object())
+        return self._respond(ho)
+
+    @extend_schema(
+        request=DeclineSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM]
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        ho = self.get_object()
+        data = DeclineSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ho = services.ho_decline(actor=request.user, ho=ho, reason=data.validated_data["reason"])
+        return self._respond(ho)
+
+
+class LeadViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """BD's HO pool: leads from the CRM, shared with one PCE partner at a time."""
+
+    permission_classes = [HasCapability]
+    required_capability = REVIEW_OPPORTUNITIES
+    serializer_class = LeadSerializer
+    filterset_class = LeadFilter
+    ordering_fields = ["crm_created_at", "customer_name", "amount"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return VendorLead.objects.none()
+        return selectors.pool_leads()
+
+    @extend_schema(
+        request=LeadWriteSerializer,
+        responses={201: LeadSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    def create(self, request, *args, **kwargs):
+        data = LeadWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        crm_id = values.pop("crm_id")
+        crm_created_at = values.pop("crm_created_at")
+        return idempotent_create(
+            request,
+            scope="lead.create",
+            create=lambda: services.lead_create(
+                actor=request.user, crm_id=crm_id, crm_created_at=crm_created_at, data=values
+            ),
+            load=lambda pk: self.get_queryset().get(pk=pk),
+            serialize=lambda obj: LeadSerializer(self.get_queryset().get(pk=obj.pk)).data,
+        )
+
+    @extend_schema(
+        request=ShareSerializer, responses={201: OpportunitySerializer}, parameters=[ID_PARAM]
+    )
+    @action(detail=True, methods=["post"])
+    def share(self, request, pk=None):
+        lead = self.get_object()
+        data = ShareSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        partner = Partner.objects.filter(pk=data.validated_data["partner"]).first()
+        if partner is None:
+            raise serializers.ValidationError({"partner": ["Unknown partner."]})
+        share = services.ho_share(
+            actor=request.user, lead=lead, partner=partner, note=data.validated_data["note"]
+        )
+        return Response(
+            OpportunitySerializer(share, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class DuplicatePairViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """BD's duplicate queue: open candidate pairs with the rule's verdict."""
+
+    permission_classes = [HasCapability]
+    required_capability = REVIEW_OPPORTUNITIES
+    serializer_class = DuplicatePairSerializer
+    filterset_class = DuplicateFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return DuplicatePair.objects.none()
+        return selectors.duplicate_queue()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        for pair in page if page is not None else []:
+            pair.verdict = verdict_for(pair)
+        return page
+
+    def get_object(self):
+        pair = super().get_object()
+        pair.verdict = verdict_for(pair)
+        return pair
+
+    @extend_schema(
+        request=DecideSerializer, responses=DuplicatePairSerializer, parameters=[ID_PARAM]
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        pair = get_object_or_404(DuplicatePair, pk=pk)
+        data = DecideSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        pair = services.duplicate_decide(
+            actor=request.user,
+            pair=pair,
+            decision=data.validated_data["decision"],
+            note=data.validated_data["note"],
+        )
+        pair.verdict = verdict_for(pair)
+        return Response(DuplicatePairSerializer(pair).data)
+
+
+class POImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Bulk imports of POs from CSV or XLSX (processed by a worker; poll the import)."""
+
+    permission_classes = [HasCapability]
+    required_capability = WORK_OPPORTUNITIES
+    serializer_class = POImportSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return POImport.objects.none()
+        return selectors.imports_for(self.request.user).order_by("-created_at", "-id")
+
+    @extend_schema(request=POImportCreateSerializer, responses={202: POImportSerializer})
+    def create(self, request):
+        data = POImportCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        if Path(v["file"].name).suffix.lower() not in (".csv", ".xlsx"):
+            raise serializers.ValidationError({"file": ["Upload a .csv or .xlsx file."]})
+        imp = services.po_import_start(
+            actor=request.user,
+            partner=request.user.partner,
+            upload=v["file"],
+            submit_rows=v["submit_rows"],
+            consent=services.Consent(
+                confirmed=v["consent_confirmed"], method=v["consent_method"], note=v["consent_note"]
+            ),
+        )
+        return Response(POImportSerializer(imp).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}, parameters=[ID_PARAM]
+    )
+    @action(detail=True, methods=["get"], url_path="failed-rows")
+    def failed_rows(self, request, pk=None):
+        imp = self.get_object()
+        if not imp.failed_file:
+            raise Http404
+        return FileResponse(
+            imp.failed_file.open("rb"),
+            as_attachment=True,
+            filename=imp.failed_file.name.rsplit("/", 1)[-1],
+        )

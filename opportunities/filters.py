@@ -1,0 +1,195 @@
+"""Filters and sorting for opportunity lists, shared by the pages and the API."""
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partner_center.accounts.access import is_vendor_staff
+from partner_center.accounts.models import Partner
+from partner_center.workdays import deadline_after
+
+from .models import DuplicatePair, Opportunity, VendorLead
+from .transitions import SLA_OPEN_STATES
+
+S = Opportunity.State
+
+
+def _style(filterset) -> None:
+    for field in filterset.form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select form-select-sm")
+        else:
+            widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+class DeadlineSoonMixin:
+    def filter_deadline_soon(self, queryset, name, value):
+        """Clock running and at most one working day left (or already past)."""
+        if not value:
+            return queryset
+        limit = deadline_after(timezone.now(), 1)
+        return queryset.filter(state__in=SLA_OPEN_STATES, deadline__lte=limit)
+
+
+KIND_STATES = {
+    Opportunity.Kind.PO: (
+        S.DRAFT,
+        S.SUBMITTED,
+        S.UNDER_VERIFICATION,
+        S.RETURNED,
+        S.VERIFIED,
+        S.REJECTED,
+    ),
+    Opportunity.Kind.HO: (S.PENDING, S.ACCEPTED, S.DECLINED, S.EXPIRED),
+}
+
+
+class OpportunityFilter(DeadlineSoonMixin, django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Opportunity.Kind.choices, empty_label=_("All")
+    )
+    state = django_filters.ChoiceFilter(label=_("State"), choices=S.choices, empty_label=_("All"))
+    customer = django_filters.CharFilter(
+        label=_("Customer"),
+        method="filter_customer",
+        widget=forms.TextInput(attrs={"placeholder": _("Name or credit code")}),
+    )
+    created_after = django_filters.DateFilter(
+        label=_("Created from"),
+        field_name="created_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    created_before = django_filters.DateFilter(
+        label=_("Created until"),
+        field_name="created_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    deadline_soon = django_filters.BooleanFilter(
+        label=_("Deadline soon"), method="filter_deadline_soon", widget=forms.CheckboxInput
+    )
+    partner = django_filters.ModelChoiceFilter(
+        label=_("Partner"), queryset=Partner.objects.order_by("name"), empty_label=_("All")
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        empty_label=_("Default order"),
+        fields=(
+            ("created_at", "created"),
+            ("deadline", "deadline"),
+            ("amount", "amount"),
+            ("customer_name", "customer"),
+            ("expected_close_date", "close_date"),
+        ),
+        field_labels={
+            "created_at": _("Created on"),
+            "deadline": _("Deadline"),
+            "amount": _("Amount"),
+            "customer_name": _("Customer"),
+            "expected_close_date": _("Close date"),
+        },
+    )
+
+    class Meta:
+        model = Opportunity
+        fields: list[str] = []
+
+    def __init__(self, *args, user=None, kind=None, states=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = kwargs.get("request")
+        user = user or getattr(request, "user", None)
+        if user is None or not is_vendor_staff(user):
+            # A partner never sees the list of other partners.
+            self.filters.pop("partner")
+        if kind:  # a list of one kind (HO inbox, review queue): no kind filter
+            self.filters.pop("kind")
+            states = states or KIND_STATES[kind]
+        if states:
+            self.filters["state"].extra["choices"] = [(s, S(s).label) for s in states]
+        _style(self)
+
+    def filter_customer(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        from django.db.models import Q
+
+        return queryset.filter(
+            Q(customer_name__icontains=value) | Q(customer_credit_code=value.upper())
+        )
+
+
+class LeadFilter(django_filters.FilterSet):
+    STATUS = (
+        ("pool", _("In the pool")),
+        ("pending", _("Pending acceptance")),
+        ("accepted", _("Accepted")),
+        ("closed", _("Closed")),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=STATUS, method="filter_status", empty_label=_("All")
+    )
+    customer = django_filters.CharFilter(
+        label=_("Customer"), field_name="customer_name", lookup_expr="icontains"
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        empty_label=_("Default order"),
+        fields=(
+            ("crm_created_at", "crm_created"),
+            ("customer_name", "customer"),
+            ("amount", "amount"),
+        ),
+        field_labels={
+            "crm_created_at": _("CRM creation time"),
+            "customer_name": _("Customer"),
+            "amount": _("Amount"),
+        },
+    )
+
+    class Meta:
+        model = VendorLead
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def filter_status(self, queryset, name, value):
+        if value == "closed":
+            return queryset.filter(closed_at__isnull=False)
+        if value == "pool":
+            return queryset.filter(closed_at__isnull=True, held=False)
+        return queryset.filter(share_state=value)
+
+
+class DuplicateFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        label=_("Pair"),
+        choices=(("po_po", _("PO and PO")), ("po_ho", _("PO and HO"))),
+        method="filter_kind",
+        empty_label=_("All"),
+    )
+    customer = django_filters.CharFilter(
+        label=_("Customer"), field_name="po__customer_name", lookup_expr="icontains"
+    )
+
+    class Meta:
+        model = DuplicatePair
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def filter_kind(self, queryset, name, value):
+        if value == "po_po":
+            return queryset.filter(other_po__isnull=False)
+        if value == "po_ho":
+            return queryset.filter(lead__isnull=False)
+        return queryset

@@ -1,0 +1,358 @@
+"""Every read the pages and the API need, scoped to the user and with a fixed number of
+queries per page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partner_center.accounts.access import get_for_user, is_vendor_staff, scope_to_partner
+from partner_center.audit.models import Event
+from partner_center.workdays import working_days_left_many
+
+from . import duplicates as dup
+from .catalog import Product, RejectionReason, Rule, Stage
+from .models import DuplicatePair, Opportunity, POImport, VendorLead
+from .transitions import (
+    ACTIVE_STATES,
+    LIVE_SHARE_STATES,
+    PO_OPEN_STATES,
+    SLA_OPEN_STATES,
+    field_label,
+)
+
+S = Opportunity.State
+K = Opportunity.Kind
+STATE_LABELS = dict(S.choices)
+
+
+# ---- Opportunities -----------------------------------------------------------------------
+
+
+def opportunities_for(user) -> QuerySet[Opportunity]:
+    """The opportunities the user may see: its partner's, or all for vendor staff."""
+    return scope_to_partner(Opportunity.objects.select_related("partner"), user)
+
+
+def opportunity_for_user(user, pk: int) -> Opportunity:
+    return get_for_user(
+        Opportunity.objects.select_related("partner", "lead", "verified_by", "shared_by"),
+        user,
+        pk=pk,
+    )
+
+
+def review_queue() -> QuerySet[Opportunity]:
+    """POs waiting for BD, the nearest deadline first."""
+    return (
+        Opportunity.objects.filter(kind=K.PO, state__in=PO_OPEN_STATES)
+        .select_related("partner")
+        .order_by("deadline", "id")
+    )
+
+
+def assessment_opportunities(partner_id: int | None = None) -> QuerySet[Opportunity]:
+    """What counts for the PO/HO assessment: verified POs and accepted HOs."""
+    qs = Opportunity.objects.filter(state__in=ACTIVE_STATES)
+    return qs.filter(partner_id=partner_id) if partner_id else qs
+
+
+def attach_days_left(rows, now: datetime | None = None):
+    """Set `days_left` on each row with a running clock (one calendar query in all)."""
+    now = now or timezone.now()
+    rows = list(rows)
+    running = [r for r in rows if r.state in SLA_OPEN_STATES and r.deadline]
+    for row, left in zip(
+        running, working_days_left_many(now, [r.deadline for r in running]), strict=True
+    ):
+        row.days_left = left
+    for row in rows:
+        if not hasattr(row, "days_left"):
+            row.days_left = None
+    return rows
+
+
+def contact_visible(opportunity: Opportunity, user) -> bool:
+    """A partner sees an HO's contact person and phone only once it accepted the HO."""
+    return opportunity.kind == K.PO or opportunity.state == S.ACCEPTED or is_vendor_staff(user)
+
+
+# ---- Decisions in words ------------------------------------------------------------------
+
+
+def decision_text(opportunity: Opportunity) -> str:
+    """Which rule rejected, declined or reclaimed this item, in the reader's language,
+    without naming any other partner."""
+    rule = opportunity.decision_rule
+    deadline = (
+        timezone.localtime(opportunity.deadline).strftime("%Y-%m-%d %H:%M")
+        if opportunity.deadline
+        else "–"
+    )
+    if rule == Rule.SLA_EXPIRED:
+        if opportunity.kind == K.PO:
+            return _(
+                "Rejected automatically: the verification deadline (10 working days, until "
+                "%(deadline)s) expired."
+            ) % {"deadline": deadline}
+        return _(
+            "Declined automatically: not accepted within 3 working days (until %(deadline)s); "
+            "the vendor reclaimed it into its pool."
+        ) % {"deadline": deadline}
+    if rule == Rule.DUPLICATE:
+        detail = opportunity.decision_detail or {}
+        text = (
+            dup.explain_duplicate(detail)
+            if detail.get("winner_time")
+            else _("Rejected as a duplicate of an earlier opportunity.")
+        )
+        if opportunity.kind == K.HO:
+            text = _("Withdrawn by the vendor as a duplicate.") + " " + text
+        return text
+    if rule == Rule.VALIDITY:
+        reason = dict(RejectionReason.choices).get(opportunity.decision_reason, "")
+        return _("Failed the validity check: %(reason)s.") % {"reason": reason}
+    if rule == Rule.PARTNER_DECLINED:
+        return _("Declined by the partner; the vendor reclaimed it into its pool.")
+    return ""
+
+
+# ---- Timeline ----------------------------------------------------------------------------
+
+VERB_LABELS = {
+    "po.created": lambda: _("Draft created"),
+    "po.edited": lambda: _("Edited"),
+    "po.submitted": lambda: _("Submitted"),
+    "po.resubmitted": lambda: _("Resubmitted after changes"),
+    "po.review_passed": lambda: _("Review passed, verification started"),
+    "po.returned": lambda: _("Returned for changes"),
+    "po.verified": lambda: _("Verification passed"),
+    "po.rejected": lambda: _("Rejected"),
+    "po.expired": lambda: _("Rejected automatically: verification deadline expired"),
+    "ho.shared": lambda: _("Shared by the vendor"),
+    "ho.accepted": lambda: _("Accepted"),
+    "ho.declined": lambda: _("Declined, back in the vendor's pool"),
+    "ho.withdrawn": lambda: _("Withdrawn as a duplicate"),
+    "ho.expired": lambda: _("Declined automatically: acceptance deadline expired, reclaimed"),
+    "opportunity.progress": lambda: _("Progress update"),
+    "opportunity.core_label": lambda: _("Core label changed"),
+    "opportunity.reminder_sent": lambda: _("Deadline reminder sent"),
+    "lead.created": lambda: _("Added to the pool"),
+    "lead.shared": lambda: _("Shared with a partner"),
+    "lead.closed": lambda: _("Closed as a duplicate"),
+    "lead.edited": lambda: _("Details corrected"),
+}
+
+
+@dataclass
+class TimelineEntry:
+    created_at: datetime
+    who: str
+    label: str
+    from_state: str
+    to_state: str
+    reason: str
+    verb: str = ""
+
+
+def _value_text(name: str, value) -> str:
+    if value in (None, ""):
+        return "–"
+    if name == "amount":
+        from partner_center.accounts.templatetags.pc_tags import cny
+
+        return cny(value)
+    if name == "stage":
+        return str(dict(Stage.choices).get(value, value))
+    if name == "products":
+        labels = dict(Product.choices)
+        return ", ".join(str(labels.get(v, v)) for v in value)
+    return str(value)
+
+
+def _event_reason(event: Event, opportunity: Opportunity | None) -> str:
+    data = event.data or {}
+    parts = []
+    if event.verb in ("po.rejected", "po.expired", "ho.expired", "ho.withdrawn") and opportunity:
+        parts.append(decision_text(opportunity))
+    if event.verb == "po.returned":
+        fields = ", ".join(field_label(f) for f in data.get("fields", []))
+        parts.append(_("Unlocked: %(fields)s.") % {"fields": fields})
+    if event.verb == "po.edited":
+        fields = ", ".join(field_label(f) for f in data.get("fields", []))
+        parts.append(_("Changed: %(fields)s.") % {"fields": fields})
+    if event.verb == "opportunity.progress":
+        for name, (_old, new) in (data.get("changes") or {}).items():
+            parts.append(f"{field_label(name)}: {_value_text(name, new)}")
+    if event.verb == "opportunity.core_label":
+        parts.append(_("Core label set.") if data.get("core_label") else _("Core label removed."))
+    if event.reason and event.verb not in ("po.expired", "ho.expired"):
+        parts.append(event.reason)
+    return " · ".join(p for p in parts if p)
+
+
+def _who(event: Event, viewer, partner_id: int | None) -> str:
+    if not event.actor_id:
+        return _("System")
+    if is_vendor_staff(viewer) or event.actor.partner_id == partner_id:
+        return str(event.actor)
+    return _("Vendor BD")
+
+
+def timeline(opportunity: Opportunity, viewer) -> list[TimelineEntry]:
+    """The opportunity's transitions and updates, oldest first, for this viewer."""
+    ct = ContentType.objects.get_for_model(Opportunity)
+    events = Event.objects.filter(subject_type=ct, subject_id=opportunity.pk).select_related(
+        "actor"
+    )
+    return [
+        TimelineEntry(
+            created_at=e.created_at,
+            who=_who(e, viewer, opportunity.partner_id),
+            label=VERB_LABELS.get(e.verb, lambda e=e: e.verb)(),
+            from_state=str(STATE_LABELS.get(e.from_state, "")),
+            to_state=str(STATE_LABELS.get(e.to_state, "")),
+            reason=_event_reason(e, opportunity),
+            verb=e.verb,
+        )
+        for e in events
+    ]
+
+
+def lead_timeline(lead: VendorLead, viewer) -> list[TimelineEntry]:
+    """The lead's own events and those of its shares (BD only)."""
+    lead_ct = ContentType.objects.get_for_model(VendorLead)
+    opp_ct = ContentType.objects.get_for_model(Opportunity)
+    shares = {s.pk: s for s in lead.shares.select_related("partner")}
+    events = (
+        Event.objects.filter(
+            Q(subject_type=lead_ct, subject_id=lead.pk)
+            | Q(subject_type=opp_ct, subject_id__in=list(shares))
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+    entries = []
+    for e in events:
+        share = shares.get(e.subject_id) if e.subject_type_id == opp_ct.pk else None
+        label = VERB_LABELS.get(e.verb, lambda e=e: e.verb)()
+        if share is not None:
+            label = f"{label} · {share.partner.name}"
+        entries.append(
+            TimelineEntry(
+                created_at=e.created_at,
+                who=_who(e, viewer, None),
+                label=label,
+                from_state=str(STATE_LABELS.get(e.from_state, "")),
+                to_state=str(STATE_LABELS.get(e.to_state, "")),
+                reason=_event_reason(e, share),
+                verb=e.verb,
+            )
+        )
+    return entries
+
+
+# ---- Likely duplicates, as a partner may see them ----------------------------------------
+
+
+@dataclass
+class DuplicateHint:
+    own: bool  # one of the viewer's own POs (linked); otherwise anonymous
+    opportunity_id: int | None
+    kind_label: str
+    state_label: str
+    matched_on: str
+    products: list[str]
+    moment_label: str
+    moment: datetime | None
+    blocking: bool
+
+
+def duplicate_hints(po: Opportunity) -> list[DuplicateHint]:
+    """Likely duplicates of `po` as its own partner may see them: other partners' items
+    appear only by kind, state and deciding time, never by partner, project or amount."""
+    labels = dict(Product.choices)
+    hints = []
+    for m in dup.find_duplicates(po):
+        products = [str(labels.get(p, p)) for p in m.products]
+        matched_on = str(dict(DuplicatePair.Match.choices)[m.matched_on])
+        if m.is_lead:
+            hints.append(
+                DuplicateHint(
+                    own=False,
+                    opportunity_id=None,
+                    kind_label=_("An opportunity the vendor holds (HO)"),
+                    state_label=_("In the vendor's CRM"),
+                    matched_on=matched_on,
+                    products=products,
+                    moment_label=_("created in the CRM at"),
+                    moment=m.other.crm_created_at,
+                    blocking=False,
+                )
+            )
+            continue
+        other = m.other
+        own = other.partner_id == po.partner_id
+        verified = other.state == S.VERIFIED
+        hints.append(
+            DuplicateHint(
+                own=own,
+                opportunity_id=other.pk if own else None,
+                kind_label=_("Your PO #%(id)s") % {"id": other.pk}
+                if own
+                else _("A PO of another partner"),
+                state_label=str(STATE_LABELS[other.state]),
+                matched_on=matched_on,
+                products=products,
+                moment_label=_("verified at") if verified else _("submitted at"),
+                moment=other.verified_at if verified else other.submitted_at,
+                blocking=verified and not own,
+            )
+        )
+    return hints
+
+
+# ---- HO pool and duplicate queue (BD) ----------------------------------------------------
+
+
+def pool_leads() -> QuerySet[VendorLead]:
+    """Leads with the share that holds them now (if any): state, partner, deadline."""
+    live = Opportunity.objects.filter(lead=OuterRef("pk"), state__in=LIVE_SHARE_STATES)
+    return VendorLead.objects.annotate(
+        held=Exists(live),
+        share_id=Subquery(live.values("pk")[:1]),
+        share_state=Subquery(live.values("state")[:1]),
+        share_partner=Subquery(live.values("partner__name")[:1]),
+        share_deadline=Subquery(live.values("deadline")[:1]),
+    ).order_by("-crm_created_at", "-id")
+
+
+def lead_status(lead) -> str:
+    if lead.closed_at:
+        return "closed"
+    if getattr(lead, "share_state", None):
+        return lead.share_state
+    return "pool"
+
+
+def duplicate_queue() -> QuerySet[DuplicatePair]:
+    """Open candidate pairs whose items are both still live."""
+    return (
+        DuplicatePair.objects.filter(status=DuplicatePair.Status.OPEN)
+        .filter(po__state__in=dup.PO_LIVE_STATES)
+        .filter(
+            Q(other_po__isnull=True, lead__closed_at__isnull=True)
+            | Q(other_po__state__in=dup.PO_LIVE_STATES)
+        )
+        .select_related("po", "po__partner", "other_po", "other_po__partner", "lead")
+        .order_by("-detected_at", "-id")
+    )
+
+
+def imports_for(user) -> QuerySet[POImport]:
+    return scope_to_partner(POImport.objects.select_related("created_by"), user)

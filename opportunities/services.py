@@ -1,0 +1,1072 @@
+"""Every write to opportunities. Views, the API, admin actions, imports and tasks call these;
+nothing else saves an opportunity. Each transition locks its row, checks the transition
+table (`transitions.py`) and the deadline, saves with `update_fields` and records an event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from partner_center.accounts.access import is_vendor_staff
+from partner_center.accounts.models import Partner, User
+from partner_center.accounts.permissions import PARTNER_ROLES, Role
+from partner_center.audit.services import record_event
+from partner_center.errors import DomainError
+from partner_center.notifications.services import notify
+from partner_center.programs.selectors import is_pce_member
+
+from . import duplicates as dup
+from . import sla
+from .catalog import ConsentMethod, RejectionReason, Rule
+from .models import DuplicatePair, Opportunity, VendorLead
+from .transitions import (
+    ACTIVE_STATES,
+    LIVE_SHARE_STATES,
+    PO_FIELDS,
+    PO_OPEN_STATES,
+    PROGRESS_FIELDS,
+    RETURNABLE_FIELDS,
+    check,
+    check_editable,
+    field_label,
+)
+
+S = Opportunity.State
+K = Opportunity.Kind
+
+# A PO can be submitted only when these are filled in [our rule].
+REQUIRED_FOR_SUBMISSION = (
+    "customer_name",
+    "contact_name",
+    "contact_phone",
+    "project_name",
+    "products",
+    "amount",
+    "expected_close_date",
+)
+LEAD_FIELDS = PO_FIELDS
+
+
+# ---- Helpers -----------------------------------------------------------------------------
+
+
+def partner_recipients(partner_ids) -> dict[int, list[User]]:
+    users: dict[int, list[User]] = {}
+    for user in User.objects.filter(
+        partner_id__in=list(partner_ids), role__in=list(PARTNER_ROLES), is_active=True
+    ).order_by("id"):
+        users.setdefault(user.partner_id, []).append(user)
+    return users
+
+
+def bd_recipients() -> list[User]:
+    return list(User.objects.filter(role=Role.BD, is_active=True).order_by("id"))
+
+
+def _notify(*, recipients, kind: str, title, body="", opportunity=None, link="") -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            recipients=recipients,
+            kind=kind,
+            title=str(title),
+            body=str(body),
+            link=link or (reverse("opportunities:detail", args=[opportunity.pk])),
+        )
+
+
+def _notify_partner(opportunity: Opportunity, kind: str, title, body="") -> None:
+    _notify(
+        recipients=partner_recipients([opportunity.partner_id]).get(opportunity.partner_id, []),
+        kind=kind,
+        title=title,
+        body=body,
+        opportunity=opportunity,
+    )
+
+
+def _require_bd(actor) -> None:
+    if not (
+        actor
+        and is_vendor_staff(actor)
+        and (actor.role in (Role.BD, Role.ADMIN) or actor.is_superuser)
+    ):
+        raise PermissionDenied
+
+
+def _require_partner_of(actor, partner_id: int) -> None:
+    """A partner action: the actor is a user of that partner (admins may act for it)."""
+    if actor is None:
+        raise PermissionDenied
+    if actor.role in PARTNER_ROLES and actor.partner_id == partner_id:
+        return
+    if actor.is_superuser or actor.role == Role.ADMIN:
+        return
+    raise PermissionDenied
+
+
+def _lock(opportunity: Opportunity) -> Opportunity:
+    return Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+
+
+def _check_deadline(opportunity: Opportunity, now=None) -> None:
+    """Past its deadline an item belongs to the sweep: nobody may act on it any more, so a
+    late sweep ends it exactly as a punctual one would have."""
+    now = now or timezone.now()
+    if opportunity.clock_running and opportunity.deadline and opportunity.deadline < now:
+        raise DomainError(
+            _("The deadline passed at %(time)s: the deadline rule closes this item.")
+            % {"time": timezone.localtime(opportunity.deadline).strftime("%Y-%m-%d %H:%M")},
+            code="deadline",
+        )
+
+
+def _normalize(values: dict) -> dict:
+    out = dict(values)
+    for name in ("customer_name", "project_name", "contact_name", "contact_phone"):
+        if name in out and isinstance(out[name], str):
+            out[name] = out[name].strip()
+    if "customer_credit_code" in out:
+        out["customer_credit_code"] = (out["customer_credit_code"] or "").strip().upper()
+    if "amount" in out and out["amount"] not in (None, ""):
+        try:
+            out["amount"] = Decimal(str(out["amount"])).quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError) as exc:
+            raise DomainError(_("Enter an amount in CNY."), field="amount") from exc
+    elif "amount" in out:
+        out["amount"] = None
+    if "products" in out:
+        out["products"] = sorted(set(out["products"] or []))
+    return out
+
+
+def _validate(obj, names) -> None:
+    """Model-level validation of the given fields, as a DomainError on the first field."""
+    names = set(names)
+    exclude = [f.name for f in obj._meta.fields if f.name not in names]
+    try:
+        obj.clean_fields(exclude=exclude)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(messages[0], field=field) from exc
+
+
+def _apply(obj, changes: dict) -> list[str]:
+    """Set the changed values; returns the names that really changed."""
+    changed = []
+    for name, value in changes.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.append(name)
+    if "customer_name" in changed:
+        obj.customer_key = dup.normalize_customer_name(obj.customer_name)
+        changed.append("customer_key")
+    return changed
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal | date):
+        return str(value)
+    return value
+
+
+# ---- PO: create, edit, submit ------------------------------------------------------------
+
+
+@transaction.atomic
+def po_create(*, actor, partner: Partner, data: dict, external_ref: str = "") -> Opportunity:
+    """A new PO draft."""
+    _require_partner_of(actor, partner.pk)
+    unknown = set(data) - set(PO_FIELDS)
+    if unknown:
+        raise DomainError(_("Unknown field."), field=sorted(unknown)[0])
+    external_ref = (external_ref or "").strip()
+    if (
+        external_ref
+        and Opportunity.objects.filter(partner=partner, external_ref=external_ref).exists()
+    ):
+        raise DomainError(
+            _("This external reference is used by another opportunity already."),
+            field="external_ref",
+        )
+    values = _normalize(data)
+    po = Opportunity(
+        kind=K.PO,
+        state=S.DRAFT,
+        partner=partner,
+        created_by=actor,
+        created_at=timezone.now(),
+        external_ref=external_ref,
+        **values,
+    )
+    po.customer_key = dup.normalize_customer_name(po.customer_name)
+    _validate(po, [*PO_FIELDS, "external_ref"])
+    if not po.customer_key:
+        raise DomainError(_("Enter the customer's name."), field="customer_name")
+    po.save()
+    record_event(actor=actor, subject=po, verb="po.created", to_state=S.DRAFT)
+    return po
+
+
+@transaction.atomic
+def po_edit(*, actor, po: Opportunity, changes: dict) -> Opportunity:
+    """Change a draft, or the fields BD unlocked on a PO returned for changes."""
+    po = _lock(po)
+    _require_partner_of(actor, po.partner_id)
+    if po.state not in (S.DRAFT, S.RETURNED):
+        check_editable(po, changes.keys())  # names the first locked field
+        raise DomainError(_("Use a progress update to change this opportunity now."))
+    _check_deadline(po)
+    values = _normalize(changes)
+    changed_candidates = [n for n, v in values.items() if getattr(po, n) != v]
+    check_editable(po, changed_candidates)
+    changed = _apply(po, {n: values[n] for n in changed_candidates})
+    if not changed:
+        return po
+    _validate(po, changed)
+    po.save(update_fields=changed)
+    record_event(
+        actor=actor,
+        subject=po,
+        verb="po.edited",
+        data={"fields": [n for n in changed if n != "customer_key"]},
+    )
+    return po
+
+
+@dataclass
+class Consent:
+    """The partner's confirmation that the customer explicitly consented to share its
+    personal information with the vendor, with its evidence."""
+
+    confirmed: bool
+    method: str = ""
+    note: str = ""
+    file: object = None  # an uploaded file, optional
+
+
+def _check_consent(consent: Consent) -> None:
+    if not consent.confirmed:
+        raise DomainError(
+            _("Confirm that the customer explicitly agreed to share its information."),
+            field="consent_confirmed",
+        )
+    if consent.method not in ConsentMethod.values:
+        raise DomainError(_("Say how the customer gave its consent."), field="consent_method")
+    if consent.method == ConsentMethod.OTHER and not (consent.note or "").strip():
+        raise DomainError(_("Describe how the customer gave its consent."), field="consent_note")
+
+
+def _check_complete(po: Opportunity) -> None:
+    for name in REQUIRED_FOR_SUBMISSION:
+        if getattr(po, name) in (None, "", []):
+            raise DomainError(
+                _("Fill in “%(field)s” before submitting.") % {"field": field_label(name)},
+                field=name,
+            )
+
+
+def _fmt(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _refuse_if_verified_elsewhere(po: Opportunity, matches) -> None:
+    """Once another partner's duplicate is verified, this PO is no longer accepted."""
+    verified = [
+        m.other
+        for m in matches
+        if not m.is_lead and m.other.state == S.VERIFIED and m.other.partner_id != po.partner_id
+    ]
+    if verified:
+        first = min(verified, key=lambda o: o.verified_at)
+        raise DomainError(
+            _(
+                "An opportunity for the same customer and products passed verification at "
+                "%(time)s: duplicates of it are no longer accepted."
+            )
+            % {"time": _fmt(first.verified_at)},
+            code="duplicate",
+        )
+
+
+@transaction.atomic
+def po_submit(*, actor, po: Opportunity, consent: Consent) -> Opportunity:
+    """Draft → submitted. Needs PCE membership and the customer's consent; starts the
+    10-working-day verification clock."""
+    _require_partner_of(actor, po.partner_id)
+    if not is_pce_member(po.partner_id):
+        raise DomainError(
+            _("Only members of the PCE program can share opportunities with the vendor."),
+            code="pce",
+        )
+    _check_consent(consent)
+    dup.lock_customer_keys(po)
+    po = _lock(po)
+    t = check(po, "submit")
+    _check_complete(po)
+    matches = dup.find_duplicates(po)
+    _refuse_if_verified_elsewhere(po, matches)
+    now = timezone.now()
+    po.deadline, po.remind_at = sla.clock(now, K.PO)
+    po.state = t.target
+    po.submitted_at = now
+    po.consent_confirmed_by = actor
+    po.consent_confirmed_at = now
+    po.consent_method = consent.method
+    po.consent_note = (consent.note or "").strip()
+    fields = [
+        "state",
+        "submitted_at",
+        "deadline",
+        "remind_at",
+        "consent_confirmed_by",
+        "consent_confirmed_at",
+        "consent_method",
+        "consent_note",
+    ]
+    if consent.file:
+        po.consent_file = consent.file
+        fields.append("consent_file")
+    po.save(update_fields=fields)
+    record_event(
+        actor=actor,
+        subject=po,
+        verb="po.submitted",
+        from_state=S.DRAFT,
+        to_state=po.state,
+        data={"deadline": po.deadline.isoformat(), "consent_method": consent.method},
+    )
+    dup.record_pairs(po, matches)
+    return po
+
+
+@transaction.atomic
+def po_resubmit(*, actor, po: Opportunity, note: str = "") -> Opportunity:
+    """Returned → submitted, after the partner changed what BD unlocked. The deadline stays."""
+    _require_partner_of(actor, po.partner_id)
+    dup.lock_customer_keys(po)
+    po = _lock(po)
+    t = check(po, "resubmit")
+    _check_deadline(po)
+    _check_complete(po)
+    matches = dup.find_duplicates(po)
+    _refuse_if_verified_elsewhere(po, matches)
+    po.state = t.target
+    po.unlocked_fields = []
+    po.save(update_fields=["state", "unlocked_fields"])
+    record_event(
+        actor=actor,
+        subject=po,
+        verb="po.resubmitted",
+        from_state=S.RETURNED,
+        to_state=po.state,
+        reason=note,
+    )
+    dup.record_pairs(po, matches)
+    return po
+
+
+# ---- PO: BD review, verification, return, rejection --------------------------------------
+
+
+@transaction.atomic
+def po_start_verification(*, actor, po: Opportunity, note: str = "") -> Opportunity:
+    """Review (审核) passed: submitted → under verification."""
+    _require_bd(actor)
+    po = _lock(po)
+    t = check(po, "start_verification")
+    _check_deadline(po)
+    po.state = t.target
+    po.reviewed_at = timezone.now()
+    po.reviewed_by = actor
+    po.save(update_fields=["state", "reviewed_at", "reviewed_by"])
+    record_event(
+        actor=actor,
+        subject=po,
+        verb="po.review_passed",
+        from_state=S.SUBMITTED,
+        to_state=po.state,
+        reason=note,
+    )
+    return po
+
+
+@transaction.atomic
+def po_return_for_changes(*, actor, po: Opportunity, fields, comment: str) -> Opportunity:
+    """BD unlocks named fields with a comment; the partner edits them and resubmits."""
+    _require_bd(actor)
+    fields = sorted(set(fields or ()))
+    if not fields:
+        raise DomainError(_("Choose the fields the partner should change."), field="fields")
+    bad = [f for f in fields if f not in RETURNABLE_FIELDS]
+    if bad:
+        raise DomainError(_("These fields cannot be unlocked: %s") % ", ".join(bad), field="fields")
+    if not (comment or "").strip():
+        raise DomainError(_("Tell the partner what to change."), field="comment")
+    po = _lock(po)
+    t = check(po, "return_for_changes")
+    _check_deadline(po)
+    from_state = po.state
+    po.state = t.target
+    po.unlocked_fields = fields
+    po.return_comment = comment.strip()
+    po.returned_at = timezone.now()
+    po.save(update_fields=["state", "unlocked_fields", "return_comment", "returned_at"])
+    record_event(
+        actor=actor,
+        subject=po,
+        verb="po.returned",
+        from_state=from_state,
+        to_state=po.state,
+        reason=po.return_comment,
+        data={"fields": fields},
+    )
+    _notify_partner(
+        po,
+        "opportunities.returned",
+        _("PO #%(id)s needs changes") % {"id": po.pk},
+        _("BD asks you to change: %(fields)s. %(comment)s")
+        % {"fields": ", ".join(field_label(f) for f in fields), "comment": po.return_comment},
+    )
+    return po
+
+
+def _reject(
+    po: Opportunity,
+    *,
+    actor,
+    transition: str,
+    rule: str,
+    reason: str = "",
+    note: str = "",
+    detail: dict | None = None,
+) -> Opportunity:
+    """Reject a locked PO and tell its partner which rule decided."""
+    t = check(po, transition)
+    from_state = po.state
+    po.state = t.target
+    po.decided_at = timezone.now()
+    po.decided_by = actor if getattr(actor, "pk", None) else None
+    po.decision_rule = rule
+    po.decision_reason = reason
+    po.decision_note = note.strip()
+    po.decision_detail = detail or {"rule": rule}
+    po.save(
+        update_fields=[
+            "state",
+            "decided_at",
+            "decided_by",
+            "decision_rule",
+            "decision_reason",
+            "decision_note",
+            "decision_detail",
+        ]
+    )
+    record_event(
+        actor=actor,
+        subject=po,
+        verb="po.rejected",
+        from_state=from_state,
+        to_state=po.state,
+        reason=po.decision_note,
+        data={"rule": rule, "reason": reason, **(detail or {})},
+    )
+    _notify_partner(
+        po,
+        "opportunities.rejected",
+        _("PO #%(id)s was rejected") % {"id": po.pk},
+        _("%(customer)s, %(project)s. Open it to see the rule that decided.")
+        % {"customer": po.customer_name, "project": po.project_name},
+    )
+    return po
+
+
+@transaction.atomic
+def po_reject(*, actor, po: Opportunity, reason: str, note: str = "") -> Opportunity:
+    """BD rejects a pending PO for one of the validity reasons."""
+    _require_bd(actor)
+    if reason not in RejectionReason.values:
+        raise DomainError(_("Choose the reason for the rejection."), field="reason")
+    po = _lock(po)
+    check(po, "reject")
+    _check_deadline(po)
+    rule = Rule.DUPLICATE if reason == RejectionReason.DUPLICATE else Rule.VALIDITY
+    return _reject(po, actor=actor, transition="reject", rule=rule, reason=reason, note=note)
+
+
+@transaction.atomic
+def po_verify(
+    *,
+    actor,
+    po: Opportunity,
+    account_manager: str,
+    confirmed_on: date | None,
+    note: str = "",
+) -> Opportunity:
+    """Verification (验证) passed, after the account manager confirmed with the customer.
+
+    Under the customer's lock: an HO the vendor created earlier wins (refused, decide it in
+    the duplicate queue); another partner's duplicate verified first wins (this PO is
+    rejected by the rule). Otherwise this PO wins, and other partners' pending duplicates
+    are rejected by the rule. Returns the PO in its new state (verified or rejected)."""
+    _require_bd(actor)
+    if not (account_manager or "").strip():
+        raise DomainError(
+            _("Name the account manager who confirmed with the customer."), field="account_manager"
+        )
+    today = timezone.localdate()
+    if confirmed_on is None or confirmed_on > today:
+        raise DomainError(
+            _("Give the day the account manager confirmed (today or earlier)."),
+            field="account_manager_confirmed_on",
+        )
+    dup.lock_customer_keys(po)
+    po = _lock(po)
+    check(po, "verify")
+    _check_deadline(po)
+    now = timezone.now()
+    matches = dup.find_duplicates(po)
+    leads = [m.other for m in matches if m.is_lead and m.other.crm_created_at < now]
+    if leads:
+        lead = min(leads, key=lambda lead: lead.crm_created_at)
+        raise DomainError(
+            _(
+                "The vendor created the same opportunity in its CRM at %(time)s (HO %(crm)s), "
+                "before this verification: the HO wins. Settle it in the duplicate queue."
+            )
+            % {"time": _fmt(lead.crm_created_at), "crm": lead.crm_id},
+            code="duplicate",
+        )
+    verified = [
+        m.other
+        for m in matches
+        if not m.is_lead and m.other.state == S.VERIFIED and m.other.partner_id != po.partner_id
+    ]
+    if verified:
+        winner = min(verified, key=lambda o: (o.verified_at, o.pk))
+        _reject(
+            po,
+            actor=actor,
+            transition="reject",
+            rule=Rule.DUPLICATE,
+            reason=RejectionReason.DUPLICATE,
+            detail=dup.duplicate_detail(winner=winner, loser=po),
+        )
+        _resolve_pairs(po, [winner])
+        return po
+    po.state = S.VERIFIED
+    po.verified_at = now
+    po.verified_by = actor
+    po.account_manager = account_manager.strip()
+    po.account_manager_confirmed_on = confirmed_on
+    po.save(
+        update_fields=[
+            "state",
+            "verified_at",
+            "verified_by",
+            "account_manager",
+            "account_manager_confirmed_on",
+        ]
+    )
+    record_event(
+        actor=actor,
+        subject=po,
+        verb="po.verified",
+        from_state=S.UNDER_VERIFICATION,
+        to_state=po.state,
+        reason=note,
+        data={"account_manager": po.account_manager, "confirmed_on": str(confirmed_on)},
+    )
+    _notify_partner(
+        po,
+        "opportunities.verified",
+        _("PO #%(id)s passed verification") % {"id": po.pk},
+        _("%(customer)s, %(project)s: your progress updates now take effect.")
+        % {"customer": po.customer_name, "project": po.project_name},
+    )
+    losers = [
+        m.other
+        for m in matches
+        if not m.is_lead and m.other.partner_id != po.partner_id and m.other.state in PO_OPEN_STATES
+    ]
+    rejected = []
+    for loser in sorted(losers, key=lambda o: o.pk):
+        loser = _lock(loser)
+        if loser.state in PO_OPEN_STATES:
+            _reject(
+                loser,
+                actor=None,
+                transition="reject_duplicate",
+                rule=Rule.DUPLICATE,
+                reason=RejectionReason.DUPLICATE,
+                detail=dup.duplicate_detail(winner=po, loser=loser),
+            )
+            rejected.append(loser)
+    _resolve_pairs(po, rejected)
+    dup.record_pairs(po, [m for m in matches if m.other not in rejected])
+    return po
+
+
+def _resolve_pairs(po: Opportunity, others) -> None:
+    for other in others:
+        if isinstance(other, VendorLead):
+            lookup = {"po": po, "lead": other}
+        else:
+            first, second = sorted((po, other), key=lambda o: o.pk)
+            lookup = {"po": first, "other_po": second}
+        DuplicatePair.objects.filter(**lookup).exclude(
+            status=DuplicatePair.Status.DISMISSED
+        ).update(status=DuplicatePair.Status.RESOLVED, decided_at=timezone.now())
+
+
+# ---- Progress (after verification or acceptance) -----------------------------------------
+
+
+@transaction.atomic
+def opportunity_update_progress(
+    *, actor, opportunity: Opportunity, changes: dict, note: str = ""
+) -> Opportunity:
+    """A progress update: stage, amount, close date, delivery date, contact, notes."""
+    opp = _lock(opportunity)
+    _require_partner_of(actor, opp.partner_id)
+    if opp.state not in ACTIVE_STATES:
+        raise DomainError(
+            _("Progress updates take effect after verification (PO) or acceptance (HO)."),
+            code="state",
+        )
+    unknown = set(changes) - set(PROGRESS_FIELDS)
+    if unknown:
+        check_editable(opp, sorted(unknown))
+    values = _normalize(changes)
+    candidates = [n for n, v in values.items() if getattr(opp, n) != v]
+    check_editable(opp, candidates)
+    before = {n: _jsonable(getattr(opp, n)) for n in candidates}
+    changed = _apply(opp, {n: values[n] for n in candidates})
+    note = (note or "").strip()
+    if not changed and not note:
+        raise DomainError(_("Change something or write a note."))
+    if changed:
+        _validate(opp, changed)
+    if opp.delivery_completed_on and opp.delivery_completed_on > timezone.localdate():
+        raise DomainError(
+            _("The delivery cannot be completed in the future."), field="delivery_completed_on"
+        )
+    opp.last_progress_at = timezone.now()
+    opp.save(update_fields=[*changed, "last_progress_at"])
+    record_event(
+        actor=actor,
+        subject=opp,
+        verb="opportunity.progress",
+        reason=note,
+        data={
+            "changes": {n: [before[n], _jsonable(getattr(opp, n))] for n in candidates},
+        },
+    )
+    return opp
+
+
+@transaction.atomic
+def opportunity_set_core_label(
+    *, actor, opportunity: Opportunity, core_label: bool, note: str = ""
+) -> Opportunity:
+    """BD marks (or unmarks) a verified PO or accepted HO with the core label."""
+    _require_bd(actor)
+    opp = _lock(opportunity)
+    if opp.state not in ACTIVE_STATES:
+        raise DomainError(
+            _("Only verified POs and accepted HOs carry the core label."), code="state"
+        )
+    if opp.core_label == core_label:
+        return opp
+    opp.core_label = core_label
+    opp.save(update_fields=["core_label"])
+    record_event(
+        actor=actor,
+        subject=opp,
+        verb="opportunity.core_label",
+        reason=note,
+        data={"core_label": core_label},
+    )
+    return opp
+
+
+# ---- HO: the pool, sharing, accepting ----------------------------------------------------
+
+
+def mask_name(name: str) -> str:
+    name = (name or "").strip()
+    return f"{name[0]}{'*' * max(len(name) - 1, 1)}" if name else ""
+
+
+def mask_phone(phone: str) -> str:
+    digits = (phone or "").strip()
+    if len(digits) <= 4:
+        return "*" * len(digits)
+    return f"{digits[:3]}{'*' * (len(digits) - 7 if len(digits) > 7 else 1)}{digits[-4:]}"
+
+
+@transaction.atomic
+def lead_create(*, actor, crm_id: str, crm_created_at, data: dict) -> VendorLead:
+    """BD adds an HO from the CRM to the pool, with its CRM creation time."""
+    _require_bd(actor)
+    crm_id = (crm_id or "").strip()
+    if not crm_id:
+        raise DomainError(_("Enter the CRM reference."), field="crm_id")
+    if VendorLead.objects.filter(crm_id=crm_id).exists():
+        raise DomainError(_("This CRM reference is in the pool already."), field="crm_id")
+    if crm_created_at is None or crm_created_at > timezone.now():
+        raise DomainError(
+            _("The CRM creation time cannot be in the future."), field="crm_created_at"
+        )
+    unknown = set(data) - set(LEAD_FIELDS)
+    if unknown:
+        raise DomainError(_("Unknown field."), field=sorted(unknown)[0])
+    lead = VendorLead(crm_id=crm_id, crm_created_at=crm_created_at, created_by=actor)
+    for name, value in _normalize(data).items():
+        setattr(lead, name, value)
+    lead.customer_key = dup.normalize_customer_name(lead.customer_name)
+    _validate(lead, [*LEAD_FIELDS, "crm_id"])
+    dup.lock_customer_keys(lead)
+    lead.save()
+    record_event(actor=actor, subject=lead, verb="lead.created", data={"crm_id": crm_id})
+    dup.record_pairs(lead, dup.find_duplicates(lead))
+    return lead
+
+
+@transaction.atomic
+def lead_edit(*, actor, lead: VendorLead, changes: dict) -> VendorLead:
+    """Correct a lead's details (BD). A closed lead stays as it was closed; shares keep the
+    details they were shared with."""
+    _require_bd(actor)
+    unknown = set(changes) - set(LEAD_FIELDS)
+    if unknown:
+        raise DomainError(_("Unknown field."), field=sorted(unknown)[0])
+    lead = _lock_lead(lead)
+    if lead.closed_at:
+        raise DomainError(_("This HO was closed and cannot be changed."), code="closed")
+    changed = _apply(lead, _normalize(changes))
+    if not changed:
+        return lead
+    _validate(lead, changed)
+    dup.lock_customer_keys(lead)
+    lead.save(update_fields=changed)
+    record_event(
+        actor=actor,
+        subject=lead,
+        verb="lead.edited",
+        data={"fields": [n for n in changed if n != "customer_key"]},
+    )
+    dup.record_pairs(lead, dup.find_duplicates(lead))
+    return lead
+
+
+def _lock_lead(lead: VendorLead) -> VendorLead:
+    return VendorLead.objects.select_for_update().get(pk=lead.pk)
+
+
+@transaction.atomic
+def ho_share(*, actor, lead: VendorLead, partner: Partner, note: str = "") -> Opportunity:
+    """Share a pooled lead with one PCE partner: pending acceptance for 3 working days.
+    The contact person and phone stay masked until the partner accepts."""
+    _require_bd(actor)
+    lead = _lock_lead(lead)
+    if lead.closed_at:
+        raise DomainError(_("This HO was closed and cannot be shared."), code="closed")
+    if not partner.is_active or not is_pce_member(partner.pk):
+        raise DomainError(
+            _("HOs are shared only with members of the PCE program."), field="partner"
+        )
+    if lead.shares.filter(state__in=LIVE_SHARE_STATES).exists():
+        raise DomainError(
+            _("This HO is held by a partner: it can be shared again once reclaimed."),
+            code="held",
+        )
+    if lead.shares.filter(partner=partner).exists():
+        raise DomainError(
+            _("This partner had this HO before: share it with another partner."),
+            field="partner",
+        )
+    earlier = [
+        m.other
+        for m in dup.find_duplicates(lead)
+        if m.other.state == S.VERIFIED and m.other.verified_at < lead.crm_created_at
+    ]
+    if earlier:
+        raise DomainError(
+            _(
+                "A partner's PO for this customer passed verification at %(time)s, before the "
+                "HO was created in the CRM: the PO wins. Settle it in the duplicate queue."
+            )
+            % {"time": _fmt(min(o.verified_at for o in earlier))},
+            code="duplicate",
+        )
+    now = timezone.now()
+    deadline, remind_at = sla.clock(now, K.HO)
+    share = Opportunity(
+        kind=K.HO,
+        state=S.PENDING,
+        partner=partner,
+        lead=lead,
+        created_by=actor,
+        created_at=now,
+        shared_at=now,
+        shared_by=actor,
+        deadline=deadline,
+        remind_at=remind_at,
+    )
+    for name in LEAD_FIELDS:
+        setattr(share, name, getattr(lead, name))
+    share.customer_key = lead.customer_key
+    share.contact_name = mask_name(lead.contact_name)
+    share.contact_phone = mask_phone(lead.contact_phone)
+    try:
+        with transaction.atomic():
+            share.save()
+    except IntegrityError as exc:  # another BD shared it in the same instant
+        raise DomainError(
+            _("This HO is held by a partner: it can be shared again once reclaimed."),
+            code="held",
+        ) from exc
+    record_event(
+        actor=actor,
+        subject=share,
+        verb="ho.shared",
+        to_state=S.PENDING,
+        reason=note,
+        data={"deadline": deadline.isoformat()},
+    )
+    record_event(
+        actor=actor,
+        subject=lead,
+        verb="lead.shared",
+        partner_id=partner.pk,
+        data={"share": share.pk, "partner": partner.name},
+    )
+    _notify_partner(
+        share,
+        "opportunities.ho_shared",
+        _("New HO from the vendor: %(customer)s") % {"customer": share.customer_name},
+        _("Accept or decline it by %(deadline)s, or it goes back to the vendor.")
+        % {"deadline": _fmt(deadline)},
+    )
+    return share
+
+
+@transaction.atomic
+def ho_accept(*, actor, ho: Opportunity) -> Opportunity:
+    """Pending → accepted: the contact details are revealed, progress updates take effect."""
+    ho = _lock(ho)
+    _require_partner_of(actor, ho.partner_id)
+    t = check(ho, "accept")
+    _check_deadline(ho)
+    lead = ho.lead
+    ho.state = t.target
+    ho.accepted_at = timezone.now()
+    ho.contact_name = lead.contact_name
+    ho.contact_phone = lead.contact_phone
+    ho.save(update_fields=["state", "accepted_at", "contact_name", "contact_phone"])
+    record_event(
+        actor=actor, subject=ho, verb="ho.accepted", from_state=S.PENDING, to_state=ho.state
+    )
+    if ho.shared_by_id:
+        _notify(
+            recipients=[ho.shared_by],
+            kind="opportunities.ho_accepted",
+            title=_("HO #%(id)s was accepted") % {"id": ho.pk},
+            body=f"{ho.partner.name} · {ho.customer_name}",
+            link=reverse("opportunities:lead_detail", args=[ho.lead_id]),
+        )
+    return ho
+
+
+@transaction.atomic
+def ho_decline(*, actor, ho: Opportunity, reason: str) -> Opportunity:
+    """Pending → declined, with the partner's reason; the lead is back in BD's pool."""
+    if not (reason or "").strip():
+        raise DomainError(_("Say why you decline."), field="reason")
+    ho = _lock(ho)
+    _require_partner_of(actor, ho.partner_id)
+    t = check(ho, "decline")
+    _check_deadline(ho)
+    ho.state = t.target
+    ho.decided_at = timezone.now()
+    ho.decided_by = actor
+    ho.decision_rule = Rule.PARTNER_DECLINED
+    ho.decision_note = reason.strip()
+    ho.decision_detail = {"rule": Rule.PARTNER_DECLINED}
+    ho.save(
+        update_fields=[
+            "state",
+            "decided_at",
+            "decided_by",
+            "decision_rule",
+            "decision_note",
+            "decision_detail",
+        ]
+    )
+    record_event(
+        actor=actor,
+        subject=ho,
+        verb="ho.declined",
+        from_state=S.PENDING,
+        to_state=ho.state,
+        reason=ho.decision_note,
+        data={"rule": Rule.PARTNER_DECLINED},
+    )
+    if ho.shared_by_id:
+        _notify(
+            recipients=[ho.shared_by],
+            kind="opportunities.ho_declined",
+            title=_("HO #%(id)s was declined and is back in the pool") % {"id": ho.pk},
+            body=f"{ho.partner.name} · {ho.customer_name}: {ho.decision_note}",
+            link=reverse("opportunities:lead_detail", args=[ho.lead_id]),
+        )
+    return ho
+
+
+# ---- Duplicates --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def duplicate_decide(*, actor, pair: DuplicatePair, decision: str, note: str = "") -> DuplicatePair:
+    """BD settles a candidate pair: "apply" the rule's verdict (the loser is rejected, or
+    the losing HO closed) or "dismiss" (not duplicates; the rules ignore the pair)."""
+    _require_bd(actor)
+    items = [pair.po, pair.other_po or pair.lead]
+    dup.lock_customer_keys(*items)
+    pair = DuplicatePair.objects.select_for_update().get(pk=pair.pk)
+    if pair.status != DuplicatePair.Status.OPEN:
+        raise DomainError(_("This pair was settled already."), code="state")
+    now = timezone.now()
+    if decision == "dismiss":
+        pair.status = DuplicatePair.Status.DISMISSED
+    elif decision == "apply":
+        verdict = dup.verdict_for(pair)
+        if not verdict.decided:
+            raise DomainError(verdict.explanation, code="undecided")
+        loser = verdict.loser
+        if isinstance(loser, VendorLead):
+            lead_close(actor=actor, lead=loser, winner=verdict.winner, note=note)
+        else:
+            loser = _lock(loser)
+            if loser.state == S.REJECTED:
+                raise DomainError(_("The losing PO is rejected already."), code="state")
+            _reject(
+                loser,
+                actor=actor,
+                transition="reject_duplicate",
+                rule=Rule.DUPLICATE,
+                reason=RejectionReason.DUPLICATE,
+                note=note,
+                detail=dup.duplicate_detail(winner=verdict.winner, loser=loser),
+            )
+        pair.status = DuplicatePair.Status.RESOLVED
+    else:
+        raise DomainError(_("Unknown decision."), field="decision")
+    pair.decided_by = actor
+    pair.decided_at = now
+    pair.decision_note = (note or "").strip()
+    pair.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    record_event(
+        actor=actor,
+        subject=pair,
+        verb=f"duplicate.{decision}",
+        reason=pair.decision_note,
+        partner_id=pair.po.partner_id,
+    )
+    return pair
+
+
+def lead_close(*, actor, lead: VendorLead, winner: Opportunity, note: str = "") -> VendorLead:
+    """The lead lost to an earlier verified PO: it leaves the pool; a pending share of it is
+    withdrawn by the duplicate rule. An accepted share must be settled with that partner."""
+    lead = _lock_lead(lead)
+    if lead.closed_at:
+        return lead
+    if lead.shares.filter(state=S.ACCEPTED).exists():
+        raise DomainError(
+            _("A partner accepted this HO already: settle it with that partner first."),
+            code="accepted",
+        )
+    detail = dup.duplicate_detail(winner=winner, loser=lead)
+    for share in lead.shares.select_for_update().filter(state=S.PENDING):
+        t = check(share, "withdraw_duplicate")
+        share.state = t.target
+        share.decided_at = timezone.now()
+        share.decided_by = actor
+        share.decision_rule = Rule.DUPLICATE
+        share.decision_note = (note or "").strip()
+        share.decision_detail = detail
+        share.save(
+            update_fields=[
+                "state",
+                "decided_at",
+                "decided_by",
+                "decision_rule",
+                "decision_note",
+                "decision_detail",
+            ]
+        )
+        record_event(
+            actor=actor,
+            subject=share,
+            verb="ho.withdrawn",
+            from_state=S.PENDING,
+            to_state=share.state,
+            reason=share.decision_note,
+            data=detail,
+        )
+    lead.closed_at = timezone.now()
+    lead.closed_by = actor
+    lead.close_detail = detail
+    lead.save(update_fields=["closed_at", "closed_by", "close_detail"])
+    record_event(actor=actor, subject=lead, verb="lead.closed", reason=note, data=detail)
+    return lead
+
+
+# ---- Bulk import -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def po_import_start(
+    *,
+    actor,
+    partner: Partner,
+    upload,
+    submit_rows: bool = False,
+    consent: Consent | None = None,
+):
+    """Store an uploaded CSV/XLSX and queue its import (rows are processed by a worker)."""
+    from .models import POImport
+    from .tasks import run_po_import
+
+    _require_partner_of(actor, partner.pk)
+    if submit_rows:
+        if not is_pce_member(partner.pk):
+            raise DomainError(
+                _("Only members of the PCE program can share opportunities with the vendor."),
+                field="submit_rows",
+            )
+        _check_consent(consent or Consent(confirmed=False))
+    name = upload.name.rsplit("/", 1)[-1][:200]
+    imp = POImport(
+        partner=partner,
+        created_by=actor,
+        file_name=name,
+        submit_rows=submit_rows,
+        consent_method=consent.method if submit_rows and consent else "",
+        consent_note=(consent.note or "").strip() if submit_rows and consent else "",
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    imp.file.save(name, upload, save=False)
+    imp.save()
+    record_event(actor=actor, subject=imp, verb="po_import.queued", data={"file": name})
+    transaction.on_commit(lambda: run_po_import.delay(imp.pk))
+    return imp

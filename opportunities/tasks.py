@@ -1,0 +1,20 @@
+from celery import shared_task
+
+from . import imports, sla
+
+
+@shared_task
+def sweep_deadlines() -> dict:
+    """End overdue POs and HO shares, then send the reminders that are due."""
+    result = sla.sweep_overdue()
+    reminded = sla.send_due_reminders()
+    return {
+        "rejected_pos": result.rejected_pos,
+        "expired_hos": result.expired_hos,
+        "reminded": reminded,
+    }
+
+
+@shared_task
+def run_po_import(import_id: int) -> int:
+    return imports.run_import(import_id)

@@ -1,0 +1,691 @@
+"""Pages for partners (POs, HO inbox, progress, import) and BD (review queue, verification,
+HO pool, duplicate queue). Views parse and authorize; services decide."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from partner_center.accounts.access import capability_required, get_for_user, is_vendor_staff
+from partner_center.errors import DomainError
+from partner_center.programs.selectors import is_pce_member
+from partner_center.workdays import working_days_left_many
+
+from . import imports, selectors, services
+from . import transitions as tr
+from .filters import DuplicateFilter, LeadFilter, OpportunityFilter
+from .forms import (
+    ConsentForm,
+    DecideForm,
+    DeclineForm,
+    ImportForm,
+    LeadForm,
+    POForm,
+    ProgressForm,
+    RejectForm,
+    ReturnForm,
+    ShareForm,
+    VerifyForm,
+)
+from .models import DuplicatePair, Opportunity, POImport, VendorLead
+from .permissions import REVIEW_OPPORTUNITIES, VIEW_OPPORTUNITIES, WORK_OPPORTUNITIES
+
+S = Opportunity.State
+K = Opportunity.Kind
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def _page(request, queryset, size: int = PAGE_SIZE):
+    with contextlib.suppress(ValueError):
+        size = min(max(int(request.GET.get("page_size", size)), 1), MAX_PAGE_SIZE)
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _failed(form, exc: DomainError) -> None:
+    exc.add_to_form(form)
+
+
+# ---- Lists -------------------------------------------------------------------------------
+
+
+def _opportunity_list(request, *, base, template, title, extra=None, kind=None, states=None):
+    filterset = OpportunityFilter(
+        request.GET or None, queryset=base, request=request, kind=kind, states=states
+    )
+    qs = filterset.qs if filterset.is_bound else base
+    if not filterset.is_bound or not request.GET.get("sort"):
+        qs = qs.order_by(*(extra or {}).get("default_order", ("-created_at", "-id")))
+    page = _page(request, qs)
+    page.object_list = selectors.attach_days_left(page.object_list)
+    context = {
+        "page_title": title,
+        "filter": filterset,
+        "page_obj": page,
+        "rows": page.object_list,
+        "is_vendor": is_vendor_staff(request.user),
+        "pce_member": is_pce_member(request.user.partner_id) if request.user.partner_id else False,
+        **(extra or {}),
+    }
+    return render(request, template, context)
+
+
+@capability_required(VIEW_OPPORTUNITIES)
+def opportunity_list(request):
+    return _opportunity_list(
+        request,
+        base=selectors.opportunities_for(request.user),
+        template="opportunities/list.html",
+        title=gettext_lazy("Opportunities"),
+    )
+
+
+@capability_required(WORK_OPPORTUNITIES)
+def ho_inbox(request):
+    base = selectors.opportunities_for(request.user).filter(kind=K.HO)
+    return _opportunity_list(
+        request,
+        base=base,
+        template="opportunities/inbox.html",
+        title=gettext_lazy("HO inbox"),
+        extra={"default_order": ("deadline", "-shared_at"), "inbox": True},
+        kind=K.HO,
+    )
+
+
+@capability_required(REVIEW_OPPORTUNITIES)
+def review_queue(request):
+    return _opportunity_list(
+        request,
+        base=selectors.review_queue(),
+        template="opportunities/review_queue.html",
+        title=gettext_lazy("PO review queue"),
+        extra={"default_order": ("deadline", "id")},
+        kind=K.PO,
+        states=tr.PO_OPEN_STATES,
+    )
+
+
+# ---- Detail ------------------------------------------------------------------------------
+
+
+@capability_required(VIEW_OPPORTUNITIES)
+def opportunity_detail(request, pk: int):
+    opp = selectors.opportunity_for_user(request.user, pk)
+    user = request.user
+    vendor = is_vendor_staff(user)
+    partner_side = not vendor and WORK_OPPORTUNITIES.allows(user)
+    context = {
+        "page_title": f"{opp.get_kind_display()} #{opp.pk}",
+        "opp": opp,
+        "is_vendor": vendor,
+        "timeline": selectors.timeline(opp, user),
+        "decision_text": selectors.decision_text(opp),
+        "contact_visible": selectors.contact_visible(opp, user),
+        "editable": tr.partner_editable_fields(opp) if partner_side else frozenset(),
+        "unlocked_labels": [tr.field_label(f) for f in opp.unlocked_fields or []],
+        "partner_actions": partner_side,
+        "bd_actions": vendor and REVIEW_OPPORTUNITIES.allows(user),
+        "can": {name: tr.can(opp, name) for name in tr.TRANSITIONS[opp.kind]},
+        "deadline_passed": opp.clock_running and opp.deadline and opp.deadline < _now(),
+        "hints": selectors.duplicate_hints(opp)
+        if opp.is_po and opp.state in (S.DRAFT, S.RETURNED) and partner_side
+        else [],
+    }
+    return render(request, "opportunities/detail.html", context)
+
+
+def _now():
+    return timezone.now()
+
+
+def _partner_opportunity(request, pk: int, **filters) -> Opportunity:
+    """A partner action's object: its own partner's, or 404."""
+    return get_for_user(
+        Opportunity.objects.select_related("partner"), request.user, pk=pk, **filters
+    )
+
+
+# ---- PO: create, edit, submit ------------------------------------------------------------
+
+
+@capability_required(WORK_OPPORTUNITIES)
+def po_create(request):
+    form = POForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            po = services.po_create(
+                actor=request.user, partner=request.user.partner, data=form.cleaned_data
+            )
+        except DomainError as exc:
+            _failed(form, exc)
+        else:
+            messages.success(request, _("Draft saved. Check it, then submit it to the vendor."))
+            return redirect("opportunities:detail", po.pk)
+    return render(
+        request,
+        "opportunities/po_form.html",
+        {
+            "page_title": _("New PO"),
+            "form": form,
+            "pce_member": is_pce_member(request.user.partner_id),
+        },
+    )
+
+
+@capability_required(WORK_OPPORTUNITIES)
+def po_edit(request, pk: int):
+    po = _partner_opportunity(request, pk, kind=K.PO)
+    editable = tr.partner_editable_fields(po)
+    if po.state not in (S.DRAFT, S.RETURNED) or not editable:
+        messages.info(request, _("This PO cannot be edited now."))
+        return redirect("opportunities:detail", po.pk)
+    form = POForm(request.POST or None, instance=po, editable=editable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.po_edit(actor=request.user, po=po, changes=form.changes())
+        except DomainError as exc:
+            _failed(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("opportunities:detail", po.pk)
+    return render(
+        request,
+        "opportunities/po_form.html",
+        {"page_title": _("Edit PO #%(id)s") % {"id": po.pk}, "form": form, "po": po},
+    )
+
+
+@capability_required(WORK_OPPORTUNITIES)
+def po_submit(request, pk: int):
+    po = _partner_opportunity(request, pk, kind=K.PO)
+    if po.state != S.DRAFT:
+        messages.info(request, _("This PO was submitted already."))
+        return redirect("opportunities:detail", po.pk)
+    form = ConsentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.po_submit(
+                actor=request.user,
+                po=po,
+                consent=services.Consent(
+                    confirmed=data["consent_confirmed"],
+                    method=data["consent_method"],
+                    note=data["consent_note"],
+                    file=data.get("consent_file"),
+                ),
+            )
+        except DomainError as exc:
+            _failed(form, exc)
+        else:
+            messages.success(
+                request, _("Submitted. The vendor verifies it within 10 working days.")
+            )
+            return redirect("opportunities:detail", po.pk)
+    return render(
+        request,
+        "opportunities/submit.html",
+        {
+            "page_title": _("Submit PO #%(id)s") % {"id": po.pk},
+            "po": po,
+            "form": form,
+            "hints": selectors.duplicate_hints(po),
+            "pce_member": is_pce_member(po.partner_id),
+        },
+    )
+
+
+@require_POST
+@capability_required(WORK_OPPORTUNITIES)
+def po_resubmit(request, pk: int):
+    po = _partner_opportunity(request, pk, kind=K.PO)
+    try:
+        services.po_resubmit(actor=request.user, po=po, note=request.POST.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Resubmitted. The deadline stays as it was."))
+    return redirect("opportunities:detail", po.pk)
+
+
+@capability_required(VIEW_OPPORTUNITIES)
+def consent_file(request, pk: int):
+    po = selectors.opportunity_for_user(request.user, pk)
+    if not po.consent_file:
+        raise Http404
+    return FileResponse(po.consent_file.open("rb"), as_attachment=True)
+
+
+# ---- Progress ----------------------------------------------------------------------------
+
+
+@capability_required(WORK_OPPORTUNITIES)
+def progress(request, pk: int):
+    opp = _partner_opportunity(request, pk)
+    editable = tr.partner_editable_fields(opp)
+    if opp.state not in tr.ACTIVE_STATES:
+        messages.info(
+            request,
+            _("Progress updates take effect after verification (PO) or acceptance (HO)."),
+        )
+        return redirect("opportunities:detail", opp.pk)
+    form = ProgressForm(request.POST or None, instance=opp, editable=editable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opportunity_update_progress(
+                actor=request.user,
+                opportunity=opp,
+                changes=form.changes(),
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            _failed(form, exc)
+        else:
+            messages.success(request, _("Progress update saved."))
+            return redirect("opportunities:detail", opp.pk)
+    return render(
+        request,
+        "opportunities/action_form.html",
+        {
+            "page_title": _("Progress update"),
+            "opp": opp,
+            "form": form,
+            "submit_label": _("Save the update"),
+        },
+    )
+
+
+# ---- HO: accept, decline -----------------------------------------------------------------
+
+
+@require_POST
+@capability_required(WORK_OPPORTUNITIES)
+def ho_accept(request, pk: int):
+    ho = _partner_opportunity(request, pk, kind=K.HO)
+    try:
+        services.ho_accept(actor=request.user, ho=ho)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Accepted. The customer's contact details are now shown."))
+    return redirect("opportunities:detail", ho.pk)
+
+
+@capability_required(WORK_OPPORTUNITIES)
+def ho_decline(request, pk: int):
+    ho = _partner_opportunity(request, pk, kind=K.HO)
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ho_decline(actor=request.user, ho=ho, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            _failed(form, exc)
+        else:
+            messages.success(request, _("Declined. The HO goes back to the vendor."))
+            return redirect("opportunities:detail", ho.pk)
+    return render(
+        request,
+        "opportunities/action_form.html",
+        {
+            "page_title": _("Decline HO #%(id)s") % {"id": ho.pk},
+            "opp": ho,
+            "form": form,
+            "submit_label": _("Decline"),
+            "danger": True,
+        },
+    )
+
+
+# ---- BD: review, verify, reject, return, core label --------------------------------------
+
+
+def _bd_opportunity(pk: int, **filters) -> Opportunity:
+    return get_object_or_404(Opportunity.objects.select_related("partner"), pk=pk, **filters)
+
+
+@require_POST
+@capability_required(REVIEW_OPPORTUNITIES)
+def po_start_verification(request, pk: int):
+    po = _bd_opportunity(pk, kind=K.PO)
+    try:
+        services.po_start_verification(actor=request.user, po=po)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Review passed: the PO is under verification."))
+    return redirect("opportunities:detail", po.pk)
+
+
+@capability_required(REVIEW_OPPORTUNITIES)
+def po_verify(request, pk: int):
+    po = _bd_opportunity(pk, kind=K.PO)
+    form = VerifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            po = services.po_verify(
+                actor=request.user,
+                po=po,
+                account_manager=data["account_manager"],
+                confirmed_on=data["account_manager_confirmed_on"],
+                note=data["note"],
+            )
+        except DomainError as exc:
+            _failed(form, exc)
+        else:
+            if po.state == S.VERIFIED:
+                messages.success(request, _("Verification passed."))
+            else:
+                messages.warning(request, selectors.decision_text(po))
+            return redirect("opportunities:detail", po.pk)
+    return render(
+        request,
+        "opportunities/action_form.html",
+        {
+            "page_title": _("Verify PO #%(id)s") % {"id": po.pk},
+            "opp": po,
+            "form": form,
+            "submit_label": _("Verification passed"),
+            "hints": selectors.duplicate_hints(po),
+        },
+    )
+
+
+@capability_required(REVIEW_OPPORTUNITIES)
+def po_reject(request, pk: int):
+    po = _bd_opportunity(pk, kind=K.PO)
+    form = RejectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.po_reject(
+                actor=request.user,
+                po=po,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            _failed(form, exc)
+        else:
+            messages.success(request, _("The PO was rejected."))
+            return redirect("opportunities:detail", po.pk)
+    return render(
+        request,
+        "opportunities/action_form.html",
+        {
+            "page_title": _("Reject PO #%(id)s") % {"id": po.pk},
+            "opp": po,
+            "form": form,
+            "submit_label": _("Reject"),
+            "danger": True,
+        },
+    )
+
+
+@capability_required(REVIEW_OPPORTUNITIES)
+def po_return(request, pk: int):
+    po = _bd_opportunity(pk, kind=K.PO)
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.po_return_for_changes(
+                actor=request.user,
+                po=po,
+                fields=form.cleaned_data["fields"],
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as exc:
+            _failed(form, exc)
+        else:
+            messages.success(request, _("Returned to the partner for changes."))
+            return redirect("opportunities:detail", po.pk)
+    return render(
+        request,
+        "opportunities/action_form.html",
+        {
+            "page_title": _("Return PO #%(id)s for changes") % {"id": po.pk},
+            "opp": po,
+            "form": form,
+            "submit_label": _("Return for changes"),
+        },
+    )
+
+
+@require_POST
+@capability_required(REVIEW_OPPORTUNITIES)
+def core_label(request, pk: int):
+    opp = _bd_opportunity(pk)
+    try:
+        services.opportunity_set_core_label(
+            actor=request.user, opportunity=opp, core_label=request.POST.get("core_label") == "1"
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Core label saved."))
+    return redirect("opportunities:detail", opp.pk)
+
+
+# ---- BD: HO pool -------------------------------------------------------------------------
+
+
+@capability_required(REVIEW_OPPORTUNITIES)
+def pool(request):
+    base = selectors.pool_leads()
+    filterset = LeadFilter(request.GET or None, queryset=base)
+    qs = filterset.qs if filterset.is_bound else base
+    page = _page(request, qs)
+    page.object_list = list(page.object_list)
+    pending = [lead for lead in page.object_list if lead.share_state == "pending"]
+    lefts = working_days_left_many(timezone.now(), [lead.share_deadline for lead in pending])
+    for lead, left in zip(pending, lefts, strict=True):
+        lead.days_left = left
+    for lead in page.object_list:
+        lead.status = selectors.lead_status(lead)
+    return render(
+        request,
+        "opportunities/pool.html",
+        {
+            "page_title": _("HO pool"),
+            "filter": filterset,
+            "page_obj": page,
+            "rows": page.object_list,
+        },
+    )
+
+
+@capability_required(REVIEW_OPPORTUNITIES)
+def lead_create(request):
+    form = LeadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lead = services.lead_create(
+                actor=request.user,
+                crm_id=form.cleaned_data["crm_id"],
+                crm_created_at=form.cleaned_data["crm_created_at"],
+                data=form.data_fields(),
+            )
+        except DomainError as exc:
+            _failed(form, exc)
+        else:
+            messages.success(request, _("Added to the pool."))
+            return redirect("opportunities:lead_detail", lead.pk)
+    return render(
+        request, "opportunities/lead_form.html", {"page_title": _("New HO"), "form": form}
+    )
+
+
+def _lead_page(request, lead: VendorLead, share_form: ShareForm, status: int = 200):
+    lead = selectors.pool_leads().get(pk=lead.pk)
+    return render(
+        request,
+        "opportunities/lead_detail.html",
+        {
+            "page_title": _("HO %(crm)s") % {"crm": lead.crm_id},
+            "lead": lead,
+            "status": selectors.lead_status(lead),
+            "shares": lead.shares.select_related("partner").order_by("-shared_at"),
+            "share_form": share_form,
+            "timeline": selectors.lead_timeline(lead, request.user),
+            "pairs": DuplicatePair.objects.filter(lead=lead).select_related("po", "po__partner"),
+        },
+        status=status,
+    )
+
+
+@capability_required(REVIEW_OPPORTUNITIES)
+def lead_detail(request, pk: int):
+    lead = get_object_or_404(VendorLead, pk=pk)
+    return _lead_page(request, lead, ShareForm())
+
+
+@require_POST
+@capability_required(REVIEW_OPPORTUNITIES)
+def lead_share(request, pk: int):
+    lead = get_object_or_404(VendorLead, pk=pk)
+    form = ShareForm(request.POST)
+    if form.is_valid():
+        try:
+            share = services.ho_share(
+                actor=request.user,
+                lead=lead,
+                partner=form.cleaned_data["partner"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            _failed(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Shared with %(partner)s: it waits for acceptance.")
+                % {"partner": share.partner.name},
+            )
+            return redirect("opportunities:lead_detail", lead.pk)
+    return _lead_page(request, lead, form, status=400)
+
+
+# ---- BD: duplicate queue -----------------------------------------------------------------
+
+
+@capability_required(REVIEW_OPPORTUNITIES)
+def duplicate_queue(request):
+    base = selectors.duplicate_queue()
+    filterset = DuplicateFilter(request.GET or None, queryset=base)
+    qs = filterset.qs if filterset.is_bound else base
+    page = _page(request, qs)
+    rows = []
+    from .duplicates import verdict_for
+
+    for pair in page.object_list:
+        pair.verdict = verdict_for(pair)
+        rows.append(pair)
+    return render(
+        request,
+        "opportunities/duplicates.html",
+        {"page_title": _("Duplicate queue"), "filter": filterset, "page_obj": page, "rows": rows},
+    )
+
+
+@require_POST
+@capability_required(REVIEW_OPPORTUNITIES)
+def duplicate_decide(request, pk: int):
+    pair = get_object_or_404(DuplicatePair, pk=pk)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision."))
+    else:
+        try:
+            services.duplicate_decide(
+                actor=request.user,
+                pair=pair,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Decision saved."))
+    return redirect("opportunities:duplicates")
+
+
+# ---- Bulk import -------------------------------------------------------------------------
+
+
+@capability_required(WORK_OPPORTUNITIES)
+def import_start(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            imp = services.po_import_start(
+                actor=request.user,
+                partner=request.user.partner,
+                upload=data["file"],
+                submit_rows=data["submit_rows"],
+                consent=services.Consent(
+                    confirmed=data["consent_confirmed"],
+                    method=data["consent_method"],
+                    note=data["consent_note"],
+                ),
+            )
+        except DomainError as exc:
+            _failed(form, exc)
+        else:
+            return redirect("opportunities:import_detail", imp.pk)
+    history = _page(request, selectors.imports_for(request.user), 10)
+    return render(
+        request,
+        "opportunities/import.html",
+        {
+            "page_title": _("Import POs"),
+            "form": form,
+            "page_obj": history,
+            "rows": history.object_list,
+        },
+    )
+
+
+@capability_required(WORK_OPPORTUNITIES)
+def import_detail(request, pk: int):
+    imp = get_for_user(POImport.objects.all(), request.user, pk=pk)
+    template = (
+        "opportunities/_import_progress.html"
+        if request.headers.get("HX-Request")
+        else "opportunities/import_detail.html"
+    )
+    return render(request, template, {"page_title": _("Import"), "imp": imp})
+
+
+@capability_required(WORK_OPPORTUNITIES)
+def import_failed_rows(request, pk: int):
+    imp = get_for_user(POImport.objects.all(), request.user, pk=pk)
+    if not imp.failed_file:
+        raise Http404
+    return FileResponse(
+        imp.failed_file.open("rb"),
+        as_attachment=True,
+        filename=imp.failed_file.name.rsplit("/", 1)[-1],
+    )
+
+
+@capability_required(WORK_OPPORTUNITIES)
+def import_template(request, fmt: str):
+    if fmt == "xlsx":
+        response = HttpResponse(
+            imports.template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    elif fmt == "csv":
+        response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="po-import-template.{fmt}"'
+    return response
