@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters as df
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -13,15 +13,32 @@ from rest_framework.response import Response
 from partner_center.accounts.access import HasCapability, is_vendor_staff
 from partner_center.accounts.models import Partner
 
-from . import periods, selectors
-from .filters import StaffPerformanceFilter
-from .models import PerformanceRecord, PeriodStatement, ProgramPeriod
-from .permissions import VIEW_DASHBOARD, VIEW_ESTIMATES, VIEW_PERFORMANCE, VIEW_PROGRAM
+from . import periods, selectors, services
+from .filters import ApplicationFilter, StaffPerformanceFilter
+from .models import IncentiveApplication, PerformanceRecord, PeriodStatement, ProgramPeriod
+from .permissions import (
+    APPLY_INCENTIVES,
+    REVIEW_INCENTIVES,
+    SETTLE_INCENTIVES,
+    VIEW_APPLICATIONS,
+    VIEW_DASHBOARD,
+    VIEW_ESTIMATES,
+    VIEW_PERFORMANCE,
+    VIEW_PROGRAM,
+)
 from .serializers import (
+    ApplicationSerializer,
+    ApplySerializer,
     ChartSerializer,
     DashboardResellerSerializer,
+    EligibilitySerializer,
+    MarkPaidSerializer,
+    PaymentRequestSerializer,
+    PendingRowSerializer,
     PerformanceRecordSerializer,
     ProgramPeriodSerializer,
+    PublishSerializer,
+    ReasonSerializer,
     StatementSerializer,
     SummarySerializer,
 )
@@ -171,3 +188,149 @@ class ProgramPeriodViewSet(viewsets.ReadOnlyModelViewSet):
         if _fake(self):
             return ProgramPeriod.objects.none()
         return selectors.program_periods()
+
+
+class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """PCE opportunity-sharing incentive applications: the partner's own (all for BD).
+    Creating one applies; each step of the flow is an action."""
+
+    permission_classes = [HasCapability]
+    required_capability = {
+        "default": VIEW_APPLICATIONS,
+        "create": APPLY_INCENTIVES,
+        "publish": REVIEW_INCENTIVES,
+        "reject": REVIEW_INCENTIVES,
+        "mark_paid": REVIEW_INCENTIVES,
+        "dispute": SETTLE_INCENTIVES,
+        "confirm": SETTLE_INCENTIVES,
+        "request_payment": SETTLE_INCENTIVES,
+    }
+    serializer_class = ApplicationSerializer
+    filterset_class = ApplicationFilter
+
+    def get_queryset(self):
+        if _fake(self):
+            return IncentiveApplication.objects.none()
+        return selectors.applications_for(self.request.user).order_by("-applied_at", "-pk")
+
+    def _fresh(self, application, code=status.HTTP_200_OK):
+        found = self.get_queryset().get(pk=application.pk)
+        return Response(ApplicationSerializer(found).data, status=code)
+
+    @extend_schema(request=ApplySerializer, responses={201: ApplicationSerializer})
+    def create(self, request, *args, **kwargs):
+        body = ApplySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        opportunity = selectors.opportunity_of_partner(
+            request.user, body.validated_data["opportunity"]
+        )
+        application = services.incentive_apply(
+            actor=request.user,
+            opportunity=opportunity,
+            offering=body.validated_data["offering"],
+            note=body.validated_data.get("note", ""),
+        )
+        return self._fresh(application, status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[PK], request=PublishSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """BD publishes the reconciliation summary (basis computed unless given)."""
+        body = PublishSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        application = services.incentive_publish(
+            actor=request.user,
+            application=self.get_object(),
+            basis=body.validated_data.get("basis"),
+            note=body.validated_data.get("note", ""),
+        )
+        return self._fresh(application)
+
+    @extend_schema(parameters=[PK], request=ReasonSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        application = services.incentive_reject(
+            actor=request.user, application=self.get_object(), reason=body.validated_data["reason"]
+        )
+        return self._fresh(application)
+
+    @extend_schema(parameters=[PK], request=ReasonSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def dispute(self, request, pk=None):
+        """The partner disputes the published amounts; the application goes back to BD."""
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        application = services.incentive_dispute(
+            actor=request.user, application=self.get_object(), reason=body.validated_data["reason"]
+        )
+        return self._fresh(application)
+
+    @extend_schema(parameters=[PK], request=None, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        application = services.incentive_confirm(actor=request.user, application=self.get_object())
+        return self._fresh(application)
+
+    @extend_schema(
+        parameters=[PK], request=PaymentRequestSerializer, responses=ApplicationSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def request_payment(self, request, pk=None):
+        body = PaymentRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        application = services.incentive_request_payment(
+            actor=request.user,
+            application=self.get_object(),
+            invoice_no=body.validated_data["invoice_no"],
+        )
+        return self._fresh(application)
+
+    @extend_schema(parameters=[PK], request=MarkPaidSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def mark_paid(self, request, pk=None):
+        body = MarkPaidSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        application = services.incentive_mark_paid(
+            actor=request.user,
+            application=self.get_object(),
+            reference=body.validated_data.get("reference", ""),
+        )
+        return self._fresh(application)
+
+
+class PendingViewSet(viewsets.GenericViewSet):
+    """The "pending application" list: each offering of each opportunity with the core
+    label and a completed delivery, not applied for yet, with whether it can be applied
+    for today and why not."""
+
+    permission_classes = [HasCapability]
+    required_capability = APPLY_INCENTIVES
+    serializer_class = PendingRowSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return IncentiveApplication.objects.none()  # rows are computed, see list()
+
+    def list(self, request):
+        rows = selectors.pending_for(request.user.partner_id).rows
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(PendingRowSerializer(page, many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("opportunity", OpenApiTypes.INT, required=True),
+            OpenApiParameter("offering", OpenApiTypes.STR, required=True),
+        ],
+        responses=EligibilitySerializer,
+    )
+    @action(detail=False)
+    def check(self, request):
+        """Whether one offering of one of your opportunities can be applied for, and why not."""
+        raw = request.query_params.get("opportunity", "")
+        if not raw.isdigit():
+            raise NotFound
+        opportunity = selectors.opportunity_of_partner(request.user, int(raw))
+        verdict = selectors.eligibility_for(opportunity, request.query_params.get("offering", ""))
+        return Response(EligibilitySerializer(verdict).data)

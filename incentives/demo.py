@@ -140,7 +140,10 @@ def load(ctx: DemoContext) -> None:
         is_partner_account=True,
     )
     ctx.logins.append(("admin@yuntu.demo.local", "tier-2 reseller 云途 of 鼎盛: own performance"))
-    inviters = {key: ctx.users[f"{key}_admin"] for key in ("qihang", "xinghe", "huayun", "yuntu", "dingsheng")}
+    inviters = {
+        key: ctx.users[f"{key}_admin"]
+        for key in ("qihang", "xinghe", "huayun", "yuntu", "dingsheng")
+    }
     latest = customer_services.agreement_ensure_published()
     start = now - timedelta(days=400)
     orders = []

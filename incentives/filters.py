@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import Order, Product
 
 from . import periods
-from .models import PerformanceRecord
+from .models import IncentiveApplication, PerformanceRecord
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -86,3 +86,32 @@ class StaffPerformanceFilter(PerformanceFilter):
 
     class Meta(PerformanceFilter.Meta):
         fields = [*PerformanceFilter.Meta.fields, "partner"]
+
+
+class ApplicationFilter(StyledFilterSet):
+    """PCE incentive applications: by state and opportunity, newest first by default."""
+
+    state = df.ChoiceFilter(
+        label=_("State"), choices=IncentiveApplication.State.choices, empty_label=_("All states")
+    )
+    q = df.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": _("Project, customer or partner")}),
+    )
+    sort = df.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("applied_at", "applied_at"), ("total", "total")),
+        field_labels={"applied_at": _("Applied at"), "total": _("Total")},
+    )
+
+    class Meta:
+        model = IncentiveApplication
+        fields = ["state", "q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(opportunity__project_name__icontains=value)
+            | Q(opportunity__customer_name__icontains=value)
+            | Q(partner__name__icontains=value)
+        )

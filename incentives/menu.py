@@ -2,7 +2,14 @@ from django.utils.translation import gettext_lazy as _
 
 from partner_center.menus import MenuEntry
 
-from .permissions import VIEW_DASHBOARD, VIEW_ESTIMATES, VIEW_PERFORMANCE, VIEW_PROGRAM
+from .permissions import (
+    APPLY_INCENTIVES,
+    REVIEW_INCENTIVES,
+    VIEW_DASHBOARD,
+    VIEW_ESTIMATES,
+    VIEW_PERFORMANCE,
+    VIEW_PROGRAM,
+)
 
 SELLING = _("Shown to solution providers, distributors and resellers.")
 
@@ -26,5 +33,14 @@ ENTRIES = [
         30,
         SELLING,
     ),
+    MenuEntry(
+        "incentives",
+        _("Opportunity incentives"),
+        "incentives:applications",
+        APPLY_INCENTIVES,
+        40,
+        _("Shown to partner users; applying needs PCE membership."),
+    ),
     MenuEntry("incentives", _("Incentive program"), "incentives:program", VIEW_PROGRAM, 90),
+    MenuEntry("review", _("Incentive review"), "incentives:review", REVIEW_INCENTIVES, 40),
 ]

@@ -7,12 +7,15 @@
   distributor at that moment.
 - `PeriodClose` / `PeriodStatement`: when a billing period closes, each selling partner's
   estimated incentive and indicators for it are written once and sent to its subscribers.
+- `IncentiveApplication`: a PCE opportunity-sharing incentive applied for one opportunity and
+  one offering (product), from review to payment; its steps are in `transitions.py`.
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -168,6 +171,18 @@ class PerformanceRecord(models.Model):
     amount = money_field(
         _("performance"), help_text=_("The order amount less what a voucher paid; signed.")
     )
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity",
+        verbose_name=_("opportunity"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="performance_records",
+        help_text=_(
+            "The verified PO or accepted HO of the same partner, customer and product that "
+            "counted before the order was formed."
+        ),
+    )
     credited_at = models.DateTimeField(_("credited at"), default=timezone.now)
 
     class Meta:
@@ -180,6 +195,7 @@ class PerformanceRecord(models.Model):
                 fields=["distributor", "billing_period", "partner"], name="perf_distributor"
             ),
             models.Index(fields=["billing_period"], name="perf_period"),
+            models.Index(fields=["opportunity", "product"], name="perf_opportunity"),
         ]
 
     def __str__(self) -> str:
@@ -282,3 +298,152 @@ class PeriodStatement(models.Model):
     @property
     def threshold_reached(self) -> bool:
         return self.performance >= self.threshold
+
+
+class IncentiveApplication(models.Model):
+    """A PCE opportunity-sharing incentive for one opportunity and one offering. BD reviews
+    it and publishes the reconciliation (basis × rate, tax); the partner confirms or
+    disputes; a confirmed incentive is requested for payment and completed when paid."""
+
+    class State(models.TextChoices):
+        UNDER_REVIEW = "under_review", _("Under review")  # BD checks it (again, after a dispute)
+        PUBLICITY = "publicity", _("Published, pending confirmation")  # the partner checks it
+        CONFIRMED = "confirmed", _("Confirmed, payment not requested")  # amounts agreed
+        PAYMENT_REQUESTED = "payment_requested", _("Payment requested")  # the vendor pays
+        COMPLETED = "completed", _("Completed")  # paid; final
+        REJECTED = "rejected", _("Rejected")  # BD refused it; final
+
+    partner = models.ForeignKey(
+        "accounts.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        related_name="incentive_applications",
+    )
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity",
+        verbose_name=_("opportunity"),
+        on_delete=models.PROTECT,
+        related_name="incentive_applications",
+    )
+    offering = models.CharField(_("offering"), max_length=24)
+    state = models.CharField(
+        _("state"), max_length=24, choices=State.choices, default=State.UNDER_REVIEW
+    )
+    program = models.ForeignKey(
+        ProgramPeriod,
+        verbose_name=_("program period"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    delivery_completed_on = models.DateField(_("delivery completed on"))
+    note = models.TextField(_("note"), blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applied by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    applied_at = models.DateTimeField(_("applied at"), default=timezone.now)
+
+    # The reconciliation summary BD publishes (激励汇总)
+    basis = money_field(_("performance basis"), null=True, blank=True)
+    rate = percent_field(_("rate (%)"), null=True, blank=True)
+    amount = money_field(_("incentive before tax"), null=True, blank=True)
+    tax_rate = percent_field(_("tax rate (%)"), null=True, blank=True)
+    tax = money_field(_("tax"), null=True, blank=True)
+    total = money_field(_("total incl. tax"), null=True, blank=True)
+    capped = models.BooleanField(_("capped"), default=False)
+    reconciliation_note = models.TextField(_("reconciliation note"), blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The partner's answer
+    dispute_reason = models.TextField(_("reason for the dispute"), blank=True)
+    disputed_at = models.DateTimeField(_("disputed at"), null=True, blank=True)
+    dispute_count = models.PositiveSmallIntegerField(_("disputes"), default=0)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Payment request (申付) and payment
+    invoice_no = models.CharField(_("invoice number"), max_length=64, blank=True)
+    payment_requested_at = models.DateTimeField(_("payment requested at"), null=True, blank=True)
+    payment_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("payment requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked paid by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    payment_reference = models.CharField(_("payment reference"), max_length=64, blank=True)
+    rejection_reason = models.TextField(_("reason for the rejection"), blank=True)
+    decided_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("incentive application")
+        verbose_name_plural = _("incentive applications")
+        ordering = ["-applied_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "offering"], name="one_application_per_offering"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["under_review", "rejected"]) | Q(total__isnull=False),
+                name="application_published_has_amounts",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True)
+                | Q(basis__gte=0, amount__gte=0, tax__gte=0, total__gte=0),
+                name="application_amounts_not_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["partner", "state", "-applied_at"], name="application_partner"),
+            models.Index(fields=["state", "applied_at"], name="application_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} · {self.opportunity_id} · {self.offering}"
+
+    @property
+    def offering_label(self) -> str:
+        from opportunities.catalog import PRODUCT_LABELS
+
+        return str(PRODUCT_LABELS.get(self.offering, self.offering))
+
+    @property
+    def is_published(self) -> bool:
+        return self.total is not None
+
+    @property
+    def state_css(self) -> str:
+        return {
+            "under_review": "info",
+            "publicity": "warning",
+            "confirmed": "primary",
+            "payment_requested": "primary",
+            "completed": "success",
+            "rejected": "secondary",
+        }.get(self.state, "secondary")

@@ -25,12 +25,24 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from customers.models import Order
-from partner_center.accounts.access import is_vendor_staff, scope_to_partner
+from opportunities.models import Opportunity
+from partner_center.accounts.access import get_for_user, is_vendor_staff, scope_to_partner
 from partner_center.accounts.models import Partner
+from partner_center.audit.selectors import timeline_for
+from partner_center.programs.selectors import is_pce_member
 
 from . import periods
-from .models import ZERO, PerformanceRecord, PeriodStatement, ProgramPeriod
+from .eligibility import COUNTED_STATES, Eligibility, today_in_shanghai
+from .eligibility import check as check_eligibility
+from .models import (
+    ZERO,
+    IncentiveApplication,
+    PerformanceRecord,
+    PeriodStatement,
+    ProgramPeriod,
+)
 from .statements import build_statements, program_for_period
+from .transitions import state_label, verb_label
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 TOP_SERIES = 8  # the dashboard chart draws this many resellers; the rest are "others"
@@ -288,3 +300,150 @@ def program_periods() -> QuerySet[ProgramPeriod]:
 
 def current_program(period: str | None = None) -> ProgramPeriod | None:
     return program_for_period(period or periods.current_period())
+
+
+# ---------------------------------------------------------------- PCE incentive applications
+
+
+def applications_for(user) -> QuerySet[IncentiveApplication]:
+    qs = IncentiveApplication.objects.select_related("opportunity", "partner", "program")
+    return scope_to_partner(qs, user)
+
+
+def application_for_user(user, pk: int) -> IncentiveApplication:
+    return get_for_user(
+        applications_for(user).select_related(
+            "applied_by", "published_by", "confirmed_by", "payment_requested_by", "paid_by"
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def review_queue(state: str | None = None) -> QuerySet[IncentiveApplication]:
+    """What BD works on: applications under review first, oldest first."""
+    qs = IncentiveApplication.objects.select_related("opportunity", "partner", "program")
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("applied_at", "pk")
+
+
+@dataclass
+class PendingRow:
+    verdict: Eligibility
+    basis_so_far: Decimal = ZERO
+
+
+@dataclass
+class Pending:
+    """The partner's "pending application" tab: each offering of each opportunity with the
+    core label and a completed delivery, not applied for yet; and the partner's other
+    counted opportunities with the reason they are not listed."""
+
+    rows: list[PendingRow]
+    not_listed: list[Eligibility]
+    is_pce: bool
+
+
+def pending_for(partner_id: int, now=None) -> Pending:
+    """Five queries whatever the number of opportunities."""
+    today = today_in_shanghai(now)
+    opportunities = list(
+        Opportunity.objects.filter(partner_id=partner_id, state__in=COUNTED_STATES).order_by(
+            "-delivery_completed_on", "-pk"
+        )
+    )
+    applied = set(
+        IncentiveApplication.objects.filter(partner_id=partner_id).values_list(
+            "opportunity_id", "offering"
+        )
+    )
+    programs = list(ProgramPeriod.objects.all())
+    pce = is_pce_member(partner_id)
+    listed = [
+        o
+        for o in opportunities
+        if o.core_label and o.delivery_completed_on and o.delivery_completed_on <= today
+    ]
+    basis = (
+        {
+            (row["opportunity_id"], row["product__code"]): row["t"]
+            for row in PerformanceRecord.objects.filter(opportunity__in=[o.pk for o in listed])
+            .order_by()
+            .values("opportunity_id", "product__code")
+            .annotate(t=Sum("amount"))
+        }
+        if listed
+        else {}
+    )
+    rows = []
+    for opp in listed:
+        for offering in opp.products or []:
+            if (opp.pk, offering) in applied:
+                continue
+            verdict = check_eligibility(
+                opp, offering, today=today, is_pce=pce, applied=applied, programs=programs
+            )
+            rows.append(PendingRow(verdict, basis.get((opp.pk, offering)) or ZERO))
+    not_listed = [
+        check_eligibility(
+            o, (o.products or [""])[0], today=today, is_pce=pce, applied=applied, programs=programs
+        )
+        for o in opportunities
+        if o not in listed
+    ]
+    return Pending(rows, not_listed, pce)
+
+
+def eligibility_for(opportunity: Opportunity, offering: str, now=None) -> Eligibility:
+    """One verdict, for the apply page and the API."""
+    applied = set(
+        IncentiveApplication.objects.filter(opportunity=opportunity).values_list(
+            "opportunity_id", "offering"
+        )
+    )
+    return check_eligibility(
+        opportunity,
+        offering,
+        today=today_in_shanghai(now),
+        is_pce=is_pce_member(opportunity.partner_id),
+        applied=applied,
+        programs=list(ProgramPeriod.objects.all()),
+    )
+
+
+def opportunity_of_partner(user, pk: int) -> Opportunity:
+    """An opportunity of the user's partner (404 for anyone else's)."""
+    found = Opportunity.objects.filter(pk=pk, partner_id=user.partner_id or -1).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def application_of(opportunity_id: int, offering: str) -> IncentiveApplication | None:
+    return IncentiveApplication.objects.filter(
+        opportunity_id=opportunity_id, offering=offering
+    ).first()
+
+
+def application_counts(user) -> dict[str, int]:
+    """Applications per state (one query): for the landing-page cards and the tabs."""
+    qs = applications_for(user).order_by().values("state").annotate(n=Count("id"))
+    return {row["state"]: row["n"] for row in qs}
+
+
+def computed_basis(application: IncentiveApplication) -> Decimal:
+    from .services import performance_basis
+
+    return performance_basis(
+        application.opportunity_id, application.offering, application.delivery_completed_on
+    )
+
+
+def timeline(application: IncentiveApplication) -> list:
+    events = list(timeline_for(application))
+    for event in events:
+        event.label = verb_label(event.verb)
+        event.from_state = state_label(event.from_state)
+        event.to_state = state_label(event.to_state)
+    return events

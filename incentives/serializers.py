@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from .models import PerformanceRecord, PeriodStatement, ProgramPeriod
+from .models import IncentiveApplication, PerformanceRecord, PeriodStatement, ProgramPeriod
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "coerce_to_string": True}
 
@@ -142,3 +142,94 @@ class ProgramPeriodSerializer(serializers.ModelSerializer):
             "rules_en",
         ]
         read_only_fields = fields
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    partner_name = serializers.CharField(source="partner.name", read_only=True)
+    project_name = serializers.CharField(source="opportunity.project_name", read_only=True)
+    customer_name = serializers.CharField(source="opportunity.customer_name", read_only=True)
+    offering_label = serializers.CharField(read_only=True)
+    program_name = serializers.CharField(source="program.name", read_only=True)
+
+    class Meta:
+        model = IncentiveApplication
+        fields = [
+            "id",
+            "partner",
+            "partner_name",
+            "opportunity",
+            "project_name",
+            "customer_name",
+            "offering",
+            "offering_label",
+            "state",
+            "program",
+            "program_name",
+            "delivery_completed_on",
+            "note",
+            "applied_at",
+            "basis",
+            "rate",
+            "amount",
+            "tax_rate",
+            "tax",
+            "total",
+            "capped",
+            "reconciliation_note",
+            "published_at",
+            "dispute_reason",
+            "dispute_count",
+            "confirmed_at",
+            "invoice_no",
+            "payment_requested_at",
+            "paid_at",
+            "payment_reference",
+            "rejection_reason",
+        ]
+        read_only_fields = fields
+
+
+class ApplySerializer(serializers.Serializer):
+    opportunity = serializers.IntegerField()
+    offering = serializers.CharField(max_length=24)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class PublishSerializer(serializers.Serializer):
+    basis = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class PaymentRequestSerializer(serializers.Serializer):
+    invoice_no = serializers.CharField(max_length=64)
+
+
+class MarkPaidSerializer(serializers.Serializer):
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=64)
+
+
+class EligibilitySerializer(serializers.Serializer):
+    opportunity = serializers.IntegerField(source="opportunity.pk")
+    project_name = serializers.CharField(source="opportunity.project_name")
+    offering = serializers.CharField()
+    offering_label = serializers.CharField()
+    delivery_completed_on = serializers.DateField(source="opportunity.delivery_completed_on")
+    eligible = serializers.BooleanField(source="ok")
+    reason = serializers.CharField()
+    message = serializers.CharField()
+    opens_on = serializers.DateField(allow_null=True)
+
+
+class PendingRowSerializer(EligibilitySerializer):
+    basis_so_far = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+    def to_representation(self, row):
+        data = super().to_representation(row.verdict)
+        data["basis_so_far"] = f"{row.basis_so_far:.2f}"
+        return data

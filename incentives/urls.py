@@ -19,4 +19,13 @@ urlpatterns = [
     path("estimates/", views.estimates, name="estimates"),
     path("estimates/<str:period>/", views.estimate_detail, name="estimate_detail"),
     path("program/", views.program, name="program"),
+    path("applications/", views.applications, name="applications"),
+    path(
+        "applications/apply/<int:opportunity_pk>/<str:offering>/",
+        views.application_apply,
+        name="application_apply",
+    ),
+    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/<str:step>/", views.application_step, name="application_step"),
+    path("review/", views.review, name="review"),
 ]

@@ -3,24 +3,36 @@ incentives and indicators, the program's rules. Views parse and authorize; selec
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from opportunities.catalog import PRODUCT_LABELS
 from partner_center.accounts.access import capability_required, is_vendor_staff
+from partner_center.errors import DomainError
 
-from . import charts, exports, periods, selectors
-from .filters import PerformanceFilter, StaffPerformanceFilter
+from . import charts, exports, periods, selectors, services
+from .eligibility import Reason
+from .filters import ApplicationFilter, PerformanceFilter, StaffPerformanceFilter
+from .forms import ApplyForm, MarkPaidForm, PaymentRequestForm, PublishForm, ReasonForm
+from .models import IncentiveApplication
 from .permissions import (
+    APPLY_INCENTIVES,
+    REVIEW_INCENTIVES,
+    SETTLE_INCENTIVES,
     VIEW_APPLICATIONS,
     VIEW_DASHBOARD,
     VIEW_ESTIMATES,
     VIEW_PERFORMANCE,
     VIEW_PROGRAM,
 )
+from .transitions import STEPS, By, allowed_steps
 
 PER_PAGE = 25
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -40,15 +52,13 @@ def home(request):
         return redirect(f"{reverse('login')}?next={request.path}")
     for cap, name in (
         (VIEW_PERFORMANCE, "incentives:performance"),
-        (VIEW_APPLICATIONS, "incentives:applications"),
+        (APPLY_INCENTIVES, "incentives:applications"),
+        (REVIEW_INCENTIVES, "incentives:review"),
         (VIEW_PROGRAM, "incentives:program"),
     ):
         if cap.allows(request.user):
-            try:
-                return redirect(reverse(name))
-            except Exception:  # noqa: S112 - a page not wired yet: try the next one
-                continue
-    raise Http404
+            return redirect(reverse(name))
+    raise PermissionDenied
 
 
 # ---------------------------------------------------------------- performance
@@ -304,5 +314,208 @@ def program(request):
             "page_title": _("Incentive program"),
             "current": current,
             "program_periods": list(selectors.program_periods()),
+        },
+    )
+
+
+# ---------------------------------------------------------------- PCE incentive applications
+
+
+@capability_required(APPLY_INCENTIVES)
+def applications(request):
+    """The partner's tabs: pending application, applied (with a state filter)."""
+    tab = "applied" if request.GET.get("tab") == "applied" else "pending"
+    context = {
+        "page_title": _("Opportunity incentives"),
+        "tab": tab,
+        "counts": selectors.application_counts(request.user),
+        "can_settle": SETTLE_INCENTIVES.allows(request.user),
+    }
+    if tab == "applied":
+        qs = selectors.applications_for(request.user).order_by("-applied_at", "-pk")
+        filterset = ApplicationFilter(request.GET, queryset=qs)
+        context.update(filter=filterset, page_obj=_page(request, filterset.qs))
+    else:
+        pending = selectors.pending_for(request.user.partner_id)
+        context.update(pending=pending, page_obj=_page(request, pending.rows))
+    return render(request, "incentives/applications.html", context)
+
+
+@capability_required(APPLY_INCENTIVES)
+def application_apply(request, opportunity_pk: int, offering: str):
+    opportunity = selectors.opportunity_of_partner(request.user, opportunity_pk)
+    form = ApplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.incentive_apply(
+                actor=request.user,
+                opportunity=opportunity,
+                offering=offering,
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            exc.add_to_form(form)
+        else:
+            messages.success(request, _("Applied. BD reviews the application."))
+            return redirect("incentives:application_detail", pk=application.pk)
+    verdict = selectors.eligibility_for(opportunity, offering)
+    existing = (
+        selectors.application_of(opportunity.pk, offering)
+        if verdict.reason == Reason.ALREADY_APPLIED
+        else None
+    )
+    basis = None
+    if opportunity.delivery_completed_on:
+        basis = services.performance_basis(
+            opportunity.pk, offering, opportunity.delivery_completed_on
+        )
+    return render(
+        request,
+        "incentives/application_apply.html",
+        {
+            "page_title": _("Apply for the incentive"),
+            "opportunity": opportunity,
+            "offering": offering,
+            "offering_label": PRODUCT_LABELS.get(offering, offering),
+            "verdict": verdict,
+            "existing": existing,
+            "basis": basis,
+            "form": form,
+        },
+    )
+
+
+STEP_FORMS = {
+    "publish": PublishForm,
+    "reject": ReasonForm,
+    "dispute": ReasonForm,
+    "confirm": None,
+    "request_payment": PaymentRequestForm,
+    "mark_paid": MarkPaidForm,
+}
+STEP_DONE = {
+    "publish": _("Published. The partner checks the amounts now."),
+    "reject": _("The application is rejected."),
+    "dispute": _("Your dispute was sent to BD."),
+    "confirm": _("Confirmed. You can request the payment now."),
+    "request_payment": _("Payment requested."),
+    "mark_paid": _("Marked paid. The application is completed."),
+}
+
+
+def _run_step(step: str, actor, application: IncentiveApplication, data: dict):
+    if step == "publish":
+        return services.incentive_publish(
+            actor=actor, application=application, basis=data["basis"], note=data["note"]
+        )
+    if step == "reject":
+        return services.incentive_reject(
+            actor=actor, application=application, reason=data["reason"]
+        )
+    if step == "dispute":
+        return services.incentive_dispute(
+            actor=actor, application=application, reason=data["reason"]
+        )
+    if step == "confirm":
+        return services.incentive_confirm(actor=actor, application=application)
+    if step == "request_payment":
+        return services.incentive_request_payment(
+            actor=actor, application=application, invoice_no=data["invoice_no"]
+        )
+    return services.incentive_mark_paid(
+        actor=actor, application=application, reference=data["reference"]
+    )
+
+
+def _steps_for(user, application: IncentiveApplication) -> set[str]:
+    steps = set()
+    if REVIEW_INCENTIVES.allows(user):
+        steps |= allowed_steps(application, By.BD)
+    if SETTLE_INCENTIVES.allows(user) and user.partner_id == application.partner_id:
+        steps |= allowed_steps(application, By.PARTNER)
+    return steps
+
+
+def _detail(request, application: IncentiveApplication, bound: dict | None = None):
+    steps = _steps_for(request.user, application)
+    forms_by_step = {}
+    for step in steps:
+        form_class = STEP_FORMS.get(step)
+        if form_class is None:
+            continue
+        if bound and step in bound:
+            forms_by_step[step] = bound[step]
+        elif step == "publish":
+            forms_by_step[step] = PublishForm(prefix=step)
+        else:
+            forms_by_step[step] = form_class(prefix=step)
+    computed = selectors.computed_basis(application) if "publish" in steps else None
+    return render(
+        request,
+        "incentives/application_detail.html",
+        {
+            "page_title": _("Incentive application #%(pk)s") % {"pk": application.pk},
+            "application": application,
+            "events": selectors.timeline(application),
+            "steps": steps,
+            "forms": forms_by_step,
+            "computed_basis": computed,
+            "is_staff": is_vendor_staff(request.user),
+        },
+    )
+
+
+@capability_required(VIEW_APPLICATIONS)
+def application_detail(request, pk: int):
+    return _detail(request, selectors.application_for_user(request.user, pk))
+
+
+@require_POST
+@capability_required(VIEW_APPLICATIONS)
+def application_step(request, pk: int, step: str):
+    application = selectors.application_for_user(request.user, pk)
+    if step not in STEP_FORMS:
+        raise Http404
+    by = STEPS[step].by
+    if not (REVIEW_INCENTIVES if by == By.BD else SETTLE_INCENTIVES).allows(request.user):
+        raise PermissionDenied
+    if step not in _steps_for(request.user, application):
+        messages.error(
+            request,
+            _("This is not possible while the application is “%(state)s”.")
+            % {"state": application.get_state_display()},
+        )
+        return redirect("incentives:application_detail", pk=pk)
+    form_class = STEP_FORMS[step]
+    form = form_class(request.POST, prefix=step) if form_class else None
+    if form is None or form.is_valid():
+        try:
+            _run_step(step, request.user, application, form.cleaned_data if form else {})
+        except DomainError as exc:
+            if form is None:
+                messages.error(request, exc.message)
+                return redirect("incentives:application_detail", pk=pk)
+            exc.add_to_form(form)
+        else:
+            messages.success(request, STEP_DONE[step])
+            return redirect("incentives:application_detail", pk=pk)
+    return _detail(request, application, bound={step: form})
+
+
+@capability_required(REVIEW_INCENTIVES)
+def review(request):
+    """BD's queue: under review first; publish, reject, mark paid from the detail page."""
+    data = request.GET.copy()
+    if "state" not in data:
+        data["state"] = IncentiveApplication.State.UNDER_REVIEW
+    filterset = ApplicationFilter(data, queryset=selectors.review_queue())
+    return render(
+        request,
+        "incentives/review.html",
+        {
+            "page_title": _("Incentive review"),
+            "filter": filterset,
+            "page_obj": _page(request, filterset.qs),
+            "counts": selectors.application_counts(request.user),
         },
     )

@@ -3,7 +3,7 @@ the partner's performance as they are recorded), distributors with resellers, pr
 periods."""
 
 import itertools
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -142,3 +142,31 @@ def other_distributor(db):
 @pytest.fixture
 def other_distributor_admin(other_distributor):
     return partner_user(other_distributor, Role.PARTNER_ADMIN, email="admin@dist2.test")
+
+
+def deliver(po, owner, bd, *, delivered_on=None, core_label=True):
+    """Record the completed delivery (a progress update) and, by default, BD's core label."""
+    from django.utils import timezone
+
+    from opportunities import services as opportunity_services
+
+    delivered_on = delivered_on or timezone.localdate() - timedelta(days=3)
+    po = opportunity_services.opportunity_update_progress(
+        actor=owner,
+        opportunity=po,
+        changes={"stage": "won", "delivery_completed_on": delivered_on},
+    )
+    if core_label:
+        po = opportunity_services.opportunity_set_core_label(
+            actor=bd, opportunity=po, core_label=True
+        )
+    return po
+
+
+def delivered_opportunity(owner, bd, *, delivered_on=None, core_label=True, **overrides):
+    """A verified PO of the owner's partner with its delivery completed (through the
+    opportunities services) and, by default, BD's core label."""
+    from tests.opportunities.conftest import make_po
+
+    po = make_po(owner, state="verified", bd=bd, **overrides)
+    return deliver(po, owner, bd, delivered_on=delivered_on, core_label=core_label)
