@@ -4,20 +4,28 @@
 - twelve months of orders for 鼎盛's tier-2 resellers 启航 and 星河 (and a third reseller,
   云途) and for 华云, so the performance pages and the distributor's dashboard chart have
   real history; a refund here and there;
-- the last three billing periods closed: statements written and sent to the subscribers.
+- the last three billing periods closed: statements written and sent to the subscribers;
+- PCE incentive applications in every state: 华云's MES project (published, waiting for
+  华云 to check it; its RDS offering under review), a smart-park project paid and completed
+  and disputed once, 鼎盛's project with a payment request waiting for BD, and a project
+  whose delivery ended today (its application opens tomorrow).
 """
 
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from unittest import mock
 
 from django.utils import timezone
 
 from customers import services as customer_services
 from customers.imports import import_payload
 from customers.models import Customer, ImportRun
+from opportunities import services as opportunity_services
+from opportunities.models import Opportunity
 from partner_center.accounts.models import User
 from partner_center.accounts.permissions import PartnerType, Role
 from partner_center.accounts.services import partner_create, user_create
@@ -193,5 +201,183 @@ def load(ctx: DemoContext) -> None:
     for key in ("huayun_admin", "dingsheng_admin"):
         for topic in (Topic.ESTIMATED_INCENTIVES, Topic.INDICATOR_DETAILS):
             subscribe(actor=ctx.users[key], topic=topic)
+    load_applications(ctx)
     for months_back in (3, 2, 1):
         services.period_close(period=periods.shift(periods.current_period(now), -months_back))
+
+
+# ---------------------------------------------------------------- PCE incentive applications
+
+
+@contextmanager
+def _at(moment: datetime):
+    """Run services as if it were `moment` (demo data only)."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+CONSENT = opportunity_services.Consent(
+    confirmed=True, method="signed_form", note="客户签署信息共享同意书(已归档)"
+)
+
+
+def _delivered_po(
+    user, bd, *, customer, code, project, products, verified_days_ago, delivered_on
+) -> Opportunity:
+    now = timezone.now()
+    data = {
+        "customer_name": customer,
+        "customer_credit_code": code,
+        "customer_industry": "manufacturing",
+        "customer_region": "east",
+        "contact_name": "林晓",
+        "contact_phone": "13800001111",
+        "project_name": project,
+        "products": products,
+        "amount": Decimal("900000"),
+        "expected_close_date": timezone.localdate() + timedelta(days=60),
+        "description": "",
+    }
+    start = now - timedelta(days=verified_days_ago + 2)
+    with _at(start):
+        po = opportunity_services.po_create(actor=user, partner=user.partner, data=data)
+        po = opportunity_services.po_submit(actor=user, po=po, consent=CONSENT)
+    with _at(start + timedelta(days=1)):
+        po = opportunity_services.po_start_verification(actor=bd, po=po)
+    with _at(now - timedelta(days=verified_days_ago)):
+        po = opportunity_services.po_verify(
+            actor=bd, po=po, account_manager="周经理", confirmed_on=timezone.localdate()
+        )
+    return _deliver(user, bd, po, delivered_on)
+
+
+def _deliver(user, bd, po: Opportunity, delivered_on: date) -> Opportunity:
+    with _at(timezone.now()):
+        po = opportunity_services.opportunity_update_progress(
+            actor=user,
+            opportunity=po,
+            changes={"stage": "won", "delivery_completed_on": delivered_on},
+            note="交付完成",
+        )
+        if not po.core_label:
+            po = opportunity_services.opportunity_set_core_label(
+                actor=bd, opportunity=po, core_label=True
+            )
+    return po
+
+
+def _orders_for(ctx, inviter, po: Opportunity, amounts: dict[str, list[str]], start) -> None:
+    """A customer with the opportunity's identity, associated with the partner after the
+    opportunity counted, ordering its products before the delivery: the orders are
+    credited to the partner and linked to the opportunity."""
+    latest = customer_services.agreement_ensure_published()
+    user = customer_services.customer_register(
+        email=f"po{po.pk}@customers.demo.local",
+        password=None,
+        name=po.customer_name,
+        phone="+86 139 0000 2222",
+        credit_code=po.customer_credit_code,
+    )
+    customer = user.customer_profile
+    invitation = customer_services.invitation_create(
+        actor=inviter, billing_model="referral", now=start
+    )
+    customer_services.invitation_accept(
+        actor=user, token=invitation.token, agreement_version_id=latest.pk, now=start
+    )
+    orders = []
+    for product, values in amounts.items():
+        for i, amount in enumerate(values):
+            formed = start + timedelta(days=1 + i * 3, hours=2)
+            no = f"PCE{po.pk:04d}{product.upper()}{i}"
+            orders.append(_order(no, customer.account_name, product, amount, formed, no))
+    run = import_payload(actor=None, payload={"orders": orders}, source=ImportRun.Source.DEMO)
+    assert not run.errors, run.errors
+
+
+def load_applications(ctx: DemoContext) -> None:
+    bd = ctx.users["bd"]
+    huayun = ctx.users["huayun_admin"]
+    dingsheng = ctx.users["dingsheng_admin"]
+    today = timezone.localdate()
+    now = timezone.now()
+
+    # 华云's MES project (the opportunities demo verified it and set the core label)
+    mes = (
+        Opportunity.objects.filter(partner=huayun.partner, core_label=True)
+        .exclude(delivery_completed_on=None)
+        .order_by("pk")
+        .first()
+    )
+    if mes is not None:
+        _orders_for(
+            ctx,
+            huayun,
+            mes,
+            {"ecs": ["38000.00", "26500.00"], "rds": ["41200.00"]},
+            mes.verified_at + timedelta(hours=3),
+        )
+        ecs = services.incentive_apply(
+            actor=huayun, opportunity=mes, offering="ecs", note="一期 ECS 已交付,请审核"
+        )
+        services.incentive_publish(actor=bd, application=ecs)
+        services.incentive_apply(actor=ctx.users["huayun_member"], opportunity=mes, offering="rds")
+
+    park = _delivered_po(
+        huayun,
+        bd,
+        customer="南湖智慧园区运营有限公司",
+        code=make_uscc("91320500MA1P4RK07"),
+        project="智慧园区综合管理平台",
+        products=["ecs", "obs"],
+        verified_days_ago=70,
+        delivered_on=today - timedelta(days=30),
+    )
+    _orders_for(
+        ctx,
+        huayun,
+        park,
+        {"ecs": ["52000.00", "18800.00", "9600.00"], "obs": ["12400.00"]},
+        now - timedelta(days=68),
+    )
+    paid = services.incentive_apply(actor=huayun, opportunity=park, offering="ecs")
+    services.incentive_publish(actor=bd, application=paid)
+    services.incentive_confirm(actor=huayun, application=paid)
+    services.incentive_request_payment(actor=huayun, application=paid, invoice_no="No.04417725")
+    services.incentive_mark_paid(actor=bd, application=paid, reference="PAY-2026-0815")
+    disputed = services.incentive_apply(actor=huayun, opportunity=park, offering="obs")
+    services.incentive_publish(actor=bd, application=disputed)
+    services.incentive_dispute(
+        actor=huayun,
+        application=disputed,
+        reason="园区二期的 OBS 扩容订单(6,800 元)未计入业绩基数,请核对。",
+    )
+
+    dock = _delivered_po(
+        dingsheng,
+        bd,
+        customer="东港智慧物流有限公司",
+        code=make_uscc("91370200MA3D6GK08"),
+        project="港口调度系统上云",
+        products=["ecs", "network"],
+        verified_days_ago=50,
+        delivered_on=today - timedelta(days=12),
+    )
+    _orders_for(ctx, dingsheng, dock, {"ecs": ["64000.00", "21000.00"]}, now - timedelta(days=48))
+    requested = services.incentive_apply(actor=dingsheng, opportunity=dock, offering="ecs")
+    services.incentive_publish(actor=bd, application=requested)
+    services.incentive_confirm(actor=dingsheng, application=requested)
+    services.incentive_request_payment(
+        actor=dingsheng, application=requested, invoice_no="No.31700926"
+    )
+
+    _delivered_po(
+        huayun,
+        bd,
+        customer="西岭文旅集团有限公司",
+        code=make_uscc("91510100MA6XL0J09"),
+        project="景区智慧票务二期",
+        products=["ecs"],
+        verified_days_ago=40,
+        delivered_on=today,
+    )

@@ -226,10 +226,16 @@ class EligibilitySerializer(serializers.Serializer):
     opens_on = serializers.DateField(allow_null=True)
 
 
-class PendingRowSerializer(EligibilitySerializer):
+class PendingRowSerializer(serializers.Serializer):
+    opportunity = serializers.IntegerField(source="verdict.opportunity.pk")
+    project_name = serializers.CharField(source="verdict.opportunity.project_name")
+    offering = serializers.CharField(source="verdict.offering")
+    offering_label = serializers.CharField(source="verdict.offering_label")
+    delivery_completed_on = serializers.DateField(
+        source="verdict.opportunity.delivery_completed_on"
+    )
+    eligible = serializers.BooleanField(source="verdict.ok")
+    reason = serializers.CharField(source="verdict.reason")
+    message = serializers.CharField(source="verdict.message")
+    opens_on = serializers.DateField(source="verdict.opens_on", allow_null=True)
     basis_so_far = serializers.DecimalField(max_digits=16, decimal_places=2)
-
-    def to_representation(self, row):
-        data = super().to_representation(row.verdict)
-        data["basis_so_far"] = f"{row.basis_so_far:.2f}"
-        return data
