@@ -40,13 +40,13 @@ from .models import ProgramPeriod
 RULES_ZH = """目的：鼓励伙伴与厂商深化合作、共拓新业务，推动联合解决方案落地。
 对象：PCE 计划成员。
 定义：带核心标签、已交付完成的机会点，按产品（offering）分别申请；同一机会点的同一产品只能申请一次。
-核算：激励金额 = 业绩基数 × 激励比例（不超过单笔上限），另计税额；业绩基数为该机会点该产品在交付完成前计入的业绩。
+核算：激励金额 = 业绩基数 × 激励比例（不超过单笔上限），另计税额；业绩基数为该机会点该产品截至交付完成当日计入的业绩。
 发放：审核通过后公示，伙伴核对确认后提交申付，付款后完成。对金额有异议可提出，退回 BD 重新核算。"""
 
 RULES_EN = """Purpose: reward partners that deepen their cooperation with the vendor and bring joint solutions to customers.
 Who: members of the PCE program.
 Definition: opportunities with the core label whose delivery is complete, applied for per offering; each opportunity and offering once.
-Accounting: incentive = performance basis × rate (up to the cap per application), plus tax; the basis is the performance of that opportunity and offering credited up to the delivery.
+Accounting: incentive = performance basis × rate (up to the cap per application), plus tax; the basis is the performance of that opportunity and offering credited up to and including the delivery day.
 Payout: after review the amounts are published; the partner checks and confirms them, then requests payment; paid means completed. A dispute sends the application back to BD."""
 
 RESELLER_PLAN = [

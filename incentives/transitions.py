@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from partner_center.audit.services import record_event
 from partner_center.errors import DomainError
@@ -41,7 +41,13 @@ S = IncentiveApplication.State
 STEPS: dict[str, Step] = {
     s.name: s
     for s in [
-        Step("apply", frozenset(), S.UNDER_REVIEW, By.PARTNER, gettext_lazy("Applied")),
+        Step(
+            "apply",
+            frozenset(),
+            S.UNDER_REVIEW,
+            By.PARTNER,
+            pgettext_lazy("incentive step", "Applied"),
+        ),
         Step(
             "publish",
             frozenset({S.UNDER_REVIEW}),

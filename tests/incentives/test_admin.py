@@ -56,3 +56,42 @@ def test_performance_records_are_read_only_in_admin(login, admin_user, partner):
     assert (
         login(admin_user).get(reverse("admin:incentives_performancerecord_add")).status_code == 403
     )
+
+
+def test_admin_publishes_and_marks_paid_through_the_services(login, admin_user, owner, bd):
+    import time_machine
+
+    from incentives import services
+    from incentives.models import IncentiveApplication
+    from tests.incentives.conftest import deliver, make_program, shanghai
+    from tests.opportunities.conftest import make_po
+
+    make_program()
+    with time_machine.travel(shanghai(2026, 3, 1, 9), tick=False):
+        po = make_po(owner, state="verified", bd=bd)
+    with time_machine.travel(shanghai(2026, 3, 20, 9), tick=False):
+        po = deliver(po, owner, bd, delivered_on=date(2026, 3, 10))
+        app = services.incentive_apply(actor=owner, opportunity=po, offering="ecs")
+    client = login(admin_user)
+    changelist = reverse("admin:incentives_incentiveapplication_changelist")
+    assert client.get(changelist + "?q=MES").status_code == 200
+    assert (
+        client.get(
+            reverse("admin:incentives_incentiveapplication_change", args=[app.pk])
+        ).status_code
+        == 200
+    )
+    client.post(changelist, {"action": "action_publish", "_selected_action": [app.pk]})
+    app.refresh_from_db()
+    assert app.state == IncentiveApplication.State.PUBLICITY and app.published_by == admin_user
+    # marking paid is refused while the partner has not requested the payment
+    client.post(changelist, {"action": "action_mark_paid", "_selected_action": [app.pk]})
+    app.refresh_from_db()
+    assert app.state == IncentiveApplication.State.PUBLICITY
+    services.incentive_confirm(actor=owner, application=app)
+    services.incentive_request_payment(actor=owner, application=app, invoice_no="INV")
+    client.post(changelist, {"action": "action_mark_paid", "_selected_action": [app.pk]})
+    app.refresh_from_db()
+    assert app.state == IncentiveApplication.State.COMPLETED
+    assert reverse("admin:incentives_incentiveapplication_add")
+    assert client.get(reverse("admin:incentives_incentiveapplication_add")).status_code == 403
