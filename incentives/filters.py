@@ -61,6 +61,7 @@ class PerformanceFilter(StyledFilterSet):
     )
     sort = df.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Default order"),
         fields=(("formed_at", "formed_at"), ("amount", "amount"), ("customer__name", "customer")),
         field_labels={
             "formed_at": _("Formation time"),
@@ -101,6 +102,7 @@ class ApplicationFilter(StyledFilterSet):
     )
     sort = df.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Default order"),
         fields=(("applied_at", "applied_at"), ("total", "total")),
         field_labels={"applied_at": _("Applied at"), "total": _("Total")},
     )

@@ -88,3 +88,17 @@ def test_worker_closes_the_last_period_once(partner, owner, program):
     assert (
         Notification.objects.filter(recipient=owner, kind="topic.estimated_incentives").count() == 1
     )
+
+
+@pytest.mark.django_db
+def test_the_section_front_door_opens_the_first_page_the_user_may_see(
+    login, owner, bd, customer_user
+):
+    from django.urls import reverse
+
+    learning = partner_user(PartnerFactory(types=[PartnerType.LEARNING]), Role.PARTNER_ADMIN)
+    home = reverse("incentives:home")
+    assert login(owner).get(home).url == reverse("incentives:performance")
+    assert login(learning).get(home).url == reverse("incentives:applications")
+    assert login(bd).get(home).url == reverse("incentives:performance")
+    assert login(customer_user).get(home).status_code == 403
