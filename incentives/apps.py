@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class IncentivesConfig(AppConfig):
     name = "incentives"
     verbose_name = _("Incentives")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the receivers

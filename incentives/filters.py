@@ -1,0 +1,119 @@
+"""Filters shared by the list pages, the exports and the API."""
+
+from __future__ import annotations
+
+import django_filters as df
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Order, Product
+
+from . import periods
+from .models import IncentiveApplication, PerformanceRecord
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class StyledFilterSet(df.FilterSet):
+    """Small Bootstrap inputs for the filter bar of a list page."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_styled", False):
+            for field in form.fields.values():
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs.setdefault("class", f"{css} {css}-sm")
+            form._styled = True
+        return form
+
+
+def _period_choices():
+    return periods.choices()
+
+
+class PerformanceFilter(StyledFilterSet):
+    """Performance details: by billing period, formation time, order type, customer and
+    product. `customer` is an exact id (the links of the summary use it); `q` searches."""
+
+    period = df.ChoiceFilter(
+        label=_("Billing period"),
+        field_name="billing_period",
+        choices=_period_choices,
+        empty_label=_("All periods"),
+    )
+    formed_from = df.DateFilter(
+        label=_("Formed from"), field_name="formed_at", lookup_expr="date__gte", widget=DATE
+    )
+    formed_until = df.DateFilter(
+        label=_("Formed until"), field_name="formed_at", lookup_expr="date__lte", widget=DATE
+    )
+    order_type = df.ChoiceFilter(label=_("Order type"), choices=Order.Type.choices)
+    q = df.CharFilter(
+        label=_("Customer"),
+        method="search_customer",
+        widget=forms.TextInput(attrs={"placeholder": _("Name or account")}),
+    )
+    customer = df.NumberFilter(field_name="customer_id", widget=forms.HiddenInput)
+    product = df.ModelChoiceFilter(
+        label=_("Product"), queryset=Product.objects.order_by("code"), empty_label=_("All products")
+    )
+    sort = df.OrderingFilter(
+        label=_("Sort by"),
+        empty_label=_("Default order"),
+        fields=(("formed_at", "formed_at"), ("amount", "amount"), ("customer__name", "customer")),
+        field_labels={
+            "formed_at": _("Formation time"),
+            "amount": _("Performance"),
+            "customer__name": _("Customer"),
+        },
+    )
+
+    class Meta:
+        model = PerformanceRecord
+        fields = ["period", "formed_from", "formed_until", "order_type", "q", "customer", "product"]
+
+    def search_customer(self, queryset, name, value):
+        return queryset.filter(
+            Q(customer__name__icontains=value) | Q(customer__account_name__icontains=value)
+        )
+
+
+class StaffPerformanceFilter(PerformanceFilter):
+    """Vendor staff see every partner's performance and may narrow it to one partner."""
+
+    partner = df.NumberFilter(field_name="partner_id", label=_("Partner ID"))
+
+    class Meta(PerformanceFilter.Meta):
+        fields = [*PerformanceFilter.Meta.fields, "partner"]
+
+
+class ApplicationFilter(StyledFilterSet):
+    """PCE incentive applications: by state and opportunity, newest first by default."""
+
+    state = df.ChoiceFilter(
+        label=_("State"), choices=IncentiveApplication.State.choices, empty_label=_("All states")
+    )
+    q = df.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": _("Project, customer or partner")}),
+    )
+    sort = df.OrderingFilter(
+        label=_("Sort by"),
+        empty_label=_("Default order"),
+        fields=(("applied_at", "applied_at"), ("total", "total")),
+        field_labels={"applied_at": _("Applied at"), "total": _("Total")},
+    )
+
+    class Meta:
+        model = IncentiveApplication
+        fields = ["state", "q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(opportunity__project_name__icontains=value)
+            | Q(opportunity__customer_name__icontains=value)
+            | Q(partner__name__icontains=value)
+        )
