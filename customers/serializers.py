@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from .models import (
@@ -231,6 +231,7 @@ class RecommendationsSerializer(serializers.Serializer):
 # ---------------------------------------------------------------- invitations
 
 
+@extend_schema_serializer(component_name="CustomerInvitation")
 class InvitationSerializer(serializers.ModelSerializer):
     link = serializers.SerializerMethodField()
     display_state = serializers.CharField(read_only=True)

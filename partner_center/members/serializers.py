@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from partner_center.accounts.models import Partner
@@ -37,6 +38,7 @@ class MoneyGrantSerializer(serializers.Serializer):
     allowed = serializers.BooleanField()
 
 
+@extend_schema_serializer(component_name="MemberInvitation")
 class InvitationSerializer(serializers.ModelSerializer):
     """An invitation as the invited person sees it."""
 

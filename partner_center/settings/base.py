@@ -182,6 +182,8 @@ SPECTACULAR_SETTINGS = {
         "EnterpriseCertificationStateEnum": "certification.models.EnterpriseCertification.State",
         "BankCardCertificationStateEnum": "certification.models.BankCardCertification.State",
         "LabelApplicationStateEnum": "certification.models.LabelApplication.State",
+        "ContactChangeChannelEnum": "partner_center.members.models.ContactChange.Channel",
+        "DefenseChannelEnum": "certification.models.Defense.Channel",
     },
 }
 
