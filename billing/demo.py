@@ -101,19 +101,17 @@ def synthetic_lines(
 
 
 def load(ctx) -> None:
-    """Bills for the last three (settled) periods and the current one, for 华云 (a solution
-    provider) and 鼎盛 (a distributor whose bill names its two resellers)."""
+    """Bills for the last three (settled) periods and the current (open) one, for 华云 (a
+    solution provider) and 鼎盛 (a distributor whose bill names its two resellers); 华云 and
+    鼎盛 have requested the invoice of the period before last."""
     from .services import bill_settle, bill_store_lines, invoice_request
 
     admin = ctx.users["admin"]
     now_period = current_period()
-    dingsheng = ctx.partners["dingsheng"]
     resellers = [(ctx.partners[k].pk, ctx.partners[k].name) for k in ("qihang", "xinghe")]
-    plans = [
-        (ctx.partners["huayun"], (), [36, 48, 60, 24]),
-        (dingsheng, resellers, [80, 95, 120, 40]),
-    ]
-    for partner, partner_resellers, counts in plans:
+    plans = [("huayun", (), [36, 48, 60, 24]), ("dingsheng", resellers, [80, 95, 120, 40])]
+    for key, partner_resellers, counts in plans:
+        partner = ctx.partners[key]
         for back, count in zip((3, 2, 1, 0), counts, strict=True):
             period = shift_period(now_period, -back)
             bill = bill_store_lines(
@@ -124,18 +122,10 @@ def load(ctx) -> None:
                     period,
                     seed=partner.pk * 100 + back,
                     resellers=partner_resellers,
-                    prefix=str(partner.pk),
+                    prefix=f"{partner.pk:02d}",
                 ),
             )
             if back:
                 bill_settle(actor=admin, bill=bill)
-                if back == 2:
-                    invoice_request(
-                        actor=ctx.users[
-                            f"{'huayun' if partner.pk == ctx.partners['huayun'].pk else 'dingsheng'}_admin"
-                        ],
-                        bill=bill,
-                    )
-    ctx.logins.append(
-        ("admin@huayun.demo.local", "Finance > Partner bill: bills, PDF export, invoices")
-    )
+            if back == 2:
+                invoice_request(actor=ctx.users[f"{key}_admin"], bill=bill)

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -22,6 +24,19 @@ from .tax import TAX_RATE, ZERO
 
 def money_field(verbose_name, **kwargs) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, **kwargs)
+
+
+HALF_FEN = Decimal("0.005")
+
+
+def adds_up(total: str, *parts: str, minus: tuple[str, ...] = ()) -> Q:
+    """`total` equals the sum of `parts` less `minus`. Amounts have two places, so any real
+    difference is at least one fen; the half-fen window only absorbs SQLite's binary
+    arithmetic (the demo database). On PostgreSQL numeric arithmetic is exact."""
+    expression = sum((F(p) for p in parts[1:]), F(parts[0]))
+    for name in minus:
+        expression = expression - F(name)
+    return Q(**{f"{total}__gte": expression - HALF_FEN, f"{total}__lte": expression + HALF_FEN})
 
 
 class Bill(models.Model):
@@ -70,8 +85,8 @@ class Bill(models.Model):
                 condition=Q(period__regex=PERIOD_PATTERN), name="bill_period_format"
             ),
             models.CheckConstraint(
-                condition=Q(
-                    amount_due=F("consumption_amount") - F("refund_amount") - F("voucher_amount")
+                condition=adds_up(
+                    "amount_due", "consumption_amount", minus=("refund_amount", "voucher_amount")
                 ),
                 name="bill_amount_due_adds_up",
             ),
@@ -170,6 +185,11 @@ class BillLine(models.Model):
     @property
     def is_refund(self) -> bool:
         return self.line_type in self.REFUND_TYPES
+
+    @property
+    def record_no(self) -> str:
+        """The source's own number (the part after "order:" or "usage:")."""
+        return self.source_ref.partition(":")[2] or self.source_ref
 
 
 def export_upload_to(task: ExportTask, filename: str) -> str:
@@ -302,7 +322,7 @@ class Invoice(models.Model):
         ordering = ["-requested_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(total_amount=F("net_amount") + F("tax_amount")),
+                condition=adds_up("total_amount", "net_amount", "tax_amount"),
                 name="invoice_total_adds_up",
             ),
             models.CheckConstraint(condition=Q(total_amount__gt=0), name="invoice_total_positive"),
@@ -330,7 +350,7 @@ class InvoiceLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["invoice", "position"], name="invoice_line_position"),
             models.CheckConstraint(
-                condition=Q(total_amount=F("net_amount") + F("tax_amount")),
+                condition=adds_up("total_amount", "net_amount", "tax_amount"),
                 name="invoice_line_adds_up",
             ),
         ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -35,10 +37,13 @@ def _page(request, queryset, size=PAGE_SIZE):
 
 
 def _period_context(request, period: str) -> dict:
+    start, end = period_bounds(period)
     return {
         "period": period,
         "periods": selectors.periods_for(request.user),
         "is_current": period == current_period(),
+        "period_start": start,
+        "period_last": end - timedelta(days=1),
     }
 
 
@@ -70,8 +75,6 @@ def bill_overview(request, period: str):
         context["export_refresh_url"] = f"{reverse('billing:exports')}?compact=1&bill={bill.pk}"
         context["invoice"] = getattr(bill, "invoice", None) if bill.is_settled else None
         context["net_amount"] = bill.amount_due - bill.tax_amount
-    start, end = period_bounds(period)
-    context["period_start"], context["period_end"] = start, end
     return render(request, "billing/bill_overview.html", context)
 
 
