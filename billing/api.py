@@ -1,6 +1,7 @@
 """The billing API: the same selectors, filters and services as the pages."""
 
 from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -184,7 +185,7 @@ class InvoiceViewSet(
         body.is_valid(raise_exception=True)
         bill = selectors.bills_for(request.user).filter(pk=body.validated_data["bill"]).first()
         if bill is None:
-            raise ValidationError({"bill": ["No such bill."]})
+            raise ValidationError({"bill": [_("No such bill.")]})
         invoice = services.invoice_request(actor=request.user, bill=bill)
         invoice = self.get_queryset().get(pk=invoice.pk)
         return Response(InvoiceSerializer(invoice).data, status=status.HTTP_201_CREATED)

@@ -22,12 +22,10 @@ class BillLineFilter(django_filters.FilterSet):
     line_type = django_filters.ChoiceFilter(
         choices=BillLine.Type.choices, label=_("Type"), empty_label=_("All types")
     )
-    product = django_filters.ChoiceFilter(
-        field_name="product_code", choices=(), label=_("Product"), empty_label=_("All products")
-    )
-    reseller = django_filters.ChoiceFilter(
-        method="by_reseller", choices=(), label=_("Reseller"), empty_label=_("All customers")
-    )
+    # Free text in the API (a product code; a reseller id or "own"); the page turns them into
+    # drop-downs of the bill's own products and resellers.
+    product = django_filters.CharFilter(field_name="product_code", label=_("Product"))
+    reseller = django_filters.CharFilter(method="by_reseller", label=_("Reseller"))
     date_from = django_filters.DateFilter(
         method="from_date", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -53,11 +51,14 @@ class BillLineFilter(django_filters.FilterSet):
         super().__init__(data, queryset, **kwargs)
         if bill is not None:
             lines = BillLine.objects.filter(bill=bill)
-            self.filters["product"].extra["choices"] = list(
+            products = list(
                 lines.values("product_code")
                 .annotate(name=Max("product_name"))
                 .order_by("product_code")
                 .values_list("product_code", "name")
+            )
+            self.filters["product"].extra["widget"] = forms.Select(
+                choices=[("", _("All products")), *products]
             )
             resellers = list(
                 lines.filter(reseller__isnull=False)
@@ -67,20 +68,15 @@ class BillLineFilter(django_filters.FilterSet):
                 .values_list("reseller_id", "name")
             )
             if resellers:
-                self.filters["reseller"].extra["choices"] = [
-                    (OWN_CUSTOMERS, _("Own customers")),
-                    *[(str(pk), name) for pk, name in resellers],
-                ]
+                self.filters["reseller"].extra["widget"] = forms.Select(
+                    choices=[
+                        ("", _("All customers")),
+                        (OWN_CUSTOMERS, _("Own customers")),
+                        *[(str(pk), name) for pk, name in resellers],
+                    ]
+                )
             else:
                 del self.filters["reseller"]
-        else:
-            # The API: any product code or reseller id.
-            self.filters["product"] = django_filters.CharFilter(
-                field_name="product_code", label=_("Product code")
-            )
-            self.filters["reseller"] = django_filters.CharFilter(
-                method="by_reseller", label=_("Reseller id, or 'own'")
-            )
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -350,7 +350,7 @@ def _join(parts: list[Path], stamp: Path, out_path: Path, *, title: str) -> None
     for page, label in zip(writer.pages, labels.pages, strict=True):
         page.merge_page(label)
         page.compress_content_streams()  # merging leaves the page's content uncompressed
-    # The label font was copied onto every page: keep one copy.
+    # Identical objects of different chunks (fonts with the same glyphs, images) once.
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     writer.add_metadata(
         {"/Title": title, "/Creator": "Partner Center", "/Producer": "WeasyPrint + pypdf"}

@@ -24,6 +24,7 @@ from .filters import BillLineFilter, ExportTaskFilter, InvoiceFilter
 from .models import Bill, ExportTask
 from .periods import current_period, is_period, period_bounds
 from .permissions import REQUEST_INVOICE, VIEW_BILLS
+from .tax import TAX_RATE
 
 PAGE_SIZE = 50
 EVENT_LABELS = {
@@ -64,6 +65,7 @@ def bill_overview(request, period: str):
         "bill": bill,
         "tab": "overview",
         "can_request_invoice": REQUEST_INVOICE.allows(request.user),
+        "tax_rate_percent": f"{(TAX_RATE * 100).normalize():f}",
     }
     if bill is not None:
         context["products"] = selectors.bill_product_summary(bill)

@@ -36,7 +36,11 @@ def test_csv_has_every_line_with_names_times_and_signed_amounts(partner, owner, 
     make_bill(
         partner,
         lines=[
-            line("12.30", customer="上海数联物流有限公司", when=datetime(2026, 5, 1, 0, 5, tzinfo=SHANGHAI)),
+            line(
+                "12.30",
+                customer="上海数联物流有限公司",
+                when=datetime(2026, 5, 1, 0, 5, tzinfo=SHANGHAI),
+            ),
             line("-4.00", line_type=BillLine.Type.UNSUBSCRIBE, order_no="CS-U-1"),
         ],
     )
@@ -44,7 +48,7 @@ def test_csv_has_every_line_with_names_times_and_signed_amounts(partner, owner, 
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="bill-2026-05-details.csv"' in response["Content-Disposition"]
     rows = read_csv(response)
-    assert rows[0][0] == "时间 (UTC+8)" or rows[0][0] == "Time (UTC+8)"
+    assert rows[0][0] == "时间（UTC+8）"
     assert len(rows) == 3
     assert rows[1][0] == "2026-05-01 00:05:00"
     assert rows[1][1] == "上海数联物流有限公司"

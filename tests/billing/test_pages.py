@@ -66,7 +66,11 @@ def test_a_period_without_a_bill_shows_an_empty_state(partner, owner, login):
 
 def test_month_boundary_is_china_standard_time(partner, owner, login):
     # 2026-05-31 23:30 in Beijing is 15:30 UTC: it belongs to May.
-    make_bill(partner, "2026-05", lines=[line("1.00", when=datetime(2026, 5, 31, 23, 30, tzinfo=SHANGHAI))])
+    make_bill(
+        partner,
+        "2026-05",
+        lines=[line("1.00", when=datetime(2026, 5, 31, 23, 30, tzinfo=SHANGHAI))],
+    )
     response = login(owner).get(details("2026-05"))
     assert "05-31 23:30" in response.content.decode()
 
@@ -114,9 +118,16 @@ def test_details_filters(partner, owner, login):
         partner,
         "2026-05",
         lines=[
-            line("10.00", customer="上海数联物流有限公司", when=datetime(2026, 5, 2, tzinfo=SHANGHAI)),
+            line(
+                "10.00", customer="上海数联物流有限公司", when=datetime(2026, 5, 2, tzinfo=SHANGHAI)
+            ),
             line("20.00", customer="北京知行教育科技有限公司", product=("obs", "对象存储服务 OBS")),
-            line("30.00", line_type=BillLine.Type.RENEWAL, order_no="CS-RENEW-1", when=datetime(2026, 5, 20, tzinfo=SHANGHAI)),
+            line(
+                "30.00",
+                line_type=BillLine.Type.RENEWAL,
+                order_no="CS-RENEW-1",
+                when=datetime(2026, 5, 20, tzinfo=SHANGHAI),
+            ),
         ],
     )
     client = login(owner)
@@ -136,7 +147,9 @@ def test_details_filters(partner, owner, login):
     assert rows(ordering="-amount") == [30, 20, 10]
 
 
-def test_distributor_sees_which_reseller_each_line_belongs_to(distributor, distributor_admin, resellers, login):
+def test_distributor_sees_which_reseller_each_line_belongs_to(
+    distributor, distributor_admin, resellers, login
+):
     qihang, xinghe = resellers
     make_bill(
         distributor,
@@ -152,7 +165,11 @@ def test_distributor_sees_which_reseller_each_line_belongs_to(distributor, distr
     own = client.get(details(), {"reseller": "own"}).context["page_obj"]
     assert [x.amount for x in own] == [40]
     summary = client.get(overview()).context["resellers"]
-    assert [(r["reseller_id"], r["due"]) for r in summary] == [(None, 40), (qihang.pk, 10), (xinghe.pk, 20)]
+    assert [(r["reseller_id"], r["due"]) for r in summary] == [
+        (None, 40),
+        (qihang.pk, 10),
+        (xinghe.pk, 20),
+    ]
 
 
 def test_solution_provider_has_no_reseller_column(partner, owner, login):

@@ -110,7 +110,9 @@ def test_database_refuses_a_refund_with_a_positive_amount(partner):
 
 def test_synthetic_bill_totals_match_a_sum_over_the_lines(partner):
     bill = make_bill(partner, lines=300)
-    rows = list(BillLine.objects.filter(bill=bill).values_list("line_type", "amount", "voucher_amount"))
+    rows = list(
+        BillLine.objects.filter(bill=bill).values_list("line_type", "amount", "voucher_amount")
+    )
     consumption = sum(a for t, a, v in rows if t not in BillLine.REFUND_TYPES)
     refunds = -sum(a for t, a, v in rows if t in BillLine.REFUND_TYPES)
     vouchers = sum(v for t, a, v in rows)
