@@ -77,7 +77,7 @@ assert GEOMETRY.rows_per_page * GEOMETRY.row_height + GEOMETRY.head_height < (
 
 def chunk_rows() -> int:
     """Detail rows per chunk: whole pages only."""
-    pages = int(getattr(settings, "BILL_PDF_PAGES_PER_CHUNK", 12))
+    pages = int(getattr(settings, "BILL_PDF_PAGES_PER_CHUNK", 6))
     return max(1, pages) * GEOMETRY.rows_per_page
 
 
@@ -276,46 +276,45 @@ def render_bill_pdf(bill: Bill, out_path: str | Path, *, progress: Progress | No
 
 
 def _render_chunked(bill, context, out_path: Path, per_chunk: int, progress: Progress) -> int:
+    """The cover is a job of its own (it is the only part set in two font weights, and each
+    weight costs a renderer a copy of a CJK font); then the detail rows in whole pages."""
     chunks_total = -(-bill.line_count // per_chunk)
-    with (
-        tempfile.TemporaryDirectory(prefix="bill-pdf-") as tmp,
-        RendererPool(min(renderer_count(), chunks_total)) as pool,
-    ):
+    jobs_total = chunks_total + 1
+    with tempfile.TemporaryDirectory(prefix="bill-pdf-") as tmp:
         workdir = Path(tmp)
         pages: dict[int, int] = {}
 
         def collect(replies):
             for job_id, page_count in replies:
                 pages[job_id] = page_count
-            progress(0.92 * len(pages) / chunks_total)
+            progress(0.9 * len(pages) / jobs_total)
 
-        batch: list[dict] = []
-        index = 0
-        for row in iter_rows(bill):
-            batch.append(row)
-            if len(batch) == per_chunk:
-                _submit_chunk(pool, workdir, context, batch, index, chunks_total)
-                collect(pool.ready())
-                index, batch = index + 1, []
-        if batch:
-            _submit_chunk(pool, workdir, context, batch, index, chunks_total)
-            index += 1
-        collect(pool.wait_all())
-        if len(pages) != index:
-            raise RenderError(_("The renderer lost part of the bill."))
-
-        total = sum(pages.values())
-        stamp = workdir / "stamp.html"
-        stamp.write_text(
-            render_to_string("billing/pdf/stamp.html", {**context, "pages": range(total)}),
-            encoding="utf-8",
-        )
-        pool.submit(-1, stamp, workdir / "stamp.pdf")
-        stamp_pages = dict(pool.wait_all())[-1]
-        if stamp_pages != total:
-            raise RenderError(_("Page numbering failed."))
+        with RendererPool(min(renderer_count(), jobs_total)) as pool:
+            _submit(
+                pool, workdir, 0, chunk_html(context, [], first=True, last=False, numbered=False)
+            )
+            batch: list[dict] = []
+            index = 1
+            for row in iter_rows(bill):
+                batch.append(row)
+                if len(batch) == per_chunk:
+                    _submit_rows(pool, workdir, context, batch, index, chunks_total)
+                    collect(pool.ready())
+                    index, batch = index + 1, []
+            if batch:
+                _submit_rows(pool, workdir, context, batch, index, chunks_total)
+                index += 1
+            collect(pool.wait_all())
+            if len(pages) != index:
+                raise RenderError(_("The renderer lost part of the bill."))
+            total = sum(pages.values())
+            stamp = render_to_string("billing/pdf/stamp.html", {**context, "pages": range(total)})
+            _submit(pool, workdir, -1, stamp, name="stamp")
+            if dict(pool.wait_all())[-1] != total:
+                raise RenderError(_("Page numbering failed."))
+        # The renderers have exited: joining does not add to their memory.
         _join(
-            [workdir / f"chunk-{i:05d}.pdf" for i in range(index)],
+            [workdir / f"part-{i:05d}.pdf" for i in range(index)],
             workdir / "stamp.pdf",
             out_path,
             title=context["title"],
@@ -324,19 +323,18 @@ def _render_chunked(bill, context, out_path: Path, per_chunk: int, progress: Pro
         return total
 
 
-def _submit_chunk(pool, workdir: Path, context, rows, index: int, chunks_total: int) -> None:
-    html = workdir / f"chunk-{index:05d}.html"
-    html.write_text(
-        chunk_html(
-            context,
-            _paged(rows),
-            first=index == 0,
-            last=index == chunks_total - 1,
-            numbered=False,
-        ),
-        encoding="utf-8",
+def _submit(pool, workdir: Path, job_id: int, html: str, name: str | None = None) -> None:
+    name = name or f"part-{job_id:05d}"
+    path = workdir / f"{name}.html"
+    path.write_text(html, encoding="utf-8")
+    pool.submit(job_id, path, workdir / f"{name}.pdf")
+
+
+def _submit_rows(pool, workdir: Path, context, rows, index: int, chunks_total: int) -> None:
+    html = chunk_html(
+        context, _paged(rows), first=False, last=index == chunks_total, numbered=False
     )
-    pool.submit(index, html, workdir / f"chunk-{index:05d}.pdf")
+    _submit(pool, workdir, index, html)
 
 
 def _join(parts: list[Path], stamp: Path, out_path: Path, *, title: str) -> None:
@@ -359,12 +357,27 @@ def _join(parts: list[Path], stamp: Path, out_path: Path, *, title: str) -> None
         writer.write(fh)
 
 
+def _rss_mb(pid: int) -> int:
+    """Resident memory of a process in MB (Linux); 0 where /proc is not there."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for row in status:
+                if row.startswith("VmRSS:"):
+                    return int(row.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0
+
+
 class RendererPool:
     """Renderer subprocesses (`billing.pdf_worker`), one job in flight each; jobs wait in a
-    queue until a renderer is free."""
+    queue until a renderer is free. A renderer whose memory has grown past
+    `BILL_PDF_RENDERER_MAX_MB` after a job is replaced by a fresh one, so memory stays
+    bounded however long the bill."""
 
     def __init__(self, size: int):
         self.size = max(1, size)
+        self.max_mb = int(getattr(settings, "BILL_PDF_RENDERER_MAX_MB", 150))
         self.procs: list[subprocess.Popen] = []
         self.idle: deque[subprocess.Popen] = deque()
         self.queue: deque[dict] = deque()
@@ -372,22 +385,32 @@ class RendererPool:
         self.selector = selectors.DefaultSelector()
 
     def __enter__(self) -> RendererPool:
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
         for _n in range(self.size):
-            proc = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-                [sys.executable, "-m", "billing.pdf_worker"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                cwd=str(ROOT),
-                env=env,
-                text=True,
-                bufsize=1,
-            )
-            self.procs.append(proc)
-            self.idle.append(proc)
-            self.selector.register(proc.stdout, selectors.EVENT_READ, proc)
+            self.idle.append(self._start())
         return self
+
+    def _start(self) -> subprocess.Popen:
+        proc = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
+            [sys.executable, "-m", "billing.pdf_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=str(ROOT),
+            env=dict(os.environ, PYTHONPATH=str(ROOT)),
+            text=True,
+            bufsize=1,
+        )
+        self.procs.append(proc)
+        self.selector.register(proc.stdout, selectors.EVENT_READ, proc)
+        return proc
+
+    def _retire(self, proc: subprocess.Popen) -> None:
+        self.selector.unregister(proc.stdout)
+        proc.stdin.close()
+        proc.wait(timeout=30)
+        proc.stdout.close()
+        proc.stderr.close()
+        self.procs.remove(proc)
 
     def __exit__(self, *exc) -> None:
         self.close()
@@ -407,6 +430,7 @@ class RendererPool:
                 stream.close()
         self.selector.close()
         self.procs = []
+        self.idle.clear()
 
     def submit(self, job_id: int, html: Path, pdf: Path) -> None:
         self.queue.append({"id": job_id, "html": str(html), "pdf": str(pdf)})
@@ -434,6 +458,9 @@ class RendererPool:
                 log.error("bill renderer failed on job %s: %s", reply["id"], reply["error"])
                 raise RenderError(_("Rendering failed: %(error)s") % {"error": reply["error"]})
             self.busy.pop(proc.pid, None)
+            if reply["id"] >= 0 and self.max_mb and _rss_mb(proc.pid) > self.max_mb:
+                self._retire(proc)
+                proc = self._start()
             self.idle.append(proc)
             done.append((reply["id"], reply["pages"]))
         self._dispatch()

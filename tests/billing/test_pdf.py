@@ -125,3 +125,26 @@ def test_distributor_pdf_names_the_resellers(distributor, resellers, tmp_path):
     text = "".join(page_texts(path))
     assert "按云经销商汇总" in text
     assert "启航云服" in text
+
+
+def test_renderers_that_grew_are_replaced_and_the_document_is_unchanged(
+    partner, tmp_path, tiny_chunks, settings, monkeypatch
+):
+    from billing import pdf
+
+    settings.BILL_PDF_RENDERER_MAX_MB = 1  # every renderer is "too big" after a job
+    started = []
+    original = pdf.RendererPool._start
+
+    def counting(self):
+        proc = original(self)
+        started.append(proc.pid)
+        return proc
+
+    monkeypatch.setattr(pdf.RendererPool, "_start", counting)
+    bill = make_bill(partner, lines=3 * tiny_chunks + 1)
+    path, pages = render(bill, tmp_path)
+    assert pages == 1 + 4
+    assert len(started) == 2 + 5  # two at the start, one after the cover and each of 4 chunks
+    texts = page_texts(path)
+    assert sum(len(numbers_in(t)) for t in texts) == bill.line_count
