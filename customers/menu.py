@@ -1,1 +1,56 @@
-ENTRIES: list = []
+from django.utils.translation import gettext_lazy as _
+
+from partner_center.menus import MenuEntry
+
+from .permissions import (
+    CUSTOMER_SELF,
+    INVITE_CUSTOMERS,
+    VIEW_CUSTOMERS,
+    VIEW_RESELLER_FUNDS,
+    VIEW_RESELLERS,
+)
+
+SELLING = _("Shown to solution providers, distributors and resellers.")
+
+ENTRIES = [
+    MenuEntry("customers", _("Customer management"), "customers:list", VIEW_CUSTOMERS, 10, SELLING),
+    MenuEntry(
+        "customers", _("Invitation links"), "customers:invitations", INVITE_CUSTOMERS, 20, SELLING
+    ),
+    MenuEntry(
+        "customers",
+        _("Yearly/monthly resources"),
+        "customers:resources",
+        VIEW_CUSTOMERS,
+        30,
+        SELLING,
+    ),
+    MenuEntry("customers", _("Customer orders"), "customers:orders", VIEW_CUSTOMERS, 40, SELLING),
+    MenuEntry(
+        "customers",
+        _("Tier-2 resellers"),
+        "customers:resellers",
+        VIEW_RESELLERS,
+        50,
+        _("Shown to distributors only."),
+    ),
+    MenuEntry(
+        "customers",
+        _("Funds and voucher quota"),
+        "customers:funds",
+        VIEW_RESELLER_FUNDS,
+        60,
+        _("Shown to tier-2 resellers only."),
+    ),
+    MenuEntry(
+        "customers",
+        _("Vouchers"),
+        "customers:vouchers",
+        VIEW_RESELLER_FUNDS,
+        70,
+        _("Shown to tier-2 resellers only."),
+    ),
+    MenuEntry("account", _("My partner"), "customers:me", CUSTOMER_SELF, 10),
+    MenuEntry("account", _("My resources"), "customers:my_resources", CUSTOMER_SELF, 20),
+    MenuEntry("account", _("My vouchers"), "customers:my_vouchers", CUSTOMER_SELF, 30),
+]

@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +43,21 @@ class PartnerAdmin(admin.ModelAdmin):
     raw_id_fields = ("parent_distributor",)
     inlines = [PartnerTypeMembershipInline]
     list_select_related = ("parent_distributor",)
+    readonly_fields = ("is_active", "deregistered_at")
+    actions = ["deregister"]
+
+    @admin.action(description=_("Deregister the selected partners (refused while on a path)"))
+    def deregister(self, request, queryset):
+        from partner_center.errors import DomainError
+        from partner_center.programs.services import partner_deregister
+
+        for partner in queryset:
+            try:
+                partner_deregister(actor=request.user, partner=partner, confirm_name=partner.name)
+            except DomainError as exc:
+                self.message_user(request, f"{partner}: {exc.message}", messages.WARNING)
+            else:
+                self.message_user(request, _("%(partner)s deregistered.") % {"partner": partner})
 
 
 @admin.register(User)
@@ -74,6 +89,15 @@ class UserAdmin(BaseUserAdmin):
         ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        old_partner_id = form.initial.get("partner") if change else None
+        super().save_model(request, obj, form, change)
+        # The link history (members app) must know every link, however it was made.
+        from partner_center.members.services import member_record_partner_change
+
+        member_record_partner_change(actor=request.user, user=obj, old_partner_id=old_partner_id)
+
     add_fieldsets = (
         (
             None,

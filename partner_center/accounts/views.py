@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from partner_center.home import cards_for
 from partner_center.programs.selectors import is_pce_member
 
 from .forms import EmailAuthenticationForm
@@ -31,7 +32,7 @@ def home(request):
     """The landing page of each role."""
     user = request.user
     role = Role.ADMIN if user.is_superuser and user.role not in HOME_TEMPLATES else user.role
-    context = {"page_title": _("Home")}
+    context = {"page_title": _("Home"), "cards": cards_for(user)}
     if role in PARTNER_ROLES:
         if user.partner is None:
             return redirect("logout")

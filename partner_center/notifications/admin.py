@@ -1,12 +1,45 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import Notification
+from . import services
+from .models import Notification, NotificationPreference, Subscription
 
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ("created_at", "recipient", "kind", "title", "read_at", "emailed_at")
-    list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter))
-    search_fields = ("title", "recipient__email")
+    list_filter = ("kind", "email_wanted", ("read_at", admin.EmptyFieldListFilter))
+    search_fields = ("title", "recipient__email", "kind")
     list_select_related = ("recipient",)
     raw_id_fields = ("recipient",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "email_enabled", "updated_at")
+    list_filter = ("email_enabled",)
+    search_fields = ("user__email",)
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ("user", "partner", "topic", "created_at")
+    list_filter = ("topic",)
+    search_fields = ("user__email", "partner__name")
+    list_select_related = ("user", "partner")
+    raw_id_fields = ("user", "partner")
+    actions = ["remove"]
+
+    def has_add_permission(self, request):
+        return False  # users subscribe in the portal, where the distributor rule is checked
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Remove the selected subscriptions"))
+    def remove(self, request, queryset):
+        for sub in queryset.select_related("user"):
+            services.unsubscribe(actor=sub.user, topic=sub.topic)

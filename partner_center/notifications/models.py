@@ -4,12 +4,30 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partner_center.accounts.permissions import PartnerType
+
+# Kinds are "<area>.<event>"; the notification center filters by area.
+AREAS = {
+    "members": _("Members"),
+    "programs": _("Programs"),
+    "topic": _("Subscriptions"),
+    "opportunities": _("Opportunities"),
+    "customers": _("Customers"),
+    "billing": _("Billing"),
+    "incentives": _("Incentives"),
+    "certification": _("Certification"),
+    "workcalendar": _("Working days"),
+}
+
 
 class Notification(models.Model):
     """A message to one user, shown in the portal's notification center."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=64)
     title = models.CharField(_("title"), max_length=200)
@@ -17,6 +35,14 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("sent at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_wanted = models.BooleanField(
+        _("to be e-mailed"),
+        default=False,
+        help_text=_(
+            "Set when the message is sent: the sender asked for e-mail and the "
+            "recipient wants e-mails."
+        ),
+    )
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
@@ -32,3 +58,78 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def area(self) -> str:
+        return self.kind.split(".", 1)[0]
+
+    @property
+    def area_label(self) -> str:
+        return str(AREAS.get(self.area, self.area))
+
+
+class NotificationPreference(models.Model):
+    """How a user wants to be told: every notification is in the portal; e-mail is optional."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    email_enabled = models.BooleanField(_("also send notifications by e-mail"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Topic(models.TextChoices):
+    """Information a partner can subscribe to."""
+
+    NEW_CUSTOMER_LABEL = "new_customer_label", _("New-customer label information")
+    PERFORMANCE = "performance", _("Performance")
+    ESTIMATED_INCENTIVES = "estimated_incentives", _("Estimated incentives")
+    INCENTIVES = "incentives", _("Incentives")
+    INDICATOR_DETAILS = "indicator_details", _("Indicator details")
+    RESELLER_INFO = "reseller_info", _("Reseller information")
+
+
+# A topic listed here may be subscribed to only by partners holding one of these types.
+TOPIC_PARTNER_TYPES = {Topic.RESELLER_INFO: frozenset({PartnerType.DISTRIBUTOR})}
+
+
+class Subscription(models.Model):
+    """A user of a partner receives the messages of one topic (portal, and e-mail if the
+    user wants e-mails)."""
+
+    partner = models.ForeignKey(
+        "accounts.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("subscriber"),
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+    )
+    topic = models.CharField(_("topic"), max_length=32, choices=Topic.choices)
+    created_at = models.DateTimeField(_("subscribed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ["topic", "user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="one_subscription_per_topic")
+        ]
+        indexes = [models.Index(fields=["partner", "topic"], name="subscription_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_topic_display()}"

@@ -1,2 +1,13 @@
+from django.urls import path
+
+from . import views
+
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("<int:pk>/read/", views.mark_read, name="mark_read"),
+    path("<int:pk>/open/", views.open_notification, name="open"),
+    path("read-all/", views.mark_all_read, name="mark_all_read"),
+    path("settings/", views.preferences, name="preferences"),
+    path("subscriptions/", views.subscriptions, name="subscriptions"),
+]

@@ -1,5 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
+from partner_center.errors import DomainError
+
+from . import services
 from .models import PCEApplication
 
 
@@ -10,3 +14,28 @@ class PCEApplicationAdmin(admin.ModelAdmin):
     search_fields = ("partner__name", "partner__credit_code", "decision_reason")
     raw_id_fields = ("partner", "applied_by", "decided_by")
     list_select_related = ("partner", "decided_by")
+    readonly_fields = ("state", "decided_by", "decided_at", "rules_accepted_at")
+    actions = ["approve"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # State changes go through the services (admin action, BD pages), never a raw save.
+        if obj is not None:
+            return (*self.readonly_fields, "partner", "applied_by", "applied_at", "decision_reason")
+        return self.readonly_fields
+
+    def has_add_permission(self, request):
+        return False  # partners apply in the portal
+
+    @admin.action(description=_("Approve the selected applications"))
+    def approve(self, request, queryset):
+        done = 0
+        for application in queryset:
+            try:
+                services.pce_approve(actor=request.user, application=application)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{application}: {exc.message}", messages.WARNING)
+        if done:
+            self.message_user(
+                request, _("%(n)s applications approved.") % {"n": done}, messages.SUCCESS
+            )

@@ -14,18 +14,33 @@ class PCEApplication(models.Model):
         REJECTED = "rejected", _("Rejected")  # BD said no; the partner may apply again
 
     partner = models.ForeignKey(
-        "accounts.Partner", on_delete=models.CASCADE, related_name="pce_applications"
+        "accounts.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="pce_applications",
     )
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.APPLIED
     )
     motivation = models.TextField(_("why the partner applies"), blank=True)
+    industries = models.CharField(_("industries served"), max_length=200, blank=True)
+    rules_accepted_at = models.DateTimeField(_("program rules accepted at"), null=True, blank=True)
     applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applied by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     applied_at = models.DateTimeField(_("applied at"), default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
@@ -44,3 +59,7 @@ class PCEApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} · {self.get_state_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.APPLIED

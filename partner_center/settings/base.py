@@ -27,6 +27,22 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Our apps come first: their translations and templates win over Django's and
+    # third-party apps' (for example our "Filter" and "order" over Django admin's).
+    # Core partner domain
+    "partner_center.accounts",
+    "partner_center.audit",
+    "partner_center.workcalendar",
+    "partner_center.programs",
+    "partner_center.members",
+    "partner_center.notifications",
+    "partner_center.helpcenter",
+    # Business domains
+    "opportunities",
+    "customers",
+    "billing",
+    "incentives",
+    "certification",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -43,20 +59,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",
     "django_static_echarts",
-    # Core partner domain
-    "partner_center.accounts",
-    "partner_center.audit",
-    "partner_center.workcalendar",
-    "partner_center.programs",
-    "partner_center.members",
-    "partner_center.notifications",
-    "partner_center.helpcenter",
-    # Business domains
-    "opportunities",
-    "customers",
-    "billing",
-    "incentives",
-    "certification",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +164,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "partner_center.api.exception_handler",
 }
+# List filters: an empty choice reads "All" rather than dashes.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partner Center API",
     "DESCRIPTION": "The partner portal's REST API: the same rules as the pages.",
@@ -172,6 +177,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name across serializers get their own enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "EnterpriseCertificationStateEnum": "certification.models.EnterpriseCertification.State",
+        "BankCardCertificationStateEnum": "certification.models.BankCardCertification.State",
+        "LabelApplicationStateEnum": "certification.models.LabelApplication.State",
+    },
 }
 
 # Celery: JSON only, late acks so a crashed worker's task runs again, bounded run time.

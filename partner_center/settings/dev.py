@@ -9,7 +9,7 @@ from .base import BASE_DIR, env_bool
 DEBUG = env_bool("DEBUG", True)
 VAR = BASE_DIR / "var"
 BROKER_DIR = VAR / "broker"
-for sub in ("in", "processed"):
+for sub in ("in", "processed", "control"):
     (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
 
 if "CELERY_BROKER_URL" not in os.environ:
@@ -19,6 +19,7 @@ if "CELERY_BROKER_URL" not in os.environ:
         "data_folder_out": str(BROKER_DIR / "in"),
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
+        "control_folder": str(BROKER_DIR / "control"),
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # Web, worker and beat share the file: wait for locks, write-ahead log for readers.

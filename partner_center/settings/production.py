@@ -25,5 +25,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
-    # S3-compatible bucket through django-storages; paths stay relative to the bucket.
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}  # noqa: F405
+    # S3-compatible bucket through django-storages; paths stay relative to the bucket and to
+    # AWS_LOCATION (for example "download"). Credentials come from boto3's usual variables
+    # (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+    STORAGES["default"] = {  # noqa: F405
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }

@@ -26,6 +26,9 @@ CACHES = {
 # Each test process gets its own queue, so two test runs on one Redis never share work.
 CELERY_TASK_DEFAULT_QUEUE = f"pc-test-{os.getpid()}"
 
+# Sessions in the database: query counts in tests then include the session read and do
+# not depend on what the cache holds (production reads sessions from Redis first).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "partner_center.accounts.sms.MemorySmsBackend"

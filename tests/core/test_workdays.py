@@ -105,3 +105,11 @@ def test_no_warning_once_the_year_is_entered(admin_user):
     CalendarYear.objects.create(year=2027, official_complete=True)
     assert warn_missing_next_year(date(2026, 12, 5)) is False
     assert not mail.outbox
+
+
+def test_admin_index_shows_the_calendar_warning_in_december(login, admin_user):
+    client = login(admin_user)
+    with time_machine.travel(datetime(2026, 12, 2, 9, tzinfo=SH), tick=False):
+        assert b'data-testid="calendar-warning"' in client.get("/admin/").content
+    with time_machine.travel(datetime(2026, 11, 20, 9, tzinfo=SH), tick=False):
+        assert b'data-testid="calendar-warning"' not in client.get("/admin/").content

@@ -1,0 +1,173 @@
+"""Filters and sorting for the certification lists, shared by pages and the API."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    BankCardCertification,
+    CapabilityLabel,
+    Defense,
+    EnterpriseCertification,
+    LabelApplication,
+)
+
+
+class _Base(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    search_fields: tuple[str, ...] = ()
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for field in form.fields.values():
+                select = isinstance(field.widget, forms.Select)
+                if hasattr(field, "queryset"):
+                    if field.empty_label is not None:
+                        field.empty_label = _("Any")
+                elif select and field.choices and field.choices[0][0] == "":
+                    field.choices = [("", _("Any")), *list(field.choices)[1:]]
+                field.widget.attrs["class"] = (
+                    "form-select form-select-sm" if select else "form-control form-control-sm"
+                )
+        return self._form
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        cond = Q()
+        for field in self.search_fields:
+            cond |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(cond)
+
+
+class EnterpriseCertificationFilter(_Base):
+    search_fields = ("partner__name", "partner__credit_code")
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=EnterpriseCertification.State.choices,
+    )
+    submitted_from = django_filters.DateFilter(
+        label=_("Submitted from"),
+        field_name="submitted_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    submitted_to = django_filters.DateFilter(
+        label=_("Submitted until"),
+        field_name="submitted_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort"),
+        fields=(
+            ("created_at", "created"),
+            ("submitted_at", "submitted"),
+            ("partner__name", "partner"),
+        ),
+        field_labels={
+            "created": _("Started"),
+            "submitted": _("Submitted"),
+            "partner": _("Partner"),
+        },
+    )
+
+    class Meta:
+        model = EnterpriseCertification
+        fields = ["state"]
+
+
+class BankCardFilter(_Base):
+    search_fields = ("partner__name", "holder_name", "bank_name")
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=BankCardCertification.State.choices,
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort"),
+        fields=(
+            ("submitted_at", "submitted"),
+            ("holder_name", "holder"),
+            ("partner__name", "partner"),
+        ),
+        field_labels={
+            "submitted": _("Submitted"),
+            "holder": _("Card holder"),
+            "partner": _("Partner"),
+        },
+    )
+
+    class Meta:
+        model = BankCardCertification
+        fields = ["state"]
+
+
+class LabelApplicationFilter(_Base):
+    search_fields = ("partner__name", "label__name_zh", "label__name_en", "label__code")
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=LabelApplication.State.choices,
+    )
+    label = django_filters.ModelChoiceFilter(
+        label=_("Label"),
+        queryset=CapabilityLabel.objects.order_by("position", "code"),
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort"),
+        fields=(
+            ("created_at", "created"),
+            ("submitted_at", "submitted"),
+            ("defense_deadline", "defense_deadline"),
+            ("partner__name", "partner"),
+        ),
+        field_labels={
+            "created": _("Started"),
+            "submitted": _("Submitted"),
+            "defense_deadline": _("Defense window"),
+            "partner": _("Partner"),
+        },
+    )
+
+    class Meta:
+        model = LabelApplication
+        fields = ["state", "label"]
+
+
+class DefenseFilter(_Base):
+    search_fields = (
+        "application__partner__name",
+        "application__label__name_zh",
+        "application__label__name_en",
+    )
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        method="by_status",
+        choices=[
+            ("requested", _("Waiting for a date")),
+            ("scheduled", _("Scheduled")),
+            ("done", _("Outcome recorded")),
+        ],
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort"),
+        fields=(("requested_at", "requested"), ("scheduled_at", "scheduled")),
+        field_labels={"requested": _("Requested"), "scheduled": _("Defense time")},
+    )
+
+    class Meta:
+        model = Defense
+        fields = []
+
+    def by_status(self, queryset, name, value):
+        if value == "requested":
+            return queryset.filter(application__state=LabelApplication.State.DEFENSE_REQUESTED)
+        if value == "scheduled":
+            return queryset.filter(application__state=LabelApplication.State.DEFENSE_SCHEDULED)
+        if value == "done":
+            return queryset.exclude(outcome="")
+        return queryset

@@ -1,0 +1,568 @@
+"""REST endpoints over the same services and selectors as the pages."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from partner_center.accounts.access import HasCapability
+from partner_center.errors import DomainError
+
+from . import selectors, services
+from .filters import (
+    AssociationFilter,
+    ConsumptionFilter,
+    InvitationFilter,
+    OrderFilter,
+    ResourceFilter,
+    VoucherFilter,
+)
+from .imports import import_payload
+from .models import (
+    Account,
+    AgreementVersion,
+    Association,
+    ConsumptionRecord,
+    ImportRun,
+    Invitation,
+    Order,
+    Resource,
+    Voucher,
+)
+from .permissions import (
+    CUSTOMER_SELF,
+    FUND_RESELLERS,
+    IMPORT_RECORDS,
+    INVITE_CUSTOMERS,
+    ISSUE_VOUCHERS,
+    MANAGE_RESOURCES,
+    MOVE_MONEY,
+    UNBIND_CUSTOMERS,
+    VIEW_CUSTOMERS,
+    VIEW_RESELLER_FUNDS,
+    VIEW_RESELLERS,
+)
+from .serializers import (
+    AgreementVersionSerializer,
+    AssociationSerializer,
+    AutoRenewSerializer,
+    BudgetSerializer,
+    ConsumptionRecordSerializer,
+    ConsumptionSummaryRowSerializer,
+    CustomerMeSerializer,
+    ImportPayloadSerializer,
+    ImportRunSerializer,
+    InvitationAcceptSerializer,
+    InvitationCreateSerializer,
+    InvitationSerializer,
+    InvitationStatusSerializer,
+    LedgerEntrySerializer,
+    MoneySerializer,
+    OrderDetailSerializer,
+    OrderSerializer,
+    ReclaimSerializer,
+    RecommendationsSerializer,
+    RenewSerializer,
+    ResellerSerializer,
+    ResourceSerializer,
+    SignSerializer,
+    UnbindSerializer,
+    VoucherIssueSerializer,
+    VoucherSerializer,
+)
+
+PK = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+def _fake(view) -> bool:
+    return getattr(view, "swagger_fake_view", False)
+
+
+class AssociationViewSet(viewsets.ReadOnlyModelViewSet):
+    """The partner's customers (associations), their accounts and consumption."""
+
+    permission_classes = [HasCapability]
+    required_capability = {
+        "default": VIEW_CUSTOMERS,
+        "unbind": UNBIND_CUSTOMERS,
+        "fund": MOVE_MONEY,
+        "reclaim": MOVE_MONEY,
+        "budget": MOVE_MONEY,
+    }
+    serializer_class = AssociationSerializer
+    filterset_class = AssociationFilter
+    ordering_fields = ["associated_at", "customer__name"]
+    ordering = ["-associated_at", "-id"]
+
+    def get_queryset(self):
+        if _fake(self):
+            return Association.objects.none()
+        return selectors.associations_for(self.request.user).order_by("-associated_at", "-id")
+
+    def _account(self) -> Account:
+        account = selectors.account_for_association(self.get_object())
+        if account is None:
+            raise DomainError(_("This customer pays from its own main account (referral model)."))
+        return account
+
+    def _fresh(self):
+        return Response(self.get_serializer(self.get_queryset().get(pk=self.kwargs["pk"])).data)
+
+    @extend_schema(parameters=[PK], request=UnbindSerializer, responses=AssociationSerializer)
+    @action(detail=True, methods=["post"])
+    def unbind(self, request, pk=None):
+        body = UnbindSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.customer_unbind(
+            actor=request.user,
+            association=self.get_object(),
+            reason=body.validated_data.get("reason", ""),
+        )
+        return self._fresh()
+
+    @extend_schema(parameters=[PK], request=MoneySerializer, responses=AssociationSerializer)
+    @action(detail=True, methods=["post"])
+    def fund(self, request, pk=None):
+        body = MoneySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.account_fund(
+            actor=request.user,
+            account=self._account(),
+            amount=body.validated_data["amount"],
+            reason=body.validated_data.get("reason", ""),
+        )
+        return self._fresh()
+
+    @extend_schema(parameters=[PK], request=ReclaimSerializer, responses=AssociationSerializer)
+    @action(detail=True, methods=["post"])
+    def reclaim(self, request, pk=None):
+        body = ReclaimSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.account_reclaim(
+            actor=request.user,
+            account=self._account(),
+            amount=body.validated_data.get("amount"),
+            reason=body.validated_data.get("reason", ""),
+        )
+        return self._fresh()
+
+    @extend_schema(parameters=[PK], request=BudgetSerializer, responses=AssociationSerializer)
+    @action(detail=True, methods=["post"])
+    def budget(self, request, pk=None):
+        body = BudgetSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.account_set_budget(
+            actor=request.user,
+            account=self._account(),
+            monthly_budget=body.validated_data["monthly_budget"],
+        )
+        return self._fresh()
+
+    @extend_schema(parameters=[PK], responses=LedgerEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def ledger(self, request, pk=None):
+        account = selectors.account_for_association(self.get_object())
+        entries = selectors.ledger_for(account) if account else []
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(LedgerEntrySerializer(page, many=True).data)
+
+    @extend_schema(parameters=[PK], responses=ConsumptionSummaryRowSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="consumption-summary")
+    def consumption_summary(self, request, pk=None):
+        rows = selectors.consumption_summary(self.get_object())
+        return Response(ConsumptionSummaryRowSerializer(rows, many=True).data)
+
+    @extend_schema(parameters=[PK], responses=RecommendationsSerializer)
+    @action(detail=True, methods=["get"])
+    def recommendations(self, request, pk=None):
+        return Response(
+            RecommendationsSerializer(selectors.recommendations_for(self.get_object())).data
+        )
+
+
+class InvitationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Invitation links the partner created."""
+
+    permission_classes = [HasCapability]
+    required_capability = INVITE_CUSTOMERS
+    serializer_class = InvitationSerializer
+    filterset_class = InvitationFilter
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at"]
+
+    def get_queryset(self):
+        if _fake(self):
+            return Invitation.objects.none()
+        return selectors.invitations_for(self.request.user).order_by("-created_at", "-id")
+
+    @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer})
+    def create(self, request, *args, **kwargs):
+        body = InvitationCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        invitation = services.invitation_create(
+            actor=request.user,
+            billing_model=data.get("billing_model")
+            or services.default_billing_model(request.user.partner),
+            email=data.get("email", ""),
+            note=data.get("note", ""),
+        )
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[PK], request=None, responses=InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        invitation = services.invitation_revoke(actor=request.user, invitation=self.get_object())
+        return Response(InvitationSerializer(invitation).data)
+
+
+TOKEN = OpenApiParameter("token", OpenApiTypes.STR, OpenApiParameter.PATH)
+
+
+class InviteStatusView(APIView):
+    """What an invitation link offers, and why it cannot be used (if so)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[TOKEN], responses=InvitationStatusSerializer)
+    def get(self, request, token: str):
+        invitation = selectors.invitation_by_token(token)
+        if invitation is None:
+            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        problem = services.invitation_problem(invitation, user=request.user)
+        latest = selectors.latest_agreement()
+        return Response(
+            InvitationStatusSerializer(
+                {
+                    "partner": invitation.partner.name,
+                    "billing_model": invitation.billing_model,
+                    "expires_at": invitation.expires_at,
+                    "usable": not problem,
+                    "problem": problem,
+                    "agreement_version": latest.version if latest else None,
+                }
+            ).data
+        )
+
+
+class InviteAcceptView(APIView):
+    """The signed-in customer signs the given (latest) agreement and accepts the link."""
+
+    permission_classes = [HasCapability]
+    required_capability = CUSTOMER_SELF
+
+    @extend_schema(
+        parameters=[TOKEN], request=InvitationAcceptSerializer, responses=CustomerMeSerializer
+    )
+    def post(self, request, token: str):
+        body = InvitationAcceptSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        version = AgreementVersion.objects.filter(
+            version=body.validated_data["agreement_version"]
+        ).first()
+        if version is None:
+            raise DomainError(_("No such agreement version."), field="agreement_version")
+        services.invitation_accept(actor=request.user, token=token, agreement_version_id=version.pk)
+        return Response(_me_payload(request.user))
+
+
+def _me_payload(user) -> dict:
+    home = selectors.customer_home(user)
+    association = home.association
+    return CustomerMeSerializer(
+        {
+            "customer": home.customer,
+            "partner": association.partner.name if association else None,
+            "association": association.pk if association else None,
+            "billing_model": association.billing_model if association else None,
+            "associated_at": association.associated_at if association else None,
+            "latest_agreement_version": home.latest.version if home.latest else None,
+            "signed_latest_agreement": home.signed_latest,
+        }
+    ).data
+
+
+class MeView(APIView):
+    """The signed-in customer: its association and agreement status."""
+
+    permission_classes = [HasCapability]
+    required_capability = CUSTOMER_SELF
+
+    @extend_schema(responses=CustomerMeSerializer)
+    def get(self, request):
+        return Response(_me_payload(request.user))
+
+
+class SignView(APIView):
+    """The signed-in customer signs the latest agreement version."""
+
+    permission_classes = [HasCapability]
+    required_capability = CUSTOMER_SELF
+
+    @extend_schema(request=SignSerializer, responses=CustomerMeSerializer)
+    def post(self, request):
+        body = SignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        version = get_object_or_404(AgreementVersion, version=body.validated_data["version"])
+        services.agreement_sign(actor=request.user, version=version)
+        return Response(_me_payload(request.user))
+
+
+class LatestAgreementView(APIView):
+    """The latest association agreement (both languages)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=AgreementVersionSerializer)
+    def get(self, request):
+        latest = selectors.latest_agreement()
+        if latest is None:
+            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        return Response(AgreementVersionSerializer(latest).data)
+
+
+class _ResourceViewSetBase(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [HasCapability]
+    serializer_class = ResourceSerializer
+    filterset_class = ResourceFilter
+    ordering_fields = ["expires_at"]
+    ordering = ["expires_at", "id"]
+
+    def get_queryset(self):
+        if _fake(self):
+            return Resource.objects.none()
+        return selectors.resources_for(self.request.user).order_by("expires_at", "id")
+
+    @extend_schema(parameters=[PK], request=AutoRenewSerializer, responses=ResourceSerializer)
+    @action(detail=True, methods=["post"], url_path="auto-renew")
+    def auto_renew(self, request, pk=None):
+        body = AutoRenewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        resource = services.resource_set_auto_renew(
+            actor=request.user,
+            resource=self.get_object(),
+            enabled=body.validated_data["enabled"],
+        )
+        return Response(ResourceSerializer(self.get_queryset().get(pk=resource.pk)).data)
+
+
+class ResourceViewSet(_ResourceViewSetBase):
+    """Yearly/monthly resources of the partner's customers."""
+
+    required_capability = {
+        "default": VIEW_CUSTOMERS,
+        "renew": MOVE_MONEY,
+        "auto_renew": MANAGE_RESOURCES,
+    }
+
+    @extend_schema(parameters=[PK], request=RenewSerializer, responses=OrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def renew(self, request, pk=None):
+        resource = self.get_object()
+        body = RenewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        voucher = None
+        code = body.validated_data.get("voucher")
+        if code:
+            voucher = Voucher.objects.filter(code=code, customer_id=resource.customer_id).first()
+            if voucher is None:
+                raise DomainError(_("No such voucher for this customer."), field="voucher")
+        order = services.resource_renew(
+            actor=request.user,
+            resource=resource,
+            periods=body.validated_data["periods"],
+            voucher=voucher,
+        )
+        return Response(OrderDetailSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+class MyResourceViewSet(_ResourceViewSetBase):
+    """The signed-in customer's own yearly/monthly resources (it may set auto-renew)."""
+
+    required_capability = CUSTOMER_SELF
+
+
+class OrderViewSet(viewsets.ReadOnlyModelViewSet):
+    """Orders of the partner's customers (recorded from the vendor's site)."""
+
+    permission_classes = [HasCapability]
+    required_capability = VIEW_CUSTOMERS
+    filterset_class = OrderFilter
+    ordering_fields = ["formed_at", "amount"]
+    ordering = ["-formed_at", "-id"]
+
+    def get_serializer_class(self):
+        return OrderDetailSerializer if self.action == "retrieve" else OrderSerializer
+
+    def get_queryset(self):
+        if _fake(self):
+            return Order.objects.none()
+        qs = selectors.orders_for(self.request.user).order_by("-formed_at", "-id")
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("lines__resource", "lines__original_order")
+        return qs
+
+
+class ConsumptionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Consumption records of the partner's customers, with the account each is booked to."""
+
+    permission_classes = [HasCapability]
+    required_capability = VIEW_CUSTOMERS
+    serializer_class = ConsumptionRecordSerializer
+    filterset_class = ConsumptionFilter
+    ordering_fields = ["consumed_at"]
+    ordering = ["-consumed_at", "-id"]
+
+    def get_queryset(self):
+        if _fake(self):
+            return ConsumptionRecord.objects.none()
+        return selectors.consumption_for(self.request.user).order_by("-consumed_at", "-id")
+
+
+class ResellerViewSet(viewsets.ReadOnlyModelViewSet):
+    """A distributor's tier-2 resellers: funds, voucher quota and their use."""
+
+    permission_classes = [HasCapability]
+    required_capability = {
+        "default": VIEW_RESELLERS,
+        "fund": FUND_RESELLERS,
+        "reclaim": FUND_RESELLERS,
+        "grant_quota": FUND_RESELLERS,
+        "reduce_quota": FUND_RESELLERS,
+    }
+    serializer_class = ResellerSerializer
+    filterset_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):
+        from partner_center.accounts.models import Partner
+
+        if _fake(self):
+            return Partner.objects.none()
+        return selectors.resellers_for(self.request.user).order_by("name")
+
+    def _move(self, request, service):
+        body = MoneySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        service(
+            actor=request.user,
+            reseller=self.get_object(),
+            amount=body.validated_data["amount"],
+            reason=body.validated_data.get("reason", ""),
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=self.kwargs["pk"])).data)
+
+    @extend_schema(parameters=[PK], request=MoneySerializer, responses=ResellerSerializer)
+    @action(detail=True, methods=["post"])
+    def fund(self, request, pk=None):
+        return self._move(request, services.reseller_fund)
+
+    @extend_schema(parameters=[PK], request=MoneySerializer, responses=ResellerSerializer)
+    @action(detail=True, methods=["post"])
+    def reclaim(self, request, pk=None):
+        return self._move(request, services.reseller_reclaim)
+
+    @extend_schema(parameters=[PK], request=MoneySerializer, responses=ResellerSerializer)
+    @action(detail=True, methods=["post"], url_path="grant-quota")
+    def grant_quota(self, request, pk=None):
+        return self._move(request, services.reseller_grant_quota)
+
+    @extend_schema(parameters=[PK], request=MoneySerializer, responses=ResellerSerializer)
+    @action(detail=True, methods=["post"], url_path="reduce-quota")
+    def reduce_quota(self, request, pk=None):
+        return self._move(request, services.reseller_reduce_quota)
+
+    @extend_schema(parameters=[PK], responses=LedgerEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def ledger(self, request, pk=None):
+        page = self.paginate_queryset(selectors.reseller_ledger(self.get_object()))
+        return self.get_paginated_response(LedgerEntrySerializer(page, many=True).data)
+
+
+class VoucherViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Vouchers a tier-2 reseller issued to its customers from its quota."""
+
+    permission_classes = [HasCapability]
+    required_capability = {
+        "default": VIEW_RESELLER_FUNDS,
+        "create": ISSUE_VOUCHERS,
+        "revoke": ISSUE_VOUCHERS,
+    }
+    serializer_class = VoucherSerializer
+    filterset_class = VoucherFilter
+    ordering_fields = ["issued_at"]
+    ordering = ["-issued_at", "-id"]
+
+    def get_queryset(self):
+        if _fake(self):
+            return Voucher.objects.none()
+        return selectors.vouchers_for(self.request.user).order_by("-issued_at", "-id")
+
+    @extend_schema(request=VoucherIssueSerializer, responses={201: VoucherSerializer})
+    def create(self, request, *args, **kwargs):
+        body = VoucherIssueSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        association = Association.objects.filter(
+            pk=body.validated_data["association"], partner_id=request.user.partner_id
+        ).first()
+        if association is None:
+            raise DomainError(_("Choose one of your associated customers."), field="association")
+        voucher = services.voucher_issue(
+            actor=request.user,
+            association=association,
+            face_value=body.validated_data["face_value"],
+            valid_until=body.validated_data["valid_until"],
+        )
+        voucher = self.get_queryset().get(pk=voucher.pk)
+        return Response(VoucherSerializer(voucher).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[PK], request=None, responses=VoucherSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        services.voucher_revoke(actor=request.user, voucher=self.get_object())
+        return Response(VoucherSerializer(self.get_queryset().get(pk=pk)).data)
+
+
+class MyVoucherViewSet(viewsets.ReadOnlyModelViewSet):
+    """The signed-in customer's vouchers."""
+
+    permission_classes = [HasCapability]
+    required_capability = CUSTOMER_SELF
+    serializer_class = VoucherSerializer
+    filterset_class = VoucherFilter
+    ordering = ["-issued_at", "-id"]
+
+    def get_queryset(self):
+        if _fake(self):
+            return Voucher.objects.none()
+        return selectors.vouchers_for(self.request.user).order_by("-issued_at", "-id")
+
+
+class ImportView(APIView):
+    """The vendor's site sends orders and consumption (idempotent by number). Answers with
+    what was recorded, skipped as known, and refused with the reason per row."""
+
+    permission_classes = [HasCapability]
+    required_capability = IMPORT_RECORDS
+
+    @extend_schema(request=ImportPayloadSerializer, responses={201: ImportRunSerializer})
+    def post(self, request):
+        run = import_payload(actor=request.user, payload=request.data, source=ImportRun.Source.API)
+        return Response(ImportRunSerializer(run).data, status=status.HTTP_201_CREATED)

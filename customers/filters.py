@@ -1,0 +1,207 @@
+"""Filters shared by the list pages and the API."""
+
+from datetime import timedelta
+
+import django_filters as df
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Association,
+    Attribution,
+    BillingModel,
+    ConsumptionRecord,
+    Invitation,
+    Order,
+    Resource,
+    Voucher,
+)
+from .selectors import EXPIRING_SOON_DAYS
+
+SEARCH_WIDGET = forms.TextInput(attrs={"placeholder": _("Name, account or e-mail")})
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class StyledFilterSet(df.FilterSet):
+    """Small Bootstrap inputs for the filter bar of a list page."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_styled", False):
+            for field in form.fields.values():
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs.setdefault("class", f"{css} {css}-sm")
+            form._styled = True
+        return form
+
+
+class AssociationFilter(StyledFilterSet):
+    q = df.CharFilter(label=_("Search"), method="search", widget=SEARCH_WIDGET)
+    state = df.ChoiceFilter(label=_("State"), choices=Association.State.choices)
+    billing_model = df.ChoiceFilter(label=_("Billing model"), choices=BillingModel.choices)
+    frozen = df.BooleanFilter(label=_("Account frozen"), field_name="account__frozen")
+    associated_after = df.DateFilter(
+        label=_("Associated from"), field_name="associated_at", lookup_expr="date__gte", widget=DATE
+    )
+    associated_before = df.DateFilter(
+        label=_("Associated until"),
+        field_name="associated_at",
+        lookup_expr="date__lte",
+        widget=DATE,
+    )
+    sort = df.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("associated_at", "associated_at"),
+            ("customer__name", "name"),
+            ("account__balance", "balance"),
+        ),
+        field_labels={
+            "associated_at": _("Associated at"),
+            "customer__name": _("Name"),
+            "account__balance": _("Balance"),
+        },
+    )
+
+    class Meta:
+        model = Association
+        fields = ["q", "state", "billing_model", "frozen"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(customer__name__icontains=value)
+            | Q(customer__account_name__icontains=value)
+            | Q(customer__contact_email__icontains=value)
+        )
+
+
+class InvitationFilter(StyledFilterSet):
+    state = df.ChoiceFilter(
+        label=_("State"),
+        method="filter_state",
+        choices=[*Invitation.State.choices, ("expired", _("Expired"))],
+    )
+
+    class Meta:
+        model = Invitation
+        fields = ["state"]
+
+    def filter_state(self, queryset, name, value):
+        now = timezone.now()
+        if value == "expired":
+            return queryset.filter(state=Invitation.State.PENDING, expires_at__lte=now)
+        if value == Invitation.State.PENDING:
+            return queryset.filter(state=value, expires_at__gt=now)
+        return queryset.filter(state=value)
+
+
+class ResourceFilter(StyledFilterSet):
+    q = df.CharFilter(label=_("Search"), method="search", widget=SEARCH_WIDGET)
+    expiring = df.BooleanFilter(
+        label=_("Expiring soon"),
+        method="filter_expiring",
+        help_text=_("Within %(days)s days") % {"days": EXPIRING_SOON_DAYS},
+    )
+    status = df.ChoiceFilter(label=_("Status"), choices=Resource.Status.choices)
+    auto_renew = df.BooleanFilter(label=_("Auto-renew"))
+    period_unit = df.ChoiceFilter(label=_("Billing mode"), choices=Resource.PeriodUnit.choices)
+    sort = df.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("expires_at", "expires_at"), ("customer__name", "customer")),
+        field_labels={"expires_at": _("Expiry"), "customer__name": _("Customer")},
+    )
+
+    class Meta:
+        model = Resource
+        fields = ["q", "expiring", "status", "auto_renew", "period_unit"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(resource_id__icontains=value)
+            | Q(customer__name__icontains=value)
+            | Q(customer__account_name__icontains=value)
+        )
+
+    def filter_expiring(self, queryset, name, value):
+        soon = timezone.now() + timedelta(days=EXPIRING_SOON_DAYS)
+        if value:
+            return queryset.filter(status=Resource.Status.ACTIVE, expires_at__lte=soon)
+        return queryset.exclude(status=Resource.Status.ACTIVE, expires_at__lte=soon)
+
+
+class OrderFilter(StyledFilterSet):
+    q = df.CharFilter(label=_("Search"), method="search")
+    order_type = df.ChoiceFilter(label=_("Order type"), choices=Order.Type.choices)
+    billing_period = df.CharFilter(
+        label=_("Billing period"), widget=forms.TextInput(attrs={"placeholder": "2026-01"})
+    )
+    attributed_to = df.ChoiceFilter(label=_("Booked to"), choices=Attribution.choices)
+    formed_after = df.DateFilter(
+        label=_("Formed from"), field_name="formed_at", lookup_expr="date__gte", widget=DATE
+    )
+    formed_before = df.DateFilter(
+        label=_("Formed until"), field_name="formed_at", lookup_expr="date__lte", widget=DATE
+    )
+    sort = df.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("formed_at", "formed_at"), ("amount", "amount")),
+        field_labels={"formed_at": _("Formed at"), "amount": _("Amount")},
+    )
+
+    class Meta:
+        model = Order
+        fields = ["q", "order_type", "billing_period", "attributed_to"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(order_no__icontains=value)
+            | Q(customer__name__icontains=value)
+            | Q(customer__account_name__icontains=value)
+            | Q(product__code__icontains=value)
+            | Q(product__name__icontains=value)
+        )
+
+
+class ConsumptionFilter(StyledFilterSet):
+    billing_period = df.CharFilter(label=_("Billing period"))
+    attributed_to = df.ChoiceFilter(label=_("Booked to"), choices=Attribution.choices)
+    customer = df.CharFilter(label=_("Customer account"), field_name="customer__account_name")
+
+    class Meta:
+        model = ConsumptionRecord
+        fields = ["billing_period", "attributed_to", "customer"]
+
+
+class VoucherFilter(StyledFilterSet):
+    q = df.CharFilter(label=_("Search"), method="search")
+    state = df.ChoiceFilter(
+        label=_("State"),
+        method="filter_state",
+        choices=[(k, v) for k, v in Voucher.STATE_LABELS.items()],
+    )
+
+    class Meta:
+        model = Voucher
+        fields = ["q", "state"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(code__icontains=value)
+            | Q(customer__name__icontains=value)
+            | Q(customer__account_name__icontains=value)
+        )
+
+    def filter_state(self, queryset, name, value):
+        now = timezone.now()
+        if value == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        live = queryset.filter(revoked_at__isnull=True)
+        if value == "used_up":
+            return live.filter(account__balance__lte=0)
+        if value == "expired":
+            return live.filter(account__balance__gt=0, valid_until__lte=now)
+        return live.filter(account__balance__gt=0, valid_until__gt=now)

@@ -1,0 +1,157 @@
+from datetime import datetime, time
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from .models import SHANGHAI, Association, BillingModel, Resource, Voucher
+
+MONEY_ATTRS = {"step": "0.01", "min": "0", "inputmode": "decimal"}
+
+
+def money_field(label, *, required=True, help_text="", min_value=Decimal("0.01")):
+    return forms.DecimalField(
+        label=label,
+        max_digits=14,
+        decimal_places=2,
+        min_value=min_value,
+        required=required,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs=MONEY_ATTRS),
+    )
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class InvitationForm(BootstrapMixin, forms.Form):
+    billing_model = forms.ChoiceField(
+        label=_("How the customer pays"),
+        choices=BillingModel.choices,
+        help_text=_(
+            "Reseller model: you fund the customer's hosted account and set its budget; it stays "
+            "frozen until you do. Referral model: the customer pays from its own main account."
+        ),
+    )
+    email = forms.EmailField(
+        label=_("Customer e-mail"),
+        required=False,
+        help_text=_("Optional: we e-mail the link to this address."),
+    )
+    note = forms.CharField(label=_("Note for yourself"), max_length=200, required=False)
+
+
+class RegisterForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("Company or your name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"))
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            try:
+                validate_password(p1)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class AgreeForm(BootstrapMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    agree = forms.BooleanField(
+        label=_("I have read the association agreement above and sign it."),
+        error_messages={"required": _("Tick the box to sign the agreement.")},
+    )
+
+
+class MoneyForm(BootstrapMixin, forms.Form):
+    amount = money_field(_("Amount (CNY)"))
+    reason = forms.CharField(label=_("Why"), max_length=300, required=False)
+
+
+class ReclaimForm(BootstrapMixin, forms.Form):
+    amount = money_field(
+        _("Amount (CNY)"), required=False, help_text=_("Leave empty to reclaim the whole balance.")
+    )
+    reason = forms.CharField(label=_("Why"), max_length=300, required=False)
+
+
+class BudgetForm(BootstrapMixin, forms.Form):
+    monthly_budget = money_field(
+        _("Monthly budget (CNY)"),
+        min_value=Decimal("0"),
+        help_text=_("The most the customer may spend from this account per calendar month."),
+    )
+
+
+class UnbindForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+    confirm = forms.BooleanField(
+        label=_("I understand: the association ends now and the account balance comes back."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+
+def period_choices(unit: str) -> list[tuple[int, str]]:
+    if unit == Resource.PeriodUnit.YEAR:
+        return [(n, _("%(n)s year(s)") % {"n": n}) for n in (1, 2, 3)]
+    return [(n, _("%(n)s month(s)") % {"n": n}) for n in (1, 2, 3, 6, 12)]
+
+
+class RenewForm(BootstrapMixin, forms.Form):
+    periods = forms.TypedChoiceField(label=_("Renew for"), coerce=int)
+    voucher = forms.ModelChoiceField(
+        label=_("Voucher"),
+        queryset=Voucher.objects.none(),
+        required=False,
+        empty_label=_("No voucher"),
+    )
+
+    def __init__(self, *args, resource: Resource, vouchers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["periods"].choices = period_choices(resource.period_unit)
+        self.fields["voucher"].queryset = vouchers
+        self.fields["voucher"].label_from_instance = lambda v: (
+            f"{v.code} · ¥{v.account.balance:,.2f}"
+        )
+
+
+class VoucherIssueForm(BootstrapMixin, forms.Form):
+    association = forms.ModelChoiceField(
+        label=_("Customer"), queryset=Association.objects.none(), empty_label=None
+    )
+    face_value = money_field(_("Face value (CNY)"))
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Usable until the end of this day (China time)."),
+    )
+
+    def __init__(self, *args, associations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["association"].queryset = associations
+        self.fields["association"].label_from_instance = lambda a: (
+            f"{a.customer.name} ({a.customer.account_name})"
+        )
+
+    def valid_until_moment(self):
+        day = self.cleaned_data["valid_until"]
+        return datetime.combine(day, time(23, 59, 59), tzinfo=SHANGHAI)

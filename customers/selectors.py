@@ -1,0 +1,409 @@
+"""Every read the customer pages and API need, scoped to the user and with fixed query
+counts (relations selected, aggregates annotated)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partner_center.accounts.access import is_vendor_staff, scope_to_partner
+from partner_center.accounts.models import Partner
+
+from .models import (
+    ZERO,
+    Account,
+    AgreementSignature,
+    AgreementVersion,
+    Association,
+    Attribution,
+    ConsumptionRecord,
+    Customer,
+    Invitation,
+    KnowledgeArticle,
+    LedgerEntry,
+    Order,
+    OrderLine,
+    Resource,
+    Voucher,
+    billing_period_of,
+)
+
+EXPIRING_SOON_DAYS = 30  # [our rule] "expiring soon" means within 30 days
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def latest_agreement() -> AgreementVersion | None:
+    return AgreementVersion.objects.order_by("-version").first()
+
+
+def signed_latest_subquery(latest: AgreementVersion | None, customer_ref: str = "customer"):
+    """An Exists() that is true when the customer signed the latest version."""
+    return Exists(
+        AgreementSignature.objects.filter(
+            customer=OuterRef(customer_ref), version_id=latest.pk if latest else -1
+        )
+    )
+
+
+# ---------------------------------------------------------------- associations
+
+
+def associations_for(user) -> QuerySet[Association]:
+    """The user's partner's customer associations (all for vendor staff), with the customer,
+    the hosted account and whether the customer signed the latest agreement."""
+    latest = latest_agreement()
+    qs = Association.objects.select_related("customer", "partner", "account").annotate(
+        signed_latest=signed_latest_subquery(latest)
+    )
+    return scope_to_partner(qs, user)
+
+
+def association_for_user(user, pk: int) -> Association:
+    association = associations_for(user).filter(pk=pk).first()
+    if association is None:
+        raise Http404
+    return association
+
+
+@dataclass
+class Recommendations:
+    visible: bool
+    reason: str
+    articles: list
+
+
+def recommendations_for(association: Association) -> Recommendations:
+    """Knowledge articles for the products the customer uses, shown only while the customer
+    has signed the latest agreement and is associated."""
+    latest = latest_agreement()
+    if not association.is_active:
+        return Recommendations(False, _("The customer is not associated with you any more."), [])
+    if latest is None:
+        return Recommendations(False, _("No association agreement is published yet."), [])
+    signed = AgreementSignature.objects.filter(
+        customer_id=association.customer_id, version=latest
+    ).exists()
+    if not signed:
+        last = (
+            AgreementSignature.objects.filter(customer_id=association.customer_id)
+            .select_related("version")
+            .order_by("-version__version")
+            .first()
+        )
+        if last is None:
+            reason = _(
+                "The customer has not signed the association agreement (version %(v)s). "
+                "Recommendations appear once it signs."
+            ) % {"v": latest.version}
+        else:
+            reason = _(
+                "The customer signed version %(old)s of the association agreement, but version "
+                "%(v)s is the latest. Recommendations appear once the customer signs it."
+            ) % {"old": last.version.version, "v": latest.version}
+        return Recommendations(False, reason, [])
+    product_ids = set(
+        Resource.objects.filter(customer_id=association.customer_id).values_list(
+            "product_id", flat=True
+        )
+    ) | set(
+        ConsumptionRecord.objects.filter(customer_id=association.customer_id)
+        .values_list("product_id", flat=True)
+        .distinct()
+    )
+    articles = list(
+        KnowledgeArticle.objects.filter(product_id__in=product_ids).select_related("product")[:20]
+    )
+    return Recommendations(True, "", articles)
+
+
+@dataclass
+class ConsumptionRow:
+    period: str
+    hosted: Decimal
+    main: Decimal
+    unbinding_month: bool
+
+    @property
+    def total(self) -> Decimal:
+        return self.hosted + self.main
+
+
+def consumption_summary(association: Association) -> list[ConsumptionRow]:
+    """Consumption per billing period while associated, split by the account it is booked to.
+    The month of unbinding has both parts: before the moment of unbinding on the
+    partner-hosted sub-account, after it on the customer's own main account."""
+    mine = ConsumptionRecord.objects.filter(association=association)
+    rows: dict[str, dict[str, Decimal]] = {}
+    for item in mine.values("billing_period", "attributed_to").annotate(total=Sum("amount")):
+        row = rows.setdefault(item["billing_period"], {"hosted": ZERO, "main": ZERO})
+        key = "hosted" if item["attributed_to"] == Attribution.HOSTED_SUB_ACCOUNT else "main"
+        row[key] += item["total"]
+    unbind_period = None
+    if association.unbound_at is not None:
+        unbind_period = billing_period_of(association.unbound_at)
+        after = ConsumptionRecord.objects.filter(
+            customer_id=association.customer_id,
+            billing_period=unbind_period,
+            consumed_at__gte=association.unbound_at,
+        ).aggregate(total=Sum("amount"))["total"]
+        row = rows.setdefault(unbind_period, {"hosted": ZERO, "main": ZERO})
+        row["main"] += after or ZERO
+    return [
+        ConsumptionRow(period, parts["hosted"], parts["main"], period == unbind_period)
+        for period, parts in sorted(rows.items(), reverse=True)
+    ]
+
+
+def consumption_for_association(association: Association) -> QuerySet[ConsumptionRecord]:
+    """The association's consumption records, plus, in the month of unbinding, the
+    customer's records after the moment of unbinding."""
+    q = Q(association=association)
+    if association.unbound_at is not None:
+        q |= Q(
+            customer_id=association.customer_id,
+            billing_period=billing_period_of(association.unbound_at),
+            consumed_at__gte=association.unbound_at,
+        )
+    return ConsumptionRecord.objects.filter(q).select_related("product").order_by("-consumed_at")
+
+
+def account_for_association(association: Association) -> Account | None:
+    return Account.objects.filter(association=association).first()
+
+
+def ledger_for(account: Account) -> QuerySet[LedgerEntry]:
+    return account.entries.select_related("actor", "order").order_by("-created_at", "-id")
+
+
+# ---------------------------------------------------------------- invitations
+
+
+def invitations_for(user) -> QuerySet[Invitation]:
+    qs = Invitation.objects.select_related("partner", "created_by", "association__customer")
+    return scope_to_partner(qs, user)
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    return Invitation.objects.select_related("partner").filter(token=token).first()
+
+
+# ---------------------------------------------------------------- resources and orders
+
+
+def resources_for(user) -> QuerySet[Resource]:
+    qs = Resource.objects.select_related("customer", "product", "association", "original_order")
+    if getattr(user, "role", None) == "customer":
+        return qs.filter(customer__user=user)
+    return scope_to_partner(qs, user)
+
+
+def expiring_soon(qs: QuerySet[Resource], now: datetime | None = None) -> QuerySet[Resource]:
+    now = now or timezone.now()
+    return qs.filter(
+        status=Resource.Status.ACTIVE, expires_at__lte=now + timedelta(days=EXPIRING_SOON_DAYS)
+    )
+
+
+def orders_for(user) -> QuerySet[Order]:
+    qs = Order.objects.select_related("customer", "product", "voucher", "distributor")
+    if getattr(user, "role", None) == "customer":
+        return qs.filter(customer__user=user)
+    return scope_to_partner(qs, user)
+
+
+def order_lines(order: Order) -> list[OrderLine]:
+    """The order's lines with their resources and, for a refund, the original orders."""
+    return list(order.lines.select_related("resource__product", "original_order").order_by("id"))
+
+
+def consumption_for(user) -> QuerySet[ConsumptionRecord]:
+    qs = ConsumptionRecord.objects.select_related("customer", "product", "distributor")
+    return scope_to_partner(qs, user)
+
+
+# ---------------------------------------------------------------- resellers and vouchers
+
+
+def _account_balance(kind: str):
+    return Coalesce(
+        Subquery(
+            Account.objects.filter(partner=OuterRef("pk"), kind=kind).values("balance")[:1],
+            output_field=MONEY,
+        ),
+        Value(ZERO),
+    )
+
+
+def _entries_total(kind: str, *entry_types: str, outgoing: bool = False):
+    """Sum of a reseller account's entries of these types (as a positive figure)."""
+    amount = F("amount") * -1 if outgoing else F("amount")
+    sub = (
+        LedgerEntry.objects.filter(
+            account__partner=OuterRef("pk"), account__kind=kind, entry_type__in=entry_types
+        )
+        .order_by()
+        .values("account__partner")
+        .annotate(total=Sum(amount))
+        .values("total")
+    )
+    return Coalesce(Subquery(sub, output_field=MONEY), Value(ZERO))
+
+
+def _with_reseller_figures(qs: QuerySet[Partner]) -> QuerySet[Partner]:
+    """Each reseller's funds and voucher quota: received, passed on, left."""
+    return qs.select_related("parent_distributor").annotate(
+        funds_balance=_account_balance(Account.Kind.RESELLER_FUNDS),
+        funds_received=_entries_total(
+            Account.Kind.RESELLER_FUNDS, LedgerEntry.Type.DISTRIBUTOR_FUND
+        ),
+        funds_reclaimed=_entries_total(
+            Account.Kind.RESELLER_FUNDS, LedgerEntry.Type.DISTRIBUTOR_RECLAIM, outgoing=True
+        ),
+        funds_to_customers=_entries_total(
+            Account.Kind.RESELLER_FUNDS, LedgerEntry.Type.FUND, outgoing=True
+        ),
+        funds_back_from_customers=_entries_total(
+            Account.Kind.RESELLER_FUNDS,
+            LedgerEntry.Type.RECLAIM,
+            LedgerEntry.Type.UNBIND_RECLAIM,
+        ),
+        quota_balance=_account_balance(Account.Kind.VOUCHER_QUOTA),
+        quota_granted=_entries_total(Account.Kind.VOUCHER_QUOTA, LedgerEntry.Type.QUOTA_GRANT),
+        quota_issued=_entries_total(
+            Account.Kind.VOUCHER_QUOTA, LedgerEntry.Type.VOUCHER_ISSUE, outgoing=True
+        ),
+        quota_returned=_entries_total(Account.Kind.VOUCHER_QUOTA, LedgerEntry.Type.VOUCHER_REVOKE),
+        quota_reduced=_entries_total(
+            Account.Kind.VOUCHER_QUOTA, LedgerEntry.Type.QUOTA_REDUCE, outgoing=True
+        ),
+        customer_count=Count(
+            "customer_associations",
+            filter=Q(customer_associations__state=Association.State.ACTIVE),
+            distinct=True,
+        ),
+    )
+
+
+def resellers_for(user) -> QuerySet[Partner]:
+    """A distributor's tier-2 resellers (all tier-2 resellers for vendor staff) with their
+    funds, quota and what they did with them."""
+    qs = Partner.objects.filter(parent_distributor__isnull=False)
+    if not is_vendor_staff(user):
+        qs = qs.filter(parent_distributor_id=getattr(user, "partner_id", None) or -1)
+    return _with_reseller_figures(qs)
+
+
+def resellers_for_self(user) -> Partner | None:
+    """The user's own partner with its reseller figures (for a tier-2 reseller's pages)."""
+    return _with_reseller_figures(
+        Partner.objects.filter(pk=getattr(user, "partner_id", None) or -1)
+    ).first()
+
+
+def reseller_for_user(user, pk: int) -> Partner:
+    reseller = resellers_for(user).filter(pk=pk).first()
+    if reseller is None:
+        raise Http404
+    return reseller
+
+
+def reseller_accounts(reseller: Partner) -> dict[str, Account | None]:
+    accounts = {
+        a.kind: a
+        for a in Account.objects.filter(
+            partner=reseller,
+            kind__in=[Account.Kind.RESELLER_FUNDS, Account.Kind.VOUCHER_QUOTA],
+        )
+    }
+    return {
+        "funds": accounts.get(Account.Kind.RESELLER_FUNDS),
+        "quota": accounts.get(Account.Kind.VOUCHER_QUOTA),
+    }
+
+
+def reseller_ledger(reseller: Partner) -> QuerySet[LedgerEntry]:
+    return (
+        LedgerEntry.objects.filter(
+            account__partner=reseller,
+            account__kind__in=[Account.Kind.RESELLER_FUNDS, Account.Kind.VOUCHER_QUOTA],
+        )
+        .select_related("account", "actor", "counter_account__association__customer")
+        .order_by("-created_at", "-id")
+    )
+
+
+def vouchers_for(user) -> QuerySet[Voucher]:
+    qs = Voucher.objects.select_related("customer", "account", "partner", "issued_by")
+    if getattr(user, "role", None) == "customer":
+        return qs.filter(customer__user=user)
+    return scope_to_partner(qs, user)
+
+
+# ---------------------------------------------------------------- the customer's own view
+
+
+@dataclass
+class CustomerHome:
+    customer: Customer | None
+    association: Association | None
+    latest: AgreementVersion | None
+    signed_latest: bool
+    last_signed: AgreementSignature | None
+
+
+def customer_home(user) -> CustomerHome:
+    customer = Customer.objects.filter(user=user).first()
+    latest = latest_agreement()
+    if customer is None:
+        return CustomerHome(None, None, latest, False, None)
+    association = (
+        customer.associations.filter(state=Association.State.ACTIVE)
+        .select_related("partner", "account")
+        .first()
+    )
+    last = customer.signatures.select_related("version").order_by("-version__version").first()
+    signed = bool(latest and last and last.version_id == latest.pk)
+    return CustomerHome(customer, association, latest, signed, last)
+
+
+def customer_past_associations(customer: Customer) -> QuerySet[Association]:
+    return customer.associations.select_related("partner").order_by("-associated_at")
+
+
+# ---------------------------------------------------------------- for billing and incentives
+
+
+def orders_in_period(*, partner_id: int, period: str) -> QuerySet[Order]:
+    """A partner's orders formed in one billing period (`YYYY-MM`, Asia/Shanghai)."""
+    return Order.objects.filter(partner_id=partner_id, billing_period=period).select_related(
+        "customer", "product"
+    )
+
+
+def consumption_in_period(
+    *, partner_id: int, period: str, hosted_only: bool = True
+) -> QuerySet[ConsumptionRecord]:
+    """A partner's consumption records of one billing period; by default only what is booked
+    to its hosted sub-accounts (what the partner pays for)."""
+    qs = ConsumptionRecord.objects.filter(partner_id=partner_id, billing_period=period)
+    if hosted_only:
+        qs = qs.filter(attributed_to=Attribution.HOSTED_SUB_ACCOUNT)
+    return qs.select_related("customer", "product")

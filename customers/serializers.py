@@ -1,0 +1,463 @@
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import (
+    Account,
+    AgreementVersion,
+    Association,
+    BillingModel,
+    ConsumptionRecord,
+    Customer,
+    ImportRun,
+    Invitation,
+    LedgerEntry,
+    Order,
+    OrderLine,
+    Resource,
+    Voucher,
+)
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+# ---------------------------------------------------------------- import
+
+
+class ImportOrderLineSerializer(serializers.Serializer):
+    resource_id = serializers.CharField(max_length=64)
+    amount = serializers.DecimalField(min_value=Decimal("0"), **MONEY)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    region = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    billing_mode = serializers.CharField(
+        required=False,
+        default=Resource.PeriodUnit.MONTH,
+        help_text=_("month or year"),
+    )
+    periods = serializers.IntegerField(min_value=0, max_value=120, required=False, default=1)
+    renewal_price = serializers.DecimalField(
+        min_value=Decimal("0"), required=False, allow_null=True, **MONEY
+    )
+    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    original_order_no = serializers.CharField(max_length=64, required=False, allow_blank=True)
+
+    def validate_billing_mode(self, value):
+        if value not in Resource.PeriodUnit.values:
+            raise serializers.ValidationError(_("Unknown billing mode."))
+        return value
+
+
+class ImportOrderSerializer(serializers.Serializer):
+    order_no = serializers.CharField(max_length=64)
+    customer_account = serializers.CharField(max_length=64)
+    type = serializers.CharField(
+        help_text=_("new, renewal, upgrade, downgrade or unsubscribe"),
+    )
+    product = serializers.CharField(max_length=64)
+    product_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    amount = serializers.DecimalField(min_value=Decimal("0"), **MONEY)
+    formed_at = serializers.DateTimeField()
+    voucher_code = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    voucher_amount = serializers.DecimalField(
+        min_value=Decimal("0"), required=False, allow_null=True, **MONEY
+    )
+    lines = ImportOrderLineSerializer(many=True)
+
+    def validate_type(self, value):
+        if value not in Order.Type.values:
+            raise serializers.ValidationError(_("Unknown order type."))
+        return value
+
+
+class ImportConsumptionSerializer(serializers.Serializer):
+    record_no = serializers.CharField(max_length=64)
+    customer_account = serializers.CharField(max_length=64)
+    product = serializers.CharField(max_length=64)
+    product_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    amount = serializers.DecimalField(min_value=Decimal("0"), **MONEY)
+    consumed_at = serializers.DateTimeField()
+    resource_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    order_no = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    voucher_code = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    voucher_amount = serializers.DecimalField(
+        min_value=Decimal("0"), required=False, allow_null=True, **MONEY
+    )
+
+
+class ImportPayloadSerializer(serializers.Serializer):
+    """The request body of an import (documentation; rows are validated one by one)."""
+
+    orders = ImportOrderSerializer(many=True, required=False)
+    consumption = ImportConsumptionSerializer(many=True, required=False)
+
+
+class ImportRunSerializer(serializers.ModelSerializer):
+    source = serializers.CharField(read_only=True, help_text=_("api, command or demo"))
+
+    class Meta:
+        model = ImportRun
+        fields = ["id", "source", "created_at", "created", "skipped", "failed", "errors"]
+        read_only_fields = fields
+
+
+# ---------------------------------------------------------------- customers and accounts
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "name",
+            "account_name",
+            "credit_code",
+            "contact_email",
+            "contact_phone",
+            "industry",
+            "region",
+        ]
+        read_only_fields = fields
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    closed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Account
+        fields = ["id", "balance", "frozen", "monthly_budget", "closed"]
+        read_only_fields = fields
+
+    def get_closed(self, obj) -> bool:
+        return obj.closed_at is not None
+
+
+class AssociationSerializer(serializers.ModelSerializer):
+    customer = CustomerSerializer(read_only=True)
+    account = serializers.SerializerMethodField()
+    signed_latest_agreement = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Association
+        fields = [
+            "id",
+            "partner",
+            "customer",
+            "billing_model",
+            "state",
+            "associated_at",
+            "unbound_at",
+            "unbind_reason",
+            "signed_latest_agreement",
+            "account",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(AccountSerializer(allow_null=True))
+    def get_account(self, obj):
+        account = getattr(obj, "account", None) if hasattr(obj, "account") else None
+        return AccountSerializer(account).data if account else None
+
+    def get_signed_latest_agreement(self, obj) -> bool:
+        return bool(getattr(obj, "signed_latest", False))
+
+
+class MoneySerializer(serializers.Serializer):
+    amount = serializers.DecimalField(min_value=Decimal("0.01"), **MONEY)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class ReclaimSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(
+        min_value=Decimal("0.01"),
+        required=False,
+        allow_null=True,
+        help_text=_("Leave out to reclaim the whole balance."),
+        **MONEY,
+    )
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class BudgetSerializer(serializers.Serializer):
+    monthly_budget = serializers.DecimalField(min_value=Decimal("0"), **MONEY)
+
+
+class UnbindSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class LedgerEntrySerializer(serializers.ModelSerializer):
+    who = serializers.CharField(read_only=True)
+    order_no = serializers.CharField(source="order.order_no", default=None, read_only=True)
+
+    class Meta:
+        model = LedgerEntry
+        fields = [
+            "id",
+            "created_at",
+            "entry_type",
+            "amount",
+            "balance_after",
+            "who",
+            "reason",
+            "order_no",
+            "transfer",
+        ]
+        read_only_fields = fields
+
+
+class ConsumptionSummaryRowSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    hosted_sub_account = serializers.DecimalField(source="hosted", **MONEY)
+    main_account = serializers.DecimalField(source="main", **MONEY)
+    total = serializers.DecimalField(**MONEY)
+    unbinding_month = serializers.BooleanField()
+
+
+class ArticleSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    url = serializers.CharField()
+    product = serializers.CharField(source="product.name")
+
+
+class RecommendationsSerializer(serializers.Serializer):
+    visible = serializers.BooleanField()
+    reason = serializers.CharField()
+    articles = ArticleSerializer(many=True)
+
+
+# ---------------------------------------------------------------- invitations
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    link = serializers.SerializerMethodField()
+    display_state = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "billing_model",
+            "email",
+            "note",
+            "state",
+            "display_state",
+            "created_at",
+            "expires_at",
+            "used_at",
+            "link",
+        ]
+        read_only_fields = fields
+
+    def get_link(self, obj) -> str:
+        from .services import invitation_link
+
+        return invitation_link(obj)
+
+
+class InvitationCreateSerializer(serializers.Serializer):
+    billing_model = serializers.ChoiceField(choices=BillingModel.choices, required=False)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class InvitationStatusSerializer(serializers.Serializer):
+    partner = serializers.CharField()
+    billing_model = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+    usable = serializers.BooleanField()
+    problem = serializers.CharField()
+    agreement_version = serializers.IntegerField(allow_null=True)
+
+
+class InvitationAcceptSerializer(serializers.Serializer):
+    agreement_version = serializers.IntegerField(
+        help_text=_("The number of the agreement version the customer read and signs.")
+    )
+
+
+# ---------------------------------------------------------------- resources and orders
+
+
+class ResourceSerializer(serializers.ModelSerializer):
+    customer = serializers.CharField(source="customer.name", read_only=True)
+    customer_account = serializers.CharField(source="customer.account_name", read_only=True)
+    product = serializers.CharField(source="product.code", read_only=True)
+    original_order_no = serializers.CharField(
+        source="original_order.order_no", default=None, read_only=True
+    )
+
+    class Meta:
+        model = Resource
+        fields = [
+            "id",
+            "resource_id",
+            "name",
+            "customer",
+            "customer_account",
+            "product",
+            "region",
+            "period_unit",
+            "renewal_price",
+            "started_at",
+            "expires_at",
+            "auto_renew",
+            "status",
+            "original_order_no",
+            "last_auto_renew_error",
+        ]
+        read_only_fields = fields
+
+
+class RenewSerializer(serializers.Serializer):
+    periods = serializers.IntegerField(min_value=1, max_value=36, default=1)
+    voucher = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, help_text=_("Voucher code, optional.")
+    )
+
+
+class AutoRenewSerializer(serializers.Serializer):
+    enabled = serializers.BooleanField()
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    resource_id = serializers.CharField(source="resource.resource_id", read_only=True)
+    resource_name = serializers.CharField(source="resource.name", read_only=True)
+    original_order_no = serializers.CharField(
+        source="original_order.order_no", default=None, read_only=True
+    )
+
+    class Meta:
+        model = OrderLine
+        fields = ["resource_id", "resource_name", "amount", "periods", "original_order_no"]
+        read_only_fields = fields
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    customer = serializers.CharField(source="customer.name", read_only=True)
+    customer_account = serializers.CharField(source="customer.account_name", read_only=True)
+    product = serializers.CharField(source="product.code", read_only=True)
+    voucher_code = serializers.CharField(source="voucher.code", default=None, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "order_no",
+            "order_type",
+            "customer",
+            "customer_account",
+            "partner",
+            "distributor",
+            "attributed_to",
+            "product",
+            "amount",
+            "voucher_amount",
+            "voucher_code",
+            "formed_at",
+            "billing_period",
+            "source",
+        ]
+        read_only_fields = fields
+
+
+class OrderDetailSerializer(OrderSerializer):
+    lines = OrderLineSerializer(many=True, read_only=True)
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "lines"]
+        read_only_fields = fields
+
+
+class ConsumptionRecordSerializer(serializers.ModelSerializer):
+    customer = serializers.CharField(source="customer.name", read_only=True)
+    customer_account = serializers.CharField(source="customer.account_name", read_only=True)
+    product = serializers.CharField(source="product.code", read_only=True)
+
+    class Meta:
+        model = ConsumptionRecord
+        fields = [
+            "id",
+            "record_no",
+            "customer",
+            "customer_account",
+            "partner",
+            "distributor",
+            "attributed_to",
+            "product",
+            "amount",
+            "voucher_amount",
+            "consumed_at",
+            "billing_period",
+        ]
+        read_only_fields = fields
+
+
+# ---------------------------------------------------------------- resellers and vouchers
+
+
+class ResellerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    distributor = serializers.IntegerField(source="parent_distributor_id")
+    funds_received = serializers.DecimalField(**MONEY)
+    funds_to_customers = serializers.DecimalField(**MONEY)
+    funds_balance = serializers.DecimalField(**MONEY)
+    quota_granted = serializers.DecimalField(**MONEY)
+    quota_issued = serializers.DecimalField(**MONEY)
+    quota_balance = serializers.DecimalField(**MONEY)
+    customer_count = serializers.IntegerField()
+
+
+class VoucherSerializer(serializers.ModelSerializer):
+    customer = serializers.CharField(source="customer.name", read_only=True)
+    remaining = serializers.DecimalField(source="account.balance", read_only=True, **MONEY)
+    state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Voucher
+        fields = [
+            "id",
+            "code",
+            "customer",
+            "association",
+            "face_value",
+            "remaining",
+            "valid_until",
+            "issued_at",
+            "revoked_at",
+            "state",
+        ]
+        read_only_fields = fields
+
+    def get_state(self, obj) -> str:
+        return obj.state()
+
+
+class VoucherIssueSerializer(serializers.Serializer):
+    association = serializers.IntegerField(help_text=_("The customer association (its id)."))
+    face_value = serializers.DecimalField(min_value=Decimal("0.01"), **MONEY)
+    valid_until = serializers.DateTimeField()
+
+
+class AgreementVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgreementVersion
+        fields = ["id", "version", "title_zh", "title_en", "body_zh", "body_en", "published_at"]
+        read_only_fields = fields
+
+
+class SignSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text=_("The agreement version number."))
+
+
+class CustomerMeSerializer(serializers.Serializer):
+    customer = CustomerSerializer(allow_null=True)
+    partner = serializers.CharField(allow_null=True)
+    association = serializers.IntegerField(allow_null=True)
+    billing_model = serializers.CharField(allow_null=True)
+    associated_at = serializers.DateTimeField(allow_null=True)
+    latest_agreement_version = serializers.IntegerField(allow_null=True)
+    signed_latest_agreement = serializers.BooleanField()

@@ -1,0 +1,26 @@
+"""Thin Celery tasks: they call services."""
+
+from celery import shared_task
+
+
+@shared_task(name="customers.tasks.auto_renew_resources")
+def auto_renew_resources() -> dict:
+    """Renew the resources with auto-renew on that are about to expire (idempotent)."""
+    from .services import auto_renew_due
+
+    result = auto_renew_due()
+    return {"renewed": len(result.renewed), "failed": len(result.failed)}
+
+
+@shared_task(name="customers.tasks.mark_expired_resources")
+def mark_expired_resources() -> int:
+    from .services import resources_mark_expired
+
+    return resources_mark_expired()
+
+
+@shared_task(name="customers.tasks.email_invitation")
+def email_invitation(invitation_id: int) -> bool:
+    from .services import invitation_send_email
+
+    return invitation_send_email(invitation_id)

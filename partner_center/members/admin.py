@@ -1,0 +1,86 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from partner_center.errors import DomainError
+
+from . import services
+from .models import ContactChange, Membership
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = (
+        "user",
+        "partner",
+        "state",
+        "invited_at",
+        "expires_at",
+        "linked_at",
+        "unlinked_at",
+    )
+    list_filter = ("state",)
+    search_fields = ("user__email", "user__full_name", "partner__name", "partner__credit_code")
+    list_select_related = ("user", "partner")
+    raw_id_fields = ("partner", "user", "invited_by", "unlinked_by")
+    readonly_fields = (
+        "partner",
+        "user",
+        "state",
+        "invited_by",
+        "invited_at",
+        "expires_at",
+        "token",
+        "linked_at",
+        "unlinked_at",
+        "unlinked_by",
+    )
+    actions = ["unlink", "withdraw"]
+
+    def has_add_permission(self, request):
+        return False  # invitations are sent from the portal, links made by accepting them
+
+    def _run(self, request, queryset, service, done):
+        count = 0
+        for membership in queryset:
+            try:
+                service(actor=request.user, membership=membership)
+                count += 1
+            except DomainError as exc:
+                self.message_user(request, f"{membership}: {exc.message}", messages.WARNING)
+        if count:
+            self.message_user(request, done % {"n": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Unlink the selected members"))
+    def unlink(self, request, queryset):
+        self._run(request, queryset, services.member_unlink, _("%(n)s members unlinked."))
+
+    @admin.action(description=_("Withdraw the selected invitations"))
+    def withdraw(self, request, queryset):
+        self._run(
+            request, queryset, services.invitation_withdraw, _("%(n)s invitations withdrawn.")
+        )
+
+
+@admin.register(ContactChange)
+class ContactChangeAdmin(admin.ModelAdmin):
+    list_display = ("partner", "channel", "new_value", "state", "requested_by", "requested_at")
+    list_filter = ("channel", "state")
+    search_fields = ("partner__name", "new_value", "old_value")
+    list_select_related = ("partner", "requested_by")
+    raw_id_fields = ("partner", "requested_by")
+    exclude = ("code_hash",)
+    readonly_fields = (
+        "partner",
+        "channel",
+        "old_value",
+        "new_value",
+        "attempts",
+        "state",
+        "requested_by",
+        "requested_at",
+        "expires_at",
+        "confirmed_at",
+    )
+
+    def has_add_permission(self, request):
+        return False  # a change starts in the portal, where the code is sent

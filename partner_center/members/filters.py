@@ -1,0 +1,51 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership
+
+
+class MembershipFilter(django_filters.FilterSet):
+    """Filters of the member list (page and API). Needs a queryset with `status`."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=Membership.State.choices,
+        field_name="status",
+        empty_label=_("Any state"),
+    )
+    q = django_filters.CharFilter(label=_("Name or e-mail"), method="filter_q")
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        empty_label=_("Newest first"),
+        fields=(
+            ("invited_at", "invited_at"),
+            ("linked_at", "linked_at"),
+            ("user__email", "email"),
+            ("status", "status"),
+        ),
+        field_labels={
+            "invited_at": _("Invitation sent"),
+            "linked_at": _("Linked period"),
+            "user__email": _("E-mail"),
+            "status": _("State"),
+        },
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select" if hasattr(field, "choices") else "form-control"
+            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(user__email__icontains=value) | Q(user__full_name__icontains=value)
+        )

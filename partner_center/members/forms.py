@@ -1,0 +1,60 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail of the person's account"),
+        help_text=_(
+            "The person needs an account of their own, verified with their real name. "
+            "The link is valid for 7 days and works once."
+        ),
+        widget=forms.EmailInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+
+
+class NewEmailForm(forms.Form):
+    new_value = forms.EmailField(
+        label=_("New contact e-mail"),
+        help_text=_("We send a code to this address; the change takes effect when you enter it."),
+        widget=forms.EmailInput(attrs={"class": "form-control"}),
+    )
+
+
+class NewPhoneForm(forms.Form):
+    new_value = forms.CharField(
+        label=_("New contact phone"),
+        max_length=32,
+        help_text=_("We send a code by SMS; the change takes effect when you enter it."),
+        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "tel"}),
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Confirmation code"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control",
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+            }
+        ),
+    )
+
+
+class LegalRepresentativeForm(forms.Form):
+    name = forms.CharField(
+        label=_("New legal representative"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        help_text=_("For example the date of the change in the business registration."),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )

@@ -1,0 +1,100 @@
+from rest_framework import serializers
+
+from partner_center.accounts.models import Partner
+
+from .models import ContactChange, Membership
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    email = serializers.EmailField(source="user.email", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    status = serializers.ChoiceField(
+        source="current_status", choices=Membership.State.choices, read_only=True
+    )
+    can_move_money = serializers.BooleanField(source="user.can_move_money", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "email",
+            "full_name",
+            "status",
+            "invited_at",
+            "expires_at",
+            "linked_at",
+            "unlinked_at",
+            "can_move_money",
+        ]
+        read_only_fields = fields
+
+
+class InviteSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+
+
+class MoneyGrantSerializer(serializers.Serializer):
+    allowed = serializers.BooleanField()
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """An invitation as the invited person sees it."""
+
+    partner = serializers.CharField(source="partner.name", read_only=True)
+    invited_by = serializers.CharField(source="invited_by.get_full_name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "partner", "invited_by", "invited_at", "expires_at"]
+        read_only_fields = fields
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    types = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Partner
+        fields = [
+            "id",
+            "name",
+            "credit_code",
+            "types",
+            "contact_email",
+            "contact_phone",
+            "legal_representative",
+            "is_active",
+            "deregistered_at",
+        ]
+        read_only_fields = fields
+
+    def get_types(self, obj) -> list[str]:
+        return sorted(obj.type_codes)
+
+
+class LegalRepresentativeSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class ContactChangeSerializer(serializers.ModelSerializer):
+    new_value = serializers.CharField(write_only=True, max_length=254)
+    masked_value = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ContactChange
+        fields = [
+            "id",
+            "channel",
+            "new_value",
+            "masked_value",
+            "state",
+            "attempts",
+            "requested_at",
+            "expires_at",
+            "confirmed_at",
+        ]
+        read_only_fields = ["state", "attempts", "requested_at", "expires_at", "confirmed_at"]
+
+
+class CodeSerializer(serializers.Serializer):
+    code = serializers.CharField(min_length=6, max_length=6)

@@ -1,0 +1,25 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Topic
+
+
+class PreferenceForm(forms.Form):
+    email_enabled = forms.BooleanField(
+        label=_("Also send my notifications by e-mail"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+
+class SubscriptionForm(forms.Form):
+    topics = forms.MultipleChoiceField(
+        label=_("Topics"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, allowed_topics, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Topics the partner can't subscribe to are not offered at all.
+        self.fields["topics"].choices = [(t, Topic(t).label) for t in allowed_topics]

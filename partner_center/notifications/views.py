@@ -1,0 +1,125 @@
+"""Pages: the notification center, e-mail preference and topic subscriptions."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partner_center.accounts.access import capability_required
+from partner_center.errors import DomainError
+
+from . import services
+from .filters import NotificationFilter
+from .forms import PreferenceForm, SubscriptionForm
+from .models import Notification, Topic
+from .permissions import MANAGE_SUBSCRIPTIONS, USE_NOTIFICATIONS
+from .selectors import (
+    email_enabled_for,
+    notifications_for,
+    subscribed_topics_of,
+    subscriptions_for,
+    unread_count_for,
+)
+
+
+@capability_required(USE_NOTIFICATIONS)
+def notification_list(request):
+    filterset = NotificationFilter(request.GET or None, queryset=notifications_for(request.user))
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/list.html",
+        {
+            "page_title": _("Notifications"),
+            "filter": filterset,
+            "page_obj": page,
+            "unread": unread_count_for(request.user),
+            "email_enabled": email_enabled_for(request.user),
+        },
+    )
+
+
+@require_POST
+@capability_required(USE_NOTIFICATIONS)
+def mark_read(request, pk):
+    note = get_object_or_404(Notification, recipient=request.user, pk=pk)
+    services.mark_read(actor=request.user, notification_ids=[note.pk])
+    return redirect("notifications:list")
+
+
+@require_POST
+@capability_required(USE_NOTIFICATIONS)
+def mark_all_read(request):
+    count = services.mark_read(actor=request.user)
+    messages.success(request, _("%(n)s notifications marked as read.") % {"n": count})
+    return redirect("notifications:list")
+
+
+@require_POST
+@capability_required(USE_NOTIFICATIONS)
+def open_notification(request, pk):
+    """Mark the notification read and go to the page it points to."""
+    note = get_object_or_404(Notification, recipient=request.user, pk=pk)
+    services.mark_read(actor=request.user, notification_ids=[note.pk])
+    if note.link and url_has_allowed_host_and_scheme(
+        note.link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(note.link)
+    return redirect("notifications:list")
+
+
+@capability_required(USE_NOTIFICATIONS)
+def preferences(request):
+    form = PreferenceForm(
+        request.POST if request.method == "POST" else None,
+        initial={"email_enabled": email_enabled_for(request.user)},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.preference_set(
+            actor=request.user, email_enabled=form.cleaned_data["email_enabled"]
+        )
+        messages.success(request, _("Your preference was saved."))
+        return redirect("notifications:list")
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"page_title": _("Notification settings"), "form": form},
+    )
+
+
+@capability_required(MANAGE_SUBSCRIPTIONS)
+def subscriptions(request):
+    partner = request.user.partner
+    allowed = services.topics_for_partner(partner)
+    form = SubscriptionForm(
+        request.POST if request.method == "POST" else None,
+        allowed_topics=allowed,
+        initial={"topics": sorted(subscribed_topics_of(request.user))},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subscriptions_set(actor=request.user, topics=form.cleaned_data["topics"])
+        except DomainError as exc:
+            exc.add_to_form(form)
+        else:
+            messages.success(request, _("Your subscriptions were saved."))
+            return redirect("notifications:subscriptions")
+    team = None
+    if request.user.role == "partner_admin":
+        rows: dict[str, list] = {t: [] for t in allowed}
+        for sub in subscriptions_for(request.user):
+            rows.setdefault(sub.topic, []).append(sub.user)
+        team = [(Topic(t).label, users) for t, users in rows.items()]
+    return render(
+        request,
+        "notifications/subscriptions.html",
+        {
+            "page_title": _("Subscriptions"),
+            "form": form,
+            "team": team,
+            "reseller_hidden": Topic.RESELLER_INFO not in allowed,
+        },
+    )

@@ -1,0 +1,116 @@
+"""Builders for customer tests: customers, associations made through the real invitation
+flow, funded accounts, distributors with resellers."""
+
+import itertools
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from customers import services
+from customers.models import Account, Association, BillingModel, Customer
+from partner_center.accounts.permissions import PartnerType, Role
+from tests.factories import PartnerFactory, UserFactory, partner_user
+
+_seq = itertools.count(1)
+
+
+def make_customer(name: str = "", email: str = "", **extra) -> Customer:
+    n = next(_seq)
+    user = UserFactory(role=Role.CUSTOMER, email=email or f"cust{n}@client.test")
+    return Customer.objects.create(
+        user=user,
+        name=name or f"客户{n}有限公司",
+        account_name=extra.pop("account_name", f"acct{n:05d}"),
+        contact_email=user.email,
+        **extra,
+    )
+
+
+def associate(
+    inviter,
+    customer: Customer,
+    billing_model: str = BillingModel.RESELLER,
+    at: datetime | None = None,
+) -> Association:
+    invitation = services.invitation_create(actor=inviter, billing_model=billing_model, now=at)
+    latest = services.agreement_ensure_published()
+    return services.invitation_accept(
+        actor=customer.user, token=invitation.token, agreement_version_id=latest.pk, now=at
+    )
+
+
+def open_account(association: Association, actor, amount="0", budget="100000") -> Account:
+    account = Account.objects.get(association=association)
+    services.account_set_budget(actor=actor, account=account, monthly_budget=Decimal(budget))
+    if Decimal(amount) > 0:
+        services.account_fund(actor=actor, account=account, amount=Decimal(amount))
+    account.refresh_from_db()
+    return account
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Service messages in English, so tests can match them (pages pick their language
+    from the request)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def agreement(db):
+    return services.agreement_ensure_published()
+
+
+@pytest.fixture
+def customer(db):
+    return make_customer(name="星辰数据有限公司", email="star@client.test", account_name="star001")
+
+
+@pytest.fixture
+def association(owner, customer, agreement):
+    return associate(owner, customer)
+
+
+@pytest.fixture
+def account(association, owner):
+    return open_account(association, owner, amount="1000.00")
+
+
+@pytest.fixture
+def distributor(db):
+    return PartnerFactory(name="总经销有限公司", types=[PartnerType.DISTRIBUTOR], pce=True)
+
+
+@pytest.fixture
+def distributor_admin(distributor):
+    return partner_user(
+        distributor, Role.PARTNER_ADMIN, email="admin@dist.test", can_move_money=True
+    )
+
+
+@pytest.fixture
+def reseller(distributor):
+    return PartnerFactory(
+        name="二级经销A有限公司", types=[PartnerType.RESELLER], parent_distributor=distributor
+    )
+
+
+@pytest.fixture
+def reseller_admin(reseller):
+    return partner_user(reseller, Role.PARTNER_ADMIN, email="admin@resa.test", can_move_money=True)
+
+
+@pytest.fixture
+def other_reseller(distributor):
+    return PartnerFactory(
+        name="二级经销B有限公司", types=[PartnerType.RESELLER], parent_distributor=distributor
+    )
+
+
+@pytest.fixture
+def other_reseller_admin(other_reseller):
+    return partner_user(
+        other_reseller, Role.PARTNER_ADMIN, email="admin@resb.test", can_move_money=True
+    )
