@@ -23,6 +23,7 @@ from .serializers import (
     ExportTaskSerializer,
     InvoiceRequestSerializer,
     InvoiceSerializer,
+    RefreshRequestSerializer,
 )
 
 BILL_PK = OpenApiParameter("bill_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -48,6 +49,21 @@ class BillViewSet(viewsets.ReadOnlyModelViewSet):
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         return filterset.qs
+
+    @extend_schema(
+        request=RefreshRequestSerializer,
+        responses={202: None},
+        description="Rebuild the running period's bill with the latest orders and consumption "
+        "(queued; read the bill again in a moment).",
+    )
+    @action(detail=False, methods=["post"])
+    def refresh(self, request):
+        body = RefreshRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.bill_refresh_request(
+            actor=request.user, partner=request.user.partner, period=body.validated_data["period"]
+        )
+        return Response(status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         request=ExportRequestSerializer,

@@ -101,31 +101,35 @@ def synthetic_lines(
 
 
 def load(ctx) -> None:
-    """Bills for the last three (settled) periods and the current (open) one, for 华云 (a
-    solution provider) and 鼎盛 (a distributor whose bill names its two resellers); 华云 and
-    鼎盛 have requested the invoice of the period before last."""
-    from .services import bill_settle, bill_store_lines, invoice_request
+    """Bills of 华云 (a solution provider) and 鼎盛 (a distributor, whose bill names its
+    resellers 启航 and 星河). The last three periods and the running one are generated from
+    the orders and consumption the customers demo recorded; the two periods before them hold
+    a longer history (synthetic lines, as if taken over from an earlier billing system) so
+    the PDF export, the filters and paging have something to show. Ended periods are
+    settled; both partners have requested the invoice of the oldest one."""
+    from .services import bill_generate, bill_settle, bill_store_lines, invoice_request
 
     admin = ctx.users["admin"]
     now_period = current_period()
     resellers = [(ctx.partners[k].pk, ctx.partners[k].name) for k in ("qihang", "xinghe")]
-    plans = [("huayun", (), [36, 48, 60, 24]), ("dingsheng", resellers, [80, 95, 120, 40])]
-    for key, partner_resellers, counts in plans:
+    plans = [("huayun", (), (160, 72)), ("dingsheng", resellers, (420, 110))]
+    for key, partner_resellers, history in plans:
         partner = ctx.partners[key]
-        for back, count in zip((3, 2, 1, 0), counts, strict=True):
+        for back, count in zip((5, 4), history, strict=True):
             period = shift_period(now_period, -back)
-            bill = bill_store_lines(
-                partner=partner,
-                period=period,
-                lines=synthetic_lines(
-                    count,
-                    period,
-                    seed=partner.pk * 100 + back,
-                    resellers=partner_resellers,
-                    prefix=f"{partner.pk:02d}",
-                ),
+            lines = synthetic_lines(
+                count,
+                period,
+                seed=partner.pk * 100 + back,
+                resellers=partner_resellers,
+                prefix=f"{partner.pk:02d}",
             )
-            if back:
-                bill_settle(actor=admin, bill=bill)
-            if back == 2:
+            bill = bill_settle(
+                actor=admin, bill=bill_store_lines(partner=partner, period=period, lines=lines)
+            )
+            if back == 5:
                 invoice_request(actor=ctx.users[f"{key}_admin"], bill=bill)
+        for back in (3, 2, 1, 0):
+            bill = bill_generate(partner=partner, period=shift_period(now_period, -back))
+            if bill is not None and back:
+                bill_settle(actor=admin, bill=bill)

@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.db.models import Max, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Bill, BillLine, ExportTask, Invoice
 
@@ -27,10 +28,14 @@ class BillLineFilter(django_filters.FilterSet):
     product = django_filters.CharFilter(field_name="product_code", label=_("Product"))
     reseller = django_filters.CharFilter(method="by_reseller", label=_("Reseller"))
     date_from = django_filters.DateFilter(
-        method="from_date", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+        method="from_date",
+        label=pgettext_lazy("date range", "From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
-        method="to_date", label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+        method="to_date",
+        label=pgettext_lazy("date range", "To"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     ordering = django_filters.OrderingFilter(
         fields=(("occurred_at", "time"), ("amount", "amount"), ("customer_name", "customer")),

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .periods import PERIOD_PATTERN, validate_period
 from .tax import TAX_RATE, ZERO
@@ -43,7 +44,10 @@ class Bill(models.Model):
     """One partner's bill for one billing period."""
 
     class State(models.TextChoices):
-        OPEN = "open", _("Open")  # the period is still running: figures may change
+        OPEN = (
+            "open",
+            pgettext_lazy("bill state", "Open"),
+        )  # the period is still running: figures may change
         SETTLED = "settled", _("Settled")  # the period is closed: figures are final
 
     partner = models.ForeignKey(
@@ -308,13 +312,13 @@ class Invoice(models.Model):
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("issued by"),
+        verbose_name=pgettext_lazy("invoice", "issued by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_at = models.DateTimeField(pgettext_lazy("invoice", "issued at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("invoice")

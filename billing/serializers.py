@@ -132,3 +132,9 @@ class ExportRequestSerializer(serializers.Serializer):
     language = serializers.ChoiceField(
         choices=["zh-hans", "en"], required=False, help_text="Language of the PDF."
     )
+
+
+class RefreshRequestSerializer(serializers.Serializer):
+    period = serializers.RegexField(
+        r"^[0-9]{4}-(0[1-9]|1[0-2])$", help_text="The running billing period, YYYY-MM."
+    )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import tempfile
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -26,7 +27,7 @@ from partner_center.errors import DomainError
 from partner_center.notifications.services import notify
 
 from .models import Bill, BillLine, ExportTask, Invoice, InvoiceLine
-from .periods import period_has_ended, validate_period
+from .periods import current_period, period_has_ended, previous_period, validate_period
 from .tax import ZERO, split_gross, to_fen
 
 log = logging.getLogger(__name__)
@@ -149,6 +150,190 @@ def bill_settle(*, actor, bill: Bill) -> Bill:
             to_state=Bill.State.SETTLED,
         )
     return bill
+
+
+# ------------------------------------------------------------------ generation from customers
+
+
+def _billed_to(partner_id: int) -> Q:
+    """Records on `partner_id`'s bill: its own customers' (unless it is a tier-2 reseller,
+    whose customers are billed to its distributor) and, for a distributor, its resellers'."""
+    return Q(distributor_id=partner_id) | Q(partner_id=partner_id, distributor__isnull=True)
+
+
+def _hosted_in(period: str) -> Q:
+    """[our rule] A partner's bill holds what is booked to partner-hosted sub-accounts (the
+    reseller model: the partner pays). Referral-model customers, and a customer's records
+    after it was unbound, are booked to the customer's own main account and paid by the
+    customer, so they are not on any partner's bill."""
+    from customers.models import Attribution
+
+    return Q(billing_period=period, attributed_to=Attribution.HOSTED_SUB_ACCOUNT)
+
+
+def period_lines(partner_id: int, period: str) -> Iterator[LineData]:
+    """The bill lines of a period, read from the customers app's orders and consumption in
+    chunks (never the whole period in memory)."""
+    from customers.models import ConsumptionRecord, Order
+
+    refund_types = set(Order.REFUND_TYPES)
+    orders = (
+        Order.objects.filter(_hosted_in(period) & _billed_to(partner_id))
+        .order_by("formed_at", "id")
+        .values_list(
+            "order_no",
+            "order_type",
+            "formed_at",
+            "amount",
+            "voucher_amount",
+            "customer__name",
+            "customer__account_name",
+            "product__code",
+            "product__name",
+            "partner_id",
+            "partner__name",
+            "distributor_id",
+        )
+    )
+    for (
+        no,
+        kind,
+        at,
+        amount,
+        voucher,
+        name,
+        account,
+        code,
+        product,
+        pid,
+        pname,
+        dist,
+    ) in orders.iterator(chunk_size=2000):
+        refund = kind in refund_types
+        yield LineData(
+            source_ref=f"order:{no}",
+            occurred_at=at,
+            line_type=kind,
+            customer_name=name,
+            customer_account=account,
+            product_code=code,
+            product_name=product,
+            amount=-amount if refund else amount,
+            order_no=no,
+            voucher_amount=ZERO if refund else voucher,
+            reseller_id=pid if dist else None,
+            reseller_name=pname if dist else "",
+        )
+    usage = (
+        ConsumptionRecord.objects.filter(_hosted_in(period) & _billed_to(partner_id))
+        .order_by("consumed_at", "id")
+        .values_list(
+            "record_no",
+            "consumed_at",
+            "amount",
+            "voucher_amount",
+            "customer__name",
+            "customer__account_name",
+            "product__code",
+            "product__name",
+            "order__order_no",
+            "partner_id",
+            "partner__name",
+            "distributor_id",
+        )
+    )
+    for (
+        no,
+        at,
+        amount,
+        voucher,
+        name,
+        account,
+        code,
+        product,
+        order_no,
+        pid,
+        pname,
+        dist,
+    ) in usage.iterator(chunk_size=2000):
+        yield LineData(
+            source_ref=f"usage:{no}",
+            occurred_at=at,
+            line_type=BillLine.Type.USAGE,
+            customer_name=name,
+            customer_account=account,
+            product_code=code,
+            product_name=product,
+            amount=amount,
+            order_no=order_no or "",
+            voucher_amount=voucher,
+            reseller_id=pid if dist else None,
+            reseller_name=pname if dist else "",
+        )
+
+
+def bill_generate(*, partner, period: str) -> Bill | None:
+    """Build (or rebuild) `partner`'s bill for `period` from the orders and consumption the
+    customers app recorded. A settled bill is left as it is; with nothing recorded and no
+    bill yet, no bill is made (None)."""
+    validate_period(period)
+    existing = Bill.objects.filter(partner=partner, period=period).first()
+    if existing is not None and existing.is_settled:
+        return existing
+    lines = period_lines(partner.pk, period)
+    first = next(lines, None)
+    if first is None and existing is None:
+        return None
+    rows = lines if first is None else itertools.chain([first], lines)
+    return bill_store_lines(partner=partner, period=period, lines=rows)
+
+
+def bill_close(*, partner_id: int, period: str) -> Bill | None:
+    """Month end for one partner: generate the bill of an ended period and settle it (the
+    beat task's per-partner step). Safe to run late or twice."""
+    from partner_center.accounts.models import Partner
+
+    if not period_has_ended(period):
+        return None
+    partner = Partner.objects.get(pk=partner_id)
+    with transaction.atomic():
+        bill = bill_generate(partner=partner, period=period)
+        return bill_settle(actor=None, bill=bill) if bill else None
+
+
+def bills_to_close(*, now: datetime | None = None) -> list[tuple[int, str]]:
+    """(partner id, period) pairs to close: every partner with hosted records in the last
+    ended period, and every bill still open although its period has ended."""
+    from customers.models import ConsumptionRecord, Order
+
+    last = previous_period(now)
+    pairs: set[tuple[int, str]] = set()
+    for model in (Order, ConsumptionRecord):
+        for partner_id, distributor_id in (
+            model.objects.filter(_hosted_in(last), partner__isnull=False)
+            .values_list("partner_id", "distributor_id")
+            .distinct()
+        ):
+            pairs.add((distributor_id or partner_id, last))
+    current = current_period(now)
+    pairs.update(
+        Bill.objects.filter(state=Bill.State.OPEN, period__lt=current).values_list(
+            "partner_id", "period"
+        )
+    )
+    return sorted(pairs, key=lambda pair: (pair[1], pair[0]))
+
+
+def bill_refresh_request(*, actor, partner, period: str) -> None:
+    """Queue a rebuild of the running period's bill with the latest orders and consumption."""
+    validate_period(period)
+    if period != current_period():
+        raise DomainError(
+            _("Only the bill of the running period is refreshed on demand."), field="period"
+        )
+    from .tasks import generate_bill
+
+    transaction.on_commit(lambda: generate_bill.delay(partner.pk, period))
 
 
 # ------------------------------------------------------------------ PDF export

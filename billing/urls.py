@@ -26,6 +26,7 @@ urlpatterns = [
     path("<period:period>/details.xlsx", views.bill_details_xlsx, name="bill_details_xlsx"),
     path("<period:period>/export-pdf/", views.bill_export_pdf, name="bill_export_pdf"),
     path("<period:period>/invoice/", views.bill_request_invoice, name="bill_request_invoice"),
+    path("<period:period>/refresh/", views.bill_refresh, name="bill_refresh"),
     path("exports/", views.export_list, name="exports"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("invoices/", views.invoice_list, name="invoices"),

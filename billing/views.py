@@ -154,6 +154,25 @@ def bill_export_pdf(request, period: str):
 
 
 @require_POST
+@capability_required(VIEW_BILLS)
+def bill_refresh(request, period: str):
+    try:
+        services.bill_refresh_request(
+            actor=request.user, partner=request.user.partner, period=period
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.info(
+            request,
+            _(
+                "The bill is being rebuilt with the latest orders and consumption; reload the page in a moment."
+            ),
+        )
+    return redirect("billing:bill_overview", period=period)
+
+
+@require_POST
 @capability_required(REQUEST_INVOICE)
 def bill_request_invoice(request, period: str):
     bill = selectors.bill_for_period(request.user, period)
