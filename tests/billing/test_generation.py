@@ -302,13 +302,15 @@ def test_month_end_through_a_real_worker(partner, owner, dist_setup):
             ]
         )
     pause = threading.Event()
-    with time_machine.travel(datetime(2026, 6, 1, 2, 30, tzinfo=SHANGHAI), tick=True):
-        with start_worker(app, perform_ping_check=False, pool="solo", concurrency=1):
-            tasks.close_ended_periods.delay()
-            for _ in range(300):
-                if Bill.objects.filter(state=Bill.State.SETTLED).count() == 2:
-                    break
-                pause.wait(0.1)
+    with (
+        time_machine.travel(datetime(2026, 6, 1, 2, 30, tzinfo=SHANGHAI), tick=True),
+        start_worker(app, perform_ping_check=False, pool="solo", concurrency=1),
+    ):
+        tasks.close_ended_periods.delay()
+        for _ in range(300):
+            if Bill.objects.filter(state=Bill.State.SETTLED).count() == 2:
+                break
+            pause.wait(0.1)
     settled = dict(
         Bill.objects.filter(state=Bill.State.SETTLED).values_list("partner_id", "amount_due")
     )
