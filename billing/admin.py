@@ -128,6 +128,29 @@ class InvoiceLineInline(admin.TabularInline):
         return False
 
 
+@admin.register(InvoiceLine)
+class InvoiceLineAdmin(admin.ModelAdmin):
+    list_display = (
+        "invoice",
+        "position",
+        "description",
+        "net_amount",
+        "tax_amount",
+        "total_amount",
+    )
+    search_fields = ("invoice__number", "description", "product_code")
+    list_filter = ("invoice__state",)
+    list_select_related = ("invoice",)
+    raw_id_fields = ("invoice",)
+    readonly_fields = [f.name for f in InvoiceLine._meta.fields]
+
+    def has_add_permission(self, request):  # lines come with their invoice
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Invoice)
 class InvoiceAdmin(admin.ModelAdmin):
     list_display = (

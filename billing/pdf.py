@@ -258,6 +258,19 @@ def chunk_html(context: dict, rows: list[dict], *, first: bool, last: bool, numb
 # ------------------------------------------------------------------ rendering
 
 
+def _weasyprint_html():
+    """WeasyPrint's HTML class. Importing WeasyPrint switches Pillow's process-wide
+    LOAD_TRUNCATED_IMAGES on; put it back, so that other code in this process (the upload
+    checks of certification files) still refuses truncated images."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    from weasyprint import HTML
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return HTML
+
+
 def render_bill_pdf(bill: Bill, out_path: str | Path, *, progress: Progress | None = None) -> int:
     """Render `bill` to `out_path`; returns the page count. Uses the active language."""
     progress = progress or (lambda fraction: None)
@@ -266,9 +279,7 @@ def render_bill_pdf(bill: Bill, out_path: str | Path, *, progress: Progress | No
     if bill.line_count <= per_chunk:
         rows = _paged(list(iter_rows(bill)))
         html = chunk_html(context, rows, first=True, last=True, numbered=True)
-        from weasyprint import HTML
-
-        document = HTML(string=html, base_url=str(ROOT)).render()
+        document = _weasyprint_html()(string=html, base_url=str(ROOT)).render()
         document.write_pdf(str(out_path))
         progress(1.0)
         return len(document.pages)

@@ -113,4 +113,4 @@ def test_invoice_list_query_count_is_fixed(partner, owner, login, count):
         invoice_request(actor=owner, bill=bill)
     client = login(owner)
     client.get(reverse("billing:invoices"))
-    assert count_queries(client.get, reverse("billing:invoices")) == 4
+    assert count_queries(client.get, reverse("billing:invoices")) == 5

@@ -192,7 +192,7 @@ def test_details_page_query_count_is_fixed(partner, owner, login, rows):
     make_bill(partner, "2026-05", lines=rows)
     client = login(owner)
     client.get(details())  # warm the session cache
-    assert count_queries(client.get, details()) == 8
+    assert count_queries(client.get, details()) == 9
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -200,4 +200,4 @@ def test_overview_query_count_is_fixed(partner, owner, login, rows):
     make_bill(partner, "2026-05", lines=rows)
     client = login(owner)
     client.get(overview())
-    assert count_queries(client.get, overview()) == 7
+    assert count_queries(client.get, overview()) == 8

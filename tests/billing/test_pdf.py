@@ -148,3 +148,11 @@ def test_renderers_that_grew_are_replaced_and_the_document_is_unchanged(
     assert len(started) == 2 + 5  # two at the start, one after the cover and each of 4 chunks
     texts = page_texts(path)
     assert sum(len(numbers_in(t)) for t in texts) == bill.line_count
+
+
+def test_rendering_leaves_pillows_truncated_image_check_alone(partner, tmp_path):
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    render(make_bill(partner, lines=2), tmp_path)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
