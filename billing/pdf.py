@@ -2,10 +2,10 @@
 
 WeasyPrint lays out about 5-10 ms per table row and its memory grows with the document, so a
 large bill is not rendered as one document. The cover page (identity, overview, summaries)
-and the detail lines are cut into chunks of whole pages: every detail page holds exactly
-`Geometry.rows_per_page` rows (fixed row height, a forced break every so many rows), so the
-chunks join without half-empty pages. The chunks are rendered in parallel by a small pool of
-renderer processes (`billing.pdf_worker`, one per core), then joined with pypdf; the
+is one job, and the detail lines are cut into chunks of whole pages: every detail page holds
+exactly `Geometry.rows_per_page` rows (fixed row height, a forced break every so many rows),
+so the chunks join without half-empty pages. The jobs are rendered in parallel by a small pool
+of renderer processes (`billing.pdf_worker`, one per core), then joined with pypdf; the
 "page X of Y" labels are stamped afterwards from one small document that has the final page
 count, so numbering is right across the whole file. Small bills render in-process in one go.
 
@@ -61,7 +61,7 @@ class Geometry:
     margin_side: int = 13
     head_height: float = 7.5
     row_height: float = 6.0
-    rows_per_page: int = 40  # the page holds 42 such rows; the forced break comes first
+    rows_per_page: int = 40  # the page has room for 41 such rows: the forced break acts first
 
     @property
     def content_height(self) -> float:

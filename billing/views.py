@@ -21,7 +21,7 @@ from partner_center.errors import DomainError
 from . import selectors, services
 from .detail_exports import csv_stream, has_resellers, xlsx_file
 from .filters import BillLineFilter, ExportTaskFilter, InvoiceFilter
-from .models import Bill, ExportTask
+from .models import Bill, ExportTask, Invoice
 from .periods import current_period, is_period, period_bounds
 from .permissions import REQUEST_INVOICE, VIEW_BILLS
 from .tax import TAX_RATE
@@ -237,8 +237,11 @@ def invoice_list(request):
 def invoice_detail(request, pk: int):
     invoice = selectors.get_invoice_for_user(request.user, pk)
     events = list(timeline_for(invoice))
+    states = dict(Invoice.State.choices)
     for event in events:
         event.label = EVENT_LABELS.get(event.verb, event.verb)
+        event.from_label = states.get(event.from_state, event.from_state)
+        event.to_label = states.get(event.to_state, event.to_state)
     return render(
         request,
         "billing/invoice_detail.html",

@@ -201,3 +201,32 @@ def test_overview_query_count_is_fixed(partner, owner, login, rows):
     client = login(owner)
     client.get(overview())
     assert count_queries(client.get, overview()) == 8
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_export_task_list_query_count_is_fixed(partner, owner, login, rows):
+    from billing.models import ExportTask
+
+    bill = make_bill(partner, "2026-05", lines=1)
+    ExportTask.objects.bulk_create(
+        ExportTask(partner=partner, bill=bill, requested_by=owner) for _ in range(rows)
+    )
+    client = login(owner)
+    url = reverse("billing:exports")
+    client.get(url)
+    assert count_queries(client.get, url) == 5
+    assert len(client.get(url).context["page_obj"]) == rows
+
+
+def test_export_task_list_shows_only_the_partners_tasks(partner, owner, outsider, login):
+    from billing.models import ExportTask
+
+    bill = make_bill(partner, "2026-05", lines=1)
+    ExportTask.objects.create(partner=partner, bill=bill, requested_by=owner)
+    assert len(login(owner).get(reverse("billing:exports")).context["page_obj"]) == 1
+    assert len(login(outsider).get(reverse("billing:exports")).context["page_obj"]) == 0
+    # the panel of a bill's page, refreshed by htmx, is scoped the same way
+    panel = login(outsider).get(
+        reverse("billing:exports") + f"?compact=1&bill={bill.pk}", HTTP_HX_REQUEST="true"
+    )
+    assert panel.status_code == 200 and 'data-testid="export-task"' not in panel.content.decode()
