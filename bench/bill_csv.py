@@ -40,7 +40,7 @@ SELECT %(bill)s,
        CASE WHEN t.kind = 'usage' THEN '' ELSE 'CS202605' || lpad(g::text, 9, '0') END,
        CASE WHEN t.kind = 'usage' THEN 'usage:UR' ELSE 'order:CS' END || '202605' || lpad(g::text, 9, '0'),
        CASE WHEN t.kind IN ('downgrade', 'unsubscribe') THEN -1 ELSE 1 END
-           * round(((g * 7919) %% 500000) / 100.0 + 0.01, 2),
+           * round(((g::bigint * 7919) %% 500000) / 100.0 + 0.01, 2),
        0, NULL, ''
 FROM generate_series(1, %(n)s) AS g
 CROSS JOIN LATERAL (SELECT (ARRAY['usage','usage','usage','usage','usage','usage','new',

@@ -10,7 +10,10 @@ memory is that of the whole process tree (the process and its renderer children)
 from /proc every 20 ms while it runs; the kernel's own peak for the largest single process
 (getrusage) is printed beside it.
 
-Usage: .venv/bin/python bench/bill_pdf.py [lines ...]     (e.g. bench/bill_pdf.py 1000)"""
+The product needs every core to beat the floor; on a machine shared with other work the
+ratio drifts towards 1. `--best-of=N` alternates N runs of each and keeps each one's best.
+
+Usage: .venv/bin/python bench/bill_pdf.py [lines ...] [--best-of=N]   (e.g. ... 1000)"""
 
 from __future__ import annotations
 
@@ -67,10 +70,14 @@ def rss_kb(pid: int) -> int:
 
 
 def run_measured(args: list[str]) -> tuple[dict, float, float]:
-    """Run a child that prints a JSON report as its last line; returns (report, peak RSS of
-    its process tree in MB, the kernel's peak RSS of the child itself in MB)."""
+    """Run a child that prints a JSON report as its last line; returns (report with the CPU
+    seconds of its process tree added, peak RSS of the tree in MB, the kernel's peak RSS of
+    the child itself in MB)."""
     proc = subprocess.Popen(  # noqa: S603
-        args, cwd=ROOT, stdout=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=str(ROOT))
+        args,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), PYTHONWARNINGS="ignore"),
     )
     peak = 0
     stop = threading.Event()
@@ -90,7 +97,10 @@ def run_measured(args: list[str]) -> tuple[dict, float, float]:
     proc.returncode = status
     if status != 0:
         raise SystemExit(f"{args} failed with status {status}")
-    return json.loads(out.decode().strip().splitlines()[-1]), peak / 1024, usage.ru_maxrss / 1024
+    report = json.loads(out.decode().strip().splitlines()[-1])
+    # the child's own CPU plus that of the renderers it waited for
+    report["cpu"] = usage.ru_utime + usage.ru_stime
+    return report, peak / 1024, usage.ru_maxrss / 1024
 
 
 # ------------------------------------------------------------------ child processes
@@ -123,7 +133,7 @@ def child_product(bill_id: str, pdf_path: str) -> None:
 # ------------------------------------------------------------------ the benchmark
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[int], best_of: int = 1) -> None:
     django_setup()
     fresh_database()
     from django.utils import translation
@@ -163,12 +173,34 @@ def main(sizes: list[int]) -> None:
                     encoding="utf-8",
                 )
             del rows
-            bare, bare_tree, bare_max = run_measured(
-                [PY, __file__, "--bare", str(html), str(Path(tmp) / f"bare-{size}.pdf")]
-            )
-            product, prod_tree, prod_max = run_measured(
-                [PY, __file__, "--product", str(bill.pk), str(Path(tmp) / f"product-{size}.pdf")]
-            )
+            load_before = os.getloadavg()[0]
+            bare = product = None
+            bare_tree = prod_tree = prod_max = 0.0
+            for _round in range(best_of):
+                # bare and product alternate; each keeps its best time (others' load only
+                # ever slows a run down)
+                b, b_tree, _b_max = run_measured(
+                    [PY, __file__, "--bare", str(html), str(Path(tmp) / f"bare-{size}.pdf")]
+                )
+                p, p_tree, p_max = run_measured(
+                    [
+                        PY,
+                        __file__,
+                        "--product",
+                        str(bill.pk),
+                        str(Path(tmp) / f"product-{size}.pdf"),
+                    ]
+                )
+                if bare is None or b["seconds"] < bare["seconds"]:
+                    bare = b
+                if product is None or p["seconds"] < product["seconds"]:
+                    product = p
+                bare_tree, prod_tree, prod_max = (
+                    max(bare_tree, b_tree),
+                    max(prod_tree, p_tree),
+                    max(prod_max, p_max),
+                )
+            load_after = os.getloadavg()[0]
             ratio = product["seconds"] / bare["seconds"]
             results.append((size, ratio, prod_tree))
             print(
@@ -176,11 +208,17 @@ def main(sizes: list[int]) -> None:
                 f"({bare['pages']} pages) | product export {product['seconds']:7.1f} s "
                 f"{prod_tree:6.0f} MB tree, {prod_max:4.0f} MB largest process "
                 f"({product['pages']} pages) | time ratio {ratio:.2f}, "
-                f"memory ratio {prod_tree / bare_tree:.2f}",
+                f"memory ratio {prod_tree / bare_tree:.2f}, CPU seconds {bare['cpu']:.0f} -> "
+                f"{product['cpu']:.0f} (ratio {product['cpu'] / bare['cpu']:.2f})",
                 flush=True,
             )
             size_mb = (Path(tmp) / f"product-{size}.pdf").stat().st_size / 2**20
-            print(f"        file: product {size_mb:.1f} MB", flush=True)
+            print(
+                f"        file: product {size_mb:.1f} MB; load average {load_before:.1f} -> "
+                f"{load_after:.1f} on {os.cpu_count()} cores (other work slows the product, "
+                "which needs every core, more than the one-core floor)",
+                flush=True,
+            )
     for size, ratio, memory in results:
         target = TARGETS.get(size)
         if target:
@@ -197,4 +235,6 @@ if __name__ == "__main__":
     elif len(sys.argv) > 1 and sys.argv[1] == "--product":
         child_product(sys.argv[2], sys.argv[3])
     else:
-        main([int(a) for a in sys.argv[1:]] or [1000, 10000])
+        args = [a for a in sys.argv[1:] if not a.startswith("--best-of=")]
+        rounds = [int(a.split("=")[1]) for a in sys.argv[1:] if a.startswith("--best-of=")]
+        main([int(a) for a in args] or [1000, 10000], best_of=rounds[0] if rounds else 1)

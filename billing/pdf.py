@@ -7,7 +7,8 @@ exactly `Geometry.rows_per_page` rows (fixed row height, a forced break every so
 so the chunks join without half-empty pages. The jobs are rendered in parallel by a small pool
 of renderer processes (`billing.pdf_worker`, one per core), then joined with pypdf; the
 "page X of Y" labels are stamped afterwards from one small document that has the final page
-count, so numbering is right across the whole file. Small bills render in-process in one go.
+count, so numbering is right across the whole file. Bills up to `BILL_PDF_SINGLE_MAX_LINES`
+(1,000) lines are one document.
 
 Renderer processes are plain subprocesses, not multiprocessing children: Celery's prefork
 workers are daemonic and may not have multiprocessing children."""
@@ -271,19 +272,35 @@ def _weasyprint_html():
     return HTML
 
 
+def single_document_max_lines() -> int:
+    """Up to this many lines a bill is one document: one render costs less than cutting and
+    joining, and its memory (about 300 MB at 1,000 lines) is still bounded."""
+    return int(getattr(settings, "BILL_PDF_SINGLE_MAX_LINES", 1000))
+
+
 def render_bill_pdf(bill: Bill, out_path: str | Path, *, progress: Progress | None = None) -> int:
-    """Render `bill` to `out_path`; returns the page count. Uses the active language."""
+    """Render `bill` to `out_path`; returns the page count. Uses the active language.
+
+    Small bills (up to one chunk) render in this process; medium ones as one document in a
+    renderer process (so this process does not keep WeasyPrint's memory); large ones in
+    chunks, in parallel."""
     progress = progress or (lambda fraction: None)
     context = document_context(bill)
     per_chunk = chunk_rows()
+    if bill.line_count > max(per_chunk, single_document_max_lines()):
+        return _render_chunked(bill, context, Path(out_path), per_chunk, progress)
+    html = chunk_html(context, _paged(list(iter_rows(bill))), first=True, last=True, numbered=True)
     if bill.line_count <= per_chunk:
-        rows = _paged(list(iter_rows(bill)))
-        html = chunk_html(context, rows, first=True, last=True, numbered=True)
         document = _weasyprint_html()(string=html, base_url=str(ROOT)).render()
         document.write_pdf(str(out_path))
-        progress(1.0)
-        return len(document.pages)
-    return _render_chunked(bill, context, Path(out_path), per_chunk, progress)
+        pages = len(document.pages)
+    else:
+        with tempfile.TemporaryDirectory(prefix="bill-pdf-") as tmp, RendererPool(1) as pool:
+            _submit(pool, Path(tmp), 0, html)
+            pages = dict(pool.wait_all())[0]
+            Path(tmp, "part-00000.pdf").replace(out_path)
+    progress(1.0)
+    return pages
 
 
 def _render_chunked(bill, context, out_path: Path, per_chunk: int, progress: Progress) -> int:

@@ -303,7 +303,8 @@ def bill_close(*, partner_id: int, period: str) -> Bill | None:
 
 def bills_to_close(*, now: datetime | None = None) -> list[tuple[int, str]]:
     """(partner id, period) pairs to close: every partner with hosted records in the last
-    ended period, and every bill still open although its period has ended."""
+    ended period whose bill is not settled yet, and every bill still open although its
+    period has ended."""
     from customers.models import ConsumptionRecord, Order
 
     last = previous_period(now)
@@ -315,9 +316,14 @@ def bills_to_close(*, now: datetime | None = None) -> list[tuple[int, str]]:
             .distinct()
         ):
             pairs.add((distributor_id or partner_id, last))
-    current = current_period(now)
+    settled = set(
+        Bill.objects.filter(state=Bill.State.SETTLED, period=last).values_list(
+            "partner_id", "period"
+        )
+    )
+    pairs -= settled
     pairs.update(
-        Bill.objects.filter(state=Bill.State.OPEN, period__lt=current).values_list(
+        Bill.objects.filter(state=Bill.State.OPEN, period__lt=current_period(now)).values_list(
             "partner_id", "period"
         )
     )

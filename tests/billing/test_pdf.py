@@ -75,9 +75,10 @@ def test_page_label_css_from_the_translation():
 
 @pytest.fixture
 def tiny_chunks(settings):
-    """One page of rows per chunk and two renderer processes."""
+    """One page of rows per chunk, two renderer processes, chunks from the first page on."""
     settings.BILL_PDF_PAGES_PER_CHUNK = 1
     settings.BILL_PDF_RENDERERS = 2
+    settings.BILL_PDF_SINGLE_MAX_LINES = 0
     return GEOMETRY.rows_per_page
 
 
@@ -113,6 +114,7 @@ def test_chunked_and_single_renders_paginate_alike(partner, tmp_path, settings):
     single_path, single_pages = render(bill, tmp_path, name="single.pdf")
     settings.BILL_PDF_PAGES_PER_CHUNK = 1
     settings.BILL_PDF_RENDERERS = 2
+    settings.BILL_PDF_SINGLE_MAX_LINES = 0
     chunked_path, chunked_pages = render(bill, tmp_path, name="chunked.pdf")
     assert single_pages == chunked_pages
     single, chunked = page_texts(single_path), page_texts(chunked_path)
@@ -156,3 +158,22 @@ def test_rendering_leaves_pillows_truncated_image_check_alone(partner, tmp_path)
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
     render(make_bill(partner, lines=2), tmp_path)
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_medium_bill_is_one_document_from_a_renderer_process(
+    partner, tmp_path, settings, monkeypatch
+):
+    from billing import pdf
+
+    settings.BILL_PDF_PAGES_PER_CHUNK = 1  # 40 lines render here, more in a renderer
+    started = []
+    original = pdf.RendererPool._start
+    monkeypatch.setattr(
+        pdf.RendererPool, "_start", lambda self: started.append(1) or original(self)
+    )
+    bill = make_bill(partner, lines=GEOMETRY.rows_per_page + 5)
+    path, pages = render(bill, tmp_path)
+    assert len(started) == 1
+    texts = page_texts(path)
+    assert pages == len(texts) == 1 + 2
+    assert "第 3 页，共 3 页" in texts[-1]
