@@ -47,6 +47,10 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 ROOT = Path(__file__).resolve().parent.parent
 
 Progress = Callable[[float], None]
+# The cover page lists at most this many products and resellers (the biggest first; the
+# rest are counted), so the cover stays one page.
+COVER_PRODUCTS = 8
+COVER_RESELLERS = 5
 
 
 class RenderError(Exception):
@@ -128,7 +132,7 @@ def document_context(bill: Bill) -> dict:
     partner = bill.partner
     start, end = period_bounds(bill.period)
     product_rows = bill_product_summary(bill)
-    shown = product_rows[:25]
+    shown = product_rows[:COVER_PRODUCTS]
     products = [
         {
             "name": p["name"],
@@ -140,6 +144,7 @@ def document_context(bill: Bill) -> dict:
         }
         for p in shown
     ]
+    reseller_rows = bill_reseller_summary(bill)
     resellers = [
         {
             "name": r["name"] or _("Own customers"),
@@ -147,7 +152,7 @@ def document_context(bill: Bill) -> dict:
             "consumption": _money(r["consumption"]),
             "due": _money(r["due"]),
         }
-        for r in bill_reseller_summary(bill)
+        for r in reseller_rows[:COVER_RESELLERS]
     ]
     show_reseller = bool(resellers)
     net, tax = bill.amount_due - bill.tax_amount, bill.tax_amount
@@ -182,6 +187,7 @@ def document_context(bill: Bill) -> dict:
         "products": products,
         "products_more": max(0, len(product_rows) - len(shown)),
         "resellers": resellers,
+        "resellers_more": max(0, len(reseller_rows) - len(resellers)),
         "show_reseller": show_reseller,
         "css": {
             "running_title": _css_string(title),

@@ -177,3 +177,33 @@ def test_medium_bill_is_one_document_from_a_renderer_process(
     texts = page_texts(path)
     assert pages == len(texts) == 1 + 2
     assert "第 3 页，共 3 页" in texts[-1]
+
+
+def test_the_cover_stays_one_page_with_many_products_and_resellers(distributor, tmp_path):
+    from partner_center.accounts.permissions import PartnerType
+    from tests.billing.factories import line
+    from tests.factories import PartnerFactory
+
+    resellers = [
+        PartnerFactory(
+            name=f"第{n}云经销科技有限公司",
+            types=[PartnerType.RESELLER],
+            parent_distributor=distributor,
+        )
+        for n in range(9)
+    ]
+    lines = [
+        line(
+            "10.00",
+            product=(f"p{n % 15:02d}", f"云产品{n % 15:02d} 专属集群版"),
+            reseller=resellers[n % 9],
+        )
+        for n in range(45)
+    ]
+    bill = make_bill(distributor, lines=lines)
+    path, pages = render(bill, tmp_path)
+    texts = page_texts(path)
+    assert pages == len(texts) == 1 + 2
+    assert "订单/记录编号" not in texts[0]
+    assert "订单/记录编号" in texts[1]
+    assert "另有 7 种产品" in texts[0] and "另有 4 家云经销商" in texts[0]
