@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partner_center.filters import StyledFilterSet, YesNoFilter
+
 from .models import (
     Association,
     Attribution,
@@ -24,25 +26,11 @@ SEARCH_WIDGET = forms.TextInput(attrs={"placeholder": _("Name, account or e-mail
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class StyledFilterSet(df.FilterSet):
-    """Small Bootstrap inputs for the filter bar of a list page."""
-
-    @property
-    def form(self):
-        form = super().form
-        if not getattr(form, "_styled", False):
-            for field in form.fields.values():
-                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-                field.widget.attrs.setdefault("class", f"{css} {css}-sm")
-            form._styled = True
-        return form
-
-
 class AssociationFilter(StyledFilterSet):
     q = df.CharFilter(label=_("Search"), method="search", widget=SEARCH_WIDGET)
     state = df.ChoiceFilter(label=_("State"), choices=Association.State.choices)
     billing_model = df.ChoiceFilter(label=_("Billing model"), choices=BillingModel.choices)
-    frozen = df.BooleanFilter(label=_("Account frozen"), field_name="account__frozen")
+    frozen = YesNoFilter(label=_("Account frozen"), field_name="account__frozen")
     associated_after = df.DateFilter(
         label=_("Associated from"), field_name="associated_at", lookup_expr="date__gte", widget=DATE
     )
@@ -100,13 +88,13 @@ class InvitationFilter(StyledFilterSet):
 
 class ResourceFilter(StyledFilterSet):
     q = df.CharFilter(label=_("Search"), method="search", widget=SEARCH_WIDGET)
-    expiring = df.BooleanFilter(
+    expiring = YesNoFilter(
         label=_("Expiring soon"),
         method="filter_expiring",
         help_text=_("Within %(days)s days") % {"days": EXPIRING_SOON_DAYS},
     )
     status = df.ChoiceFilter(label=_("Status"), choices=Resource.Status.choices)
-    auto_renew = df.BooleanFilter(label=_("Auto-renew"))
+    auto_renew = YesNoFilter(label=_("Auto-renew"))
     period_unit = df.ChoiceFilter(label=_("Billing mode"), choices=Resource.PeriodUnit.choices)
     sort = df.OrderingFilter(
         label=_("Sort by"),

@@ -8,25 +8,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Order, Product
+from partner_center.filters import StyledFilterSet
 
 from . import periods
 from .models import IncentiveApplication, PerformanceRecord
 
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-class StyledFilterSet(df.FilterSet):
-    """Small Bootstrap inputs for the filter bar of a list page."""
-
-    @property
-    def form(self):
-        form = super().form
-        if not getattr(form, "_styled", False):
-            for field in form.fields.values():
-                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-                field.widget.attrs.setdefault("class", f"{css} {css}-sm")
-            form._styled = True
-        return form
 
 
 def _period_choices():

@@ -1,7 +1,8 @@
 """API plumbing shared by every app: the router and how domain errors become 400s."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -14,6 +15,8 @@ def exception_handler(exc, context):
     """Domain errors and model validation errors answer 400 with field errors."""
     if isinstance(exc, DomainError):
         exc = serializers.ValidationError(exc.as_field_errors())
+    elif isinstance(exc, RequestDataTooBig):
+        exc = exceptions.ParseError(str(exc))
     elif isinstance(exc, DjangoValidationError):
         exc = serializers.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

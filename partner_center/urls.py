@@ -26,3 +26,5 @@ for app in DOMAIN_APPS:
 
 admin.site.site_header = "Partner Center"
 admin.site.site_title = "Partner Center admin"
+
+handler400 = "partner_center.uploads.bad_request"

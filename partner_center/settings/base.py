@@ -239,3 +239,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Uploads: a request body with files may hold at most this many bytes (the largest file any
+# form takes is 10 MB); partner_center.uploads refuses bigger ones while reading them.
+UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get("UPLOAD_MAX_REQUEST_BYTES", 12 * 1024 * 1024))
+FILE_UPLOAD_HANDLERS = [
+    "partner_center.uploads.RequestSizeCapHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

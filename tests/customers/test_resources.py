@@ -183,6 +183,20 @@ class TestPages:
         )
         assert 'data-resource="soon"' in page and 'data-resource="far"' not in page
 
+    def test_yes_no_filters_offer_all_yes_and_no(self, login, owner, association):
+        make_resource(association, "auto", auto_renew=True)
+        make_resource(association, "manual", auto_renew=False)
+        client = login(owner)
+        page = client.get(reverse("customers:resources"), HTTP_ACCEPT_LANGUAGE="en").content
+        page = page.decode()
+        assert "Unknown" not in page
+        assert '<option value="" selected>All</option>' in page
+        assert '<option value="false">No</option>' in page
+        only_manual = client.get(reverse("customers:resources"), {"auto_renew": "false"})
+        html = only_manual.content.decode()
+        assert 'data-resource="manual"' in html and 'data-resource="auto"' not in html
+        assert '<option value="false" selected>' in html
+
     def test_renew_page_shows_the_reason(self, login, owner, association, account):
         resource = make_resource(association, price="5000.00")
         response = login(owner).post(

@@ -1,0 +1,35 @@
+"""Pieces shared by the filter bars of every list page (django-filter)."""
+
+import django_filters as df
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class StyledFilterSet(df.FilterSet):
+    """Small Bootstrap inputs for the filter bar of a list page."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_styled", False):
+            for field in form.fields.values():
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs.setdefault("class", f"{css} {css}-sm")
+            form._styled = True
+        return form
+
+
+class AnyYesNoWidget(df.widgets.BooleanWidget):
+    """A yes/no select whose empty choice reads "All" (django-filter's says "Unknown")."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
+class YesNoFilter(df.BooleanFilter):
+    """A boolean filter offered as All / Yes / No; `?name=true|false` in URLs and the API."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", AnyYesNoWidget)
+        super().__init__(*args, **kwargs)
