@@ -215,11 +215,19 @@ def resources_for(user) -> QuerySet[Resource]:
     return scope_to_partner(qs, user)
 
 
-def expiring_soon(qs: QuerySet[Resource], now: datetime | None = None) -> QuerySet[Resource]:
+def expiring_soon_q(now: datetime | None = None) -> Q:
+    """In use and expiring within EXPIRING_SOON_DAYS; a resource already past its expiry is
+    expired (the hourly task only catches its status up), not "expiring soon"."""
     now = now or timezone.now()
-    return qs.filter(
-        status=Resource.Status.ACTIVE, expires_at__lte=now + timedelta(days=EXPIRING_SOON_DAYS)
+    return Q(
+        status=Resource.Status.ACTIVE,
+        expires_at__gt=now,
+        expires_at__lte=now + timedelta(days=EXPIRING_SOON_DAYS),
     )
+
+
+def expiring_soon(qs: QuerySet[Resource], now: datetime | None = None) -> QuerySet[Resource]:
+    return qs.filter(expiring_soon_q(now))
 
 
 def orders_for(user) -> QuerySet[Order]:
