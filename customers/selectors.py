@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
@@ -18,6 +19,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -213,6 +215,16 @@ def resources_for(user) -> QuerySet[Resource]:
     if getattr(user, "role", None) == "customer":
         return qs.filter(customer__user=user)
     return scope_to_partner(qs, user)
+
+
+def resources_listed(qs: QuerySet[Resource]) -> QuerySet[Resource]:
+    """The default order of a resource list: those in use first, the next to expire on top;
+    then the expired and unsubscribed ones, the latest first."""
+    in_use = Q(status=Resource.Status.ACTIVE)
+    return qs.annotate(
+        _ended=Case(When(in_use, then=Value(0)), default=Value(1)),
+        _in_use_expiry=Case(When(in_use, then=F("expires_at"))),
+    ).order_by("_ended", F("_in_use_expiry").asc(nulls_last=True), "-expires_at", "id")
 
 
 def expiring_soon_q(now: datetime | None = None) -> Q:

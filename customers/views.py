@@ -422,7 +422,7 @@ def _expiry_marks() -> dict:
 
 @capability_required(VIEW_CUSTOMERS)
 def resource_list(request):
-    qs = selectors.resources_for(request.user).order_by("expires_at", "id")
+    qs = selectors.resources_listed(selectors.resources_for(request.user))
     filterset = ResourceFilter(request.GET, queryset=qs)
     return render(
         request,
@@ -738,7 +738,7 @@ def my_vouchers(request):
 
 @capability_required(CUSTOMER_SELF)
 def my_resources(request):
-    qs = selectors.resources_for(request.user).order_by("expires_at", "id")
+    qs = selectors.resources_listed(selectors.resources_for(request.user))
     filterset = ResourceFilter(request.GET, queryset=qs)
     return render(
         request,

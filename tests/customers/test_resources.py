@@ -318,3 +318,14 @@ def test_a_resource_past_its_expiry_is_expired_not_expiring_soon(login, owner, a
     assert "Expired" in past_row and "expiring soon" not in past_row
     soon_row = page[page.index('data-resource="soon"') :].split("</tr>")[0]
     assert "expiring soon" in soon_row
+
+
+def test_the_list_shows_resources_in_use_first_the_next_to_expire_on_top(
+    login, owner, association
+):
+    make_resource(association, "old", expires_in=timedelta(days=-90), status="expired")
+    make_resource(association, "later", expires_in=timedelta(days=40))
+    make_resource(association, "recent", expires_in=timedelta(days=-5), status="expired")
+    make_resource(association, "next", expires_in=timedelta(days=2))
+    page = login(owner).get(reverse("customers:resources"))
+    assert [r.resource_id for r in page.context["page_obj"]] == ["next", "later", "recent", "old"]
