@@ -320,9 +320,7 @@ def test_a_resource_past_its_expiry_is_expired_not_expiring_soon(login, owner, a
     assert "expiring soon" in soon_row
 
 
-def test_the_list_shows_resources_in_use_first_the_next_to_expire_on_top(
-    login, owner, association
-):
+def test_the_list_shows_resources_in_use_first_the_next_to_expire_on_top(login, owner, association):
     make_resource(association, "old", expires_in=timedelta(days=-90), status="expired")
     make_resource(association, "later", expires_in=timedelta(days=40))
     make_resource(association, "recent", expires_in=timedelta(days=-5), status="expired")
