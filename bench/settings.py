@@ -12,3 +12,6 @@ DEBUG = False
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
 DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405 - as in production
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+# as in production: sessions read from Redis first, landing cards cached per partner
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+HOME_CARDS_CACHE_SECONDS = 60

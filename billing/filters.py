@@ -12,6 +12,8 @@ from django.utils.translation import pgettext_lazy
 from .models import Bill, BillLine, ExportTask, Invoice
 
 OWN_CUSTOMERS = "own"
+# A month picker: browsers send "YYYY-MM", the billing period's own format.
+PERIOD_INPUT = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
 
 
 class BillLineFilter(django_filters.FilterSet):
@@ -112,7 +114,9 @@ class ExportTaskFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         choices=ExportTask.State.choices, empty_label=_("All states")
     )
-    period = django_filters.CharFilter(field_name="bill__period", label=_("Billing period"))
+    period = django_filters.CharFilter(
+        field_name="bill__period", label=_("Billing period"), widget=PERIOD_INPUT
+    )
     bill = django_filters.NumberFilter(field_name="bill_id", widget=forms.HiddenInput)
 
     class Meta:
@@ -122,7 +126,9 @@ class ExportTaskFilter(django_filters.FilterSet):
 
 class InvoiceFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=Invoice.State.choices, empty_label=_("All states"))
-    period = django_filters.CharFilter(field_name="bill__period", label=_("Billing period"))
+    period = django_filters.CharFilter(
+        field_name="bill__period", label=_("Billing period"), widget=PERIOD_INPUT
+    )
 
     class Meta:
         model = Invoice

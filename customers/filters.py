@@ -1,7 +1,5 @@
 """Filters shared by the list pages and the API."""
 
-from datetime import timedelta
-
 import django_filters as df
 from django import forms
 from django.db.models import Q
@@ -20,7 +18,7 @@ from .models import (
     Resource,
     Voucher,
 )
-from .selectors import EXPIRING_SOON_DAYS
+from .selectors import EXPIRING_SOON_DAYS, expiring_soon_q
 
 SEARCH_WIDGET = forms.TextInput(attrs={"placeholder": _("Name, account or e-mail")})
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -115,10 +113,7 @@ class ResourceFilter(StyledFilterSet):
         )
 
     def filter_expiring(self, queryset, name, value):
-        soon = timezone.now() + timedelta(days=EXPIRING_SOON_DAYS)
-        if value:
-            return queryset.filter(status=Resource.Status.ACTIVE, expires_at__lte=soon)
-        return queryset.exclude(status=Resource.Status.ACTIVE, expires_at__lte=soon)
+        return queryset.filter(expiring_soon_q()) if value else queryset.exclude(expiring_soon_q())
 
 
 class OrderFilter(StyledFilterSet):

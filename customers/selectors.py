@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
@@ -18,6 +19,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -215,11 +217,29 @@ def resources_for(user) -> QuerySet[Resource]:
     return scope_to_partner(qs, user)
 
 
-def expiring_soon(qs: QuerySet[Resource], now: datetime | None = None) -> QuerySet[Resource]:
+def resources_listed(qs: QuerySet[Resource]) -> QuerySet[Resource]:
+    """The default order of a resource list: those in use first, the next to expire on top;
+    then the expired and unsubscribed ones, the latest first."""
+    in_use = Q(status=Resource.Status.ACTIVE)
+    return qs.annotate(
+        _ended=Case(When(in_use, then=Value(0)), default=Value(1)),
+        _in_use_expiry=Case(When(in_use, then=F("expires_at"))),
+    ).order_by("_ended", F("_in_use_expiry").asc(nulls_last=True), "-expires_at", "id")
+
+
+def expiring_soon_q(now: datetime | None = None) -> Q:
+    """In use and expiring within EXPIRING_SOON_DAYS; a resource already past its expiry is
+    expired (the hourly task only catches its status up), not "expiring soon"."""
     now = now or timezone.now()
-    return qs.filter(
-        status=Resource.Status.ACTIVE, expires_at__lte=now + timedelta(days=EXPIRING_SOON_DAYS)
+    return Q(
+        status=Resource.Status.ACTIVE,
+        expires_at__gt=now,
+        expires_at__lte=now + timedelta(days=EXPIRING_SOON_DAYS),
     )
+
+
+def expiring_soon(qs: QuerySet[Resource], now: datetime | None = None) -> QuerySet[Resource]:
+    return qs.filter(expiring_soon_q(now))
 
 
 def orders_for(user) -> QuerySet[Order]:

@@ -415,9 +415,14 @@ def invite_register(request, token: str):
 # ---------------------------------------------------------------- resources
 
 
+def _expiry_marks() -> dict:
+    now = timezone.now()
+    return {"now": now, "soon": now + timedelta(days=selectors.EXPIRING_SOON_DAYS)}
+
+
 @capability_required(VIEW_CUSTOMERS)
 def resource_list(request):
-    qs = selectors.resources_for(request.user).order_by("expires_at", "id")
+    qs = selectors.resources_listed(selectors.resources_for(request.user))
     filterset = ResourceFilter(request.GET, queryset=qs)
     return render(
         request,
@@ -426,7 +431,7 @@ def resource_list(request):
             "page_title": _("Yearly/monthly resources"),
             "filter": filterset,
             "page_obj": _page(request, filterset.qs),
-            "soon": timezone.now() + timedelta(days=selectors.EXPIRING_SOON_DAYS),
+            **_expiry_marks(),
             "can_renew": _can(request, MOVE_MONEY),
             "can_manage": _can(request, MANAGE_RESOURCES),
         },
@@ -733,7 +738,7 @@ def my_vouchers(request):
 
 @capability_required(CUSTOMER_SELF)
 def my_resources(request):
-    qs = selectors.resources_for(request.user).order_by("expires_at", "id")
+    qs = selectors.resources_listed(selectors.resources_for(request.user))
     filterset = ResourceFilter(request.GET, queryset=qs)
     return render(
         request,
@@ -742,6 +747,6 @@ def my_resources(request):
             "page_title": _("My yearly/monthly resources"),
             "filter": filterset,
             "page_obj": _page(request, filterset.qs),
-            "soon": timezone.now() + timedelta(days=selectors.EXPIRING_SOON_DAYS),
+            **_expiry_marks(),
         },
     )

@@ -197,6 +197,9 @@ def load(ctx: DemoContext) -> None:
                 )
     run = import_payload(actor=None, payload={"orders": orders}, source=ImportRun.Source.DEMO)
     assert not run.errors, run.errors
+    # a year of monthly orders leaves resources whose month has passed: mark them expired, as
+    # the hourly task would
+    customer_services.resources_mark_expired()
 
     for key in ("huayun_admin", "dingsheng_admin"):
         for topic in (Topic.ESTIMATED_INCENTIVES, Topic.INDICATOR_DETAILS):
@@ -293,6 +296,9 @@ def _orders_for(ctx, inviter, po: Opportunity, amounts: dict[str, list[str]], st
             orders.append(_order(no, customer.account_name, product, amount, formed, no))
     run = import_payload(actor=None, payload={"orders": orders}, source=ImportRun.Source.DEMO)
     assert not run.errors, run.errors
+    # a year of monthly orders leaves resources whose month has passed: mark them expired, as
+    # the hourly task would
+    customer_services.resources_mark_expired()
 
 
 def load_applications(ctx: DemoContext) -> None:

@@ -1,13 +1,24 @@
 """Cards on the landing pages. Each app may offer `cards(user) -> list[HomeCard]` in its own
-`home.py`: short counts with a link ("3 HOs wait for your answer"), shown in app order."""
+`home.py`: short counts with a link ("3 HOs wait for your answer"), shown in app order.
+
+A partner user's cards are cached per user and language for `HOME_CARDS_CACHE_SECONDS`
+(60 s by default; 0 turns the cache off) and recomputed as soon as anything of the partner
+records an event (the partner's change stamp, `audit.services.partners_changed`): an action
+shows on the landing page at once, while changes that record no event (imported orders, a
+deadline coming closer) show within the minute. Vendor staff's cards are never cached."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache as memoize
 from importlib import import_module
 
 from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import get_language
+
+from partner_center.audit.services import stamp_key
 
 
 @dataclass(frozen=True)
@@ -19,7 +30,7 @@ class HomeCard:
     tone: str = "info"  # a Bootstrap colour: info, warning, danger, success, secondary
 
 
-@cache
+@memoize
 def _providers():
     found = []
     for config in apps.get_app_configs():
@@ -34,6 +45,21 @@ def _providers():
 
 
 def cards_for(user) -> list[HomeCard]:
+    seconds = settings.HOME_CARDS_CACHE_SECONDS
+    partner_id = getattr(user, "partner_id", None)
+    if not seconds or partner_id is None:
+        return _compute(user)
+    key = f"home-cards:{user.pk}:{get_language()}"
+    found = cache.get_many([stamp_key(partner_id), key])
+    stamp = found.get(stamp_key(partner_id))
+    if key in found and found[key][0] == stamp:
+        return found[key][1]
+    cards = _compute(user)
+    cache.set(key, (stamp, cards), seconds)
+    return cards
+
+
+def _compute(user) -> list[HomeCard]:
     cards: list[HomeCard] = []
     for provider in _providers():
         cards.extend(provider(user))

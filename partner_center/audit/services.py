@@ -3,12 +3,14 @@ call `record_events_bulk` with one row per changed object."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.utils import timezone
 
 from .models import Event
@@ -32,6 +34,7 @@ def record_event(
     """Write one event about `subject`. `actor` is a user, or None for the system."""
     if partner_id is None:
         partner_id = getattr(subject, "partner_id", None)
+    partners_changed({partner_id})
     return Event.objects.create(
         created_at=at or timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
@@ -88,7 +91,9 @@ def record_events_bulk(
     )
     written = 0
     batch: list[Event] = []
+    partners: set[int | None] = set()
     for event in events:
+        partners.add(event.partner_id)
         batch.append(event)
         if len(batch) >= batch_size:
             Event.objects.bulk_create(batch)
@@ -97,4 +102,25 @@ def record_events_bulk(
     if batch:
         Event.objects.bulk_create(batch)
         written += len(batch)
+    partners_changed(partners)
     return written
+
+
+# ---------------------------------------------------------------- the partner's change stamp
+
+
+def stamp_key(partner_id: int) -> str:
+    return f"partner-stamp:{partner_id}"
+
+
+def partners_changed(partner_ids: Iterable[int | None]) -> None:
+    """Every recorded event changes its partner's stamp once the transaction commits, so
+    whatever is cached against the stamp (the landing page's cards) is computed afresh."""
+    ids = {pk for pk in partner_ids if pk is not None}
+    if ids:
+        transaction.on_commit(lambda: _new_stamps(ids), robust=True)
+
+
+def _new_stamps(partner_ids: set[int]) -> None:
+    stamp = secrets.token_hex(8)  # never reused, even if the cache lost the previous one
+    cache.set_many({stamp_key(pk): stamp for pk in partner_ids}, timeout=None)

@@ -230,3 +230,17 @@ def test_export_task_list_shows_only_the_partners_tasks(partner, owner, outsider
         reverse("billing:exports") + f"?compact=1&bill={bill.pk}", HTTP_HX_REQUEST="true"
     )
     assert panel.status_code == 200 and 'data-testid="export-task"' not in panel.content.decode()
+
+
+def test_export_and_invoice_lists_pick_the_period_with_a_month_input(partner, owner, login):
+    from billing.models import ExportTask
+
+    for period in ("2026-04", "2026-05"):
+        bill = make_bill(partner, period, lines=1)
+        ExportTask.objects.create(partner=partner, bill=bill, requested_by=owner)
+    client = login(owner)
+    page = client.get(reverse("billing:exports"), {"period": "2026-05"})
+    assert [t.bill.period for t in page.context["page_obj"]] == ["2026-05"]
+    html = page.content.decode()
+    assert 'type="month"' in html and 'value="2026-05"' in html
+    assert 'type="month"' in client.get(reverse("billing:invoices")).content.decode()

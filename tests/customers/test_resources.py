@@ -299,3 +299,31 @@ class TestApi:
             f"/api/v1/customers/me/resources/{resource.pk}/auto-renew/", {"enabled": True}
         ).json()["auto_renew"]
         assert api.get("/api/v1/customers/resources/").status_code == 403
+
+
+def test_a_resource_past_its_expiry_is_expired_not_expiring_soon(login, owner, association):
+    """The hourly task may not have caught its status up yet: the page still says expired."""
+    make_resource(association, "past", expires_in=timedelta(days=-3))
+    make_resource(association, "soon", expires_in=timedelta(days=3))
+    from customers.selectors import expiring_soon
+
+    assert [r.resource_id for r in expiring_soon(Resource.objects.all())] == ["soon"]
+    client = login(owner)
+    flagged = client.get(reverse("customers:resources"), {"expiring": "true"}).content.decode()
+    assert 'data-resource="soon"' in flagged and 'data-resource="past"' not in flagged
+    others = client.get(reverse("customers:resources"), {"expiring": "false"}).content.decode()
+    assert 'data-resource="past"' in others and 'data-resource="soon"' not in others
+    page = client.get(reverse("customers:resources"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    past_row = page[page.index('data-resource="past"') :].split("</tr>")[0]
+    assert "Expired" in past_row and "expiring soon" not in past_row
+    soon_row = page[page.index('data-resource="soon"') :].split("</tr>")[0]
+    assert "expiring soon" in soon_row
+
+
+def test_the_list_shows_resources_in_use_first_the_next_to_expire_on_top(login, owner, association):
+    make_resource(association, "old", expires_in=timedelta(days=-90), status="expired")
+    make_resource(association, "later", expires_in=timedelta(days=40))
+    make_resource(association, "recent", expires_in=timedelta(days=-5), status="expired")
+    make_resource(association, "next", expires_in=timedelta(days=2))
+    page = login(owner).get(reverse("customers:resources"))
+    assert [r.resource_id for r in page.context["page_obj"]] == ["next", "later", "recent", "old"]
