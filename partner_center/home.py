@@ -4,8 +4,9 @@
 A partner user's cards are cached per user and language for `HOME_CARDS_CACHE_SECONDS`
 (60 s by default; 0 turns the cache off) and recomputed as soon as anything of the partner
 records an event (the partner's change stamp, `audit.services.partners_changed`): an action
-shows on the landing page at once, while changes that record no event (imported orders, a
-deadline coming closer) show within the minute. Vendor staff's cards are never cached."""
+shows on the landing page at once, while changes that record no event through
+`record_event` / `record_events_bulk` (imported orders, the SLA sweep's set-based decisions,
+a deadline coming closer) show within the minute. Vendor staff's cards are never cached."""
 
 from __future__ import annotations
 
