@@ -54,6 +54,23 @@ def _failed(form, exc: DomainError) -> None:
     exc.add_to_form(form)
 
 
+def _action_page(request, opp, form, act, *, title, submit_label, success="", **extra):
+    """One action on an opportunity behind a form: on a valid POST `act(cleaned_data)` calls
+    the service; a refusal shows next to its field, success flashes `success` and goes back
+    to the opportunity."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except DomainError as exc:
+            _failed(form, exc)
+        else:
+            if success:
+                messages.success(request, success)
+            return redirect("opportunities:detail", opp.pk)
+    context = {"page_title": title, "opp": opp, "form": form, "submit_label": submit_label}
+    return render(request, "opportunities/action_form.html", {**context, **extra})
+
+
 # ---- Lists -------------------------------------------------------------------------------
 
 
@@ -279,28 +296,16 @@ def progress(request, pk: int):
         )
         return redirect("opportunities:detail", opp.pk)
     form = ProgressForm(request.POST or None, instance=opp, editable=editable)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.opportunity_update_progress(
-                actor=request.user,
-                opportunity=opp,
-                changes=form.changes(),
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as exc:
-            _failed(form, exc)
-        else:
-            messages.success(request, _("Progress update saved."))
-            return redirect("opportunities:detail", opp.pk)
-    return render(
+    return _action_page(
         request,
-        "opportunities/action_form.html",
-        {
-            "page_title": _("Progress update"),
-            "opp": opp,
-            "form": form,
-            "submit_label": _("Save the update"),
-        },
+        opp,
+        form,
+        lambda data: services.opportunity_update_progress(
+            actor=request.user, opportunity=opp, changes=form.changes(), note=data["note"]
+        ),
+        title=_("Progress update"),
+        submit_label=_("Save the update"),
+        success=_("Progress update saved."),
     )
 
 
@@ -323,25 +328,15 @@ def ho_accept(request, pk: int):
 @capability_required(WORK_OPPORTUNITIES)
 def ho_decline(request, pk: int):
     ho = _partner_opportunity(request, pk, kind=K.HO)
-    form = DeclineForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ho_decline(actor=request.user, ho=ho, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            _failed(form, exc)
-        else:
-            messages.success(request, _("Declined. The HO goes back to the vendor."))
-            return redirect("opportunities:detail", ho.pk)
-    return render(
+    return _action_page(
         request,
-        "opportunities/action_form.html",
-        {
-            "page_title": _("Decline HO #%(id)s") % {"id": ho.pk},
-            "opp": ho,
-            "form": form,
-            "submit_label": _("Decline"),
-            "danger": True,
-        },
+        ho,
+        DeclineForm(request.POST or None),
+        lambda data: services.ho_decline(actor=request.user, ho=ho, reason=data["reason"]),
+        title=_("Decline HO #%(id)s") % {"id": ho.pk},
+        submit_label=_("Decline"),
+        success=_("Declined. The HO goes back to the vendor."),
+        danger=True,
     )
 
 
@@ -368,94 +363,61 @@ def po_start_verification(request, pk: int):
 @capability_required(REVIEW_OPPORTUNITIES)
 def po_verify(request, pk: int):
     po = _bd_opportunity(pk, kind=K.PO)
-    form = VerifyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            po = services.po_verify(
-                actor=request.user,
-                po=po,
-                account_manager=data["account_manager"],
-                confirmed_on=data["account_manager_confirmed_on"],
-                note=data["note"],
-            )
-        except DomainError as exc:
-            _failed(form, exc)
-        else:
-            if po.state == S.VERIFIED:
-                messages.success(request, _("Verification passed."))
-            else:
-                messages.warning(request, selectors.decision_text(po))
-            return redirect("opportunities:detail", po.pk)
-    return render(
+
+    def verify(data):
+        verified = services.po_verify(
+            actor=request.user,
+            po=po,
+            account_manager=data["account_manager"],
+            confirmed_on=data["account_manager_confirmed_on"],
+            note=data["note"],
+        )
+        if verified.state == S.VERIFIED:
+            messages.success(request, _("Verification passed."))
+        else:  # a duplicate verified first: the rule's verdict says why
+            messages.warning(request, selectors.decision_text(verified))
+
+    return _action_page(
         request,
-        "opportunities/action_form.html",
-        {
-            "page_title": _("Verify PO #%(id)s") % {"id": po.pk},
-            "opp": po,
-            "form": form,
-            "submit_label": _("Verification passed"),
-            "hints": selectors.duplicate_hints(po),
-        },
+        po,
+        VerifyForm(request.POST or None),
+        verify,
+        title=_("Verify PO #%(id)s") % {"id": po.pk},
+        submit_label=_("Verification passed"),
+        hints=selectors.duplicate_hints(po),
     )
 
 
 @capability_required(REVIEW_OPPORTUNITIES)
 def po_reject(request, pk: int):
     po = _bd_opportunity(pk, kind=K.PO)
-    form = RejectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.po_reject(
-                actor=request.user,
-                po=po,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as exc:
-            _failed(form, exc)
-        else:
-            messages.success(request, _("The PO was rejected."))
-            return redirect("opportunities:detail", po.pk)
-    return render(
+    return _action_page(
         request,
-        "opportunities/action_form.html",
-        {
-            "page_title": _("Reject PO #%(id)s") % {"id": po.pk},
-            "opp": po,
-            "form": form,
-            "submit_label": _("Reject"),
-            "danger": True,
-        },
+        po,
+        RejectForm(request.POST or None),
+        lambda data: services.po_reject(
+            actor=request.user, po=po, reason=data["reason"], note=data["note"]
+        ),
+        title=_("Reject PO #%(id)s") % {"id": po.pk},
+        submit_label=_("Reject"),
+        success=_("The PO was rejected."),
+        danger=True,
     )
 
 
 @capability_required(REVIEW_OPPORTUNITIES)
 def po_return(request, pk: int):
     po = _bd_opportunity(pk, kind=K.PO)
-    form = ReturnForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.po_return_for_changes(
-                actor=request.user,
-                po=po,
-                fields=form.cleaned_data["fields"],
-                comment=form.cleaned_data["comment"],
-            )
-        except DomainError as exc:
-            _failed(form, exc)
-        else:
-            messages.success(request, _("Returned to the partner for changes."))
-            return redirect("opportunities:detail", po.pk)
-    return render(
+    return _action_page(
         request,
-        "opportunities/action_form.html",
-        {
-            "page_title": _("Return PO #%(id)s for changes") % {"id": po.pk},
-            "opp": po,
-            "form": form,
-            "submit_label": _("Return for changes"),
-        },
+        po,
+        ReturnForm(request.POST or None),
+        lambda data: services.po_return_for_changes(
+            actor=request.user, po=po, fields=data["fields"], comment=data["comment"]
+        ),
+        title=_("Return PO #%(id)s for changes") % {"id": po.pk},
+        submit_label=_("Return for changes"),
+        success=_("Returned to the partner for changes."),
     )
 
 
