@@ -5,8 +5,8 @@ from django.db.models import Count, Min, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from partner_center.accounts.templatetags.pc_tags import cny
 from partner_center.home import HomeCard
+from partner_center.money import cny
 
 from .models import Bill
 from .periods import current_period

@@ -36,6 +36,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from partner_center.money import cny
+
 from .models import Bill, BillLine
 from .periods import SHANGHAI, period_bounds
 from .selectors import bill_product_summary, bill_reseller_summary
@@ -95,8 +97,7 @@ def renderer_count() -> int:
 
 
 def _money(value: Decimal | None) -> str:
-    value = value or Decimal("0")
-    return f"{'-' if value < 0 else ''}¥{abs(value):,.2f}"
+    return cny(value or Decimal("0"))
 
 
 def _css_string(text: str) -> str:

@@ -5,6 +5,8 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
+from partner_center.money import cny
+
 from .models import SHANGHAI, Association, BillingModel, Resource, Voucher
 
 MONEY_ATTRS = {"step": "0.01", "min": "0", "inputmode": "decimal"}
@@ -130,7 +132,7 @@ class RenewForm(BootstrapMixin, forms.Form):
         self.fields["periods"].choices = period_choices(resource.period_unit)
         self.fields["voucher"].queryset = vouchers
         self.fields["voucher"].label_from_instance = lambda v: (
-            f"{v.code} · ¥{v.account.balance:,.2f}"
+            f"{v.code} · {cny(v.account.balance)}"
         )
 
 

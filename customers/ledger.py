@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partner_center.errors import DomainError
+from partner_center.money import cny
 
 from .models import Account, LedgerEntry
 
@@ -81,7 +82,7 @@ def move(
     if src is not None and src.balance < amount:
         raise DomainError(
             _("The balance is too low: %(available)s available, %(needed)s needed.")
-            % {"available": f"¥{src.balance:,.2f}", "needed": f"¥{amount:,.2f}"},
+            % {"available": cny(src.balance), "needed": cny(amount)},
             field=field,
             code="balance_too_low",
         )

@@ -22,6 +22,7 @@ from partner_center.accounts.permissions import Role
 from partner_center.accounts.services import user_create
 from partner_center.audit.services import record_event
 from partner_center.errors import DomainError
+from partner_center.money import cny
 from partner_center.notifications.services import notify
 
 from . import agreement as agreement_text
@@ -639,9 +640,9 @@ def _spend(
                     "%(spent)s spent this month, %(needed)s needed."
                 )
                 % {
-                    "budget": f"¥{account.monthly_budget:,.2f}",
-                    "spent": f"¥{spent:,.2f}",
-                    "needed": f"¥{amount:,.2f}",
+                    "budget": cny(account.monthly_budget),
+                    "spent": cny(spent),
+                    "needed": cny(amount),
                 },
                 field="amount",
                 code="over_budget",
@@ -932,7 +933,7 @@ def reseller_fund(*, actor, reseller: Partner, amount, reason: str = "") -> Ledg
     _notify_reseller(
         reseller,
         _("%(d)s allocated %(amount)s to you")
-        % {"d": actor.partner.name, "amount": f"¥{movement.into.amount:,.2f}"},
+        % {"d": actor.partner.name, "amount": cny(movement.into.amount)},
     )
     return movement.into
 
@@ -969,7 +970,7 @@ def reseller_grant_quota(*, actor, reseller: Partner, amount, reason: str = "") 
     _notify_reseller(
         reseller,
         _("%(d)s granted you %(amount)s of voucher quota")
-        % {"d": actor.partner.name, "amount": f"¥{movement.into.amount:,.2f}"},
+        % {"d": actor.partner.name, "amount": cny(movement.into.amount)},
     )
     return movement.into
 
@@ -1050,7 +1051,7 @@ def voucher_issue(
         notify(
             recipients=[customer_user],
             kind="customers.voucher",
-            title=_("You received a voucher of %(amount)s") % {"amount": f"¥{amount:,.2f}"},
+            title=_("You received a voucher of %(amount)s") % {"amount": cny(amount)},
             link=reverse("customers:my_vouchers"),
         )
     return voucher

@@ -13,6 +13,8 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from partner_center.money import cny
+
 # ECharts' default palette, so the charts look familiar; "others" are grey.
 PALETTE = [
     "#5470c6",
@@ -54,10 +56,6 @@ def _money_label(value: float) -> str:
     if value >= 10_000:
         return f"{sign}¥{value / 1_000:,.0f}k"
     return f"{sign}¥{value:,.0f}"
-
-
-def _fmt(value: Decimal) -> str:
-    return f"¥{value:,.2f}"
 
 
 def _short_period(period: str) -> str:
@@ -155,7 +153,7 @@ def performance_chart(
             parts.append(
                 f'<rect x="{x:.1f}" y="{y1:.1f}" width="{bar_w:.1f}" height="{max(0.5, y0 - y1):.1f}" '
                 f'fill="{colour}" data-period="{period}" data-series="{escape(name)}" '
-                f'data-value="{value}"><title>{escape(name)} · {period}: {_fmt(value)}</title></rect>'
+                f'data-value="{value}"><title>{escape(name)} · {period}: {cny(value)}</title></rect>'
             )
         label = _short_period(period)
         parts.append(
@@ -174,7 +172,7 @@ def performance_chart(
             parts.append(
                 f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="#fff" stroke="{TOTAL}" '
                 f'stroke-width="2" data-total="{value}" data-period="{period}">'
-                f"<title>{escape(total_label)} · {period}: {_fmt(value)}</title></circle>"
+                f"<title>{escape(total_label)} · {period}: {cny(value)}</title></circle>"
             )
     # legend
     legend_top = TOP + PLOT_HEIGHT + BOTTOM

@@ -26,6 +26,7 @@ from opportunities.models import Opportunity
 from partner_center.accounts.models import User
 from partner_center.accounts.permissions import Role
 from partner_center.errors import DomainError
+from partner_center.money import cny
 from partner_center.notifications.models import Topic
 from partner_center.notifications.selectors import subscribers_of
 from partner_center.notifications.services import notify, notify_subscribers
@@ -275,7 +276,7 @@ def _send_statement(statement: PeriodStatement) -> None:
         partner=statement.partner,
         topic=Topic.PERFORMANCE,
         title=_("Performance for %(period)s: %(amount)s")
-        % {"period": statement.period, "amount": f"¥{statement.performance:,.2f}"},
+        % {"period": statement.period, "amount": cny(statement.performance)},
         body=_("The billing period is closed; its summary and details are ready."),
         link=reverse("incentives:performance") + f"?period={statement.period}",
     )
@@ -283,18 +284,18 @@ def _send_statement(statement: PeriodStatement) -> None:
         partner=statement.partner,
         topic=Topic.ESTIMATED_INCENTIVES,
         title=_("Estimated incentive for %(period)s: %(amount)s")
-        % {"period": statement.period, "amount": f"¥{statement.estimated_incentive:,.2f}"},
+        % {"period": statement.period, "amount": cny(statement.estimated_incentive)},
         body=_(
             "Performance %(performance)s at a rate of %(rate)s%%. This is an estimate; the "
             "incentive paid follows the program's accounting."
         )
-        % {"performance": f"¥{statement.performance:,.2f}", "rate": statement.rate},
+        % {"performance": cny(statement.performance), "rate": statement.rate},
         link=link,
     )
     achievement = statement.achievement
     lines = [
-        _("Performance: %(value)s") % {"value": f"¥{statement.performance:,.2f}"},
-        _("Target: %(value)s") % {"value": f"¥{statement.target:,.2f}"}
+        _("Performance: %(value)s") % {"value": cny(statement.performance)},
+        _("Target: %(value)s") % {"value": cny(statement.target)}
         + (f" ({achievement}%)" if achievement is not None else ""),
         _("Orders: %(n)s; customers: %(c)s; new customers: %(new)s")
         % {
@@ -493,7 +494,7 @@ def incentive_publish(
         if chosen != computed and not note:
             raise DomainError(
                 _("Say why the basis differs from the computed %(amount)s.")
-                % {"amount": f"¥{computed:,.2f}"},
+                % {"amount": cny(computed)},
                 field="note",
             )
     figures = reconcile(chosen, app.program)
@@ -528,7 +529,7 @@ def incentive_publish(
         kind="incentives.published",
         title=_("Incentive published, please check it: %(opp)s · %(offering)s") % _subject(app),
         body=_("Incentive %(amount)s plus tax %(tax)s. Confirm it or dispute it with a reason.")
-        % {"amount": f"¥{figures.amount:,.2f}", "tax": f"¥{figures.tax:,.2f}"},
+        % {"amount": cny(figures.amount), "tax": cny(figures.tax)},
         link=_link(app),
     )
     return app
@@ -635,7 +636,7 @@ def incentive_request_payment(*, actor, application: IncentiveApplication, invoi
         kind="incentives.payment_requested",
         title=_("Payment requested: %(opp)s · %(offering)s") % _subject(app),
         body=_("Total %(total)s, invoice %(invoice)s.")
-        % {"total": f"¥{app.total:,.2f}", "invoice": invoice_no},
+        % {"total": cny(app.total), "invoice": invoice_no},
         link=_link(app),
     )
     return app
@@ -657,7 +658,7 @@ def incentive_mark_paid(*, actor, application: IncentiveApplication, reference: 
         recipients=_partner_recipients(app),
         kind="incentives.paid",
         title=_("Incentive paid: %(opp)s · %(offering)s") % _subject(app),
-        body=_("%(total)s was paid.") % {"total": f"¥{app.total:,.2f}"},
+        body=_("%(total)s was paid.") % {"total": cny(app.total)},
         link=_link(app),
     )
     return app

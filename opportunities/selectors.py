@@ -164,7 +164,7 @@ def _value_text(name: str, value) -> str:
     if value in (None, ""):
         return "–"
     if name == "amount":
-        from partner_center.accounts.templatetags.pc_tags import cny
+        from partner_center.money import cny
 
         return cny(value)
     if name == "stage":

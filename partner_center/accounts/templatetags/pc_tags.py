@@ -1,8 +1,8 @@
-from decimal import ROUND_HALF_UP, Decimal
-
 from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from partner_center.money import cny
 
 register = template.Library()
 
@@ -16,14 +16,7 @@ def query_replace(context, **params) -> str:
     return query.urlencode()
 
 
-@register.filter
-def cny(value) -> str:
-    """Money in CNY with two places and thousands separators: ¥12,345.60"""
-    if value is None or value == "":
-        return "–"
-    amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}¥{abs(amount):,.2f}"
+register.filter("cny", cny)
 
 
 @register.inclusion_tag("components/countdown.html")
