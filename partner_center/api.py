@@ -6,14 +6,16 @@ from rest_framework import exceptions, serializers
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from partner_center.errors import DomainError
+from partner_center.errors import DomainError, NotAllowed
 
 router = DefaultRouter()
 
 
 def exception_handler(exc, context):
     """Domain errors and model validation errors answer 400 with field errors."""
-    if isinstance(exc, DomainError):
+    if isinstance(exc, NotAllowed):
+        exc = exceptions.PermissionDenied(str(exc.message), code=exc.code)
+    elif isinstance(exc, DomainError):
         exc = serializers.ValidationError(exc.as_field_errors())
     elif isinstance(exc, RequestDataTooBig):
         exc = exceptions.ParseError(str(exc))

@@ -1,4 +1,7 @@
-"""The one exception type services raise when a rule refuses an action."""
+"""The exception types services raise when a rule refuses an action.
+
+`DomainError` is a refused input or state (pages show it next to the field, the API answers
+400); `NotAllowed` is a refused actor (pages and the API answer 403)."""
 
 
 class DomainError(Exception):
@@ -18,3 +21,13 @@ class DomainError(Exception):
         """Attach the message to a Django form, next to its field when the form has it."""
         field = self.field if self.field in getattr(form, "fields", {}) else None
         form.add_error(field, str(self.message))
+
+
+class NotAllowed(DomainError):
+    """The actor may not do this (whoever called the service: page, API, admin or task).
+    Pages answer 403 (`NotAllowedMiddleware`), the API 403 with code `forbidden`."""
+
+    def __init__(self, message=None, *, code: str = "forbidden"):
+        from django.utils.translation import gettext
+
+        super().__init__(message or gettext("You are not allowed to do this."), code=code)

@@ -57,6 +57,40 @@ def capability_required(cap: Capability):
     return decorator
 
 
+def require(actor, cap: Capability, *, partner_id: int | None = None) -> None:
+    """The one permission check of services: raise `NotAllowed` unless `actor` holds `cap`
+    and, for a partner user, `partner_id` (the partner the action is about) is its own.
+    Vendor staff holding `cap` may act on any partner. Every service that moves money or
+    changes state calls this itself, whatever door called the service."""
+    from partner_center.errors import NotAllowed
+
+    if actor is None or not cap.allows(actor):
+        raise NotAllowed
+    if (
+        partner_id is not None
+        and getattr(actor, "role", None) in PARTNER_ROLES
+        and actor.partner_id != partner_id
+    ):
+        raise NotAllowed
+
+
+class NotAllowedMiddleware:
+    """A service's `NotAllowed` that no view caught becomes a 403 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from partner_center.errors import NotAllowed
+
+        if isinstance(exception, NotAllowed):
+            raise PermissionDenied(str(exception.message)) from exception
+        return None
+
+
 class HasCapability(BasePermission):
     """DRF permission: the view names `required_capability` (or a dict per action)."""
 

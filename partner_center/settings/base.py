@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "partner_center.accounts.access.NotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "partner_center.urls"

@@ -62,3 +62,11 @@ def widget_css(bound_field):
         return bound_field.as_widget()
     classes = " ".join(c for c in (existing, css, "is-invalid" if bound_field.errors else "") if c)
     return bound_field.as_widget(attrs={"class": classes})
+
+
+@register.filter
+def can(obj, name: str) -> bool:
+    """`{% if po|can:"submit" %}`: whether the object's lifecycle table allows `name` now."""
+    from partner_center.workflow import lifecycle_of
+
+    return lifecycle_of(obj).can(obj, name)
