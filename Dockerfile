@@ -4,10 +4,11 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=partner_center.settings.production
 
-# WeasyPrint's libraries, CJK fonts for bill PDFs, gettext for compiled translations.
+# WeasyPrint's libraries, CJK fonts for bill PDFs, gettext for compiled translations,
+# PostgreSQL 15's client tools for bin/restore-backup (pg_restore).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-      libharfbuzz-subset0 fonts-noto-cjk gettext \
+      libharfbuzz-subset0 fonts-noto-cjk gettext postgresql-client-15 \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
