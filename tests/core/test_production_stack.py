@@ -271,7 +271,7 @@ def test_caddy_parses_the_caddyfile_and_proxies_to_web(tls, tmp_path):
     assert server["listen"] == [":443"]
     assert '"host": ["partner.example.com"]' in text
     assert '"max_size": 12582912' in text  # UPLOAD_MAX_REQUEST_BYTES
-    assert '"dial": "web:8000"' in text
+    assert '"dynamic_upstreams": {"name": "web", "port": "8000"' in text  # every web replica
     assert '"root": "/srv/static"' in text and '"strip_path_prefix": "/static"' in text
     policies = config["apps"]["tls"]["automation"]["policies"]
     issuers = [issuer["module"] for policy in policies for issuer in policy.get("issuers", [])]
