@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+from ipaddress import ip_address, ip_network
 from pathlib import Path
 
 import pytest
@@ -154,12 +155,24 @@ def test_only_the_proxy_is_published_and_trusted():
             assert "ports" not in service, f"{name} is published; only caddy should be"
     assert services["caddy"]["ports"] == ["80:80", "443:443", "443:443/udp"]
     proxy_ip = services["caddy"]["networks"]["default"]["ipv4_address"]
-    assert proxy_ip == "${PROXY_IP:-172.28.86.10}"
+    assert proxy_ip == "${NETWORK_PREFIX:-172.28.86}.10"
     env = services["web"]["environment"]
     assert env["TRUSTED_PROXIES"] == f"{proxy_ip},127.0.0.1"
     assert env["FORWARDED_ALLOW_IPS"] == f"{proxy_ip},127.0.0.1"
-    subnet = compose()["networks"]["default"]["ipam"]["config"][0]["subnet"]
-    assert subnet == "${NETWORK_SUBNET:-172.28.86.0/24}"
+
+
+def test_no_other_container_can_take_the_proxys_address():
+    env = filled_in_env()
+    resolved = interpolate(compose(), env)
+    (pool,) = resolved["networks"]["default"]["ipam"]["config"]
+    proxy = ip_address(resolved["services"]["caddy"]["networks"]["default"]["ipv4_address"])
+    subnet, dynamic = ip_network(pool["subnet"]), ip_network(pool["ip_range"])
+    assert proxy in subnet and dynamic.subnet_of(subnet)
+    assert proxy not in dynamic and ip_address(pool["gateway"]) not in dynamic
+    env["NETWORK_PREFIX"] = "10.77.3"
+    resolved = interpolate(compose(), env)
+    assert resolved["services"]["caddy"]["networks"]["default"]["ipv4_address"] == "10.77.3.10"
+    assert resolved["services"]["web"]["environment"]["TRUSTED_PROXIES"] == "10.77.3.10,127.0.0.1"
 
 
 def test_upload_cap_is_the_same_for_caddy_and_django():
@@ -440,7 +453,7 @@ def test_the_web_containers_settings_have_the_links_mail_storage_and_https():
         True,
     )
     assert admins == [["Partner Center admins", "ops@example.com"]]
-    assert proxies == ["172.28.86.10", "127.0.0.1"]
+    assert proxies == ["172.28.86.10", "127.0.0.1"]  # Caddy's fixed address, the health check
     assert redirect is True and secure_cookie is True and hsts == 31536000
     assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
     assert storage["OPTIONS"]["bucket_name"] == "partner-center"
