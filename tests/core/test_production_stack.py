@@ -409,6 +409,15 @@ def test_an_empty_bucket_name_keeps_files_in_the_media_volume():
     env = {**filled_in_env(), "AWS_STORAGE_BUCKET_NAME": ""}
     web = interpolate(compose(), env)["services"]["web"]["environment"]
     assert web["AWS_STORAGE_BUCKET_NAME"] == ""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.STORAGES['default'], str(s.MEDIA_ROOT)]))"
+    )
+    out = production_settings({**env, **web}, code)
+    assert out.returncode == 0, out.stderr
+    storage, media_root = json.loads(out.stdout.strip().splitlines()[-1])
+    assert storage == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert media_root == "/app/var/media"
 
 
 def production_settings(env: dict[str, str], code: str) -> subprocess.CompletedProcess:
