@@ -15,8 +15,10 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 RUN pip install --upgrade pip && pip install .
 COPY . .
-RUN SECRET_KEY=build DATABASE_URL=postgres://build/build python manage.py compilemessages -v0 \
- && SECRET_KEY=build DATABASE_URL=postgres://build/build python manage.py collectstatic --noinput -v0 \
+# Production settings want a 50+ character SECRET_KEY; this one exists only during the build.
+ARG BUILD_SECRET_KEY=image-build-only-never-used-at-run-time-0123456789abcdef
+RUN SECRET_KEY=$BUILD_SECRET_KEY DATABASE_URL=postgres://build/build python manage.py compilemessages -v0 \
+ && SECRET_KEY=$BUILD_SECRET_KEY DATABASE_URL=postgres://build/build python manage.py collectstatic --noinput -v0 \
  && useradd --create-home partner && mkdir -p /app/var/media && chown -R partner /app/var
 USER partner
 EXPOSE 8000
