@@ -516,3 +516,12 @@ def test_the_image_build_steps_satisfy_the_production_settings():
     }
     out = production_settings(env, "import django; django.setup()")
     assert out.returncode == 0, out.stderr
+
+
+def test_env_example_offers_no_setting_that_compose_overrides():
+    """A value compose sets outright (not `${NAME...}`) would silently win over .env."""
+    environment = compose()["services"]["web"]["environment"]
+    fixed = {name for name, value in environment.items() if f"${{{name}" not in str(value)}
+    assert {"DATABASE_URL", "REDIS_URL", "MEDIA_ROOT", "TRUSTED_PROXIES"} <= fixed
+    offered = set(env_example())
+    assert not fixed & offered, f".env.example offers {sorted(fixed & offered)}, compose overrides"
