@@ -1,16 +1,35 @@
-"""The PCE application's allowed transitions: action -> (from states, to state)."""
+"""The PCE application's lifecycle: applied → approved (member) | rejected (the partner may
+apply again)."""
+
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from partner_center.workflow import By, Lifecycle, t
 
 from .models import PCEApplication
 
 S = PCEApplication.State
 
-TRANSITIONS = {
-    "approve": ((S.APPLIED,), S.APPROVED),
-    "reject": ((S.APPLIED,), S.REJECTED),
-}
-
-
-def target_state(action: str, current: str) -> str | None:
-    """The state `action` leads to from `current`, or None when not allowed."""
-    sources, target = TRANSITIONS[action]
-    return target if current in sources else None
+PCE = Lifecycle(
+    key="pce",
+    model=PCEApplication,
+    transitions=[
+        t(
+            "apply",
+            (),
+            S.APPLIED,
+            By.PARTNER,
+            pgettext_lazy("PCE application step", "Applied to the PCE program"),
+            event="applied",
+        ),
+        t(
+            "approve",
+            {S.APPLIED},
+            S.APPROVED,
+            By.BD,
+            gettext_lazy("Approved: member of the PCE program"),
+            event="approved",
+        ),
+        t("reject", {S.APPLIED}, S.REJECTED, By.BD, gettext_lazy("Rejected"), event="rejected"),
+    ],
+    initial=("apply",),
+)
