@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from partner_center.accounts.access import get_for_user, is_vendor_staff, scope_to_partner
 from partner_center.audit.models import Event
 from partner_center.workdays import working_days_left_many
+from partner_center.workflow import verb_label
 
 from . import duplicates as dup
 from .catalog import Product, RejectionReason, Rule, Stage
@@ -124,30 +125,6 @@ def decision_text(opportunity: Opportunity) -> str:
 
 # ---- Timeline ----------------------------------------------------------------------------
 
-VERB_LABELS = {
-    "po.created": lambda: _("Draft created"),
-    "po.edited": lambda: _("Edited"),
-    "po.submitted": lambda: _("Submitted"),
-    "po.resubmitted": lambda: _("Resubmitted after changes"),
-    "po.review_passed": lambda: _("Review passed, verification started"),
-    "po.returned": lambda: _("Returned for changes"),
-    "po.verified": lambda: _("Verification passed"),
-    "po.rejected": lambda: _("Rejected"),
-    "po.expired": lambda: _("Rejected automatically: verification deadline expired"),
-    "ho.shared": lambda: _("Shared by the vendor"),
-    "ho.accepted": lambda: _("Accepted"),
-    "ho.declined": lambda: _("Declined, back in the vendor's pool"),
-    "ho.withdrawn": lambda: _("Withdrawn as a duplicate"),
-    "ho.expired": lambda: _("Declined automatically: acceptance deadline expired, reclaimed"),
-    "opportunity.progress": lambda: _("Progress update"),
-    "opportunity.core_label": lambda: _("Core label changed"),
-    "opportunity.reminder_sent": lambda: _("Deadline reminder sent"),
-    "lead.created": lambda: _("Added to the pool"),
-    "lead.shared": lambda: _("Shared with a partner"),
-    "lead.closed": lambda: _("Closed as a duplicate"),
-    "lead.edited": lambda: _("Details corrected"),
-}
-
 
 @dataclass
 class TimelineEntry:
@@ -214,7 +191,7 @@ def timeline(opportunity: Opportunity, viewer) -> list[TimelineEntry]:
         TimelineEntry(
             created_at=e.created_at,
             who=_who(e, viewer, opportunity.partner_id),
-            label=VERB_LABELS.get(e.verb, lambda e=e: e.verb)(),
+            label=verb_label(e.verb),
             from_state=str(STATE_LABELS.get(e.from_state, "")),
             to_state=str(STATE_LABELS.get(e.to_state, "")),
             reason=_event_reason(e, opportunity),
@@ -240,16 +217,17 @@ def lead_timeline(lead: VendorLead, viewer) -> list[TimelineEntry]:
     entries = []
     for e in events:
         share = shares.get(e.subject_id) if e.subject_type_id == opp_ct.pk else None
-        label = VERB_LABELS.get(e.verb, lambda e=e: e.verb)()
+        label = verb_label(e.verb)
         if share is not None:
             label = f"{label} · {share.partner.name}"
+        states = STATE_LABELS if share is not None else dict(VendorLead.State.choices)
         entries.append(
             TimelineEntry(
                 created_at=e.created_at,
                 who=_who(e, viewer, None),
                 label=label,
-                from_state=str(STATE_LABELS.get(e.from_state, "")),
-                to_state=str(STATE_LABELS.get(e.to_state, "")),
+                from_state=str(states.get(e.from_state, "")),
+                to_state=str(states.get(e.to_state, "")),
                 reason=_event_reason(e, share),
                 verb=e.verb,
             )

@@ -151,7 +151,8 @@ def opportunity_detail(request, pk: int):
         "unlocked_labels": [tr.field_label(f) for f in opp.unlocked_fields or []],
         "partner_actions": partner_side,
         "bd_actions": vendor and REVIEW_OPPORTUNITIES.allows(user),
-        "can": {name: tr.can(opp, name) for name in tr.TRANSITIONS[opp.kind]},
+        # The transitions the table allows now (buttons ask this, never the state).
+        "can": dict.fromkeys(tr.lifecycle(opp).allowed(opp), True),
         "deadline_passed": opp.clock_running and opp.deadline and opp.deadline < _now(),
         "hints": selectors.duplicate_hints(opp)
         if opp.is_po and opp.state in (S.DRAFT, S.RETURNED) and partner_side

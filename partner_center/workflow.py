@@ -92,9 +92,13 @@ class Lifecycle:
         self.table = {tr.name: tr for tr in self.transitions}
         if len(self.table) != len(self.transitions):
             raise ValueError(f"lifecycle {self.key}: duplicate transition names")
-        self.by_verb = {tr.verb_suffix: tr for tr in self.transitions}
-        if len(self.by_verb) != len(self.transitions):
-            raise ValueError(f"lifecycle {self.key}: two transitions write the same verb")
+        self.by_verb = {}
+        for tr in self.transitions:
+            first = self.by_verb.setdefault(tr.verb_suffix, tr)
+            # Two rows may write the same event (a rule's variant of a step), never with
+            # two labels: the timeline shows one label per verb.
+            if str(first.label) != str(tr.label):
+                raise ValueError(f"lifecycle {self.key}: {tr.verb_suffix} has two labels")
         unknown = [n for n in self.initial if n not in self.table]
         if unknown:
             raise ValueError(f"lifecycle {self.key}: unknown initial transitions {unknown}")
@@ -175,6 +179,7 @@ class Lifecycle:
         actor_label: str = "",
         locked: bool = False,
         at=None,
+        partner_id: int | None = None,
     ):
         """Take transition `name` on `obj`: lock the row (unless the caller already did,
         `locked=True`), check the table against the state in the database, save `changes`
@@ -213,6 +218,7 @@ class Lifecycle:
                 data=data,
                 actor_label=actor_label,
                 at=at,
+                partner_id=partner_id,
             )
 
     def record_created(
