@@ -85,6 +85,10 @@ class Lifecycle:
     initial: tuple[str, ...] = ()
     # For a model with several lifecycles: the field values that make an object this one's.
     where: dict[str, Any] = field(default_factory=dict)
+    # Pages and buttons (`can`, `allowed`) may read the state as the user sees it from another
+    # attribute (an invitation whose link ran out reads "expired" before the sweep stores
+    # it); `check` and `apply` always use the stored state.
+    shown_state: str = ""
     table: dict[str, Transition] = field(init=False)
     by_verb: dict[str, Transition] = field(init=False)
 
@@ -120,12 +124,15 @@ class Lifecycle:
     def state_of(self, obj) -> str:
         return getattr(obj, self.state_field)
 
+    def shown_state_of(self, obj) -> str:
+        return getattr(obj, self.shown_state or self.state_field)
+
     def can(self, obj, name: str) -> bool:
         tr = self.table.get(name)
-        return bool(tr and self.state_of(obj) in tr.sources)
+        return bool(tr and self.describes(obj) and self.shown_state_of(obj) in tr.sources)
 
     def allowed(self, obj, by: str | None = None) -> set[str]:
-        current = self.state_of(obj)
+        current = self.shown_state_of(obj)
         return {
             tr.name
             for tr in self.transitions
