@@ -19,6 +19,7 @@ from partner_center import workflow
 from partner_center.accounts.models import Partner, User
 from partner_center.accounts.permissions import VENDOR_ROLES, Role
 from partner_center.audit.services import PendingEvent, record_event, record_events_bulk
+from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
 from partner_center.notifications.services import notify
 from partner_center.workdays import deadline_after
@@ -605,7 +606,9 @@ def pdm_assign(*, actor, partner: Partner, user: User) -> PartnerManager:
     row, _created = PartnerManager.objects.update_or_create(
         partner=partner, defaults={"user": user, "assigned_at": _now()}
     )
-    record_event(actor=actor, subject=partner, verb="partner.pdm_assigned", data={"user": user.pk})
+    record_event(
+        actor=actor, subject=partner, verb=Verb.PARTNER_PDM_ASSIGNED, data={"user": user.pk}
+    )
     return row
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from partner_center import workflow
 from partner_center.accounts.access import capability_required
 from partner_center.audit.services import record_event
+from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
 
 from . import selectors, services, uploads
@@ -792,7 +793,7 @@ def defense_list(request):
 
 # Files ----------------------------------------------------------------------------------
 
-DOWNLOAD_VERB = "attachment.downloaded"
+DOWNLOAD_VERB = Verb.ATTACHMENT_DOWNLOADED
 DOWNLOAD_LABEL = gettext_lazy("Downloaded")
 
 

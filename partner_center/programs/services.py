@@ -11,6 +11,7 @@ from partner_center.accounts import services as account_services
 from partner_center.accounts.models import Partner, PartnerTypeMembership, User
 from partner_center.accounts.permissions import PARTNER_PATHS, PartnerType, Role
 from partner_center.audit.services import record_event
+from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
 from partner_center.notifications.services import notify
 
@@ -103,7 +104,7 @@ def partner_deregister(*, actor: User, partner: Partner, confirm_name: str) -> P
         actor=actor,
         subject=partner,
         partner_id=partner.pk,
-        verb="partner.deregistered",
+        verb=Verb.PARTNER_DEREGISTERED,
         from_state="active",
         to_state="deregistered",
         data={"users_deactivated": deactivated},
