@@ -1,7 +1,7 @@
 """The PCE application's lifecycle: applied → approved (member) | rejected (the partner may
 apply again)."""
 
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from partner_center.workflow import By, Lifecycle, t
 
@@ -18,7 +18,7 @@ PCE = Lifecycle(
             (),
             S.APPLIED,
             By.PARTNER,
-            pgettext_lazy("PCE application step", "Applied to the PCE program"),
+            gettext_lazy("Application sent"),
             event="applied",
         ),
         t(
@@ -26,10 +26,17 @@ PCE = Lifecycle(
             {S.APPLIED},
             S.APPROVED,
             By.BD,
-            gettext_lazy("Approved: member of the PCE program"),
+            gettext_lazy("Application approved"),
             event="approved",
         ),
-        t("reject", {S.APPLIED}, S.REJECTED, By.BD, gettext_lazy("Rejected"), event="rejected"),
+        t(
+            "reject",
+            {S.APPLIED},
+            S.REJECTED,
+            By.BD,
+            gettext_lazy("Application rejected"),
+            event="rejected",
+        ),
     ],
     initial=("apply",),
 )
