@@ -193,6 +193,7 @@ class Lifecycle:
         and the new state with `update_fields`, record the event. Returns the event."""
         from partner_center.audit.services import record_event
 
+        refused: DomainError | None = None
         with transaction.atomic(savepoint=False):
             if not locked:
                 current = (
@@ -202,31 +203,38 @@ class Lifecycle:
                     .get(pk=obj.pk)
                 )
                 setattr(obj, self.state_field, current)
-            tr = self.check(obj, name)
-            from_state = self.state_of(obj)
-            to_state = tr.leads_to(from_state)
-            fields = []
-            for fname, value in (changes or {}).items():
-                setattr(obj, fname, value)
-                fields.append(fname)
-            moved = to_state != from_state
-            if moved:
-                setattr(obj, self.state_field, to_state)
-                fields.append(self.state_field)
-            if fields:
-                obj.save(update_fields=fields)
-            return record_event(
-                actor=actor,
-                subject=obj,
-                verb=self.verb(name),
-                from_state=from_state if moved else "",
-                to_state=to_state if moved else "",
-                reason=reason,
-                data=data,
-                actor_label=actor_label,
-                at=at,
-                partner_id=partner_id,
-            )
+            try:
+                tr = self.check(obj, name)
+            except DomainError as exc:
+                # Raised once the block is left: a refusal must not break the caller's
+                # transaction (an exception inside a savepoint-less block would).
+                refused = exc
+            else:
+                from_state = self.state_of(obj)
+                to_state = tr.leads_to(from_state)
+                fields = []
+                for fname, value in (changes or {}).items():
+                    setattr(obj, fname, value)
+                    fields.append(fname)
+                moved = to_state != from_state
+                if moved:
+                    setattr(obj, self.state_field, to_state)
+                    fields.append(self.state_field)
+                if fields:
+                    obj.save(update_fields=fields)
+                return record_event(
+                    actor=actor,
+                    subject=obj,
+                    verb=self.verb(name),
+                    from_state=from_state if moved else "",
+                    to_state=to_state if moved else "",
+                    reason=reason,
+                    data=data,
+                    actor_label=actor_label,
+                    at=at,
+                    partner_id=partner_id,
+                )
+        raise refused
 
     def record_created(
         self, obj, name: str, *, actor, reason: str = "", data: dict | None = None, at=None
