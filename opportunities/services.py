@@ -223,7 +223,7 @@ def po_edit(*, actor, po: Opportunity, changes: dict) -> Opportunity:
     """Change a draft, or the fields BD unlocked on a PO returned for changes."""
     po = _lock(po)
     _require_partner_of(actor, po.partner_id)
-    if po.state not in (S.DRAFT, S.RETURNED):
+    if not PO.can(po, "edit"):
         check_editable(po, changes.keys())  # names the first locked field
         raise DomainError(_("Use a progress update to change this opportunity now."))
     _check_deadline(po)

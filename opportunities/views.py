@@ -203,7 +203,7 @@ def po_create(request):
 def po_edit(request, pk: int):
     po = _partner_opportunity(request, pk, kind=K.PO)
     editable = tr.partner_editable_fields(po)
-    if po.state not in (S.DRAFT, S.RETURNED) or not editable:
+    if not tr.PO.can(po, "edit") or not editable:
         messages.info(request, _("This PO cannot be edited now."))
         return redirect("opportunities:detail", po.pk)
     form = POForm(request.POST or None, instance=po, editable=editable)
@@ -225,7 +225,7 @@ def po_edit(request, pk: int):
 @capability_required(WORK_OPPORTUNITIES)
 def po_submit(request, pk: int):
     po = _partner_opportunity(request, pk, kind=K.PO)
-    if po.state != S.DRAFT:
+    if not tr.PO.can(po, "submit"):
         messages.info(request, _("This PO was submitted already."))
         return redirect("opportunities:detail", po.pk)
     form = ConsentForm(request.POST or None, request.FILES or None)

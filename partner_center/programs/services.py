@@ -93,9 +93,10 @@ def partner_deregister(*, actor: User, partner: Partner, confirm_name: str) -> P
     users = User.objects.filter(partner=partner, is_active=True)
     deactivated = users.update(is_active=False)
     from partner_center.members.models import ContactChange, Membership
+    from partner_center.members.transitions import MEMBERSHIP
 
-    Membership.objects.filter(partner=partner, state=Membership.State.INVITED).update(
-        state=Membership.State.WITHDRAWN
+    MEMBERSHIP.apply_bulk(
+        Membership.objects.filter(partner=partner), "withdraw", actor=actor, at=now
     )
     ContactChange.objects.filter(partner=partner, state=ContactChange.State.PENDING).update(
         state=ContactChange.State.CANCELLED
