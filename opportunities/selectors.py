@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from partner_center.accounts.access import get_for_user, is_vendor_staff, scope_to_partner
 from partner_center.audit.models import Event
+from partner_center.audit.verbs import Verb
 from partner_center.workdays import working_days_left_many
 from partner_center.workflow import verb_label
 
@@ -21,7 +22,9 @@ from .catalog import Product, RejectionReason, Rule, Stage
 from .models import DuplicatePair, Opportunity, POImport, VendorLead
 from .transitions import (
     ACTIVE_STATES,
+    HO,
     LIVE_SHARE_STATES,
+    PO,
     PO_OPEN_STATES,
     SLA_OPEN_STATES,
     field_label,
@@ -155,20 +158,26 @@ def _value_text(name: str, value) -> str:
 def _event_reason(event: Event, opportunity: Opportunity | None) -> str:
     data = event.data or {}
     parts = []
-    if event.verb in ("po.rejected", "po.expired", "ho.expired", "ho.withdrawn") and opportunity:
+    decided = (
+        PO.verb("reject"),
+        PO.verb("expire"),
+        HO.verb("expire"),
+        HO.verb("withdraw_duplicate"),
+    )
+    if event.verb in decided and opportunity:
         parts.append(decision_text(opportunity))
-    if event.verb == "po.returned":
+    if event.verb == PO.verb("return_for_changes"):
         fields = ", ".join(field_label(f) for f in data.get("fields", []))
         parts.append(_("Unlocked: %(fields)s.") % {"fields": fields})
-    if event.verb == "po.edited":
+    if event.verb == PO.verb("edit"):
         fields = ", ".join(field_label(f) for f in data.get("fields", []))
         parts.append(_("Changed: %(fields)s.") % {"fields": fields})
-    if event.verb == "opportunity.progress":
+    if event.verb == Verb.OPPORTUNITY_PROGRESS:
         for name, (_old, new) in (data.get("changes") or {}).items():
             parts.append(f"{field_label(name)}: {_value_text(name, new)}")
-    if event.verb == "opportunity.core_label":
+    if event.verb == Verb.OPPORTUNITY_CORE_LABEL:
         parts.append(_("Core label set.") if data.get("core_label") else _("Core label removed."))
-    if event.reason and event.verb not in ("po.expired", "ho.expired"):
+    if event.reason and event.verb not in (PO.verb("expire"), HO.verb("expire")):
         parts.append(event.reason)
     return " · ".join(p for p in parts if p)
 
