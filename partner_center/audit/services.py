@@ -25,7 +25,7 @@ def known_verb(verb: str) -> str:
 
     from .verbs import Verb
 
-    if isinstance(verb, Verb) or verb in Verb.values or transition_of(verb) is not None:
+    if isinstance(verb, Verb) or verb in Verb._value2member_map_ or transition_of(verb):
         return str(verb)
     raise ValueError(
         f"unknown event verb {verb!r}: take it from a lifecycle table (`<app>/transitions.py`) "

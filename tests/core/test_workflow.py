@@ -52,6 +52,20 @@ def test_a_transition_from_the_wrong_state_is_refused_with_wrong_state(applicati
 
 
 @pytest.mark.django_db
+def test_a_refusal_leaves_the_callers_transaction_usable(application, bd):
+    from django.db import transaction
+
+    with transaction.atomic():
+        PCE.apply(application, "approve", actor=bd)
+        with pytest.raises(DomainError):
+            PCE.apply(application, "reject", actor=bd)
+        # the caller caught the refusal and goes on writing in the same transaction
+        PCEApplication.objects.filter(pk=application.pk).update(decision_reason="still fine")
+    application.refresh_from_db()
+    assert (application.state, application.decision_reason) == (S.APPROVED, "still fine")
+
+
+@pytest.mark.django_db
 def test_apply_reads_the_state_in_the_database_not_a_stale_copy(application, bd):
     stale = PCEApplication.objects.get(pk=application.pk)
     PCE.apply(application, "approve", actor=bd)
