@@ -22,13 +22,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partner_center.audit.services import record_event
 from partner_center.errors import DomainError
 from partner_center.notifications.services import notify
 
 from .models import Bill, BillLine, ExportTask, Invoice, InvoiceLine
 from .periods import current_period, period_has_ended, previous_period, validate_period
 from .tax import ZERO, split_gross, to_fen
+from .transitions import BILL, INVOICE
 
 log = logging.getLogger(__name__)
 LINE_BATCH = 2000
@@ -60,9 +60,11 @@ def bill_store_lines(*, partner, period: str, lines: Iterable[LineData]) -> Bill
     its totals. A settled bill never changes."""
     validate_period(period)
     with transaction.atomic():
-        bill, _created = Bill.objects.select_for_update().get_or_create(
+        bill, created = Bill.objects.select_for_update().get_or_create(
             partner=partner, period=period
         )
+        if created:
+            BILL.record_created(bill, "open", actor=None)
         if bill.is_settled:
             raise DomainError(
                 _("The bill for %(period)s is settled and cannot change.") % {"period": period}
@@ -139,16 +141,7 @@ def bill_settle(*, actor, bill: Bill) -> Bill:
                 _("The period %(period)s has not ended yet.") % {"period": bill.period},
                 field="period",
             )
-        bill.state = Bill.State.SETTLED
-        bill.settled_at = timezone.now()
-        bill.save(update_fields=["state", "settled_at"])
-        record_event(
-            actor=actor,
-            subject=bill,
-            verb="bill.settled",
-            from_state=Bill.State.OPEN,
-            to_state=Bill.State.SETTLED,
-        )
+        BILL.apply(bill, "settle", actor=actor, changes={"settled_at": timezone.now()}, locked=True)
     return bill
 
 
@@ -523,13 +516,7 @@ def invoice_request(*, actor, bill: Bill) -> Invoice:
             )
             for position, line in enumerate(lines, start=1)
         )
-        record_event(
-            actor=actor,
-            subject=invoice,
-            verb="invoice.requested",
-            to_state=Invoice.State.REQUESTED,
-            data={"total": str(total)},
-        )
+        INVOICE.record_created(invoice, "request", actor=actor, data={"total": str(total)})
     return invoice
 
 
@@ -537,18 +524,16 @@ def invoice_issue(*, actor, invoice: Invoice) -> Invoice:
     """The vendor's finance team marks a requested invoice as issued (Django admin)."""
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-        if invoice.state != Invoice.State.REQUESTED:
-            raise DomainError(_("Only a requested invoice can be issued."), field="state")
-        invoice.state = Invoice.State.ISSUED
-        invoice.issued_by = actor
-        invoice.issued_at = timezone.now()
-        invoice.save(update_fields=["state", "issued_by", "issued_at"])
-        record_event(
+        if not INVOICE.can(invoice, "issue"):
+            raise DomainError(
+                _("Only a requested invoice can be issued."), field="state", code="wrong_state"
+            )
+        INVOICE.apply(
+            invoice,
+            "issue",
             actor=actor,
-            subject=invoice,
-            verb="invoice.issued",
-            from_state=Invoice.State.REQUESTED,
-            to_state=Invoice.State.ISSUED,
+            changes={"issued_by": actor, "issued_at": timezone.now()},
+            locked=True,
         )
         recipients = [invoice.requested_by] if invoice.requested_by_id else []
         if recipients:

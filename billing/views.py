@@ -11,26 +11,23 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from partner_center.accounts.access import capability_required
 from partner_center.audit.selectors import timeline_for
 from partner_center.errors import DomainError
+from partner_center.workflow import verb_label
 
 from . import selectors, services
 from .detail_exports import csv_stream, has_resellers, xlsx_file
 from .filters import BillLineFilter, ExportTaskFilter, InvoiceFilter
-from .models import Bill, ExportTask, Invoice
+from .models import Bill, ExportTask
 from .periods import current_period, is_period, period_bounds
 from .permissions import REQUEST_INVOICE, VIEW_BILLS
 from .tax import TAX_RATE
+from .transitions import INVOICE
 
 PAGE_SIZE = 50
-EVENT_LABELS = {
-    "invoice.requested": gettext_lazy("Invoice requested"),
-    "invoice.issued": gettext_lazy("Invoice issued"),
-}
 
 
 def _page(request, queryset, size=PAGE_SIZE):
@@ -237,11 +234,10 @@ def invoice_list(request):
 def invoice_detail(request, pk: int):
     invoice = selectors.get_invoice_for_user(request.user, pk)
     events = list(timeline_for(invoice))
-    states = dict(Invoice.State.choices)
     for event in events:
-        event.label = EVENT_LABELS.get(event.verb, event.verb)
-        event.from_label = states.get(event.from_state, event.from_state)
-        event.to_label = states.get(event.to_state, event.to_state)
+        event.label = verb_label(event.verb)
+        event.from_label = INVOICE.state_label(event.from_state)
+        event.to_label = INVOICE.state_label(event.to_state)
     return render(
         request,
         "billing/invoice_detail.html",

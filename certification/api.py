@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from partner_center.accounts.access import HasCapability
 from partner_center.audit.services import record_event
+from partner_center.audit.verbs import Verb
 
 from . import selectors, services, uploads
 from .filters import (
@@ -500,7 +501,7 @@ class FileViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             handle = uploads.open_stored(attachment.path)
         except OSError as exc:
             raise Http404 from exc
-        record_event(actor=request.user, subject=attachment, verb="attachment.downloaded")
+        record_event(actor=request.user, subject=attachment, verb=Verb.ATTACHMENT_DOWNLOADED)
         response = FileResponse(handle, content_type=attachment.content_type)
         response["Content-Disposition"] = content_disposition_header(True, attachment.original_name)
         response["X-Content-Type-Options"] = "nosniff"

@@ -11,11 +11,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from partner_center import workflow
 from partner_center.accounts.models import User
 from partner_center.accounts.permissions import PARTNER_ROLES, VENDOR_ROLES
 from partner_center.audit.selectors import timeline_for
 
-from . import transitions
 from .models import (
     Attachment,
     AttachmentSlot,
@@ -215,12 +215,12 @@ def get_attachment_for_user(user, pk: int) -> Attachment:
 
 def timeline(obj) -> list:
     """The object's events, with readable step and state names for the timeline."""
-    flow = transitions.FLOW_OF_MODEL[type(obj)]
+    lifecycle = workflow.lifecycle_of(obj)
     events = list(timeline_for(obj))
     for event in events:
-        event.label = transitions.verb_label(event.verb)
-        event.from_state = transitions.state_label(flow, event.from_state)
-        event.to_state = transitions.state_label(flow, event.to_state)
+        event.label = workflow.verb_label(event.verb)
+        event.from_state = lifecycle.state_label(event.from_state)
+        event.to_state = lifecycle.state_label(event.to_state)
         event.reason = _event_detail(event)
     return events
 

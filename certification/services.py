@@ -15,14 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partner_center import workflow
 from partner_center.accounts.models import Partner, User
 from partner_center.accounts.permissions import VENDOR_ROLES, Role
 from partner_center.audit.services import PendingEvent, record_event, record_events_bulk
+from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
 from partner_center.notifications.services import notify
 from partner_center.workdays import deadline_after
+from partner_center.workflow import By
 
-from . import transitions, uploads
+from . import uploads
 from .models import (
     Attachment,
     AttachmentSlot,
@@ -39,7 +42,7 @@ from .models import (
 )
 from .permissions import MANAGE_CERTIFICATION, REVIEW_CERTIFICATION
 from .selectors import is_pdm_of, pdm_of
-from .transitions import By
+from .transitions import BANK_CARD, ENTERPRISE, LABEL
 
 # [our rules] limits a reviewer can read through; the defense window in working days.
 MAX_STAFF = 10
@@ -229,7 +232,7 @@ def enterprise_start(
                 )
             cert = EnterpriseCertification.objects.create(partner=partner, created_by=actor)
             _rebuild_slots(cert, legal, staff_names, others)
-            transitions.apply(
+            ENTERPRISE.record_created(
                 cert,
                 "create",
                 actor=actor,
@@ -253,14 +256,15 @@ def enterprise_setup(
     """Change which certificates and persons the draft has; the slots follow."""
     cert = _lock_enterprise(certification)
     _require(By.PARTNER, actor, cert.partner_id)
-    transitions.check(cert, "setup")
+    workflow.check(cert, "setup")
     legal, staff_names, others = _clean_setup(legal_person, staff, other_certificates)
     _rebuild_slots(cert, legal, staff_names, others)
-    transitions.apply(
+    workflow.apply(
         cert,
         "setup",
         actor=actor,
         data={"legal_person": legal, "staff": staff_names, "other": others},
+        locked=True,
     )
     return cert
 
@@ -272,7 +276,7 @@ def enterprise_upload(*, actor, certification, position: int, upload) -> Attachm
     with transaction.atomic():
         cert = _lock_enterprise(certification)
         _require(By.PARTNER, actor, cert.partner_id)
-        transitions.check(cert, "upload")
+        workflow.check(cert, "upload")
         slots = list(cert.slots.select_related("person", "attachment").order_by("position"))
         slot = next((s for s in slots if s.position == position), None)
         if slot is None:
@@ -299,7 +303,7 @@ def enterprise_upload(*, actor, certification, position: int, upload) -> Attachm
             slot.save(update_fields=["attachment"])
             if old is not None:
                 _discard_after_commit([old])
-            transitions.apply(
+            workflow.apply(
                 cert,
                 "upload",
                 actor=actor,
@@ -311,6 +315,7 @@ def enterprise_upload(*, actor, certification, position: int, upload) -> Attachm
                     "path": attachment.path,
                     "replaced": old is not None,
                 },
+                locked=True,
             )
         except BaseException:
             uploads.delete_quietly(attachment.path)
@@ -322,7 +327,7 @@ def enterprise_upload(*, actor, certification, position: int, upload) -> Attachm
 def enterprise_submit(*, actor, certification) -> EnterpriseCertification:
     cert = _lock_enterprise(certification)
     _require(By.PARTNER, actor, cert.partner_id)
-    transitions.check(cert, "submit")
+    workflow.check(cert, "submit")
     slots = list(cert.slots.select_related("person").order_by("position"))
     missing = [s for s in slots if s.attachment_id is None]
     if missing:
@@ -332,7 +337,7 @@ def enterprise_submit(*, actor, certification) -> EnterpriseCertification:
             field="slots",
             code="missing_slots",
         )
-    transitions.apply(
+    workflow.apply(
         cert,
         "submit",
         actor=actor,
@@ -343,6 +348,7 @@ def enterprise_submit(*, actor, certification) -> EnterpriseCertification:
             "reject_reasons": [],
             "decision_comment": "",
         },
+        locked=True,
     )
     notify(
         recipients=_specialists(),
@@ -358,7 +364,7 @@ def enterprise_submit(*, actor, certification) -> EnterpriseCertification:
 def enterprise_approve(*, actor, certification, comment: str = "") -> EnterpriseCertification:
     cert = _lock_enterprise(certification)
     _require(By.REVIEWER, actor, cert.partner_id)
-    transitions.apply(
+    workflow.apply(
         cert,
         "approve",
         actor=actor,
@@ -369,6 +375,7 @@ def enterprise_approve(*, actor, certification, comment: str = "") -> Enterprise
             "decision_comment": comment.strip(),
         },
         reason=comment.strip(),
+        locked=True,
     )
     notify(
         recipients=_partner_admins(cert.partner_id),
@@ -386,10 +393,10 @@ def enterprise_reject(
 ) -> EnterpriseCertification:
     cert = _lock_enterprise(certification)
     _require(By.REVIEWER, actor, cert.partner_id)
-    transitions.check(cert, "reject")
+    workflow.check(cert, "reject")
     codes = _check_reasons(reasons, comment, EnterpriseCertification.RejectReason)
     text = _reasons_text(codes, EnterpriseCertification.RejectReason)
-    transitions.apply(
+    workflow.apply(
         cert,
         "reject",
         actor=actor,
@@ -401,6 +408,7 @@ def enterprise_reject(
         },
         reason=comment.strip(),
         data={"reasons": codes},
+        locked=True,
     )
     notify(
         recipients=_partner_admins(cert.partner_id),
@@ -418,7 +426,7 @@ def enterprise_revise(*, actor, certification) -> EnterpriseCertification:
         with transaction.atomic():
             cert = _lock_enterprise(certification)
             _require(By.PARTNER, actor, cert.partner_id)
-            transitions.check(cert, "revise")
+            workflow.check(cert, "revise")
             if (
                 EnterpriseCertification.objects.filter(
                     partner_id=cert.partner_id, state__in=EnterpriseCertification.OPEN_STATES
@@ -430,7 +438,7 @@ def enterprise_revise(*, actor, certification) -> EnterpriseCertification:
                     _("Another enterprise certification is open: continue that one."),
                     code="exists",
                 )
-            transitions.apply(cert, "revise", actor=actor)
+            workflow.apply(cert, "revise", actor=actor, locked=True)
     except IntegrityError as exc:
         raise DomainError(
             _("Another enterprise certification is open: continue that one."), code="exists"
@@ -510,7 +518,7 @@ def bank_card_submit(
                     card_number_masked=masked,
                     face_photo=photo,
                 )
-                transitions.apply(cert, "submit", actor=actor, data={"path": photo.path})
+                BANK_CARD.record_created(cert, "submit", actor=actor, data={"path": photo.path})
                 notify(
                     recipients=_specialists(),
                     kind="certification.bank_card.submitted",
@@ -537,12 +545,13 @@ def _lock_bank_card(certification) -> BankCardCertification:
 def bank_card_approve(*, actor, certification, comment: str = "") -> BankCardCertification:
     cert = _lock_bank_card(certification)
     _require(By.REVIEWER, actor, cert.partner_id)
-    transitions.apply(
+    workflow.apply(
         cert,
         "approve",
         actor=actor,
         changes={"decided_by": actor, "decided_at": _now(), "decision_comment": comment.strip()},
         reason=comment.strip(),
+        locked=True,
     )
     notify(
         recipients=_partner_admins(cert.partner_id),
@@ -559,10 +568,10 @@ def bank_card_reject(
 ) -> BankCardCertification:
     cert = _lock_bank_card(certification)
     _require(By.REVIEWER, actor, cert.partner_id)
-    transitions.check(cert, "reject")
+    workflow.check(cert, "reject")
     codes = _check_reasons(reasons, comment, BankCardCertification.RejectReason)
     text = _reasons_text(codes, BankCardCertification.RejectReason)
-    transitions.apply(
+    workflow.apply(
         cert,
         "reject",
         actor=actor,
@@ -574,6 +583,7 @@ def bank_card_reject(
         },
         reason=comment.strip(),
         data={"reasons": codes},
+        locked=True,
     )
     notify(
         recipients=_partner_admins(cert.partner_id),
@@ -596,7 +606,9 @@ def pdm_assign(*, actor, partner: Partner, user: User) -> PartnerManager:
     row, _created = PartnerManager.objects.update_or_create(
         partner=partner, defaults={"user": user, "assigned_at": _now()}
     )
-    record_event(actor=actor, subject=partner, verb="partner.pdm_assigned", data={"user": user.pk})
+    record_event(
+        actor=actor, subject=partner, verb=Verb.PARTNER_PDM_ASSIGNED, data={"user": user.pk}
+    )
     return row
 
 
@@ -630,7 +642,7 @@ def label_apply(
             application = LabelApplication.objects.create(
                 partner=partner, label=label, statement=statement.strip(), created_by=actor
             )
-            transitions.apply(application, "create", actor=actor, data={"label": label.code})
+            LABEL.record_created(application, "create", actor=actor, data={"label": label.code})
     except IntegrityError as exc:
         raise DomainError(
             _("An application for this label is open already."), field="label"
@@ -642,7 +654,7 @@ def label_apply(
 def label_edit(*, actor, application, statement: str) -> LabelApplication:
     app = _lock_application(application)
     _require(By.PARTNER, actor, app.partner_id)
-    transitions.apply(app, "edit", actor=actor, changes={"statement": statement.strip()})
+    workflow.apply(app, "edit", actor=actor, changes={"statement": statement.strip()}, locked=True)
     return app
 
 
@@ -653,7 +665,7 @@ def label_add_evidence(
     with transaction.atomic():
         app = _lock_application(application)
         _require(By.PARTNER, actor, app.partner_id)
-        transitions.check(app, "add_evidence")
+        workflow.check(app, "add_evidence")
         if criterion.label_id != app.label_id:
             raise DomainError(_("This criterion belongs to another label."), field="criterion")
         if (
@@ -675,12 +687,13 @@ def label_add_evidence(
             evidence = LabelEvidence.objects.create(
                 application=app, criterion=criterion, attachment=attachment, note=note.strip()[:200]
             )
-            transitions.apply(
+            workflow.apply(
                 app,
                 "add_evidence",
                 actor=actor,
                 reason=f"{criterion.position}. {attachment.original_name}",
                 data={"criterion": criterion.pk, "path": attachment.path},
+                locked=True,
             )
         except BaseException:
             uploads.delete_quietly(attachment.path)
@@ -692,19 +705,19 @@ def label_add_evidence(
 def label_remove_evidence(*, actor, evidence: LabelEvidence) -> None:
     app = _lock_application(evidence.application)
     _require(By.PARTNER, actor, app.partner_id)
-    transitions.check(app, "remove_evidence")
+    workflow.check(app, "remove_evidence")
     attachment = evidence.attachment
     name = attachment.original_name
     evidence.delete()
     _discard_after_commit([attachment])
-    transitions.apply(app, "remove_evidence", actor=actor, reason=name)
+    workflow.apply(app, "remove_evidence", actor=actor, reason=name, locked=True)
 
 
 @transaction.atomic
 def label_submit(*, actor, application) -> LabelApplication:
     app = _lock_application(application)
     _require(By.PARTNER, actor, app.partner_id)
-    transitions.check(app, "submit")
+    workflow.check(app, "submit")
     if not app.statement.strip():
         raise DomainError(
             _("Describe your company's capability for this label before submitting."),
@@ -722,7 +735,7 @@ def label_submit(*, actor, application) -> LabelApplication:
             field="evidence",
             code="missing_evidence",
         )
-    transitions.apply(app, "submit", actor=actor, changes={"submitted_at": _now()})
+    workflow.apply(app, "submit", actor=actor, changes={"submitted_at": _now()}, locked=True)
     notify(
         recipients=_specialists(),
         kind="certification.label.submitted",
@@ -738,8 +751,13 @@ def label_withdraw(*, actor, application, reason: str = "") -> LabelApplication:
     app = _lock_application(application)
     _require(By.PARTNER, actor, app.partner_id)
     was_submitted = app.state == L.SUBMITTED
-    transitions.apply(
-        app, "withdraw", actor=actor, changes={"decided_at": _now()}, reason=reason.strip()
+    workflow.apply(
+        app,
+        "withdraw",
+        actor=actor,
+        changes={"decided_at": _now()},
+        reason=reason.strip(),
+        locked=True,
     )
     if was_submitted:
         notify(
@@ -768,7 +786,7 @@ def label_decide_criterion(
 ) -> CriterionReview:
     app = _lock_application(application)
     _require(By.REVIEWER, actor, app.partner_id)
-    transitions.check(app, "decide_criterion")
+    workflow.check(app, "decide_criterion")
     if criterion.label_id != app.label_id:
         raise DomainError(_("This criterion belongs to another label."), field="criterion")
     _check_verdict(verdict, comment)
@@ -783,12 +801,13 @@ def label_decide_criterion(
             "revised_in_defense": False,
         },
     )
-    transitions.apply(
+    workflow.apply(
         app,
         "decide_criterion",
         actor=actor,
         reason=review.comment,
         data={"criterion": criterion.pk, "position": criterion.position, "verdict": verdict},
+        locked=True,
     )
     return review
 
@@ -799,7 +818,7 @@ def label_conclude(*, actor, application, summary: str = "") -> LabelApplication
     partner has a few working days to request an online defense."""
     app = _lock_application(application)
     _require(By.REVIEWER, actor, app.partner_id)
-    transitions.check(app, "grant")
+    workflow.check(app, "grant")
     criteria = list(app.label.criteria.order_by("position"))
     reviews = {r.criterion_id: r for r in CriterionReview.objects.filter(application=app)}
     undecided = [c for c in criteria if c.pk not in reviews]
@@ -814,7 +833,9 @@ def label_conclude(*, actor, application, summary: str = "") -> LabelApplication
     changes = {"reviewed_by": actor, "reviewed_at": now, "review_summary": summary.strip()}
     if not not_met:
         changes["decided_at"] = now
-        transitions.apply(app, "grant", actor=actor, changes=changes, reason=summary.strip())
+        workflow.apply(
+            app, "grant", actor=actor, changes=changes, reason=summary.strip(), locked=True
+        )
         notify(
             recipients=_partner_admins(app.partner_id),
             kind="certification.label.granted",
@@ -825,13 +846,14 @@ def label_conclude(*, actor, application, summary: str = "") -> LabelApplication
         return app
     deadline = deadline_after(now, DEFENSE_WINDOW_WORKING_DAYS)
     changes["defense_deadline"] = deadline
-    transitions.apply(
+    workflow.apply(
         app,
         "fail_review",
         actor=actor,
         changes=changes,
         reason=summary.strip(),
         data={"not_met": [c.pk for c in not_met]},
+        locked=True,
     )
     notify(
         recipients=_partner_admins(app.partner_id),
@@ -854,7 +876,7 @@ def label_conclude(*, actor, application, summary: str = "") -> LabelApplication
 def label_accept_result(*, actor, application) -> LabelApplication:
     app = _lock_application(application)
     _require(By.PARTNER, actor, app.partner_id)
-    transitions.apply(app, "accept_result", actor=actor, changes={"decided_at": _now()})
+    workflow.apply(app, "accept_result", actor=actor, changes={"decided_at": _now()}, locked=True)
     if app.reviewed_by_id:
         notify(
             recipients=[app.reviewed_by],
@@ -880,7 +902,7 @@ def label_request_defense(
     certification specialist, before the defense window closes."""
     app = _lock_application(application)
     _require(By.PARTNER, actor, app.partner_id)
-    transitions.check(app, "request_defense")
+    workflow.check(app, "request_defense")
     if app.defense_deadline and _now() > app.defense_deadline:
         raise DomainError(_("The time to request a defense has ended."), code="window_closed")
     if channel not in Defense.Channel.values:
@@ -919,12 +941,13 @@ def label_request_defense(
         requested_by=actor,
     )
     defense.disputed_criteria.set(chosen)
-    transitions.apply(
+    workflow.apply(
         app,
         "request_defense",
         actor=actor,
         reason=statement.strip(),
         data={"channel": channel, "criteria": [c.pk for c in chosen]},
+        locked=True,
     )
     notify(
         recipients=recipients,
@@ -952,7 +975,7 @@ def defense_schedule(
     app = _lock_application(application)
     _require(By.ORGANIZER, actor, app.partner_id)
     name = "reschedule_defense" if app.state == L.DEFENSE_SCHEDULED else "schedule_defense"
-    transitions.check(app, name)
+    workflow.check(app, name)
     if scheduled_at is None or scheduled_at <= _now():
         raise DomainError(_("Choose a time in the future."), field="scheduled_at")
     link = (meeting_link or "").strip()
@@ -985,7 +1008,7 @@ def defense_schedule(
     )
     defense.experts.set(expert_list)
     when = timezone.localtime(scheduled_at).strftime("%Y-%m-%d %H:%M")
-    transitions.apply(
+    workflow.apply(
         app,
         name,
         actor=actor,
@@ -996,6 +1019,7 @@ def defense_schedule(
             "experts": [u.pk for u in expert_list],
             "external_experts": defense.external_experts,
         },
+        locked=True,
     )
     recipients = {u.pk: u for u in [*_partner_admins(app.partner_id), *expert_list]}
     if defense.organizer and defense.organizer.pk != getattr(actor, "pk", None):
@@ -1019,7 +1043,7 @@ def defense_record_outcome(
     granted when every criterion of the label is met afterwards, refused otherwise."""
     app = _lock_application(application)
     _require(By.REVIEWER, actor, app.partner_id)
-    transitions.check(app, "defense_grant")
+    workflow.check(app, "defense_grant")
     defense = Defense.objects.select_for_update().get(application=app)
     now = _now()
     if defense.scheduled_at is None or now < defense.scheduled_at:
@@ -1056,13 +1080,14 @@ def defense_record_outcome(
     defense.outcome_by = actor
     defense.outcome_at = now
     defense.save(update_fields=["outcome", "outcome_notes", "outcome_by", "outcome_at"])
-    transitions.apply(
+    workflow.apply(
         app,
         "defense_grant" if all_met else "defense_refuse",
         actor=actor,
         changes={"decided_at": now},
         reason=notes.strip(),
         data={"verdicts": {str(k): v[0] for k, v in verdicts.items()}},
+        locked=True,
     )
     recipients = {u.pk: u for u in _partner_admins(app.partner_id)}
     if defense.organizer and defense.organizer.pk != actor.pk:
@@ -1086,7 +1111,7 @@ def close_expired_defense_windows(*, now: datetime | None = None, batch_size: in
     """Refuse, in one set-based pass, applications whose defense window closed without a
     request. Safe to run late or twice: only rows still waiting change."""
     now = now or _now()
-    step = transitions.get_step("label", "close_defense_window")
+    step = LABEL["close_defense_window"]
     total = 0
     while True:
         with transaction.atomic():
@@ -1104,7 +1129,7 @@ def close_expired_defense_windows(*, now: datetime | None = None, batch_size: in
             )
             record_events_bulk(
                 model=LabelApplication,
-                verb="label.close_defense_window",
+                verb=LABEL.verb("close_defense_window"),
                 rows=[
                     PendingEvent(
                         subject_id=pk,

@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from partner_center import workflow
 from partner_center.accounts.access import capability_required
 from partner_center.audit.services import record_event
+from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
 
-from . import selectors, services, transitions, uploads
+from . import selectors, services, uploads
 from .filters import (
     BankCardFilter,
     DefenseFilter,
@@ -183,7 +185,7 @@ def enterprise_new(request):
 @capability_required(MANAGE_CERTIFICATION)
 def enterprise_setup(request, pk: int):
     cert = selectors.get_enterprise_for_user(request.user, pk)
-    if not transitions.allowed(cert, "setup"):
+    if not workflow.lifecycle_of(cert).can(cert, "setup"):
         messages.error(request, _("Only a draft can be changed."))
         return redirect("certification:enterprise-detail", cert.pk)
     form = EnterpriseSetupForm(request.POST or None, initial=EnterpriseSetupForm.initial_for(cert))
@@ -294,7 +296,7 @@ def enterprise_detail(request, pk: int):
             "filled": sum(1 for s in slots if s.attachment_id),
             "can_manage": _owns(user, cert),
             "can_review": REVIEW_CERTIFICATION.allows(user),
-            "steps": transitions.allowed_steps(cert),
+            "steps": workflow.allowed(cert),
             "decision_form": decision_form,
             "upload_errors": upload_errors,
             "page_error": page_error,
@@ -406,7 +408,7 @@ def bank_card_detail(request, pk: int):
             "page_title": _("Bank-card certification"),
             "cert": cert,
             "can_review": REVIEW_CERTIFICATION.allows(request.user),
-            "steps": transitions.allowed_steps(cert),
+            "steps": workflow.allowed(cert),
             "decision_form": form,
             "events": selectors.timeline(cert),
         },
@@ -568,7 +570,7 @@ def label_application_detail(request, pk: int):
             },
         )
         row["evidence_error"] = evidence_errors.get(cid, "")
-    steps = transitions.allowed_steps(app)
+    steps = workflow.allowed(app)
     return render(
         request,
         "certification/label_application_detail.html",
@@ -791,7 +793,7 @@ def defense_list(request):
 
 # Files ----------------------------------------------------------------------------------
 
-DOWNLOAD_VERB = "attachment.downloaded"
+DOWNLOAD_VERB = Verb.ATTACHMENT_DOWNLOADED
 DOWNLOAD_LABEL = gettext_lazy("Downloaded")
 
 

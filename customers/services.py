@@ -21,6 +21,7 @@ from partner_center.accounts.models import Partner, User
 from partner_center.accounts.permissions import Role
 from partner_center.accounts.services import user_create
 from partner_center.audit.services import record_event
+from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
 from partner_center.money import cny
 from partner_center.notifications.services import notify
@@ -151,7 +152,7 @@ def agreement_publish(
         published_by=actor if getattr(actor, "pk", None) else None,
     )
     record_event(
-        actor=actor, subject=version, verb="agreement.published", to_state=f"v{version.version}"
+        actor=actor, subject=version, verb=Verb.AGREEMENT_PUBLISHED, to_state=f"v{version.version}"
     )
     users = User.objects.filter(
         customer_profile__associations__state=Association.State.ACTIVE, is_active=True
@@ -189,7 +190,7 @@ def agreement_sign(*, actor, version: AgreementVersion) -> AgreementSignature:
         record_event(
             actor=actor,
             subject=customer,
-            verb="agreement.signed",
+            verb=Verb.AGREEMENT_SIGNED,
             to_state=f"v{version.version}",
         )
     return signature
@@ -226,7 +227,7 @@ def invitation_create(
         created_at=now,
         expires_at=now + INVITATION_VALID_FOR,
     )
-    record_event(actor=actor, subject=invitation, verb="invitation.created", to_state="pending")
+    record_event(actor=actor, subject=invitation, verb=Verb.INVITATION_CREATED, to_state="pending")
     if invitation.email:
         from .tasks import email_invitation
 
@@ -244,7 +245,7 @@ def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
     record_event(
         actor=actor,
         subject=invitation,
-        verb="invitation.revoked",
+        verb=Verb.INVITATION_REVOKED,
         from_state="pending",
         to_state="revoked",
     )
@@ -365,7 +366,7 @@ def customer_register(
         contact_email=user.email,
         contact_phone=phone.strip(),
     )
-    record_event(actor=user, subject=user, verb="customer.registered")
+    record_event(actor=user, subject=user, verb=Verb.CUSTOMER_REGISTERED)
     return user
 
 
@@ -401,7 +402,7 @@ def invitation_accept(
     )
     if signed:
         record_event(
-            actor=actor, subject=customer, verb="agreement.signed", to_state=f"v{latest.version}"
+            actor=actor, subject=customer, verb=Verb.AGREEMENT_SIGNED, to_state=f"v{latest.version}"
         )
     association = Association.objects.create(
         partner=invitation.partner,
@@ -427,14 +428,14 @@ def invitation_accept(
     record_event(
         actor=actor,
         subject=invitation,
-        verb="invitation.accepted",
+        verb=Verb.INVITATION_ACCEPTED,
         from_state="pending",
         to_state="accepted",
     )
     record_event(
         actor=actor,
         subject=association,
-        verb="association.created",
+        verb=Verb.ASSOCIATION_CREATED,
         to_state="active",
         data={"billing_model": association.billing_model, "agreement": latest.version},
     )
@@ -500,7 +501,7 @@ def customer_unbind(
     record_event(
         actor=actor,
         subject=association,
-        verb="association.unbound",
+        verb=Verb.ASSOCIATION_UNBOUND,
         from_state="active",
         to_state="unbound",
         reason=association.unbind_reason,
@@ -585,7 +586,7 @@ def account_set_budget(*, actor, account: Account, monthly_budget) -> Account:
     record_event(
         actor=actor,
         subject=account.association,
-        verb="account.budget_set",
+        verb=Verb.ACCOUNT_BUDGET_SET,
         from_state="frozen" if was_frozen else "",
         to_state="open",
         data={"before": str(before) if before is not None else None, "budget": str(budget)},
@@ -777,7 +778,7 @@ def resource_renew(
     record_event(
         actor=actor,
         subject=resource,
-        verb="resource.renewed",
+        verb=Verb.RESOURCE_RENEWED,
         reason=order.order_no,
         data={
             "periods": periods,
@@ -814,7 +815,7 @@ def resource_set_auto_renew(*, actor, resource: Resource, enabled: bool) -> Reso
     record_event(
         actor=actor,
         subject=resource,
-        verb="resource.auto_renew_on" if enabled else "resource.auto_renew_off",
+        verb=Verb.RESOURCE_AUTO_RENEW_ON if enabled else "resource.auto_renew_off",
     )
     return resource
 
@@ -875,7 +876,7 @@ def auto_renew_due(*, now: datetime | None = None) -> AutoRenewResult:
                     record_event(
                         actor=None,
                         subject=resource,
-                        verb="resource.auto_renew_failed",
+                        verb=Verb.RESOURCE_AUTO_RENEW_FAILED,
                         reason=message,
                         actor_label=AUTO_RENEW,
                     )
@@ -1045,7 +1046,9 @@ def voucher_issue(
         reason=_("Voucher %(code)s") % {"code": voucher.code},
         field="face_value",
     )
-    record_event(actor=actor, subject=voucher, verb="voucher.issued", partner_id=actor.partner_id)
+    record_event(
+        actor=actor, subject=voucher, verb=Verb.VOUCHER_ISSUED, partner_id=actor.partner_id
+    )
     customer_user = association.customer.user
     if customer_user is not None:
         notify(
@@ -1073,7 +1076,7 @@ def _voucher_return(*, actor, voucher: Voucher, reason: str, now: datetime) -> N
     record_event(
         actor=actor,
         subject=voucher,
-        verb="voucher.revoked",
+        verb=Verb.VOUCHER_REVOKED,
         reason=reason,
         partner_id=voucher.partner_id,
         data={"returned": str(remaining)},

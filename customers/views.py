@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from partner_center.accounts.access import capability_required, get_for_user
 from partner_center.audit.selectors import timeline_for
 from partner_center.errors import DomainError
+from partner_center.workflow import verb_label
 
 from . import selectors, services
 from .filters import (
@@ -140,13 +141,6 @@ def customer_detail(request, pk: int):
     return render(request, "customers/customer_detail.html", context)
 
 
-EVENT_LABELS = {
-    "association.created": gettext_lazy("Associated through the invitation link"),
-    "association.unbound": gettext_lazy("Unbound"),
-    "account.budget_set": gettext_lazy("Monthly budget set"),
-}
-
-
 STATE_LABELS = {
     **dict(Association.State.choices),
     "frozen": gettext_lazy("Frozen"),
@@ -157,7 +151,7 @@ STATE_LABELS = {
 def _labelled(events):
     events = list(events)
     for event in events:
-        event.label = EVENT_LABELS.get(event.verb, event.verb)
+        event.label = verb_label(event.verb)
         event.from_label = STATE_LABELS.get(event.from_state, event.from_state)
         event.to_label = STATE_LABELS.get(event.to_state, event.to_state)
     return events

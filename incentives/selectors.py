@@ -30,6 +30,7 @@ from partner_center.accounts.access import get_for_user, is_vendor_staff, scope_
 from partner_center.accounts.models import Partner
 from partner_center.audit.selectors import timeline_for
 from partner_center.programs.selectors import is_pce_member
+from partner_center.workflow import verb_label
 
 from . import periods
 from .eligibility import COUNTED_STATES, Eligibility, today_in_shanghai
@@ -42,7 +43,7 @@ from .models import (
     ProgramPeriod,
 )
 from .statements import build_statements, program_for_period
-from .transitions import state_label, verb_label
+from .transitions import INCENTIVE
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 TOP_SERIES = 8  # the dashboard chart draws this many resellers; the rest are "others"
@@ -444,6 +445,6 @@ def timeline(application: IncentiveApplication) -> list:
     events = list(timeline_for(application))
     for event in events:
         event.label = verb_label(event.verb)
-        event.from_state = state_label(event.from_state)
-        event.to_state = state_label(event.to_state)
+        event.from_state = INCENTIVE.state_label(event.from_state)
+        event.to_state = INCENTIVE.state_label(event.to_state)
     return events

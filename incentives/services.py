@@ -5,7 +5,7 @@ called when an order is recorded; `performance_sync` credits whatever was missed
 linked to the opportunity it belongs to where there is one.
 Period close: `period_close` writes each selling partner's statement for a billing period
 once and sends the estimated incentives and indicators to the subscribers.
-PCE incentive: `incentive_apply` and one service per step of `transitions.STEPS`."""
+PCE incentive: `incentive_apply` and one service per step of `transitions.INCENTIVE`."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from partner_center.notifications.selectors import subscribers_of
 from partner_center.notifications.services import notify, notify_subscribers
 from partner_center.programs.selectors import is_pce_member
 
-from . import eligibility, periods, transitions
+from . import eligibility, periods
 from .models import (
     HUNDRED,
     ZERO,
@@ -45,6 +45,7 @@ from .models import (
 )
 from .permissions import APPLY_INCENTIVES, REVIEW_INCENTIVES, SETTLE_INCENTIVES
 from .statements import build_statements, program_for_period
+from .transitions import INCENTIVE
 
 SYNC_BATCH = 2000
 _ORDER_FIELDS = (
@@ -453,7 +454,13 @@ def incentive_apply(
             field="offering",
             code=eligibility.Reason.ALREADY_APPLIED,
         ) from exc
-    transitions.record_created(application, actor=actor, reason=application.note)
+    INCENTIVE.record_created(
+        application,
+        "apply",
+        actor=actor,
+        reason=application.note,
+        data={"opportunity": application.opportunity_id, "offering": application.offering},
+    )
     notify(
         recipients=_bd_recipients(),
         kind="incentives.applied",
@@ -479,7 +486,7 @@ def incentive_publish(
     the amount, the tax. The partner then confirms or disputes."""
     _require(REVIEW_INCENTIVES, actor)
     app = _lock(application)
-    transitions.check(app, "publish")
+    INCENTIVE.check(app, "publish")
     computed = performance_basis(app.opportunity_id, app.offering, app.delivery_completed_on)
     note = (note or "").strip()
     if basis in (None, ""):
@@ -498,7 +505,7 @@ def incentive_publish(
                 field="note",
             )
     figures = reconcile(chosen, app.program)
-    transitions.take(
+    INCENTIVE.apply(
         app,
         "publish",
         actor=actor,
@@ -523,6 +530,7 @@ def incentive_publish(
             "tax": str(figures.tax),
             "total": str(figures.total),
         },
+        locked=True,
     )
     notify(
         recipients=_partner_recipients(app),
@@ -539,16 +547,17 @@ def incentive_publish(
 def incentive_reject(*, actor, application: IncentiveApplication, reason: str):
     _require(REVIEW_INCENTIVES, actor)
     app = _lock(application)
-    transitions.check(app, "reject")
+    INCENTIVE.check(app, "reject")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give the reason for the rejection."), field="reason")
-    transitions.take(
+    INCENTIVE.apply(
         app,
         "reject",
         actor=actor,
         changes={"rejection_reason": reason, "decided_at": timezone.now()},
         reason=reason,
+        locked=True,
     )
     notify(
         recipients=_partner_recipients(app),
@@ -565,11 +574,11 @@ def incentive_dispute(*, actor, application: IncentiveApplication, reason: str):
     """The partner does not agree with the published amounts: back to BD with a reason."""
     _require(SETTLE_INCENTIVES, actor, application.partner_id)
     app = _lock(application)
-    transitions.check(app, "dispute")
+    INCENTIVE.check(app, "dispute")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say what is wrong with the amounts."), field="reason")
-    transitions.take(
+    INCENTIVE.apply(
         app,
         "dispute",
         actor=actor,
@@ -580,6 +589,7 @@ def incentive_dispute(*, actor, application: IncentiveApplication, reason: str):
         },
         reason=reason,
         data={"published_total": str(app.total)},
+        locked=True,
     )
     notify(
         recipients=_bd_recipients(app),
@@ -595,12 +605,13 @@ def incentive_dispute(*, actor, application: IncentiveApplication, reason: str):
 def incentive_confirm(*, actor, application: IncentiveApplication):
     _require(SETTLE_INCENTIVES, actor, application.partner_id)
     app = _lock(application)
-    transitions.take(
+    INCENTIVE.apply(
         app,
         "confirm",
         actor=actor,
         changes={"confirmed_at": timezone.now(), "confirmed_by": actor},
         data={"total": str(app.total)},
+        locked=True,
     )
     notify(
         recipients=_bd_recipients(app),
@@ -616,11 +627,11 @@ def incentive_request_payment(*, actor, application: IncentiveApplication, invoi
     """The payment request (申付): the partner names its invoice for the total."""
     _require(SETTLE_INCENTIVES, actor, application.partner_id)
     app = _lock(application)
-    transitions.check(app, "request_payment")
+    INCENTIVE.check(app, "request_payment")
     invoice_no = (invoice_no or "").strip()
     if not invoice_no:
         raise DomainError(_("Enter the number of your invoice."), field="invoice_no")
-    transitions.take(
+    INCENTIVE.apply(
         app,
         "request_payment",
         actor=actor,
@@ -630,6 +641,7 @@ def incentive_request_payment(*, actor, application: IncentiveApplication, invoi
             "payment_requested_by": actor,
         },
         data={"invoice_no": invoice_no[:64]},
+        locked=True,
     )
     notify(
         recipients=_bd_recipients(),
@@ -647,12 +659,13 @@ def incentive_mark_paid(*, actor, application: IncentiveApplication, reference: 
     _require(REVIEW_INCENTIVES, actor)
     app = _lock(application)
     reference = (reference or "").strip()[:64]
-    transitions.take(
+    INCENTIVE.apply(
         app,
         "mark_paid",
         actor=actor,
         changes={"paid_at": timezone.now(), "paid_by": actor, "payment_reference": reference},
         data={"reference": reference},
+        locked=True,
     )
     notify(
         recipients=_partner_recipients(app),

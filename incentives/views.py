@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from opportunities.catalog import PRODUCT_LABELS
 from partner_center.accounts.access import capability_required, is_vendor_staff
 from partner_center.errors import DomainError
+from partner_center.workflow import By
 
 from . import charts, exports, periods, selectors, services
 from .eligibility import Reason
@@ -32,7 +33,7 @@ from .permissions import (
     VIEW_PERFORMANCE,
     VIEW_PROGRAM,
 )
-from .transitions import STEPS, By, allowed_steps
+from .transitions import INCENTIVE
 
 PER_PAGE = 25
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -430,9 +431,9 @@ def _run_step(step: str, actor, application: IncentiveApplication, data: dict):
 def _steps_for(user, application: IncentiveApplication) -> set[str]:
     steps = set()
     if REVIEW_INCENTIVES.allows(user):
-        steps |= allowed_steps(application, By.BD)
+        steps |= INCENTIVE.allowed(application, By.BD)
     if SETTLE_INCENTIVES.allows(user) and user.partner_id == application.partner_id:
-        steps |= allowed_steps(application, By.PARTNER)
+        steps |= INCENTIVE.allowed(application, By.PARTNER)
     return steps
 
 
@@ -476,7 +477,7 @@ def application_step(request, pk: int, step: str):
     application = selectors.application_for_user(request.user, pk)
     if step not in STEP_FORMS:
         raise Http404
-    by = STEPS[step].by
+    by = INCENTIVE[step].by
     if not (REVIEW_INCENTIVES if by == By.BD else SETTLE_INCENTIVES).allows(request.user):
         raise PermissionDenied
     if step not in _steps_for(request.user, application):

@@ -23,7 +23,7 @@ from .models import (
     POImport,
     VendorLead,
 )
-from .transitions import PROGRESS_FIELDS, partner_editable_fields
+from .transitions import PO, PROGRESS_FIELDS, partner_editable_fields
 
 S = Opportunity.State
 
@@ -112,7 +112,7 @@ class OpportunityAdmin(admin.ModelAdmin):
         if not changes:
             return
         try:
-            if obj.state in (S.DRAFT, S.RETURNED):
+            if PO.can(obj, "edit"):
                 services.po_edit(actor=request.user, po=obj, changes=changes)
             else:
                 services.opportunity_update_progress(

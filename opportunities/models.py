@@ -79,6 +79,11 @@ class VendorLead(CustomerFields):
     """An HO as BD holds it: a lead from the vendor's CRM, in the pool until a partner
     accepts a share of it. Its CRM creation time decides duplicates against POs."""
 
+    class State(models.TextChoices):
+        POOLED = "pooled", _("In the pool")  # BD may correct and share it
+        CLOSED = "closed", _("Closed")  # lost to an earlier verified PO; final
+
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.POOLED)
     crm_id = models.CharField(_("CRM reference"), max_length=64, unique=True)
     crm_created_at = models.DateTimeField(_("created in the CRM at"))
     created_by = models.ForeignKey(

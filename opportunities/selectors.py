@@ -13,14 +13,18 @@ from django.utils.translation import gettext as _
 
 from partner_center.accounts.access import get_for_user, is_vendor_staff, scope_to_partner
 from partner_center.audit.models import Event
+from partner_center.audit.verbs import Verb
 from partner_center.workdays import working_days_left_many
+from partner_center.workflow import verb_label
 
 from . import duplicates as dup
 from .catalog import Product, RejectionReason, Rule, Stage
 from .models import DuplicatePair, Opportunity, POImport, VendorLead
 from .transitions import (
     ACTIVE_STATES,
+    HO,
     LIVE_SHARE_STATES,
+    PO,
     PO_OPEN_STATES,
     SLA_OPEN_STATES,
     field_label,
@@ -124,30 +128,6 @@ def decision_text(opportunity: Opportunity) -> str:
 
 # ---- Timeline ----------------------------------------------------------------------------
 
-VERB_LABELS = {
-    "po.created": lambda: _("Draft created"),
-    "po.edited": lambda: _("Edited"),
-    "po.submitted": lambda: _("Submitted"),
-    "po.resubmitted": lambda: _("Resubmitted after changes"),
-    "po.review_passed": lambda: _("Review passed, verification started"),
-    "po.returned": lambda: _("Returned for changes"),
-    "po.verified": lambda: _("Verification passed"),
-    "po.rejected": lambda: _("Rejected"),
-    "po.expired": lambda: _("Rejected automatically: verification deadline expired"),
-    "ho.shared": lambda: _("Shared by the vendor"),
-    "ho.accepted": lambda: _("Accepted"),
-    "ho.declined": lambda: _("Declined, back in the vendor's pool"),
-    "ho.withdrawn": lambda: _("Withdrawn as a duplicate"),
-    "ho.expired": lambda: _("Declined automatically: acceptance deadline expired, reclaimed"),
-    "opportunity.progress": lambda: _("Progress update"),
-    "opportunity.core_label": lambda: _("Core label changed"),
-    "opportunity.reminder_sent": lambda: _("Deadline reminder sent"),
-    "lead.created": lambda: _("Added to the pool"),
-    "lead.shared": lambda: _("Shared with a partner"),
-    "lead.closed": lambda: _("Closed as a duplicate"),
-    "lead.edited": lambda: _("Details corrected"),
-}
-
 
 @dataclass
 class TimelineEntry:
@@ -178,20 +158,26 @@ def _value_text(name: str, value) -> str:
 def _event_reason(event: Event, opportunity: Opportunity | None) -> str:
     data = event.data or {}
     parts = []
-    if event.verb in ("po.rejected", "po.expired", "ho.expired", "ho.withdrawn") and opportunity:
+    decided = (
+        PO.verb("reject"),
+        PO.verb("expire"),
+        HO.verb("expire"),
+        HO.verb("withdraw_duplicate"),
+    )
+    if event.verb in decided and opportunity:
         parts.append(decision_text(opportunity))
-    if event.verb == "po.returned":
+    if event.verb == PO.verb("return_for_changes"):
         fields = ", ".join(field_label(f) for f in data.get("fields", []))
         parts.append(_("Unlocked: %(fields)s.") % {"fields": fields})
-    if event.verb == "po.edited":
+    if event.verb == PO.verb("edit"):
         fields = ", ".join(field_label(f) for f in data.get("fields", []))
         parts.append(_("Changed: %(fields)s.") % {"fields": fields})
-    if event.verb == "opportunity.progress":
+    if event.verb == Verb.OPPORTUNITY_PROGRESS:
         for name, (_old, new) in (data.get("changes") or {}).items():
             parts.append(f"{field_label(name)}: {_value_text(name, new)}")
-    if event.verb == "opportunity.core_label":
+    if event.verb == Verb.OPPORTUNITY_CORE_LABEL:
         parts.append(_("Core label set.") if data.get("core_label") else _("Core label removed."))
-    if event.reason and event.verb not in ("po.expired", "ho.expired"):
+    if event.reason and event.verb not in (PO.verb("expire"), HO.verb("expire")):
         parts.append(event.reason)
     return " · ".join(p for p in parts if p)
 
@@ -214,7 +200,7 @@ def timeline(opportunity: Opportunity, viewer) -> list[TimelineEntry]:
         TimelineEntry(
             created_at=e.created_at,
             who=_who(e, viewer, opportunity.partner_id),
-            label=VERB_LABELS.get(e.verb, lambda e=e: e.verb)(),
+            label=verb_label(e.verb),
             from_state=str(STATE_LABELS.get(e.from_state, "")),
             to_state=str(STATE_LABELS.get(e.to_state, "")),
             reason=_event_reason(e, opportunity),
@@ -240,16 +226,17 @@ def lead_timeline(lead: VendorLead, viewer) -> list[TimelineEntry]:
     entries = []
     for e in events:
         share = shares.get(e.subject_id) if e.subject_type_id == opp_ct.pk else None
-        label = VERB_LABELS.get(e.verb, lambda e=e: e.verb)()
+        label = verb_label(e.verb)
         if share is not None:
             label = f"{label} · {share.partner.name}"
+        states = STATE_LABELS if share is not None else dict(VendorLead.State.choices)
         entries.append(
             TimelineEntry(
                 created_at=e.created_at,
                 who=_who(e, viewer, None),
                 label=label,
-                from_state=str(STATE_LABELS.get(e.from_state, "")),
-                to_state=str(STATE_LABELS.get(e.to_state, "")),
+                from_state=str(states.get(e.from_state, "")),
+                to_state=str(states.get(e.to_state, "")),
                 reason=_event_reason(e, share),
                 verb=e.verb,
             )

@@ -19,6 +19,7 @@ from partner_center.accounts.access import is_vendor_staff
 from partner_center.accounts.models import Partner, User
 from partner_center.accounts.permissions import PARTNER_ROLES, Role
 from partner_center.audit.services import record_event
+from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
 from partner_center.notifications.services import notify
 from partner_center.programs.selectors import is_pce_member
@@ -29,12 +30,14 @@ from .catalog import ConsentMethod, RejectionReason, Rule
 from .models import DuplicatePair, Opportunity, VendorLead
 from .transitions import (
     ACTIVE_STATES,
+    HO,
+    LEAD,
     LIVE_SHARE_STATES,
+    PO,
     PO_FIELDS,
     PO_OPEN_STATES,
     PROGRESS_FIELDS,
     RETURNABLE_FIELDS,
-    check,
     check_editable,
     field_label,
 )
@@ -211,7 +214,7 @@ def po_create(*, actor, partner: Partner, data: dict, external_ref: str = "") ->
     if not po.customer_key:
         raise DomainError(_("Enter the customer's name."), field="customer_name")
     po.save()
-    record_event(actor=actor, subject=po, verb="po.created", to_state=S.DRAFT)
+    PO.record_created(po, "create", actor=actor)
     return po
 
 
@@ -220,7 +223,7 @@ def po_edit(*, actor, po: Opportunity, changes: dict) -> Opportunity:
     """Change a draft, or the fields BD unlocked on a PO returned for changes."""
     po = _lock(po)
     _require_partner_of(actor, po.partner_id)
-    if po.state not in (S.DRAFT, S.RETURNED):
+    if not PO.can(po, "edit"):
         check_editable(po, changes.keys())  # names the first locked field
         raise DomainError(_("Use a progress update to change this opportunity now."))
     _check_deadline(po)
@@ -231,12 +234,13 @@ def po_edit(*, actor, po: Opportunity, changes: dict) -> Opportunity:
     if not changed:
         return po
     _validate(po, changed)
-    po.save(update_fields=changed)
-    record_event(
+    PO.apply(
+        po,
+        "edit",
         actor=actor,
-        subject=po,
-        verb="po.edited",
+        changes={n: getattr(po, n) for n in changed},
         data={"fields": [n for n in changed if n != "customer_key"]},
+        locked=True,
     )
     return po
 
@@ -309,39 +313,30 @@ def po_submit(*, actor, po: Opportunity, consent: Consent) -> Opportunity:
     _check_consent(consent)
     dup.lock_customer_keys(po)
     po = _lock(po)
-    t = check(po, "submit")
+    PO.check(po, "submit")
     _check_complete(po)
     matches = dup.find_duplicates(po)
     _refuse_if_verified_elsewhere(po, matches)
     now = timezone.now()
-    po.deadline, po.remind_at = sla.clock(now, K.PO)
-    po.state = t.target
-    po.submitted_at = now
-    po.consent_confirmed_by = actor
-    po.consent_confirmed_at = now
-    po.consent_method = consent.method
-    po.consent_note = (consent.note or "").strip()
-    fields = [
-        "state",
-        "submitted_at",
-        "deadline",
-        "remind_at",
-        "consent_confirmed_by",
-        "consent_confirmed_at",
-        "consent_method",
-        "consent_note",
-    ]
+    deadline, remind_at = sla.clock(now, K.PO)
+    changes = {
+        "submitted_at": now,
+        "deadline": deadline,
+        "remind_at": remind_at,
+        "consent_confirmed_by": actor,
+        "consent_confirmed_at": now,
+        "consent_method": consent.method,
+        "consent_note": (consent.note or "").strip(),
+    }
     if consent.file:
-        po.consent_file = consent.file
-        fields.append("consent_file")
-    po.save(update_fields=fields)
-    record_event(
+        changes["consent_file"] = consent.file
+    PO.apply(
+        po,
+        "submit",
         actor=actor,
-        subject=po,
-        verb="po.submitted",
-        from_state=S.DRAFT,
-        to_state=po.state,
-        data={"deadline": po.deadline.isoformat(), "consent_method": consent.method},
+        changes=changes,
+        data={"deadline": deadline.isoformat(), "consent_method": consent.method},
+        locked=True,
     )
     dup.record_pairs(po, matches)
     return po
@@ -353,22 +348,12 @@ def po_resubmit(*, actor, po: Opportunity, note: str = "") -> Opportunity:
     _require_partner_of(actor, po.partner_id)
     dup.lock_customer_keys(po)
     po = _lock(po)
-    t = check(po, "resubmit")
+    PO.check(po, "resubmit")
     _check_deadline(po)
     _check_complete(po)
     matches = dup.find_duplicates(po)
     _refuse_if_verified_elsewhere(po, matches)
-    po.state = t.target
-    po.unlocked_fields = []
-    po.save(update_fields=["state", "unlocked_fields"])
-    record_event(
-        actor=actor,
-        subject=po,
-        verb="po.resubmitted",
-        from_state=S.RETURNED,
-        to_state=po.state,
-        reason=note,
-    )
+    PO.apply(po, "resubmit", actor=actor, changes={"unlocked_fields": []}, reason=note, locked=True)
     dup.record_pairs(po, matches)
     return po
 
@@ -381,19 +366,15 @@ def po_start_verification(*, actor, po: Opportunity, note: str = "") -> Opportun
     """Review (审核) passed: submitted → under verification."""
     _require_bd(actor)
     po = _lock(po)
-    t = check(po, "start_verification")
+    PO.check(po, "start_verification")
     _check_deadline(po)
-    po.state = t.target
-    po.reviewed_at = timezone.now()
-    po.reviewed_by = actor
-    po.save(update_fields=["state", "reviewed_at", "reviewed_by"])
-    record_event(
+    PO.apply(
+        po,
+        "start_verification",
         actor=actor,
-        subject=po,
-        verb="po.review_passed",
-        from_state=S.SUBMITTED,
-        to_state=po.state,
+        changes={"reviewed_at": timezone.now(), "reviewed_by": actor},
         reason=note,
+        locked=True,
     )
     return po
 
@@ -411,22 +392,20 @@ def po_return_for_changes(*, actor, po: Opportunity, fields, comment: str) -> Op
     if not (comment or "").strip():
         raise DomainError(_("Tell the partner what to change."), field="comment")
     po = _lock(po)
-    t = check(po, "return_for_changes")
+    PO.check(po, "return_for_changes")
     _check_deadline(po)
-    from_state = po.state
-    po.state = t.target
-    po.unlocked_fields = fields
-    po.return_comment = comment.strip()
-    po.returned_at = timezone.now()
-    po.save(update_fields=["state", "unlocked_fields", "return_comment", "returned_at"])
-    record_event(
+    PO.apply(
+        po,
+        "return_for_changes",
         actor=actor,
-        subject=po,
-        verb="po.returned",
-        from_state=from_state,
-        to_state=po.state,
-        reason=po.return_comment,
+        changes={
+            "unlocked_fields": fields,
+            "return_comment": comment.strip(),
+            "returned_at": timezone.now(),
+        },
+        reason=comment.strip(),
         data={"fields": fields},
+        locked=True,
     )
     _notify_partner(
         po,
@@ -449,34 +428,21 @@ def _reject(
     detail: dict | None = None,
 ) -> Opportunity:
     """Reject a locked PO and tell its partner which rule decided."""
-    t = check(po, transition)
-    from_state = po.state
-    po.state = t.target
-    po.decided_at = timezone.now()
-    po.decided_by = actor if getattr(actor, "pk", None) else None
-    po.decision_rule = rule
-    po.decision_reason = reason
-    po.decision_note = note.strip()
-    po.decision_detail = detail or {"rule": rule}
-    po.save(
-        update_fields=[
-            "state",
-            "decided_at",
-            "decided_by",
-            "decision_rule",
-            "decision_reason",
-            "decision_note",
-            "decision_detail",
-        ]
-    )
-    record_event(
+    PO.apply(
+        po,
+        transition,
         actor=actor,
-        subject=po,
-        verb="po.rejected",
-        from_state=from_state,
-        to_state=po.state,
-        reason=po.decision_note,
+        changes={
+            "decided_at": timezone.now(),
+            "decided_by": actor if getattr(actor, "pk", None) else None,
+            "decision_rule": rule,
+            "decision_reason": reason,
+            "decision_note": note.strip(),
+            "decision_detail": detail or {"rule": rule},
+        },
+        reason=note.strip(),
         data={"rule": rule, "reason": reason, **(detail or {})},
+        locked=True,
     )
     _notify_partner(
         po,
@@ -495,7 +461,7 @@ def po_reject(*, actor, po: Opportunity, reason: str, note: str = "") -> Opportu
     if reason not in RejectionReason.values:
         raise DomainError(_("Choose the reason for the rejection."), field="reason")
     po = _lock(po)
-    check(po, "reject")
+    PO.check(po, "reject")
     _check_deadline(po)
     rule = Rule.DUPLICATE if reason == RejectionReason.DUPLICATE else Rule.VALIDITY
     return _reject(po, actor=actor, transition="reject", rule=rule, reason=reason, note=note)
@@ -529,7 +495,7 @@ def po_verify(
         )
     dup.lock_customer_keys(po)
     po = _lock(po)
-    check(po, "verify")
+    PO.check(po, "verify")
     _check_deadline(po)
     now = timezone.now()
     matches = dup.find_duplicates(po)
@@ -561,28 +527,19 @@ def po_verify(
         )
         _resolve_pairs(po, [winner])
         return po
-    po.state = S.VERIFIED
-    po.verified_at = now
-    po.verified_by = actor
-    po.account_manager = account_manager.strip()
-    po.account_manager_confirmed_on = confirmed_on
-    po.save(
-        update_fields=[
-            "state",
-            "verified_at",
-            "verified_by",
-            "account_manager",
-            "account_manager_confirmed_on",
-        ]
-    )
-    record_event(
+    PO.apply(
+        po,
+        "verify",
         actor=actor,
-        subject=po,
-        verb="po.verified",
-        from_state=S.UNDER_VERIFICATION,
-        to_state=po.state,
+        changes={
+            "verified_at": now,
+            "verified_by": actor,
+            "account_manager": account_manager.strip(),
+            "account_manager_confirmed_on": confirmed_on,
+        },
         reason=note,
-        data={"account_manager": po.account_manager, "confirmed_on": str(confirmed_on)},
+        data={"account_manager": account_manager.strip(), "confirmed_on": str(confirmed_on)},
+        locked=True,
     )
     _notify_partner(
         po,
@@ -663,7 +620,7 @@ def opportunity_update_progress(
     record_event(
         actor=actor,
         subject=opp,
-        verb="opportunity.progress",
+        verb=Verb.OPPORTUNITY_PROGRESS,
         reason=note,
         data={
             "changes": {n: [before[n], _jsonable(getattr(opp, n))] for n in candidates},
@@ -690,7 +647,7 @@ def opportunity_set_core_label(
     record_event(
         actor=actor,
         subject=opp,
-        verb="opportunity.core_label",
+        verb=Verb.OPPORTUNITY_CORE_LABEL,
         reason=note,
         data={"core_label": core_label},
     )
@@ -728,14 +685,16 @@ def lead_create(*, actor, crm_id: str, crm_created_at, data: dict) -> VendorLead
     unknown = set(data) - set(LEAD_FIELDS)
     if unknown:
         raise DomainError(_("Unknown field."), field=sorted(unknown)[0])
-    lead = VendorLead(crm_id=crm_id, crm_created_at=crm_created_at, created_by=actor)
+    lead = VendorLead(
+        crm_id=crm_id, crm_created_at=crm_created_at, created_by=actor, state=LEAD["create"].target
+    )
     for name, value in _normalize(data).items():
         setattr(lead, name, value)
     lead.customer_key = dup.normalize_customer_name(lead.customer_name)
     _validate(lead, [*LEAD_FIELDS, "crm_id"])
     dup.lock_customer_keys(lead)
     lead.save()
-    record_event(actor=actor, subject=lead, verb="lead.created", data={"crm_id": crm_id})
+    LEAD.record_created(lead, "create", actor=actor, data={"crm_id": crm_id})
     dup.record_pairs(lead, dup.find_duplicates(lead))
     return lead
 
@@ -749,19 +708,20 @@ def lead_edit(*, actor, lead: VendorLead, changes: dict) -> VendorLead:
     if unknown:
         raise DomainError(_("Unknown field."), field=sorted(unknown)[0])
     lead = _lock_lead(lead)
-    if lead.closed_at:
+    if not LEAD.can(lead, "edit"):
         raise DomainError(_("This HO was closed and cannot be changed."), code="closed")
     changed = _apply(lead, _normalize(changes))
     if not changed:
         return lead
     _validate(lead, changed)
     dup.lock_customer_keys(lead)
-    lead.save(update_fields=changed)
-    record_event(
+    LEAD.apply(
+        lead,
+        "edit",
         actor=actor,
-        subject=lead,
-        verb="lead.edited",
+        changes={n: getattr(lead, n) for n in changed},
         data={"fields": [n for n in changed if n != "customer_key"]},
+        locked=True,
     )
     dup.record_pairs(lead, dup.find_duplicates(lead))
     return lead
@@ -777,7 +737,7 @@ def ho_share(*, actor, lead: VendorLead, partner: Partner, note: str = "") -> Op
     The contact person and phone stay masked until the partner accepts."""
     _require_bd(actor)
     lead = _lock_lead(lead)
-    if lead.closed_at:
+    if not LEAD.can(lead, "share"):
         raise DomainError(_("This HO was closed and cannot be shared."), code="closed")
     if not partner.is_active or not is_pce_member(partner.pk):
         raise DomainError(
@@ -811,7 +771,7 @@ def ho_share(*, actor, lead: VendorLead, partner: Partner, note: str = "") -> Op
     deadline, remind_at = sla.clock(now, K.HO)
     share = Opportunity(
         kind=K.HO,
-        state=S.PENDING,
+        state=HO["share"].target,
         partner=partner,
         lead=lead,
         created_by=actor,
@@ -834,20 +794,16 @@ def ho_share(*, actor, lead: VendorLead, partner: Partner, note: str = "") -> Op
             _("This HO is held by a partner: it can be shared again once reclaimed."),
             code="held",
         ) from exc
-    record_event(
-        actor=actor,
-        subject=share,
-        verb="ho.shared",
-        to_state=S.PENDING,
-        reason=note,
-        data={"deadline": deadline.isoformat()},
+    HO.record_created(
+        share, "share", actor=actor, reason=note, data={"deadline": deadline.isoformat()}
     )
-    record_event(
+    LEAD.apply(
+        lead,
+        "share",
         actor=actor,
-        subject=lead,
-        verb="lead.shared",
         partner_id=partner.pk,
         data={"share": share.pk, "partner": partner.name},
+        locked=True,
     )
     _notify_partner(
         share,
@@ -864,16 +820,19 @@ def ho_accept(*, actor, ho: Opportunity) -> Opportunity:
     """Pending → accepted: the contact details are revealed, progress updates take effect."""
     ho = _lock(ho)
     _require_partner_of(actor, ho.partner_id)
-    t = check(ho, "accept")
+    HO.check(ho, "accept")
     _check_deadline(ho)
     lead = ho.lead
-    ho.state = t.target
-    ho.accepted_at = timezone.now()
-    ho.contact_name = lead.contact_name
-    ho.contact_phone = lead.contact_phone
-    ho.save(update_fields=["state", "accepted_at", "contact_name", "contact_phone"])
-    record_event(
-        actor=actor, subject=ho, verb="ho.accepted", from_state=S.PENDING, to_state=ho.state
+    HO.apply(
+        ho,
+        "accept",
+        actor=actor,
+        changes={
+            "accepted_at": timezone.now(),
+            "contact_name": lead.contact_name,
+            "contact_phone": lead.contact_phone,
+        },
+        locked=True,
     )
     if ho.shared_by_id:
         _notify(
@@ -893,32 +852,22 @@ def ho_decline(*, actor, ho: Opportunity, reason: str) -> Opportunity:
         raise DomainError(_("Say why you decline."), field="reason")
     ho = _lock(ho)
     _require_partner_of(actor, ho.partner_id)
-    t = check(ho, "decline")
+    HO.check(ho, "decline")
     _check_deadline(ho)
-    ho.state = t.target
-    ho.decided_at = timezone.now()
-    ho.decided_by = actor
-    ho.decision_rule = Rule.PARTNER_DECLINED
-    ho.decision_note = reason.strip()
-    ho.decision_detail = {"rule": Rule.PARTNER_DECLINED}
-    ho.save(
-        update_fields=[
-            "state",
-            "decided_at",
-            "decided_by",
-            "decision_rule",
-            "decision_note",
-            "decision_detail",
-        ]
-    )
-    record_event(
+    HO.apply(
+        ho,
+        "decline",
         actor=actor,
-        subject=ho,
-        verb="ho.declined",
-        from_state=S.PENDING,
-        to_state=ho.state,
-        reason=ho.decision_note,
+        changes={
+            "decided_at": timezone.now(),
+            "decided_by": actor,
+            "decision_rule": Rule.PARTNER_DECLINED,
+            "decision_note": reason.strip(),
+            "decision_detail": {"rule": Rule.PARTNER_DECLINED},
+        },
+        reason=reason.strip(),
         data={"rule": Rule.PARTNER_DECLINED},
+        locked=True,
     )
     if ho.shared_by_id:
         _notify(
@@ -977,7 +926,7 @@ def duplicate_decide(*, actor, pair: DuplicatePair, decision: str, note: str = "
     record_event(
         actor=actor,
         subject=pair,
-        verb=f"duplicate.{decision}",
+        verb=Verb.duplicate(decision),
         reason=pair.decision_note,
         partner_id=pair.po.partner_id,
     )
@@ -988,7 +937,7 @@ def lead_close(*, actor, lead: VendorLead, winner: Opportunity, note: str = "") 
     """The lead lost to an earlier verified PO: it leaves the pool; a pending share of it is
     withdrawn by the duplicate rule. An accepted share must be settled with that partner."""
     lead = _lock_lead(lead)
-    if lead.closed_at:
+    if not LEAD.can(lead, "close"):
         return lead
     if lead.shares.filter(state=S.ACCEPTED).exists():
         raise DomainError(
@@ -997,37 +946,30 @@ def lead_close(*, actor, lead: VendorLead, winner: Opportunity, note: str = "") 
         )
     detail = dup.duplicate_detail(winner=winner, loser=lead)
     for share in lead.shares.select_for_update().filter(state=S.PENDING):
-        t = check(share, "withdraw_duplicate")
-        share.state = t.target
-        share.decided_at = timezone.now()
-        share.decided_by = actor
-        share.decision_rule = Rule.DUPLICATE
-        share.decision_note = (note or "").strip()
-        share.decision_detail = detail
-        share.save(
-            update_fields=[
-                "state",
-                "decided_at",
-                "decided_by",
-                "decision_rule",
-                "decision_note",
-                "decision_detail",
-            ]
-        )
-        record_event(
+        HO.apply(
+            share,
+            "withdraw_duplicate",
             actor=actor,
-            subject=share,
-            verb="ho.withdrawn",
-            from_state=S.PENDING,
-            to_state=share.state,
-            reason=share.decision_note,
+            changes={
+                "decided_at": timezone.now(),
+                "decided_by": actor,
+                "decision_rule": Rule.DUPLICATE,
+                "decision_note": (note or "").strip(),
+                "decision_detail": detail,
+            },
+            reason=(note or "").strip(),
             data=detail,
+            locked=True,
         )
-    lead.closed_at = timezone.now()
-    lead.closed_by = actor
-    lead.close_detail = detail
-    lead.save(update_fields=["closed_at", "closed_by", "close_detail"])
-    record_event(actor=actor, subject=lead, verb="lead.closed", reason=note, data=detail)
+    LEAD.apply(
+        lead,
+        "close",
+        actor=actor,
+        changes={"closed_at": timezone.now(), "closed_by": actor, "close_detail": detail},
+        reason=note,
+        data=detail,
+        locked=True,
+    )
     return lead
 
 
@@ -1067,6 +1009,6 @@ def po_import_start(
     )
     imp.file.save(name, upload, save=False)
     imp.save()
-    record_event(actor=actor, subject=imp, verb="po_import.queued", data={"file": name})
+    record_event(actor=actor, subject=imp, verb=Verb.PO_IMPORT_QUEUED, data={"file": name})
     transaction.on_commit(lambda: run_po_import.delay(imp.pk))
     return imp

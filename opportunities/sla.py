@@ -4,7 +4,8 @@ reclaimed, automatically.
 
 The deadline (and the moment of the reminder) is stored on the row when the clock starts.
 The sweep is set-based and idempotent: one batched UPDATE of the overdue rows plus an
-INSERT ... SELECT of their events. The decision is dated at the deadline itself, so a sweep
+INSERT ... SELECT of their events; the target states and verbs are the `expire` rows of the
+PO and HO lifecycle tables (`transitions.py`). The decision is dated at the deadline itself, so a sweep
 that runs late (beat down for days) or twice leaves the same rows as one on time; and since
 every service refuses to act on an item past its deadline, nothing can slip in between."""
 
@@ -23,16 +24,16 @@ from django.utils.translation import gettext as _
 
 from partner_center.audit.models import Event
 from partner_center.audit.services import SYSTEM, PendingEvent, record_events_bulk
+from partner_center.audit.verbs import Verb
 from partner_center.workdays import SHANGHAI, add_working_days, deadline_after
 
 from .catalog import Rule
 from .models import Opportunity
-from .transitions import EXPIRED_STATE, SLA_OPEN_STATES, SLA_WORKING_DAYS
+from .transitions import EXPIRED_STATE, EXPIRED_VERB, SLA_OPEN_STATES, SLA_WORKING_DAYS
 
 K = Opportunity.Kind
 SWEEP_BATCH = 25_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-EXPIRED_VERB = {K.PO: "po.expired", K.HO: "ho.expired"}
 # Kept in the audit log as written; pages show the rule in the reader's language.
 EXPIRED_REASON = {
     K.PO: "verification SLA expired",
@@ -286,6 +287,6 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
                         )
                     )
             record_events_bulk(
-                model=Opportunity, verb="opportunity.reminder_sent", rows=rows, at=now
+                model=Opportunity, verb=Verb.OPPORTUNITY_REMINDER_SENT, rows=rows, at=now
             )
             sent += len(due)

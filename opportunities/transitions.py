@@ -1,154 +1,183 @@
-"""The lifecycles of POs and HOs, and which fields a partner may edit in which state.
+"""The lifecycles of POs, HO shares and HO leads, and which fields a partner may edit in which
+state.
 
-Everything that changes an opportunity's state looks up its transition here (services,
-the sweep, pages, API, admin); everything that edits fields asks `partner_editable_fields`.
-Change a rule here and every door follows."""
+Everything that changes an opportunity's state takes its transition here (services, the
+sweep, pages, API, admin) through `partner_center.workflow.Lifecycle`; everything that edits
+fields asks `partner_editable_fields`. Change a rule here and every door follows. The event
+verbs (`po.submitted`, `ho.accepted`, ...) are the ones written before the tables existed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from partner_center.errors import DomainError
+from partner_center.workflow import By, Lifecycle, t
 
-from .models import Opportunity
+from .models import Opportunity, VendorLead
 
 S = Opportunity.State
 K = Opportunity.Kind
+LS = VendorLead.State
 
-PARTNER, BD, SYSTEM = "partner", "bd", "system"
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset[str]
-    target: str
-    by: str  # partner, bd or system
-    label: str
-
-
-def _t(name, sources, target, by, label) -> Transition:
-    return Transition(name, frozenset(sources), target, by, label)
-
+PARTNER, BD, SYSTEM = By.PARTNER, By.BD, By.SYSTEM
 
 # PO: draft → submitted → under verification → verified | rejected; returned for changes in
 # between. A submitted PO is never withdrawn by the partner: only BD (or the SLA) ends it.
-PO_TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
-        _t("submit", {S.DRAFT}, S.SUBMITTED, PARTNER, gettext_lazy("Submitted")),
-        _t("resubmit", {S.RETURNED}, S.SUBMITTED, PARTNER, gettext_lazy("Resubmitted")),
-        _t(
+PO = Lifecycle(
+    key="po",
+    model=Opportunity,
+    where={"kind": K.PO},
+    initial=("create",),
+    transitions=[
+        t("create", (), S.DRAFT, PARTNER, gettext_lazy("Draft created"), event="created"),
+        t("edit", {S.DRAFT, S.RETURNED}, None, PARTNER, gettext_lazy("Edited"), event="edited"),
+        t("submit", {S.DRAFT}, S.SUBMITTED, PARTNER, gettext_lazy("Submitted"), event="submitted"),
+        t(
+            "resubmit",
+            {S.RETURNED},
+            S.SUBMITTED,
+            PARTNER,
+            gettext_lazy("Resubmitted after changes"),
+            event="resubmitted",
+        ),
+        t(
             "start_verification",
             {S.SUBMITTED},
             S.UNDER_VERIFICATION,
             BD,
             gettext_lazy("Review passed, verification started"),
+            event="review_passed",
         ),
-        _t(
+        t(
             "return_for_changes",
             {S.SUBMITTED, S.UNDER_VERIFICATION},
             S.RETURNED,
             BD,
             gettext_lazy("Returned for changes"),
+            event="returned",
         ),
-        _t("verify", {S.UNDER_VERIFICATION}, S.VERIFIED, BD, gettext_lazy("Verification passed")),
-        _t(
+        t(
+            "verify",
+            {S.UNDER_VERIFICATION},
+            S.VERIFIED,
+            BD,
+            gettext_lazy("Verification passed"),
+            event="verified",
+        ),
+        t(
             "reject",
             {S.SUBMITTED, S.UNDER_VERIFICATION, S.RETURNED},
             S.REJECTED,
             BD,
             gettext_lazy("Rejected"),
+            event="rejected",
         ),
         # The duplicate rule may also take back a verification (an HO created earlier in
         # the CRM wins against a PO verified later), decided by BD in the duplicate queue.
-        _t(
+        # It writes the same event as a rejection; the timeline adds the rule that decided.
+        t(
             "reject_duplicate",
             {S.SUBMITTED, S.UNDER_VERIFICATION, S.RETURNED, S.VERIFIED},
             S.REJECTED,
             BD,
-            gettext_lazy("Rejected as a duplicate"),
+            gettext_lazy("Rejected"),
+            event="rejected",
         ),
-        _t(
+        t(
             "expire",
             {S.SUBMITTED, S.UNDER_VERIFICATION, S.RETURNED},
             S.REJECTED,
             SYSTEM,
-            gettext_lazy("Rejected: verification deadline expired"),
+            gettext_lazy("Rejected automatically: verification deadline expired"),
+            event="expired",
         ),
-    )
-}
+    ],
+)
 
 # HO share: pending acceptance → accepted | declined | expired; declined and expired shares
 # put the lead back in the pool (there is no pending or accepted share of it any more).
-HO_TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
-        _t("accept", {S.PENDING}, S.ACCEPTED, PARTNER, gettext_lazy("Accepted")),
-        _t(
+HO = Lifecycle(
+    key="ho",
+    model=Opportunity,
+    where={"kind": K.HO},
+    initial=("share",),
+    transitions=[
+        t("share", (), S.PENDING, BD, gettext_lazy("Shared by the vendor"), event="shared"),
+        t("accept", {S.PENDING}, S.ACCEPTED, PARTNER, gettext_lazy("Accepted"), event="accepted"),
+        t(
             "decline",
             {S.PENDING},
             S.DECLINED,
             PARTNER,
-            gettext_lazy("Declined, reclaimed into the pool"),
+            gettext_lazy("Declined, back in the vendor's pool"),
+            event="declined",
         ),
-        _t(
+        t(
             "withdraw_duplicate",
             {S.PENDING},
             S.DECLINED,
             BD,
             gettext_lazy("Withdrawn as a duplicate"),
+            event="withdrawn",
         ),
-        _t(
+        t(
             "expire",
             {S.PENDING},
             S.EXPIRED,
             SYSTEM,
             gettext_lazy("Declined automatically: acceptance deadline expired, reclaimed"),
+            event="expired",
         ),
-    )
-}
+    ],
+)
 
-TRANSITIONS = {K.PO: PO_TRANSITIONS, K.HO: HO_TRANSITIONS}
+# HO lead (BD's pool): pooled → closed when it loses to an earlier verified PO. Sharing and
+# corrections happen while it is pooled; a closed lead is final (its shares were settled).
+LEAD = Lifecycle(
+    key="lead",
+    model=VendorLead,
+    initial=("create",),
+    transitions=[
+        t("create", (), LS.POOLED, BD, gettext_lazy("Added to the pool"), event="created"),
+        t("edit", {LS.POOLED}, None, BD, gettext_lazy("Details corrected"), event="edited"),
+        t(
+            "share",
+            {LS.POOLED},
+            None,
+            BD,
+            pgettext_lazy("HO lead step", "Shared with a partner"),
+            event="shared",
+        ),
+        t(
+            "close",
+            {LS.POOLED},
+            LS.CLOSED,
+            BD,
+            gettext_lazy("Closed as a duplicate"),
+            event="closed",
+        ),
+    ],
+)
+
+LIFECYCLES = {K.PO: PO, K.HO: HO}
 
 # States whose SLA clock runs; the sweep ends them when their deadline passes.
 PO_OPEN_STATES = (S.SUBMITTED, S.UNDER_VERIFICATION, S.RETURNED)
 HO_OPEN_STATES = (S.PENDING,)
 SLA_OPEN_STATES = PO_OPEN_STATES + HO_OPEN_STATES
 SLA_WORKING_DAYS = {K.PO: 10, K.HO: 3}
-# What the sweep does to an overdue item of each kind.
-EXPIRED_STATE = {K.PO: S.REJECTED, K.HO: S.EXPIRED}
+# What the sweep does to an overdue item of each kind: the tables' `expire` rows.
+EXPIRED_STATE = {kind: lc["expire"].target for kind, lc in LIFECYCLES.items()}
+EXPIRED_VERB = {kind: lc.verb("expire") for kind, lc in LIFECYCLES.items()}
 # Items that count for the PO/HO assessment and take progress updates.
 ACTIVE_STATES = (S.VERIFIED, S.ACCEPTED)
 LIVE_SHARE_STATES = (S.PENDING, S.ACCEPTED)
 
 
-def transition(kind: str, name: str) -> Transition:
-    return TRANSITIONS[kind][name]
-
-
-def check(opportunity: Opportunity, name: str) -> Transition:
-    """The transition `name` for this opportunity, or a DomainError saying why not."""
-    table = TRANSITIONS[opportunity.kind]
-    if name not in table:
-        raise DomainError(_("This action does not apply to this kind of opportunity."))
-    t = table[name]
-    if opportunity.state not in t.sources:
-        raise DomainError(
-            _("Not possible while the opportunity is “%(state)s”.")
-            % {"state": opportunity.get_state_display()},
-            code="state",
-        )
-    return t
-
-
-def can(opportunity: Opportunity, name: str) -> bool:
-    t = TRANSITIONS[opportunity.kind].get(name)
-    return bool(t and opportunity.state in t.sources)
+def lifecycle(opportunity: Opportunity) -> Lifecycle:
+    return LIFECYCLES[opportunity.kind]
 
 
 # ---- Field locks -------------------------------------------------------------------------

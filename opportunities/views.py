@@ -151,7 +151,8 @@ def opportunity_detail(request, pk: int):
         "unlocked_labels": [tr.field_label(f) for f in opp.unlocked_fields or []],
         "partner_actions": partner_side,
         "bd_actions": vendor and REVIEW_OPPORTUNITIES.allows(user),
-        "can": {name: tr.can(opp, name) for name in tr.TRANSITIONS[opp.kind]},
+        # The transitions the table allows now (buttons ask this, never the state).
+        "can": dict.fromkeys(tr.lifecycle(opp).allowed(opp), True),
         "deadline_passed": opp.clock_running and opp.deadline and opp.deadline < _now(),
         "hints": selectors.duplicate_hints(opp)
         if opp.is_po and opp.state in (S.DRAFT, S.RETURNED) and partner_side
@@ -202,7 +203,7 @@ def po_create(request):
 def po_edit(request, pk: int):
     po = _partner_opportunity(request, pk, kind=K.PO)
     editable = tr.partner_editable_fields(po)
-    if po.state not in (S.DRAFT, S.RETURNED) or not editable:
+    if not tr.PO.can(po, "edit") or not editable:
         messages.info(request, _("This PO cannot be edited now."))
         return redirect("opportunities:detail", po.pk)
     form = POForm(request.POST or None, instance=po, editable=editable)
@@ -224,7 +225,7 @@ def po_edit(request, pk: int):
 @capability_required(WORK_OPPORTUNITIES)
 def po_submit(request, pk: int):
     po = _partner_opportunity(request, pk, kind=K.PO)
-    if po.state != S.DRAFT:
+    if not tr.PO.can(po, "submit"):
         messages.info(request, _("This PO was submitted already."))
         return redirect("opportunities:detail", po.pk)
     form = ConsentForm(request.POST or None, request.FILES or None)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partner_center.audit.services import record_event
+from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
 
 from .models import Partner, PartnerTypeMembership, User
@@ -57,7 +58,7 @@ def partner_create(
         PartnerTypeMembership(partner=partner, partner_type=t) for t in sorted(type_set)
     )
     record_event(
-        actor=actor, subject=partner, verb="partner.created", data={"types": sorted(type_set)}
+        actor=actor, subject=partner, verb=Verb.PARTNER_CREATED, data={"types": sorted(type_set)}
     )
     return partner
 
@@ -70,7 +71,7 @@ def partner_join_type(*, actor, partner: Partner, partner_type: str) -> PartnerT
     if partner.type_memberships.filter(partner_type=partner_type, exited_at__isnull=True).exists():
         raise DomainError(_("The partner holds this type already."), field="partner_type")
     membership = PartnerTypeMembership.objects.create(partner=partner, partner_type=partner_type)
-    record_event(actor=actor, subject=partner, verb="partner.type_joined", to_state=partner_type)
+    record_event(actor=actor, subject=partner, verb=Verb.PARTNER_TYPE_JOINED, to_state=partner_type)
     return membership
 
 
@@ -82,7 +83,9 @@ def partner_exit_type(*, actor, partner: Partner, partner_type: str) -> None:
     ).update(exited_at=timezone.now())
     if not updated:
         raise DomainError(_("The partner does not hold this type."), field="partner_type")
-    record_event(actor=actor, subject=partner, verb="partner.type_exited", from_state=partner_type)
+    record_event(
+        actor=actor, subject=partner, verb=Verb.PARTNER_TYPE_EXITED, from_state=partner_type
+    )
 
 
 def user_create(

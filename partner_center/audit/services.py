@@ -18,6 +18,21 @@ from .models import Event
 SYSTEM = "system"
 
 
+def known_verb(verb: str) -> str:
+    """`verb` if a lifecycle table writes it or `audit.verbs.Verb` lists it; a free string is
+    refused, so that every verb has a label and the audit log one vocabulary."""
+    from partner_center.workflow import transition_of
+
+    from .verbs import Verb
+
+    if isinstance(verb, Verb) or verb in Verb._value2member_map_ or transition_of(verb):
+        return str(verb)
+    raise ValueError(
+        f"unknown event verb {verb!r}: take it from a lifecycle table (`<app>/transitions.py`) "
+        "or add it to partner_center.audit.verbs.Verb"
+    )
+
+
 def record_event(
     *,
     actor,
@@ -32,6 +47,7 @@ def record_event(
     at: datetime | None = None,
 ) -> Event:
     """Write one event about `subject`. `actor` is a user, or None for the system."""
+    verb = known_verb(verb)
     if partner_id is None:
         partner_id = getattr(subject, "partner_id", None)
     partners_changed({partner_id})
@@ -71,6 +87,7 @@ def record_events_bulk(
     batch_size: int = 5000,
 ) -> int:
     """Insert one event per row in batches; returns how many were written."""
+    verb = known_verb(verb)
     ct = ContentType.objects.get_for_model(model, for_concrete_model=False)
     when = at or timezone.now()
     events = (

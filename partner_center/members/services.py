@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from partner_center.accounts.models import Partner, User
 from partner_center.accounts.permissions import PARTNER_ROLES, VENDOR_ROLES, Role
 from partner_center.accounts.sms import send_sms
-from partner_center.audit.services import PendingEvent, record_event, record_events_bulk
+from partner_center.audit.services import record_event
+from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
 from partner_center.notifications.models import Subscription
 from partner_center.notifications.services import notify
@@ -32,6 +33,7 @@ from .models import (
     ContactChange,
     Membership,
 )
+from .transitions import MEMBERSHIP
 
 CODE_VALIDITY = timedelta(minutes=15)
 CODE_MAX_ATTEMPTS = 5
@@ -115,9 +117,11 @@ def member_invite(*, actor: User, partner: Partner, email: str) -> Membership:
         )
     now = timezone.now()
     # An invitation whose link ran out no longer blocks a new one.
-    Membership.objects.filter(
-        partner=partner, user=invitee, state=Membership.State.INVITED, expires_at__lte=now
-    ).update(state=Membership.State.EXPIRED)
+    MEMBERSHIP.apply_bulk(
+        Membership.objects.filter(partner=partner, user=invitee, expires_at__lte=now),
+        "expire",
+        at=now,
+    )
     reason = invitation_refusal(partner=partner, invitee=invitee, now=now)
     if reason:
         raise DomainError(reason, field="email")
@@ -144,13 +148,7 @@ def member_invite(*, actor: User, partner: Partner, email: str) -> Membership:
         expires_at=now + timedelta(days=INVITATION_VALIDITY_DAYS),
         token=secrets.token_urlsafe(32),
     )
-    record_event(
-        actor=actor,
-        subject=membership,
-        verb="member.invited",
-        to_state=Membership.State.INVITED,
-        data={"email": invitee.email},
-    )
+    MEMBERSHIP.record_created(membership, "invite", actor=actor, data={"email": invitee.email})
     notify(
         recipients=[invitee],
         kind="members.invited",
@@ -195,20 +193,11 @@ def invitation_accept(*, actor: User, membership: Membership) -> Membership:
     reason = invitation_refusal(partner=partner, invitee=user, now=now)
     if reason:
         raise DomainError(reason)
-    membership.state = Membership.State.LINKED
-    membership.linked_at = now
-    membership.save(update_fields=["state", "linked_at"])
+    MEMBERSHIP.apply(membership, "accept", actor=user, changes={"linked_at": now}, locked=True)
     user.partner = partner
     user.role = Role.PARTNER_MEMBER
     user.can_move_money = False
     user.save(update_fields=["partner", "role", "can_move_money"])
-    record_event(
-        actor=user,
-        subject=membership,
-        verb="member.linked",
-        from_state=Membership.State.INVITED,
-        to_state=Membership.State.LINKED,
-    )
     if membership.invited_by_id:
         notify(
             recipients=User.objects.filter(pk=membership.invited_by_id),
@@ -223,15 +212,7 @@ def invitation_accept(*, actor: User, membership: Membership) -> Membership:
 def invitation_decline(*, actor: User, membership: Membership) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _check_answerable(membership, actor, timezone.now())
-    membership.state = Membership.State.WITHDRAWN
-    membership.save(update_fields=["state"])
-    record_event(
-        actor=actor,
-        subject=membership,
-        verb="member.declined",
-        from_state=Membership.State.INVITED,
-        to_state=Membership.State.WITHDRAWN,
-    )
+    MEMBERSHIP.apply(membership, "decline", actor=actor, locked=True)
     return membership
 
 
@@ -239,17 +220,9 @@ def invitation_decline(*, actor: User, membership: Membership) -> Membership:
 def invitation_withdraw(*, actor: User, membership: Membership) -> Membership:
     """The partner admin takes back an invitation that has not been used."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.state != Membership.State.INVITED:
-        raise DomainError(_("Only an open invitation can be withdrawn."))
-    membership.state = Membership.State.WITHDRAWN
-    membership.save(update_fields=["state"])
-    record_event(
-        actor=actor,
-        subject=membership,
-        verb="member.withdrawn",
-        from_state=Membership.State.INVITED,
-        to_state=Membership.State.WITHDRAWN,
-    )
+    if not MEMBERSHIP.can(membership, "withdraw"):
+        raise DomainError(_("Only an open invitation can be withdrawn."), code="wrong_state")
+    MEMBERSHIP.apply(membership, "withdraw", actor=actor, locked=True)
     return membership
 
 
@@ -257,32 +230,34 @@ def invitation_withdraw(*, actor: User, membership: Membership) -> Membership:
 def member_unlink(*, actor: User, membership: Membership) -> Membership:
     """End a member's link: the person keeps the account, without the partner."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.state != Membership.State.LINKED:
-        raise DomainError(_("Only a linked member can be unlinked."))
+    if not MEMBERSHIP.can(membership, "unlink"):
+        raise DomainError(_("Only a linked member can be unlinked."), code="wrong_state")
     if membership.user_id == getattr(actor, "pk", None):
         raise DomainError(_("You can't unlink yourself."))
-    now = timezone.now()
-    membership.state = Membership.State.UNLINKED
-    membership.unlinked_at = now
-    membership.unlinked_by = actor if getattr(actor, "pk", None) else None
-    membership.save(update_fields=["state", "unlinked_at", "unlinked_by"])
+    _unlink(membership, actor=actor, at=timezone.now())
     User.objects.filter(pk=membership.user_id, partner_id=membership.partner_id).update(
         partner=None, role=Role.CUSTOMER, can_move_money=False
     )
     Subscription.objects.filter(user_id=membership.user_id).delete()  # partner's topics
-    record_event(
-        actor=actor,
-        subject=membership,
-        verb="member.unlinked",
-        from_state=Membership.State.LINKED,
-        to_state=Membership.State.UNLINKED,
-    )
     notify(
         recipients=User.objects.filter(pk=membership.user_id),
         kind="members.unlinked",
         title=_("Your link to %(partner)s has ended") % {"partner": membership.partner},
     )
     return membership
+
+
+def _unlink(membership: Membership, *, actor, at: datetime, locked: bool = True) -> None:
+    MEMBERSHIP.apply(
+        membership,
+        "unlink",
+        actor=actor,
+        changes={
+            "unlinked_at": at,
+            "unlinked_by": actor if getattr(actor, "pk", None) else None,
+        },
+        locked=locked,
+    )
 
 
 @transaction.atomic
@@ -296,15 +271,11 @@ def member_link_existing(*, actor, user: User, at: datetime | None = None) -> Me
         return existing
     when = at or timezone.now()
     if existing is not None:  # moved from one partner to another in Django admin
-        existing.state = Membership.State.UNLINKED
-        existing.unlinked_at = when
-        existing.unlinked_by = actor if getattr(actor, "pk", None) else None
-        existing.save(update_fields=["state", "unlinked_at", "unlinked_by"])
-        record_event(actor=actor, subject=existing, verb="member.unlinked", to_state="unlinked")
+        _unlink(existing, actor=actor, at=when, locked=False)
     membership = Membership.objects.create(
-        partner_id=user.partner_id, user=user, state=Membership.State.LINKED, linked_at=when
+        partner_id=user.partner_id, user=user, state=MEMBERSHIP["link"].target, linked_at=when
     )
-    record_event(actor=actor, subject=membership, verb="member.linked", to_state="linked")
+    MEMBERSHIP.record_created(membership, "link", actor=actor)
     return membership
 
 
@@ -317,11 +288,7 @@ def member_end_link_of(*, actor, user: User, partner_id: int) -> int:
         )
     )
     for membership in rows:
-        membership.state = Membership.State.UNLINKED
-        membership.unlinked_at = timezone.now()
-        membership.unlinked_by = actor if getattr(actor, "pk", None) else None
-        membership.save(update_fields=["state", "unlinked_at", "unlinked_by"])
-        record_event(actor=actor, subject=membership, verb="member.unlinked", to_state="unlinked")
+        _unlink(membership, actor=actor, at=timezone.now())
     return len(rows)
 
 
@@ -349,41 +316,20 @@ def member_set_money_grant(*, actor: User, membership: Membership, allowed: bool
         record_event(
             actor=actor,
             subject=membership,
-            verb="member.money_granted" if allowed else "member.money_revoked",
+            verb=Verb.MEMBER_MONEY_GRANTED if allowed else Verb.MEMBER_MONEY_REVOKED,
         )
     return user
 
 
 @transaction.atomic
 def expire_invitations(now: datetime | None = None) -> int:
-    """Store "expired" on invitations whose link ran out: one locked SELECT, one UPDATE and
-    one bulk insert of events; running it late or twice gives the same end state."""
+    """Store "expired" on invitations whose link ran out (the table's `expire`): one locked
+    SELECT, one UPDATE and one bulk insert of events; running it late or twice gives the
+    same end state."""
     now = now or timezone.now()
-    rows = list(
-        Membership.objects.select_for_update(skip_locked=True)
-        .filter(state=Membership.State.INVITED, expires_at__lte=now)
-        .values_list("pk", "partner_id")
+    return len(
+        MEMBERSHIP.apply_bulk(Membership.objects.filter(expires_at__lte=now), "expire", at=now)
     )
-    if not rows:
-        return 0
-    updated = Membership.objects.filter(
-        pk__in=[pk for pk, _partner in rows], state=Membership.State.INVITED
-    ).update(state=Membership.State.EXPIRED)
-    record_events_bulk(
-        model=Membership,
-        verb="member.expired",
-        rows=[
-            PendingEvent(
-                subject_id=pk,
-                partner_id=partner_id,
-                from_state=Membership.State.INVITED,
-                to_state=Membership.State.EXPIRED,
-            )
-            for pk, partner_id in rows
-        ],
-        at=now,
-    )
-    return updated
 
 
 # ---------------------------------------------------------------------------------------
@@ -457,7 +403,7 @@ def contact_change_start(
         actor=actor,
         subject=partner,
         partner_id=partner.pk,
-        verb=f"partner.{channel}_change_requested",
+        verb=Verb.contact_change_requested(channel),
         data={"to": change.masked_value},
     )
     name = partner.name
@@ -504,7 +450,7 @@ def contact_change_confirm(*, actor: User, change: ContactChange, code: str) -> 
                 actor=actor,
                 subject=partner,
                 partner_id=partner.pk,
-                verb=f"partner.{change.channel}_changed",
+                verb=Verb.contact_changed(change.channel),
                 data={"from": old, "to": change.new_value},
             )
     if error is not None:
@@ -539,7 +485,7 @@ def partner_change_legal_representative(
         actor=actor,
         subject=partner,
         partner_id=partner.pk,
-        verb="partner.legal_representative_changed",
+        verb=Verb.PARTNER_LEGAL_REPRESENTATIVE_CHANGED,
         reason=note,
         data={"from": old, "to": name},
     )

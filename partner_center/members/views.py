@@ -7,11 +7,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from partner_center.accounts.access import capability_required, get_for_user
 from partner_center.errors import DomainError
+from partner_center.workflow import verb_label
 
 from . import services
 from .filters import MembershipFilter
@@ -20,22 +20,10 @@ from .models import INVITATION_VALIDITY_DAYS, INVITATIONS_PER_DAY, ContactChange
 from .permissions import ANSWER_INVITATION, MANAGE_MEMBERS, MANAGE_PROFILE, VIEW_PROFILE
 from .selectors import memberships_for, pending_contact_changes, profile_history
 
-EVENT_LABELS = {
-    "partner.created": gettext_lazy("Partner account created"),
-    "partner.type_joined": gettext_lazy("Type or path joined"),
-    "partner.type_exited": gettext_lazy("Type or path exited"),
-    "partner.email_change_requested": gettext_lazy("Code sent to a new contact e-mail"),
-    "partner.phone_change_requested": gettext_lazy("Code sent to a new contact phone"),
-    "partner.email_changed": gettext_lazy("Contact e-mail changed"),
-    "partner.phone_changed": gettext_lazy("Contact phone changed"),
-    "partner.legal_representative_changed": gettext_lazy("Legal representative changed"),
-    "partner.deregistered": gettext_lazy("Partner account deregistered"),
-}
-
 
 def _labelled(events):
     for event in events:
-        event.label = EVENT_LABELS.get(event.verb, event.verb)
+        event.label = verb_label(event.verb)
         if event.data.get("from") is not None or event.data.get("to") is not None:
             event.reason = " → ".join(
                 str(v) for v in (event.data.get("from") or "–", event.data.get("to") or "–")

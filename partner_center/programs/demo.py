@@ -8,13 +8,14 @@ from partner_center.audit.services import record_event
 from partner_center.notifications.services import notify
 
 from .models import PCEApplication
+from .transitions import PCE
 
 
 def load(ctx) -> None:
     waiting = PCEApplication.objects.get(
         partner=ctx.partners["zhiyuan"], state=PCEApplication.State.APPLIED
     )
-    record_event(actor=waiting.applied_by, subject=waiting, verb="pce.applied", to_state="applied")
+    PCE.record_created(waiting, "apply", actor=waiting.applied_by)
     notify(
         recipients=[ctx.users["bd"], ctx.users["bd2"]],
         kind="programs.pce_applied",
@@ -25,14 +26,18 @@ def load(ctx) -> None:
     rejected = PCEApplication.objects.get(
         partner=ctx.partners["xinrui"], state=PCEApplication.State.REJECTED
     )
+    # Its state was set by the core demo: the events are written as the table has them.
     record_event(
-        actor=rejected.applied_by, subject=rejected, verb="pce.applied", to_state="applied"
+        actor=rejected.applied_by,
+        subject=rejected,
+        verb=PCE.verb("apply"),
+        to_state=PCE["apply"].target,
     )
     record_event(
         actor=rejected.decided_by,
         subject=rejected,
-        verb="pce.rejected",
-        from_state="applied",
-        to_state="rejected",
+        verb=PCE.verb("reject"),
+        from_state=PCE["apply"].target,
+        to_state=PCE["reject"].target,
         reason=rejected.decision_reason,
     )

@@ -11,13 +11,14 @@ from partner_center.accounts import services as account_services
 from partner_center.accounts.models import Partner, PartnerTypeMembership, User
 from partner_center.accounts.permissions import PARTNER_PATHS, PartnerType, Role
 from partner_center.audit.services import record_event
+from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
 from partner_center.notifications.services import notify
 
 from .models import PCEApplication
 from .permissions import PCE_ELIGIBLE_TYPES
 from .selectors import is_pce_member
-from .transitions import target_state
+from .transitions import PCE
 
 # ---------------------------------------------------------------------------------------
 # Partner paths
@@ -92,9 +93,10 @@ def partner_deregister(*, actor: User, partner: Partner, confirm_name: str) -> P
     users = User.objects.filter(partner=partner, is_active=True)
     deactivated = users.update(is_active=False)
     from partner_center.members.models import ContactChange, Membership
+    from partner_center.members.transitions import MEMBERSHIP
 
-    Membership.objects.filter(partner=partner, state=Membership.State.INVITED).update(
-        state=Membership.State.WITHDRAWN
+    MEMBERSHIP.apply_bulk(
+        Membership.objects.filter(partner=partner), "withdraw", actor=actor, at=now
     )
     ContactChange.objects.filter(partner=partner, state=ContactChange.State.PENDING).update(
         state=ContactChange.State.CANCELLED
@@ -103,7 +105,7 @@ def partner_deregister(*, actor: User, partner: Partner, confirm_name: str) -> P
         actor=actor,
         subject=partner,
         partner_id=partner.pk,
-        verb="partner.deregistered",
+        verb=Verb.PARTNER_DEREGISTERED,
         from_state="active",
         to_state="deregistered",
         data={"users_deactivated": deactivated},
@@ -165,7 +167,7 @@ def pce_apply(
         applied_by=actor,
         applied_at=now,
     )
-    record_event(actor=actor, subject=application, verb="pce.applied", to_state=application.state)
+    PCE.record_created(application, "apply", actor=actor)
     notify(
         recipients=User.objects.filter(role=Role.BD, is_active=True),
         kind="programs.pce_applied",
@@ -179,26 +181,25 @@ def _decide(
     *, actor: User, application: PCEApplication, action: str, reason: str
 ) -> PCEApplication:
     application = PCEApplication.objects.select_for_update().get(pk=application.pk)
-    target = target_state(action, application.state)
-    if target is None:
+    if not PCE.can(application, action):
         raise DomainError(
             _("This application was decided already (%(state)s).")
-            % {"state": application.get_state_display()}
+            % {"state": application.get_state_display()},
+            code="wrong_state",
         )
-    before = application.state
-    application.state = target
-    application.decided_by = actor
-    application.decided_at = timezone.now()
-    application.decision_reason = reason.strip()
-    application.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
-    record_event(
+    PCE.apply(
+        application,
+        action,
         actor=actor,
-        subject=application,
-        verb=f"pce.{target}",
-        from_state=before,
-        to_state=target,
-        reason=application.decision_reason,
+        changes={
+            "decided_by": actor,
+            "decided_at": timezone.now(),
+            "decision_reason": reason.strip(),
+        },
+        reason=reason.strip(),
+        locked=True,
     )
+    target = application.state
     if target == PCEApplication.State.APPROVED:
         title = _("Your partner is now a member of the PCE program")
     else:

@@ -1,16 +1,42 @@
-"""The PCE application's allowed transitions: action -> (from states, to state)."""
+"""The PCE application's lifecycle: applied → approved (member) | rejected (the partner may
+apply again)."""
+
+from django.utils.translation import gettext_lazy
+
+from partner_center.workflow import By, Lifecycle, t
 
 from .models import PCEApplication
 
 S = PCEApplication.State
 
-TRANSITIONS = {
-    "approve": ((S.APPLIED,), S.APPROVED),
-    "reject": ((S.APPLIED,), S.REJECTED),
-}
-
-
-def target_state(action: str, current: str) -> str | None:
-    """The state `action` leads to from `current`, or None when not allowed."""
-    sources, target = TRANSITIONS[action]
-    return target if current in sources else None
+PCE = Lifecycle(
+    key="pce",
+    model=PCEApplication,
+    transitions=[
+        t(
+            "apply",
+            (),
+            S.APPLIED,
+            By.PARTNER,
+            gettext_lazy("Application sent"),
+            event="applied",
+        ),
+        t(
+            "approve",
+            {S.APPLIED},
+            S.APPROVED,
+            By.BD,
+            gettext_lazy("Application approved"),
+            event="approved",
+        ),
+        t(
+            "reject",
+            {S.APPLIED},
+            S.REJECTED,
+            By.BD,
+            gettext_lazy("Application rejected"),
+            event="rejected",
+        ),
+    ],
+    initial=("apply",),
+)

@@ -5,13 +5,13 @@ from django.contrib.auth import logout
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from partner_center.accounts.access import capability_required, get_for_user
 from partner_center.accounts.permissions import PARTNER_PATHS, PartnerType
 from partner_center.audit.selectors import timeline_for
 from partner_center.errors import DomainError
+from partner_center.workflow import verb_label
 
 from . import services
 from .filters import PCEApplicationFilter
@@ -25,22 +25,16 @@ from .permissions import (
     VIEW_PROGRAMS,
 )
 from .selectors import current_pce_application, pce_applications_for
-
-PCE_EVENT_LABELS = {
-    "pce.applied": gettext_lazy("Application sent"),
-    "pce.approved": gettext_lazy("Application approved"),
-    "pce.rejected": gettext_lazy("Application rejected"),
-}
+from .transitions import PCE
 
 
 def _pce_timeline(application):
     """The application's events with readable labels and states."""
-    states = dict(PCEApplication.State.choices)
     events = list(timeline_for(application))
     for event in events:
-        event.label = PCE_EVENT_LABELS.get(event.verb, event.verb)
-        event.from_state = states.get(event.from_state, event.from_state)
-        event.to_state = states.get(event.to_state, event.to_state)
+        event.label = verb_label(event.verb)
+        event.from_state = PCE.state_label(event.from_state)
+        event.to_state = PCE.state_label(event.to_state)
     return events
 
 

@@ -188,7 +188,7 @@ def test_the_transition_table_refuses_steps_from_the_wrong_state(owner, partner,
     with pytest.raises(DomainError):
         services.enterprise_upload(actor=owner, certification=cert, position=1, upload=pdf())
     cert.refresh_from_db()
-    assert transitions.allowed_steps(cert) == {"approve", "reject"}
+    assert transitions.ENTERPRISE.allowed(cert) == {"approve", "reject"}
 
 
 def test_only_a_reviewer_decides_and_only_the_partner_admin_uploads(

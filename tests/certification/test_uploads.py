@@ -223,7 +223,7 @@ def test_a_failure_after_storing_removes_the_file(owner, partner, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("event store down")
 
-    monkeypatch.setattr(services.transitions, "apply", boom)
+    monkeypatch.setattr(services.workflow, "apply", boom)
     with pytest.raises(RuntimeError):
         services.enterprise_upload(actor=owner, certification=cert, position=1, upload=png())
     assert nothing_stored()
