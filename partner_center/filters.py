@@ -47,8 +47,7 @@ class SortFilter(df.OrderingFilter):
 
     def build_choices(self, fields, labels):
         ascending = [
-            (param, labels.get(field, _(pretty_name(param))))
-            for field, param in fields.items()
+            (param, labels.get(field, _(pretty_name(param)))) for field, param in fields.items()
         ]
         descending = [
             (f"-{param}", labels.get(f"-{param}", format_lazy(self.descending_fmt, label)))

@@ -274,6 +274,8 @@ def test_import_pages(login, owner):
 
 def test_headers_of_older_templates_still_import(owner):
     """A file made from a template downloaded before the glossary settled its terms."""
-    old = [{"地区": "区域", "说明": "描述", "预计金额（元）": "预计金额(元)"}.get(h, h) for h in HEADER]
+    old = [
+        {"地区": "区域", "说明": "描述", "预计金额（元）": "预计金额(元)"}.get(h, h) for h in HEADER
+    ]
     imp = _run(owner, "old.csv", _csv(old, ROWS))
     assert (imp.succeeded, imp.failed) == (2, 4)
