@@ -9,6 +9,8 @@ from django.db.models import Max, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from partner_center.filters import SortFilter
+
 from .models import Bill, BillLine, ExportTask, Invoice
 
 OWN_CUSTOMERS = "own"
@@ -39,7 +41,7 @@ class BillLineFilter(django_filters.FilterSet):
         label=pgettext_lazy("date range", "To"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = SortFilter(
         fields=(("occurred_at", "time"), ("amount", "amount"), ("customer_name", "customer")),
         field_labels={
             "occurred_at": _("Time"),

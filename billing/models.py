@@ -342,7 +342,7 @@ class InvoiceLine(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("line"))
     product_code = models.CharField(_("product code"), max_length=64)
-    description = models.CharField(_("description"), max_length=200)
+    description = models.CharField(pgettext_lazy("invoice line", "description"), max_length=200)
     net_amount = money_field(_("amount before tax"))
     tax_amount = money_field(_("tax"))
     total_amount = money_field(_("total with tax"))

@@ -4,6 +4,9 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from partner_center.filters import SortFilter
 
 from .models import (
     BankCardCertification,
@@ -62,7 +65,7 @@ class EnterpriseCertificationFilter(_Base):
         lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort"),
         fields=(
             ("created_at", "created"),
@@ -71,7 +74,7 @@ class EnterpriseCertificationFilter(_Base):
         ),
         field_labels={
             "created": _("Started"),
-            "submitted": _("Submitted"),
+            "submitted": pgettext_lazy("date column", "Submitted"),
             "partner": _("Partner"),
         },
     )
@@ -87,7 +90,7 @@ class BankCardFilter(_Base):
         label=_("State"),
         choices=BankCardCertification.State.choices,
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort"),
         fields=(
             ("submitted_at", "submitted"),
@@ -95,7 +98,7 @@ class BankCardFilter(_Base):
             ("partner__name", "partner"),
         ),
         field_labels={
-            "submitted": _("Submitted"),
+            "submitted": pgettext_lazy("date column", "Submitted"),
             "holder": _("Card holder"),
             "partner": _("Partner"),
         },
@@ -116,7 +119,7 @@ class LabelApplicationFilter(_Base):
         label=_("Label"),
         queryset=CapabilityLabel.objects.order_by("position", "code"),
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort"),
         fields=(
             ("created_at", "created"),
@@ -126,7 +129,7 @@ class LabelApplicationFilter(_Base):
         ),
         field_labels={
             "created": _("Started"),
-            "submitted": _("Submitted"),
+            "submitted": pgettext_lazy("date column", "Submitted"),
             "defense_deadline": _("Defense window"),
             "partner": _("Partner"),
         },
@@ -153,10 +156,13 @@ class DefenseFilter(_Base):
             ("done", _("Outcome recorded")),
         ],
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort"),
         fields=(("requested_at", "requested"), ("scheduled_at", "scheduled")),
-        field_labels={"requested": _("Requested"), "scheduled": _("Defense time")},
+        field_labels={
+            "requested": pgettext_lazy("date column", "Requested"),
+            "scheduled": _("Defense time"),
+        },
     )
 
     class Meta:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -158,8 +158,8 @@ class CertificationPerson(models.Model):
     certification = models.ForeignKey(
         EnterpriseCertification, on_delete=models.CASCADE, related_name="persons"
     )
-    position = models.PositiveSmallIntegerField(_("order"))
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("position", "order"))
+    role = models.CharField(pgettext_lazy("person", "role"), max_length=16, choices=Role.choices)
     name = models.CharField(_("person's name"), max_length=100)
 
     class Meta:
@@ -190,7 +190,7 @@ class AttachmentSlot(models.Model):
     certification = models.ForeignKey(
         EnterpriseCertification, on_delete=models.CASCADE, related_name="slots"
     )
-    position = models.PositiveSmallIntegerField(_("order"))
+    position = models.PositiveSmallIntegerField(pgettext_lazy("position", "order"))
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     person = models.ForeignKey(
         CertificationPerson,
@@ -363,7 +363,7 @@ class CapabilityLabel(models.Model):
         default=True,
         help_text=_("Closed labels take no new applications."),
     )
-    position = models.PositiveSmallIntegerField(_("order"), default=100)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("position", "order"), default=100)
 
     class Meta:
         verbose_name = _("capability label")
@@ -388,7 +388,7 @@ class LabelCriterion(models.Model):
     label = models.ForeignKey(
         CapabilityLabel, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("label")
     )
-    position = models.PositiveSmallIntegerField(_("order"))
+    position = models.PositiveSmallIntegerField(pgettext_lazy("position", "order"))
     title_zh = models.CharField(_("title (Chinese)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
     evidence_hint_zh = models.TextField(_("evidence expected (Chinese)"), blank=True)

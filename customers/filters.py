@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.filters import StyledFilterSet, YesNoFilter
+from partner_center.filters import SortFilter, StyledFilterSet, YesNoFilter
 
 from .models import (
     Association,
@@ -38,7 +38,7 @@ class AssociationFilter(StyledFilterSet):
         lookup_expr="date__lte",
         widget=DATE,
     )
-    sort = df.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort by"),
         fields=(
             ("associated_at", "associated_at"),
@@ -94,7 +94,7 @@ class ResourceFilter(StyledFilterSet):
     status = df.ChoiceFilter(label=_("Status"), choices=Resource.Status.choices)
     auto_renew = YesNoFilter(label=_("Auto-renew"))
     period_unit = df.ChoiceFilter(label=_("Billing mode"), choices=Resource.PeriodUnit.choices)
-    sort = df.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort by"),
         fields=(("expires_at", "expires_at"), ("customer__name", "customer")),
         field_labels={"expires_at": _("Expiry"), "customer__name": _("Customer")},
@@ -129,7 +129,7 @@ class OrderFilter(StyledFilterSet):
     formed_before = df.DateFilter(
         label=_("Formed until"), field_name="formed_at", lookup_expr="date__lte", widget=DATE
     )
-    sort = df.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort by"),
         fields=(("formed_at", "formed_at"), ("amount", "amount")),
         field_labels={"formed_at": _("Formed at"), "amount": _("Amount")},

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -167,7 +167,10 @@ class Invitation(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for the customer")
-        ACCEPTED = "accepted", _("Accepted")  # the link was used; an association exists
+        ACCEPTED = (
+            "accepted",
+            pgettext_lazy("invitation", "Accepted"),
+        )  # the link was used; an association exists
         REVOKED = "revoked", _("Revoked")  # the partner withdrew the link
 
     partner = models.ForeignKey(

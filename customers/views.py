@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from partner_center.accounts.access import capability_required, get_for_user
@@ -144,7 +144,7 @@ def customer_detail(request, pk: int):
 STATE_LABELS = {
     **dict(Association.State.choices),
     "frozen": gettext_lazy("Frozen"),
-    "open": gettext_lazy("Open"),
+    "open": pgettext_lazy("account status", "Open"),
 }
 
 

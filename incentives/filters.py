@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Order, Product
-from partner_center.filters import StyledFilterSet
+from partner_center.filters import SortFilter, StyledFilterSet
 
 from . import periods
 from .models import IncentiveApplication, PerformanceRecord
@@ -46,7 +46,7 @@ class PerformanceFilter(StyledFilterSet):
     product = df.ModelChoiceFilter(
         label=_("Product"), queryset=Product.objects.order_by("code"), empty_label=_("All products")
     )
-    sort = df.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort by"),
         empty_label=_("Default order"),
         fields=(("formed_at", "formed_at"), ("amount", "amount"), ("customer__name", "customer")),
@@ -87,7 +87,7 @@ class ApplicationFilter(StyledFilterSet):
         method="search",
         widget=forms.TextInput(attrs={"placeholder": _("Project, customer or partner")}),
     )
-    sort = df.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort by"),
         empty_label=_("Default order"),
         fields=(("applied_at", "applied_at"), ("total", "total")),

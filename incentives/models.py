@@ -21,7 +21,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 ZERO = Decimal("0.00")
@@ -243,7 +243,7 @@ class PeriodStatement(models.Model):
     )
     performance = money_field(_("performance"))
     previous_performance = money_field(_("previous period's performance"), default=ZERO)
-    order_count = models.PositiveIntegerField(_("orders"), default=0)
+    order_count = models.PositiveIntegerField(pgettext_lazy("count", "orders"), default=0)
     customer_count = models.PositiveIntegerField(_("customers with orders"), default=0)
     new_customer_count = models.PositiveIntegerField(_("new customers"), default=0)
     opportunity_count = models.PositiveIntegerField(
@@ -355,10 +355,12 @@ class IncentiveApplication(models.Model):
     total = money_field(_("total incl. tax"), null=True, blank=True)
     capped = models.BooleanField(_("capped"), default=False)
     reconciliation_note = models.TextField(_("reconciliation note"), blank=True)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        pgettext_lazy("incentive publicity", "published at"), null=True, blank=True
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("published by"),
+        verbose_name=pgettext_lazy("incentive publicity", "published by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from partner_center.accounts.models import Partner
 from partner_center.errors import DomainError
@@ -351,7 +352,7 @@ class DuplicatePairAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda pair: services.duplicate_decide(actor=request.user, pair=pair, decision="apply"),
-            _("Applied"),
+            pgettext_lazy("duplicate rule", "Applied"),
         )
 
     @admin.action(description=_("Not duplicates"))

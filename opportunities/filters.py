@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partner_center.accounts.access import is_vendor_staff
 from partner_center.accounts.models import Partner
+from partner_center.filters import SortFilter
 from partner_center.workdays import deadline_after
 
 from .models import DuplicatePair, Opportunity, VendorLead
@@ -76,7 +77,7 @@ class OpportunityFilter(DeadlineSoonMixin, django_filters.FilterSet):
     partner = django_filters.ModelChoiceFilter(
         label=_("Partner"), queryset=Partner.objects.order_by("name"), empty_label=_("All")
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort by"),
         empty_label=_("Default order"),
         fields=(
@@ -137,7 +138,7 @@ class LeadFilter(django_filters.FilterSet):
     customer = django_filters.CharFilter(
         label=_("Customer"), field_name="customer_name", lookup_expr="icontains"
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort by"),
         empty_label=_("Default order"),
         fields=(

@@ -50,14 +50,24 @@ REASON_COLUMN = gettext_lazy("Why it failed")
 ROW_COLUMN = gettext_lazy("Row")
 
 
+# Chinese headers of templates downloaded before the glossary settled a term: files made
+# from an old template still import.
+LEGACY_HEADERS = {"区域": "customer_region", "描述": "description"}
+
+
+def header_key(text: str) -> str:
+    """A header cell compared without case or full-/half-width brackets and spaces."""
+    return text.strip().lower().replace("（", "(").replace("）", ")").replace(" ", "")
+
+
 def _header_aliases() -> dict[str, str]:
-    """Header text (code, English or Chinese label) → column name."""
-    aliases = {}
+    """Header text (code, English or Chinese label, legacy label) → column name."""
+    aliases = {header_key(k): v for k, v in LEGACY_HEADERS.items()}
     for col in COLUMNS:
-        aliases[col.name.lower()] = col.name
+        aliases[header_key(col.name)] = col.name
         for lang in ("en", "zh-hans"):
             with translation.override(lang):
-                aliases[str(col.label).strip().lower()] = col.name
+                aliases[header_key(str(col.label))] = col.name
     return aliases
 
 
@@ -233,7 +243,7 @@ def run_import(import_id: int) -> int:
             with imp.file.open("rb") as fh:
                 header, rows = read_rows(fh, fmt)
             aliases = _header_aliases()
-            names = [aliases.get(h.strip().lower()) for h in header]
+            names = [aliases.get(header_key(h)) for h in header]
             missing = [
                 str(c.label)
                 for c in COLUMNS

@@ -27,6 +27,7 @@ from .transitions import (
     PO,
     PO_OPEN_STATES,
     SLA_OPEN_STATES,
+    SLA_WORKING_DAYS,
     field_label,
 )
 
@@ -101,13 +102,13 @@ def decision_text(opportunity: Opportunity) -> str:
     if rule == Rule.SLA_EXPIRED:
         if opportunity.kind == K.PO:
             return _(
-                "Rejected automatically: the verification deadline (10 working days, until "
+                "Rejected automatically: the verification deadline (%(days)s working days, until "
                 "%(deadline)s) expired."
-            ) % {"deadline": deadline}
+            ) % {"deadline": deadline, "days": SLA_WORKING_DAYS[K.PO]}
         return _(
-            "Declined automatically: not accepted within 3 working days (until %(deadline)s); "
-            "the vendor reclaimed it into its pool."
-        ) % {"deadline": deadline}
+            "Declined automatically: not accepted within %(days)s working days (until "
+            "%(deadline)s); the vendor reclaimed it into its pool."
+        ) % {"deadline": deadline, "days": SLA_WORKING_DAYS[K.HO]}
     if rule == Rule.DUPLICATE:
         detail = opportunity.decision_detail or {}
         text = (

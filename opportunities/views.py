@@ -37,6 +37,7 @@ from .forms import (
 )
 from .models import DuplicatePair, Opportunity, POImport, VendorLead
 from .permissions import REVIEW_OPPORTUNITIES, VIEW_OPPORTUNITIES, WORK_OPPORTUNITIES
+from .transitions import SLA_WORKING_DAYS
 
 S = Opportunity.State
 K = Opportunity.Kind
@@ -246,7 +247,9 @@ def po_submit(request, pk: int):
             _failed(form, exc)
         else:
             messages.success(
-                request, _("Submitted. The vendor verifies it within 10 working days.")
+                request,
+                _("Submitted. The vendor verifies it within %(days)s working days.")
+                % {"days": SLA_WORKING_DAYS[Opportunity.Kind.PO]},
             )
             return redirect("opportunities:detail", po.pk)
     return render(

@@ -2,7 +2,10 @@
 
 import django_filters as df
 from django import forms
+from django.forms.utils import pretty_name
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class StyledFilterSet(df.FilterSet):
@@ -33,3 +36,21 @@ class YesNoFilter(df.BooleanFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", AnyYesNoWidget)
         super().__init__(*args, **kwargs)
+
+
+class SortFilter(df.OrderingFilter):
+    """The sort menu of a list page. django-filter renders the descending choices once, at
+    import, in whatever language is active then, with its own untranslated "(descending)";
+    these labels stay lazy and are rendered in the reader's language."""
+
+    descending_fmt = pgettext_lazy("sort menu", "{} (descending)")
+
+    def build_choices(self, fields, labels):
+        ascending = [
+            (param, labels.get(field, _(pretty_name(param)))) for field, param in fields.items()
+        ]
+        descending = [
+            (f"-{param}", labels.get(f"-{param}", format_lazy(self.descending_fmt, label)))
+            for param, label in ascending
+        ]
+        return [val for pair in zip(ascending, descending, strict=True) for val in pair]

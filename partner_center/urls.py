@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 DOMAIN_APPS = ["opportunities", "customers", "billing", "incentives", "certification"]
@@ -24,7 +25,8 @@ for app in DOMAIN_APPS:
         path("api/v1/", include(f"{app}.api_urls")),
     ]
 
-admin.site.site_header = "Partner Center"
-admin.site.site_title = "Partner Center admin"
+admin.site.site_header = gettext_lazy("Partner Center")
+admin.site.site_title = gettext_lazy("Partner Center admin")
+admin.site.index_title = gettext_lazy("Administration")
 
 handler400 = "partner_center.uploads.bad_request"

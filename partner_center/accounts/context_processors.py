@@ -2,7 +2,11 @@ from partner_center.menus import menu_for
 
 
 def portal(request):
+    from opportunities.transitions import SLA_WORKING_DAYS
+
+    # Texts that state a deadline read its length from the rule, never a typed number.
+    sla_days = {kind.lower(): days for kind, days in SLA_WORKING_DAYS.items()}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"portal_menu": []}
-    return {"portal_menu": menu_for(user)}
+        return {"portal_menu": [], "sla_days": sla_days}
+    return {"portal_menu": menu_for(user), "sla_days": sla_days}

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .search import index_text
@@ -23,7 +23,7 @@ class FAQEntry(models.Model):
 
     slug = models.SlugField(_("address"), max_length=80, unique=True)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
-    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    order = models.PositiveSmallIntegerField(pgettext_lazy("position", "order"), default=100)
     question_zh = models.CharField(_("question (Chinese)"), max_length=200)
     answer_zh = models.TextField(
         _("answer (Chinese)"), help_text=_("Plain text; an empty line starts a paragraph.")

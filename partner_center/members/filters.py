@@ -2,6 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from partner_center.filters import SortFilter
+
 from .models import Membership
 
 
@@ -15,7 +17,7 @@ class MembershipFilter(django_filters.FilterSet):
         empty_label=_("Any state"),
     )
     q = django_filters.CharFilter(label=_("Name or e-mail"), method="filter_q")
-    ordering = django_filters.OrderingFilter(
+    ordering = SortFilter(
         label=_("Sort by"),
         empty_label=_("Newest first"),
         fields=(

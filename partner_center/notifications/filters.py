@@ -1,6 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from partner_center.filters import SortFilter
+
 from .models import AREAS, Notification
 
 
@@ -24,7 +26,7 @@ class NotificationFilter(django_filters.FilterSet):
     sent_before = django_filters.DateFilter(
         label=_("Sent until"), field_name="created_at", lookup_expr="date__lte"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = SortFilter(
         label=_("Sort by"),
         empty_label=_("Newest first"),
         fields=(("created_at", "created_at"),),

@@ -1,6 +1,9 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from partner_center.filters import SortFilter
 
 from .models import PCEApplication
 
@@ -16,12 +19,12 @@ class PCEApplicationFilter(django_filters.FilterSet):
     applied_before = django_filters.DateFilter(
         label=_("Applied until"), field_name="applied_at", lookup_expr="date__lte"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = SortFilter(
         label=_("Sort by"),
         empty_label=_("Newest first"),
         fields=(("applied_at", "applied_at"), ("partner__name", "partner"), ("state", "state")),
         field_labels={
-            "applied_at": _("Applied"),
+            "applied_at": pgettext_lazy("date column", "Applied"),
             "partner__name": _("Partner"),
             "state": _("State"),
         },

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PCEApplication(models.Model):
@@ -10,7 +11,10 @@ class PCEApplication(models.Model):
 
     class State(models.TextChoices):
         APPLIED = "applied", _("Applied, awaiting BD")  # BD has not decided yet
-        APPROVED = "approved", _("Member")  # may share POs and receive HOs
+        APPROVED = (
+            "approved",
+            pgettext_lazy("PCE status", "Member"),
+        )  # may share POs and receive HOs
         REJECTED = "rejected", _("Rejected")  # BD said no; the partner may apply again
 
     partner = models.ForeignKey(
