@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from partner_center import uploads
 from partner_center.accounts.access import is_vendor_staff
 from partner_center.accounts.models import Partner, User
 from partner_center.accounts.permissions import PARTNER_ROLES, Role
@@ -307,6 +308,9 @@ def po_submit(*, actor, po: Opportunity, consent: Consent) -> Opportunity:
             code="pce",
         )
     _check_consent(consent)
+    evidence = None
+    if consent.file:  # checked before anything is written; a refused file is never stored
+        evidence = uploads.check_upload(consent.file, field="consent_file")
     dup.lock_customer_keys(po)
     po = _lock(po)
     t = check(po, "submit")
@@ -331,19 +335,27 @@ def po_submit(*, actor, po: Opportunity, consent: Consent) -> Opportunity:
         "consent_method",
         "consent_note",
     ]
-    if consent.file:
-        po.consent_file = consent.file
-        fields.append("consent_file")
-    po.save(update_fields=fields)
-    record_event(
-        actor=actor,
-        subject=po,
-        verb="po.submitted",
-        from_state=S.DRAFT,
-        to_state=po.state,
-        data={"deadline": po.deadline.isoformat(), "consent_method": consent.method},
-    )
-    dup.record_pairs(po, matches)
+    if evidence:
+        consent.file.seek(0)
+        po.consent_file.save(uploads.generated_name(evidence), consent.file, save=False)
+        po.consent_file_name = evidence.original_name
+        po.consent_file_type = evidence.content_type
+        fields += ["consent_file", "consent_file_name", "consent_file_type"]
+    try:
+        po.save(update_fields=fields)
+        record_event(
+            actor=actor,
+            subject=po,
+            verb="po.submitted",
+            from_state=S.DRAFT,
+            to_state=po.state,
+            data={"deadline": po.deadline.isoformat(), "consent_method": consent.method},
+        )
+        dup.record_pairs(po, matches)
+    except Exception:
+        if evidence:
+            uploads.delete_quietly(po.consent_file.name)  # no orphan file
+        raise
     return po
 
 
@@ -1055,7 +1067,8 @@ def po_import_start(
                 field="submit_rows",
             )
         _check_consent(consent or Consent(confirmed=False))
-    name = upload.name.rsplit("/", 1)[-1][:200]
+    checked = uploads.check_spreadsheet(upload, field="file")  # refused files are never stored
+    name = checked.original_name[:200]
     imp = POImport(
         partner=partner,
         created_by=actor,
@@ -1065,8 +1078,13 @@ def po_import_start(
         consent_note=(consent.note or "").strip() if submit_rows and consent else "",
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
-    imp.file.save(name, upload, save=False)
-    imp.save()
+    upload.seek(0)
+    imp.file.save(uploads.generated_name(checked), upload, save=False)
+    try:
+        imp.save()
+    except Exception:
+        uploads.delete_quietly(imp.file.name)  # no orphan file
+        raise
     record_event(actor=actor, subject=imp, verb="po_import.queued", data={"file": name})
     transaction.on_commit(lambda: run_po_import.delay(imp.pk))
     return imp

@@ -138,8 +138,11 @@ class XlsxWriter:
         from openpyxl.cell import WriteOnlyCell
 
         if isinstance(value, str):
-            cell = WriteOnlyCell(self.sheet)
-            cell.set_explicit_value(neutralize(value), data_type="s")
+            from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+            # Control characters cannot be stored in XLSX: dropped rather than failing.
+            cell = WriteOnlyCell(self.sheet, value=neutralize(ILLEGAL_CHARACTERS_RE.sub("", value)))
+            cell.data_type = "s"  # text, never a formula
             return cell
         cell = WriteOnlyCell(self.sheet, value=value)
         if number_format:
