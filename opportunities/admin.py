@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partner_center import uploads
 from partner_center.accounts.models import Partner
 from partner_center.errors import DomainError
 
@@ -62,6 +63,7 @@ def _run(modeladmin, request, queryset, call, done_message):
 
 @admin.register(Opportunity)
 class OpportunityAdmin(admin.ModelAdmin):
+    form = uploads.admin_upload_form({"consent_file": uploads.check_upload})
     list_display = (
         "id",
         "kind",
@@ -369,6 +371,7 @@ class DuplicatePairAdmin(admin.ModelAdmin):
 
 @admin.register(POImport)
 class POImportAdmin(admin.ModelAdmin):
+    form = uploads.admin_upload_form({"file": uploads.check_spreadsheet})
     list_display = (
         "file_name",
         "partner",

@@ -616,6 +616,32 @@ def field_file_response(field_file, *, filename: str = "", content_type: str = "
     )
 
 
+# ---- Admin forms ------------------------------------------------------------------------
+
+
+def admin_upload_form(checks: dict):
+    """A ModelForm base for the admin of a model with files: each named file field runs the
+    same check as the service (`{"consent_file": check_upload}`), and a refusal shows next to
+    the field. Used even where the admin shows the file read-only, so a field made editable
+    later cannot skip the rule."""
+    from django import forms
+    from django.core.files.uploadedfile import UploadedFile
+
+    class CheckedUploadsForm(forms.ModelForm):
+        def clean(self):
+            cleaned = super().clean()
+            for name, check in checks.items():
+                value = cleaned.get(name)
+                if name in self.fields and isinstance(value, UploadedFile):
+                    try:
+                        check(value, field=name)
+                    except DomainError as exc:
+                        self.add_error(name, str(exc.message))
+            return cleaned
+
+    return CheckedUploadsForm
+
+
 # ---- The request size cap --------------------------------------------------------------
 
 
