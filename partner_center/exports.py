@@ -60,14 +60,21 @@ class CsvWriter:
     """Rows in, formula-safe CSV text out (`take()` returns what was written since last)."""
 
     def __init__(self, *, lineterminator: str = "\r\n"):
-        self._buffer = _Buffer()
-        self._writer = csv.writer(self._buffer, lineterminator=lineterminator)
+        self._rows: list[str] = []
+        self._line = _Buffer()
+        # With "\r\n" the csv module quotes every field holding a CR or LF (as PostgreSQL's
+        # COPY does); a row's own terminator is then swapped for the one asked for.
+        self._writer = csv.writer(self._line, lineterminator="\r\n")
+        self._terminator = lineterminator
 
     def row(self, values: Iterable) -> None:
         self._writer.writerow([neutralize(value) for value in values])
+        self._rows.append(self._line.take()[:-2] + self._terminator)
 
     def take(self) -> str:
-        return self._buffer.take()
+        text = "".join(self._rows)
+        self._rows.clear()
+        return text
 
 
 def csv_stream(
