@@ -121,6 +121,7 @@ _PDF_RAW_ACTIVE = frozenset(
     | {b"/XFA"}
 )
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM_DATA = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
 
 
 def formats_text(formats: frozenset[str] = ALL_FORMATS) -> str:
@@ -320,17 +321,15 @@ def _check_pdf(upload, shown: str, field: str) -> None:
         raise damaged from exc
     finally:
         upload.seek(0)
-    # Objects pypdf could not reach (a broken cross-reference table) are still in the bytes.
-    tail = b""
-    for chunk in upload.chunks():
-        data = tail + chunk
-        for match in _PDF_RAW_NAME.finditer(data):
-            decoded = _HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group())
-            if decoded in _PDF_RAW_ACTIVE:
-                upload.seek(0)
-                raise active
-        tail = chunk[-80:]
+    # Objects pypdf could not reach (a broken cross-reference table) are still in the bytes:
+    # their names are read outside stream data (binary data would give false alarms).
     upload.seek(0)
+    outside_streams = _PDF_STREAM_DATA.sub(b" ", upload.read())
+    upload.seek(0)
+    for match in _PDF_RAW_NAME.finditer(outside_streams):
+        decoded = _HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group())
+        if decoded in _PDF_RAW_ACTIVE:
+            raise active
 
 
 def _pdf_objects(reader: PdfReader):

@@ -93,6 +93,17 @@ def pdf_plain_link() -> bytes:
     )
 
 
+def pdf_binary_stream_with_name_like_bytes() -> bytes:
+    """Binary stream data that happens to hold "/JS " and "/Launch ": not names, accepted."""
+    data = b"\x00\xff/JS \x10/Launch \x00\xfe"
+    return raw_pdf(
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream",
+    )
+
+
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return (
         struct.pack(">I", len(data))
@@ -146,6 +157,7 @@ GOOD_DOCUMENTS = [
     ("pdf", "licence.pdf", pdf_bytes(), "application/pdf"),
     ("pdf with a page link", "link.pdf", pdf_plain_link(), "application/pdf"),
     ("dotted name", "report.2026.05.pdf", pdf_bytes(), "application/pdf"),
+    ("binary stream", "scan.pdf", pdf_binary_stream_with_name_like_bytes(), "application/pdf"),
 ]
 
 
