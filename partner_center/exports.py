@@ -60,21 +60,19 @@ class CsvWriter:
     """Rows in, formula-safe CSV text out (`take()` returns what was written since last)."""
 
     def __init__(self, *, lineterminator: str = "\r\n"):
-        self._rows: list[str] = []
-        self._line = _Buffer()
         # With "\r\n" the csv module quotes every field holding a CR or LF (as PostgreSQL's
-        # COPY does); a row's own terminator is then swapped for the one asked for.
-        self._writer = csv.writer(self._line, lineterminator="\r\n")
+        # COPY does); for another terminator each row's own "\r\n" is swapped for it.
+        self._buffer = _Buffer()
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
         self._terminator = lineterminator
 
     def row(self, values: Iterable) -> None:
         self._writer.writerow([neutralize(value) for value in values])
-        self._rows.append(self._line.take()[:-2] + self._terminator)
+        if self._terminator != "\r\n":
+            self._buffer.parts[-1] = self._buffer.parts[-1][:-2] + self._terminator
 
     def take(self) -> str:
-        text = "".join(self._rows)
-        self._rows.clear()
-        return text
+        return self._buffer.take()
 
 
 def csv_stream(

@@ -30,6 +30,7 @@ refused before or while it is read (Django's `RequestDataTooBig`, a 400)."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -388,18 +389,25 @@ def check_spreadsheet(
     field: str = "file",
     max_bytes: int = SPREADSHEET_MAX_BYTES,
     max_rows: int = SPREADSHEET_MAX_ROWS,
+    scan_cells: bool | None = None,
 ) -> CheckedFile:
     """Check an import file (CSV or XLSX): name, size, content, zip-bomb limits, a header row,
-    rows, columns and cell length. Also called by the import worker on the stored file."""
+    rows, columns and cell length. Also called by the import worker on the stored file.
+
+    A CSV is read whole (it is cheap). An XLSX is checked at upload time by its zip entries,
+    its declared size and its header row only — reading every cell of 5000 rows takes
+    seconds — unless `scan_cells=True` (what the import worker asks for)."""
     allowed = {"csv": "csv", "xlsx": "xlsx"}
     name, shown, extension, expected, size = _check_name_and_size(
         upload, allowed=allowed, formats=SPREADSHEET_FORMATS, field=field, max_bytes=max_bytes
     )
     if expected == "xlsx":
-        rows = _xlsx_rows(upload, shown, field)
+        scan_cells = bool(scan_cells)
+        rows = _xlsx_rows(upload, shown, field, max_rows)
     else:
+        scan_cells = True
         rows = _csv_rows(upload, shown, field)
-    _check_table(rows, shown, field, max_rows)
+    _check_table(rows, shown, field, max_rows, header_only=not scan_cells)
     return CheckedFile(
         original_name=name,
         extension=expected,
@@ -417,7 +425,7 @@ def _unreadable(shown: str, field: str, fmt: str) -> DomainError:
     )
 
 
-def _xlsx_rows(upload, shown: str, field: str):
+def _xlsx_rows(upload, shown: str, field: str, max_rows: int):
     upload.seek(0)
     if upload.read(4) != b"PK\x03\x04":
         raise _unreadable(shown, field, "xlsx")
@@ -459,14 +467,20 @@ def _xlsx_rows(upload, shown: str, field: str):
         raise _unreadable(shown, field, "xlsx") from exc
     finally:
         upload.seek(0)
-    return _closing_rows(workbook, upload, shown, field)
+    return _closing_rows(workbook, upload, shown, field, max_rows)
 
 
-def _closing_rows(workbook, upload, shown, field):
+def _closing_rows(workbook, upload, shown, field, max_rows):
     try:
         if not workbook.worksheets:
             raise _unreadable(shown, field, "xlsx")
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
+        sheet = workbook.worksheets[0]
+        # The size the sheet declares (its <dimension>), when it declares one.
+        if (sheet.max_column or 0) > SPREADSHEET_MAX_COLUMNS:
+            raise _too_many_columns(shown, field)
+        if (sheet.max_row or 0) > max_rows + 1:
+            raise _too_many_rows(shown, field, max_rows)
+        for row in sheet.iter_rows(values_only=True):
             yield ["" if value is None else str(value) for value in row]
     except DomainError:
         raise
@@ -474,7 +488,8 @@ def _closing_rows(workbook, upload, shown, field):
         raise _unreadable(shown, field, "xlsx") from exc
     finally:
         workbook.close()
-        upload.seek(0)
+        with contextlib.suppress(ValueError, OSError):  # the caller may have closed it
+            upload.seek(0)
 
 
 def _csv_rows(upload, shown: str, field: str):
@@ -500,16 +515,40 @@ def _csv_rows(upload, shown: str, field: str):
         raise _unreadable(shown, field, "csv") from exc
 
 
-def _check_table(rows, shown: str, field: str, max_rows: int) -> None:
+def _too_many_columns(shown: str, field: str) -> DomainError:
+    return _refuse(
+        _("“%(name)s” has more than %(n)s columns. Start from the template.")
+        % {"name": shown, "n": SPREADSHEET_MAX_COLUMNS},
+        field,
+    )
+
+
+def _too_many_rows(shown: str, field: str, max_rows: int) -> DomainError:
+    return _refuse(
+        _("“%(name)s” has more than %(n)s rows; split it into several files.")
+        % {"name": shown, "n": max_rows},
+        field,
+    )
+
+
+def _check_table(rows, shown: str, field: str, max_rows: int, *, header_only: bool) -> None:
+    try:
+        header = _read_table(rows, shown, field, max_rows, header_only=header_only)
+    finally:
+        if hasattr(rows, "close"):
+            rows.close()  # a generator stopped early still closes its workbook
+    if header is None:
+        raise _refuse(
+            _("“%(name)s” has no header row. Start from the template.") % {"name": shown}, field
+        )
+
+
+def _read_table(rows, shown: str, field: str, max_rows: int, *, header_only: bool):
     header = None
     count = 0
     for cells in rows:
         if len(cells) > SPREADSHEET_MAX_COLUMNS:
-            raise _refuse(
-                _("“%(name)s” has more than %(n)s columns. Start from the template.")
-                % {"name": shown, "n": SPREADSHEET_MAX_COLUMNS},
-                field,
-            )
+            raise _too_many_columns(shown, field)
         if any(len(cell) > SPREADSHEET_MAX_CELL_CHARS for cell in cells):
             raise _refuse(
                 _("“%(name)s” has a cell longer than %(n)s characters.")
@@ -520,18 +559,13 @@ def _check_table(rows, shown: str, field: str, max_rows: int) -> None:
             continue
         if header is None:
             header = cells
+            if header_only:
+                break
             continue
         count += 1
         if count > max_rows:
-            raise _refuse(
-                _("“%(name)s” has more than %(n)s rows; split it into several files.")
-                % {"name": shown, "n": max_rows},
-                field,
-            )
-    if header is None:
-        raise _refuse(
-            _("“%(name)s” has no header row. Start from the template.") % {"name": shown}, field
-        )
+            raise _too_many_rows(shown, field, max_rows)
+    return header
 
 
 # ---- Storage ---------------------------------------------------------------------------

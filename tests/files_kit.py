@@ -207,4 +207,6 @@ BAD_SPREADSHEETS = [
     ("huge cell", "pos.csv", b"customer_name\n" + b"x" * 6000 + b"\n", "longer than 5000 characters"),
     ("too many rows", "pos.csv", b"customer_name\n" + b"x\n" * 5001, "more than 5000 rows"),
     ("no header", "pos.csv", b"\n , \n", "no header row"),
+    ("xlsx too many rows", "pos.xlsx", xlsx_bytes(["customer_name"], [["x"]] * 5001), "more than 5000 rows"),
+    ("xlsx too many columns", "pos.xlsx", xlsx_bytes([f"c{i}" for i in range(60)], []), "more than 50 columns"),
 ]  # fmt: skip

@@ -106,6 +106,16 @@ def test_check_spreadsheet_accepts_real_files(name, content):
     assert uploads.check_spreadsheet(SimpleUploadedFile(name, content)).size == len(content)
 
 
+def test_the_worker_scan_reads_every_xlsx_cell():
+    """At upload an XLSX is checked by its zip, declared size and header; the import worker
+    asks for every cell (`scan_cells=True`)."""
+    content = xlsx_bytes(["customer_name"], [["x" * 6000]])
+    uploads.check_spreadsheet(SimpleUploadedFile("pos.xlsx", content))
+    with pytest.raises(DomainError) as refused:
+        uploads.check_spreadsheet(SimpleUploadedFile("pos.xlsx", content), scan_cells=True)
+    assert "longer than 5000 characters" in str(refused.value.message)
+
+
 def test_messages_are_translated():
     from django.utils import translation
 
