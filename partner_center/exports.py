@@ -198,14 +198,21 @@ def safe_filename(name: str, *, default: str = "download") -> str:
     return name[:150] or default
 
 
+def _ascii(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9._ ()+,=\[\]-]", "_", text).strip(" ._")
+
+
 def content_disposition(filename: str, *, inline: bool = False) -> str:
     """`attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded` (RFC 6266,
     RFC 5987): no header injection whatever the name holds."""
     name = safe_filename(filename)
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    ascii_name = re.sub(r"[^A-Za-z0-9._ ()+,=\[\]-]", "_", ascii_name).strip(" ._") or "download"
-    if "." in name and "." not in ascii_name:
-        ascii_name += "." + name.rsplit(".", 1)[-1].encode("ascii", "ignore").decode()
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    ascii_stem = _ascii(stem) or "download"
+    ascii_extension = _ascii(extension)
+    ascii_name = f"{ascii_stem}.{ascii_extension}" if ascii_extension else ascii_stem
     disposition = "inline" if inline else "attachment"
     header = f'{disposition}; filename="{ascii_name}"'
     if ascii_name != name:
