@@ -1,6 +1,6 @@
 """The billing API: the same selectors, filters and services as the pages."""
 
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from partner_center import exports, uploads
 from partner_center.accounts.access import HasCapability
 
 from . import selectors, services
@@ -94,12 +95,10 @@ class BillViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], url_path="details-csv")
     def details_csv(self, request, pk=None):
         bill = self.get_object()
-        response = StreamingHttpResponse(
+        return exports.csv_response(
             csv_stream(self._lines(bill), with_reseller=has_resellers(bill)),
-            content_type="text/csv; charset=utf-8",
+            filename=f"bill-{bill.period}-details.csv",
         )
-        response["Content-Disposition"] = f'attachment; filename="bill-{bill.period}-details.csv"'
-        return response
 
     @extend_schema(
         filters=False,
@@ -121,12 +120,7 @@ class BillViewSet(viewsets.ReadOnlyModelViewSet):
     def details_xlsx(self, request, pk=None):
         bill = self.get_object()
         handle = xlsx_file(self._lines(bill), with_reseller=has_resellers(bill), title=bill.period)
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=f"bill-{bill.period}-details.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        return exports.xlsx_response(handle, filename=f"bill-{bill.period}-details.xlsx")
 
 
 @extend_schema(parameters=[BILL_PK])
@@ -171,8 +165,8 @@ class ExportTaskViewSet(viewsets.ReadOnlyModelViewSet):
             handle = task.file.open("rb")
         except FileNotFoundError as exc:
             raise Http404 from exc
-        return FileResponse(
-            handle, as_attachment=True, filename=task.download_name, content_type="application/pdf"
+        return uploads.download_response(
+            handle, filename=task.download_name, content_type="application/pdf"
         )
 
 

@@ -9,9 +9,7 @@ they come) and then streamed from that file."""
 
 from __future__ import annotations
 
-import csv
 import itertools
-import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -19,6 +17,8 @@ from django.db import connections
 from django.db.models import Case, CharField, F, Func, QuerySet, Value, When
 from django.db.models.functions import NullIf
 from django.utils.translation import gettext as _
+
+from partner_center import exports
 
 from .models import Bill, BillLine
 from .periods import SHANGHAI
@@ -75,10 +75,9 @@ def csv_stream(
     """The CSV file as a stream of byte chunks: a UTF-8 byte-order mark and the header row
     in the active language, then one row per line."""
     labels = {key: str(value) for key, value in BillLine.Type.choices}  # now, not when streamed
-    buffer = _Buffer()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers(with_reseller))
-    head = (UTF8_BOM + buffer.take()).encode()
+    writer = exports.CsvWriter(lineterminator="\n")
+    writer.row(headers(with_reseller))
+    head = (UTF8_BOM + writer.take()).encode()
     if use_copy is None:
         use_copy = connections[lines.db].vendor == "postgresql"
     body = (
@@ -90,20 +89,19 @@ def csv_stream(
 
 
 def _python_rows(lines, labels: dict[str, str], with_reseller: bool) -> Iterator[bytes]:
-    buffer = _Buffer()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = exports.CsvWriter(lineterminator="\n")  # formula-safe cells
     width = len(_FIELDS) if with_reseller else len(_FIELDS) - 1
     pending = 0
     for row in _raw_rows(lines):
         moment, *rest = row
         rest[6] = labels[rest[6]]  # line_type
-        writer.writerow([timezone_text(moment), *rest[: width - 1]])
+        writer.row([timezone_text(moment), *rest[: width - 1]])
         pending += 1
         if pending >= ROWS_PER_WRITE:
-            yield buffer.take().encode()
+            yield writer.take().encode()
             pending = 0
     if pending:
-        yield buffer.take().encode()
+        yield writer.take().encode()
 
 
 class _LocalTime(Func):
@@ -115,7 +113,8 @@ class _LocalTime(Func):
 
 def _blank_as_null(name: str):
     # COPY quotes empty strings ("") to tell them from NULL; the csv module writes nothing.
-    return NullIf(F(name), Value(""))
+    # The text is made formula-safe in SQL, as `exports.CsvWriter` does in Python.
+    return NullIf(exports.FormulaSafeText(F(name)), Value(""))
 
 
 def _copy_rows(lines, labels: dict[str, str], with_reseller: bool) -> Iterator[bytes]:
@@ -156,52 +155,16 @@ def timezone_text(moment) -> str:
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
 
 
-class _Buffer:
-    """A write-only text sink that hands out what was written since the last take()."""
-
-    def __init__(self):
-        self.parts: list[str] = []
-
-    def write(self, text: str) -> None:
-        self.parts.append(text)
-
-    def take(self) -> str:
-        text = "".join(self.parts)
-        self.parts.clear()
-        return text
-
-
 def xlsx_file(lines: QuerySet[BillLine], *, with_reseller: bool, title: str):
     """An open temporary file holding the workbook, positioned at its start."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     labels = {key: str(value) for key, value in BillLine.Type.choices}
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
     widths = [20, 34, 16, 12, 26, 20, 24, 12, 14, 14, 30]
-    for index, width in enumerate(widths[: 11 if with_reseller else 10]):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    head = []
-    for label in headers(with_reseller):
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font = bold
-        head.append(cell)
-    sheet.append(head)
+    writer = exports.XlsxWriter(title=title, widths=widths[: 11 if with_reseller else 10])
+    writer.header(headers(with_reseller))
     width = len(_FIELDS) if with_reseller else len(_FIELDS) - 1
     for row in _raw_rows(lines):
         moment, *rest = row
         rest[6] = labels[rest[6]]
-        amount = WriteOnlyCell(sheet, value=Decimal(rest[7]))
-        amount.number_format = "#,##0.00"
-        voucher = WriteOnlyCell(sheet, value=Decimal(rest[8]))
-        voucher.number_format = "#,##0.00"
-        rest[7], rest[8] = amount, voucher
-        sheet.append([timezone_text(moment), *rest[: width - 1]])
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the response closes it
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+        rest[7], rest[8] = Decimal(rest[7]), Decimal(rest[8])
+        writer.row([timezone_text(moment), *rest[: width - 1]], money_columns=(8, 9))
+    return writer.temporary_file()

@@ -7,12 +7,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from partner_center import exports, uploads
 from partner_center.accounts.access import capability_required
 from partner_center.audit.selectors import timeline_for
 from partner_center.errors import DomainError
@@ -111,24 +112,17 @@ def _export_bill(request, period: str) -> tuple[Bill, BillLineFilter]:
 @capability_required(VIEW_BILLS)
 def bill_details_csv(request, period: str):
     bill, filterset = _export_bill(request, period)
-    response = StreamingHttpResponse(
+    return exports.csv_response(
         csv_stream(filterset.qs, with_reseller=has_resellers(bill)),
-        content_type="text/csv; charset=utf-8",
+        filename=f"bill-{bill.period}-details.csv",
     )
-    response["Content-Disposition"] = f'attachment; filename="bill-{period}-details.csv"'
-    return response
 
 
 @capability_required(VIEW_BILLS)
 def bill_details_xlsx(request, period: str):
     bill, filterset = _export_bill(request, period)
     handle = xlsx_file(filterset.qs, with_reseller=has_resellers(bill), title=period)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"bill-{period}-details.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return exports.xlsx_response(handle, filename=f"bill-{bill.period}-details.xlsx")
 
 
 @require_POST
@@ -211,8 +205,8 @@ def export_download(request, pk: int):
         handle = task.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(
-        handle, as_attachment=True, filename=task.download_name, content_type="application/pdf"
+    return uploads.download_response(
+        handle, filename=task.download_name, content_type="application/pdf"
     )
 
 

@@ -3,8 +3,7 @@ caller's scope answer 404; a refused step answers 400 with the message per field
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
-from django.utils.http import content_disposition_header
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -502,8 +501,6 @@ class FileViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         except OSError as exc:
             raise Http404 from exc
         record_event(actor=request.user, subject=attachment, verb=Verb.ATTACHMENT_DOWNLOADED)
-        response = FileResponse(handle, content_type=attachment.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, attachment.original_name)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return uploads.download_response(
+            handle, filename=attachment.original_name, content_type=attachment.content_type
+        )

@@ -8,10 +8,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -807,11 +806,9 @@ def file_download(request, pk: int):
         raise Http404 from exc
     inline = request.GET.get("inline") == "1" and attachment.is_image
     record_event(actor=request.user, subject=attachment, verb=DOWNLOAD_VERB)
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        not inline, attachment.original_name
+    return uploads.download_response(
+        handle,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+        inline=inline,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -6,8 +6,6 @@ write-only mode into a temporary file that is then streamed."""
 
 from __future__ import annotations
 
-import csv
-import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -16,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Order
+from partner_center import exports
 
 from .periods import SHANGHAI
 
@@ -73,21 +72,6 @@ def _rows(records: QuerySet, with_reseller: bool, labels: dict[str, str]) -> Ite
         yield values
 
 
-class _Buffer:
-    """A text sink that hands out what was written since the last take()."""
-
-    def __init__(self):
-        self.parts: list[str] = []
-
-    def write(self, text: str) -> None:
-        self.parts.append(text)
-
-    def take(self) -> str:
-        text = "".join(self.parts)
-        self.parts.clear()
-        return text
-
-
 def csv_stream(records: QuerySet, *, with_reseller: bool = False) -> Iterator[bytes]:
     """The CSV file as a stream of byte chunks. The texts are translated now, in the
     request's language: the stream itself is read after the view has returned."""
@@ -95,47 +79,18 @@ def csv_stream(records: QuerySet, *, with_reseller: bool = False) -> Iterator[by
 
 
 def _csv_chunks(records, with_reseller: bool, head: list[str], labels) -> Iterator[bytes]:
-    buffer = _Buffer()
-    writer = csv.writer(buffer)
-    writer.writerow(head)
-    yield (UTF8_BOM + buffer.take()).encode()
-    pending = 0
-    for values in _rows(records, with_reseller, labels):
-        writer.writerow(values)
-        pending += 1
-        if pending >= ROWS_PER_WRITE:
-            yield buffer.take().encode()
-            pending = 0
-    if pending:
-        yield buffer.take().encode()
+    yield from exports.csv_stream(
+        head, _rows(records, with_reseller, labels), rows_per_chunk=ROWS_PER_WRITE
+    )
 
 
 def xlsx_file(records: QuerySet, *, title: str, with_reseller: bool = False):
     """An open temporary file holding the workbook, at its start (the response closes it)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
     widths = [10, 20, 20, 12, 30, 16, 12, 24, 16, 16, 16, 28]
-    for index, width in enumerate(widths[: 12 if with_reseller else 11]):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    head = []
-    for label in headers(with_reseller):
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font = bold
-        head.append(cell)
-    sheet.append(head)
+    writer = exports.XlsxWriter(title=title, widths=widths[: 12 if with_reseller else 11])
+    writer.header(headers(with_reseller))
     for values in _rows(records, with_reseller, _type_labels()):
         for column in MONEY_COLUMNS:
-            cell = WriteOnlyCell(sheet, value=Decimal(values[column]))
-            cell.number_format = "#,##0.00"
-            values[column] = cell
-        sheet.append(values)
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the response closes it
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+            values[column] = Decimal(values[column])
+        writer.row(values, money_columns=MONEY_COLUMNS)
+    return writer.temporary_file()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opportunities.catalog import PRODUCT_LABELS
+from partner_center import exports as file_exports
 from partner_center.accounts.access import capability_required, is_vendor_staff
 from partner_center.errors import DomainError
 from partner_center.workflow import By
@@ -144,30 +145,40 @@ def performance_details(request):
     )
 
 
-def _export(records, fmt: str, filename: str, *, with_reseller: bool = False):
+def _export(request, filterset, fmt: str, stem: str, *, with_reseller: bool = False):
+    """The filtered records as a CSV or XLSX file named from the validated period only;
+    a malformed `?period=` or filter answers 400 (never a 500, never a header from input)."""
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            exports.csv_stream(records, with_reseller=with_reseller),
-            content_type="text/csv; charset=utf-8",
+    try:
+        period = file_exports.clean_period(filterset.form.data.get("period"), allow_blank=True)
+    except DomainError as exc:
+        return _export_refused(request, [str(exc.message)])
+    if not filterset.is_valid():
+        return _export_refused(
+            request, [str(error) for errors in filterset.errors.values() for error in errors]
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
-    return FileResponse(
+    filename = f"{stem}-{period or 'all'}"
+    records = filterset.qs
+    if fmt == "csv":
+        return file_exports.csv_response(
+            exports.csv_stream(records, with_reseller=with_reseller), filename=f"{filename}.csv"
+        )
+    return file_exports.xlsx_response(
         exports.xlsx_file(records, title=filename, with_reseller=with_reseller),
-        as_attachment=True,
         filename=f"{filename}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+def _export_refused(request, errors: list[str]):
+    return render(request, "400.html", {"errors": errors}, status=400)
 
 
 @capability_required(VIEW_PERFORMANCE)
 def performance_export(request, fmt: str):
     filterset = _filterset(request, selectors.performance_for(request.user))
-    period = filterset.form.data.get("period") or "all"
     return _export(
-        filterset.qs, fmt, f"performance-{period}", with_reseller=is_vendor_staff(request.user)
+        request, filterset, fmt, "performance", with_reseller=is_vendor_staff(request.user)
     )
 
 
@@ -236,8 +247,7 @@ def dashboard_reseller(request, pk: int):
 def dashboard_export(request, fmt: str):
     me = request.user.partner_id
     filterset = _filterset(request, selectors.reseller_records(me))
-    period = filterset.form.data.get("period") or "all"
-    return _export(filterset.qs, fmt, f"reseller-performance-{period}", with_reseller=True)
+    return _export(request, filterset, fmt, "reseller-performance", with_reseller=True)
 
 
 @capability_required(VIEW_DASHBOARD)
@@ -245,9 +255,8 @@ def dashboard_reseller_export(request, pk: int, fmt: str):
     me = request.user.partner_id
     reseller = selectors.reseller_of(me, pk)
     filterset = _filterset(request, selectors.reseller_records(me, reseller.pk))
-    period = filterset.form.data.get("period") or "all"
     return _export(
-        filterset.qs, fmt, f"reseller-{reseller.pk}-performance-{period}", with_reseller=True
+        request, filterset, fmt, f"reseller-{reseller.pk}-performance", with_reseller=True
     )
 
 

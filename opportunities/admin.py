@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from partner_center import uploads
 from partner_center.accounts.models import Partner
 from partner_center.errors import DomainError
 
@@ -63,6 +64,7 @@ def _run(modeladmin, request, queryset, call, done_message):
 
 @admin.register(Opportunity)
 class OpportunityAdmin(admin.ModelAdmin):
+    form = uploads.admin_upload_form({"consent_file": uploads.check_upload})
     list_display = (
         "id",
         "kind",
@@ -370,6 +372,7 @@ class DuplicatePairAdmin(admin.ModelAdmin):
 
 @admin.register(POImport)
 class POImportAdmin(admin.ModelAdmin):
+    form = uploads.admin_upload_form({"file": uploads.check_spreadsheet})
     list_display = (
         "file_name",
         "partner",

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 from django.db import IntegrityError, transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from partner_center import uploads
 from partner_center.accounts.access import HasCapability
 from partner_center.accounts.models import Partner
 
@@ -487,8 +487,6 @@ class POImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data = POImportCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        if Path(v["file"].name).suffix.lower() not in (".csv", ".xlsx"):
-            raise serializers.ValidationError({"file": ["Upload a .csv or .xlsx file."]})
         imp = services.po_import_start(
             actor=request.user,
             partner=request.user.partner,
@@ -508,8 +506,4 @@ class POImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         imp = self.get_object()
         if not imp.failed_file:
             raise Http404
-        return FileResponse(
-            imp.failed_file.open("rb"),
-            as_attachment=True,
-            filename=imp.failed_file.name.rsplit("/", 1)[-1],
-        )
+        return uploads.field_file_response(imp.failed_file, filename=imp.failed_file_download_name)

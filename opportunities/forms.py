@@ -3,23 +3,17 @@ and the field locks come from `transitions.partner_editable_fields`."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import filetype
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partner_center import uploads
 from partner_center.accounts.models import Partner
 from partner_center.programs.models import PCEApplication
 
 from .catalog import ConsentMethod, Product, RejectionReason
 from .models import Opportunity, VendorLead
 from .transitions import PO_FIELDS, PROGRESS_FIELDS, RETURNABLE_FIELDS, field_label
-
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES = {"pdf", "jpg", "png", "gif", "bmp"}
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 
 def _bootstrap(form: forms.Form) -> None:
@@ -95,28 +89,18 @@ class ConsentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+    # Checked by the service (partner_center.uploads): the same rule for the API and admin.
     consent_file = forms.FileField(
         label=_("Evidence file (optional)"),
         help_text=_("PDF or image, at most 10 MB."),
         required=False,
+        allow_empty_file=True,
+        widget=forms.ClearableFileInput(attrs={"accept": uploads.accept_attribute()}),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _bootstrap(self)
-
-    def clean_consent_file(self):
-        upload = self.cleaned_data.get("consent_file")
-        if not upload:
-            return upload
-        if upload.size > MAX_EVIDENCE_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
-        head = upload.read(261)
-        upload.seek(0)
-        kind = filetype.guess(head)
-        if kind is None or kind.extension not in EVIDENCE_TYPES:
-            raise forms.ValidationError(_("Upload a PDF or an image (its content is checked)."))
-        return upload
 
 
 class ProgressForm(forms.ModelForm):
@@ -256,7 +240,11 @@ class DecideForm(forms.Form):
 
 
 class ImportForm(ConsentForm):
-    file = forms.FileField(label=_("CSV or XLSX file"))
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        allow_empty_file=True,
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
     submit_rows = forms.BooleanField(
         label=_("Submit the imported POs for review at once"), required=False
     )
@@ -272,14 +260,6 @@ class ImportForm(ConsentForm):
             "I confirm that every customer in the file explicitly agreed to share its personal "
             "information with the vendor."
         )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in (".csv", ".xlsx"):
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        if upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
-        return upload
 
     def clean(self):
         data = super().clean()

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
+from partner_center import exports
 from partner_center.errors import DomainError
 
 from .catalog import Industry, Product, Region
@@ -205,23 +206,16 @@ def _form_error_text(form) -> str:
 def _write_failed(imp: POImport, header: list[str], failed: list[tuple[int, list[str], str]]):
     out_header = [str(ROW_COLUMN), *header, str(REASON_COLUMN)]
     out_rows = [[str(n), *cells, reason] for n, cells, reason in failed]
-    stem = Path(imp.file_name).stem
+    # Cells came from the uploader: written formula-safe, stored under a generated name.
     if imp.file.name.endswith(".xlsx"):
-        wb = Workbook()
-        ws = wb.active
-        ws.append(out_header)
+        writer = exports.XlsxWriter(title="POs", freeze_header=False)
+        writer.header(out_header)
         for row in out_rows:
-            ws.append(row)
-        buf = io.BytesIO()
-        wb.save(buf)
-        imp.failed_file.save(f"{stem}-failed.xlsx", ContentFile(buf.getvalue()), save=False)
+            writer.row(row)
+        content, extension = writer.to_bytes(), "xlsx"
     else:
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(out_header)
-        writer.writerows(out_rows)
-        content = ("\ufeff" + buf.getvalue()).encode("utf-8")
-        imp.failed_file.save(f"{stem}-failed.csv", ContentFile(content), save=False)
+        content, extension = exports.csv_bytes(out_header, out_rows), "csv"
+    imp.failed_file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
 
 
 def run_import(import_id: int) -> int:

@@ -206,6 +206,14 @@ class Opportunity(CustomerFields):
     consent_file = models.FileField(
         _("consent evidence file"), upload_to="opportunities/consent/%Y/%m/", blank=True
     )
+    # The file is stored under a generated name; the uploader's name is kept for display only,
+    # and the checked content type is what the download is served as.
+    consent_file_name = models.CharField(
+        _("consent evidence file name"), max_length=255, blank=True
+    )
+    consent_file_type = models.CharField(
+        _("consent evidence content type"), max_length=64, blank=True
+    )
 
     # HO share
     shared_at = models.DateTimeField(_("shared at"), null=True, blank=True)
@@ -471,6 +479,13 @@ class POImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def failed_file_download_name(self) -> str:
+        """The uploader's file name with "-failed" (the stored file has a generated name)."""
+        extension = self.failed_file.name.rsplit(".", 1)[-1] if self.failed_file else "csv"
+        stem = self.file_name.rsplit(".", 1)[0] if "." in self.file_name else self.file_name
+        return f"{stem or 'import'}-failed.{extension}"
 
     @property
     def percent(self) -> int:

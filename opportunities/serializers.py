@@ -123,7 +123,7 @@ class SubmitSerializer(serializers.Serializer):
     )
     consent_method = serializers.ChoiceField(choices=ConsentMethod.choices)
     consent_note = serializers.CharField(required=False, allow_blank=True, default="")
-    consent_file = serializers.FileField(required=False, allow_null=True)
+    consent_file = serializers.FileField(required=False, allow_null=True, allow_empty_file=True)
 
 
 class NoteSerializer(serializers.Serializer):
@@ -293,7 +293,7 @@ class POImportSerializer(serializers.ModelSerializer):
 
 
 class POImportCreateSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(allow_empty_file=True)  # checked by the service
     submit_rows = serializers.BooleanField(required=False, default=False)
     consent_confirmed = serializers.BooleanField(required=False, default=False)
     consent_method = serializers.ChoiceField(

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from partner_center import uploads
 from partner_center.accounts.access import is_vendor_staff
 from partner_center.accounts.models import Partner, User
 from partner_center.accounts.permissions import PARTNER_ROLES, Role
@@ -311,6 +312,9 @@ def po_submit(*, actor, po: Opportunity, consent: Consent) -> Opportunity:
             code="pce",
         )
     _check_consent(consent)
+    evidence = None
+    if consent.file:  # checked before anything is written; a refused file is never stored
+        evidence = uploads.check_upload(consent.file, field="consent_file")
     dup.lock_customer_keys(po)
     po = _lock(po)
     PO.check(po, "submit")
@@ -328,17 +332,26 @@ def po_submit(*, actor, po: Opportunity, consent: Consent) -> Opportunity:
         "consent_method": consent.method,
         "consent_note": (consent.note or "").strip(),
     }
-    if consent.file:
-        changes["consent_file"] = consent.file
-    PO.apply(
-        po,
-        "submit",
-        actor=actor,
-        changes=changes,
-        data={"deadline": deadline.isoformat(), "consent_method": consent.method},
-        locked=True,
-    )
-    dup.record_pairs(po, matches)
+    if evidence:
+        consent.file.seek(0)
+        po.consent_file.save(uploads.generated_name(evidence), consent.file, save=False)
+        changes["consent_file"] = po.consent_file
+        changes["consent_file_name"] = evidence.original_name
+        changes["consent_file_type"] = evidence.content_type
+    try:
+        PO.apply(
+            po,
+            "submit",
+            actor=actor,
+            changes=changes,
+            data={"deadline": deadline.isoformat(), "consent_method": consent.method},
+            locked=True,
+        )
+        dup.record_pairs(po, matches)
+    except Exception:
+        if evidence:
+            uploads.delete_quietly(po.consent_file.name)  # no orphan file
+        raise
     return po
 
 
@@ -997,7 +1010,8 @@ def po_import_start(
                 field="submit_rows",
             )
         _check_consent(consent or Consent(confirmed=False))
-    name = upload.name.rsplit("/", 1)[-1][:200]
+    checked = uploads.check_spreadsheet(upload, field="file")  # refused files are never stored
+    name = checked.original_name[:200]
     imp = POImport(
         partner=partner,
         created_by=actor,
@@ -1007,8 +1021,13 @@ def po_import_start(
         consent_note=(consent.note or "").strip() if submit_rows and consent else "",
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
-    imp.file.save(name, upload, save=False)
-    imp.save()
+    upload.seek(0)
+    imp.file.save(uploads.generated_name(checked), upload, save=False)
+    try:
+        imp.save()
+    except Exception:
+        uploads.delete_quietly(imp.file.name)  # no orphan file
+        raise
     record_event(actor=actor, subject=imp, verb=Verb.PO_IMPORT_QUEUED, data={"file": name})
     transaction.on_commit(lambda: run_po_import.delay(imp.pk))
     return imp

@@ -7,13 +7,14 @@ import contextlib
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from partner_center import exports, uploads
 from partner_center.accounts.access import capability_required, get_for_user, is_vendor_staff
 from partner_center.errors import DomainError
 from partner_center.programs.selectors import is_pce_member
@@ -283,7 +284,11 @@ def consent_file(request, pk: int):
     po = selectors.opportunity_for_user(request.user, pk)
     if not po.consent_file:
         raise Http404
-    return FileResponse(po.consent_file.open("rb"), as_attachment=True)
+    return uploads.field_file_response(
+        po.consent_file,
+        filename=po.consent_file_name or po.consent_file.name,
+        content_type=po.consent_file_type,
+    )
 
 
 # ---- Progress ----------------------------------------------------------------------------
@@ -635,11 +640,7 @@ def import_failed_rows(request, pk: int):
     imp = get_for_user(POImport.objects.all(), request.user, pk=pk)
     if not imp.failed_file:
         raise Http404
-    return FileResponse(
-        imp.failed_file.open("rb"),
-        as_attachment=True,
-        filename=imp.failed_file.name.rsplit("/", 1)[-1],
-    )
+    return uploads.field_file_response(imp.failed_file, filename=imp.failed_file_download_name)
 
 
 @capability_required(WORK_OPPORTUNITIES)
@@ -653,5 +654,5 @@ def import_template(request, fmt: str):
         response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
     else:
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="po-import-template.{fmt}"'
+    response["Content-Disposition"] = exports.content_disposition(f"po-import-template.{fmt}")
     return response

@@ -218,8 +218,10 @@ def test_submitting_needs_consent_and_pce(owner):
 
 
 def test_unreadable_or_incomplete_files_fail_with_a_message(owner):
-    imp = _run(owner, "pos.xlsx", b"not a workbook")
-    assert imp.state == "failed" and imp.error
+    with pytest.raises(DomainError) as refused:  # refused at upload now, nothing queued
+        _run(owner, "pos.xlsx", b"not a workbook")
+    assert refused.value.field == "file" and "XLSX" in str(refused.value.message)
+    assert not POImport.objects.exists()
     imp = _run(owner, "pos.csv", _csv(["foo", "bar"], [["1", "2"]]))
     assert imp.state == "failed" and "模板" in imp.error
 

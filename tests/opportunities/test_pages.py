@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from opportunities import services
 from opportunities.models import DuplicatePair, Opportunity, POImport, VendorLead
+from tests.certification.helpers import pdf_bytes
 from tests.helpers import count_queries
 
 from .conftest import make_ho, make_lead, make_po
@@ -43,7 +44,7 @@ def test_partner_creates_and_submits_a_po_through_the_pages(login, owner):
     # Without the consent, the error shows next to the field.
     response = client.post(url("po_submit", po.pk), {"consent_method": "email"})
     assert 'data-field-error="consent_confirmed"' in response.content.decode()
-    pdf = SimpleUploadedFile("consent.pdf", b"%PDF-1.4\n%consent\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("consent.pdf", pdf_bytes(), content_type="application/pdf")
     response = client.post(
         url("po_submit", po.pk),
         {"consent_confirmed": "on", "consent_method": "signed_form", "consent_file": pdf},

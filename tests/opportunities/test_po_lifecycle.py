@@ -12,6 +12,7 @@ from partner_center.audit.selectors import timeline_for
 from partner_center.errors import DomainError
 from partner_center.notifications.models import Notification
 from partner_center.programs.models import PCEApplication
+from tests.certification.helpers import pdf_bytes
 from tests.factories import PartnerFactory, partner_user
 
 from .conftest import CONSENT, make_po, po_data, sh
@@ -65,13 +66,17 @@ def test_submission_requires_consent_and_its_method(po_of, owner):
 
 def test_consent_file_is_kept(po_of, owner):
     po = po_of("draft")
-    pdf = SimpleUploadedFile("consent.pdf", b"%PDF-1.4 consent", content_type="application/pdf")
+    pdf = SimpleUploadedFile("consent.pdf", pdf_bytes(), content_type="application/pdf")
     po = services.po_submit(
         actor=owner,
         po=po,
         consent=services.Consent(confirmed=True, method="signed_form", file=pdf),
     )
     assert po.consent_file.name.endswith(".pdf")
+    # Stored under a generated name; the uploader's name is kept for display only.
+    assert "consent" not in po.consent_file.name.rsplit("/", 1)[-1]
+    assert po.consent_file_name == "consent.pdf"
+    assert po.consent_file_type == "application/pdf"
 
 
 def test_only_pce_members_submit(db, bd):
