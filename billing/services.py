@@ -337,9 +337,9 @@ def bill_refresh_request(*, actor, partner, period: str) -> None:
         raise DomainError(
             _("Only the bill of the running period is refreshed on demand."), field="period"
         )
-    from .tasks import generate_bill
+    from partner_center.outbox.services import enqueue
 
-    transaction.on_commit(lambda: generate_bill.delay(partner.pk, period))
+    enqueue("billing.tasks.generate_bill", {"partner_id": partner.pk, "period": period})
 
 
 # ------------------------------------------------------------------ PDF export
@@ -359,9 +359,9 @@ def export_request(*, actor, bill: Bill, language: str | None = None) -> tuple[E
         task = ExportTask.objects.create(
             partner_id=bill.partner_id, bill=bill, language=language, requested_by=actor
         )
-        from .tasks import render_bill_pdf
+        from partner_center.outbox.services import enqueue
 
-        transaction.on_commit(lambda: render_bill_pdf.delay(task.pk))
+        enqueue("billing.tasks.render_bill_pdf", {"task_id": task.pk}, key=f"bill-export:{task.pk}")
     return task, True
 
 

@@ -1,6 +1,7 @@
 """Thin Celery tasks: they take ids and call a service."""
 
 from celery import shared_task
+from django.db import transaction
 
 from . import services
 
@@ -34,6 +35,9 @@ def close_bill(partner_id: int, period: str) -> str:
 def close_ended_periods() -> int:
     """Month end: one close_bill task per partner and ended period (idempotent)."""
     pairs = services.bills_to_close()
-    for partner_id, period in pairs:
-        close_bill.delay(partner_id, period)
+    from partner_center.outbox.services import enqueue
+
+    with transaction.atomic():
+        for partner_id, period in pairs:
+            enqueue("billing.tasks.close_bill", {"partner_id": partner_id, "period": period})
     return len(pairs)

@@ -1044,8 +1044,9 @@ def po_import_start(
     consent: Consent | None = None,
 ):
     """Store an uploaded CSV/XLSX and queue its import (rows are processed by a worker)."""
+    from partner_center.outbox.services import enqueue
+
     from .models import POImport
-    from .tasks import run_po_import
 
     _require_partner_of(actor, partner.pk)
     if submit_rows:
@@ -1068,5 +1069,5 @@ def po_import_start(
     imp.file.save(name, upload, save=False)
     imp.save()
     record_event(actor=actor, subject=imp, verb="po_import.queued", data={"file": name})
-    transaction.on_commit(lambda: run_po_import.delay(imp.pk))
+    enqueue("opportunities.tasks.run_po_import", {"import_id": imp.pk}, key=f"po-import:{imp.pk}")
     return imp

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "partner_center.members",
     "partner_center.notifications",
     "partner_center.helpcenter",
+    "partner_center.outbox",
     # Business domains
     "opportunities",
     "customers",
@@ -208,6 +209,31 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+# With late acks a message stays "unacknowledged" in Redis while its task runs; Redis gives
+# it to another worker when it is still unacknowledged after the visibility timeout. It must
+# be longer than the longest task (the 15-minute hard limit) or a long, healthy export would
+# run twice; kombu's default (1 h) left a crashed worker's export waiting an hour. 20 min =
+# the time limit + 5 min margin; jobs also hold a lease, so the reaper finds a dead worker's
+# job sooner (see partner_center/jobs.py). Connection timeouts keep an action from hanging
+# on a dead broker: the outbox retries instead.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60,
+    "socket_connect_timeout": 3,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One queue per kind of work, so a heavy export or a hostile import never delays an SLA
+# sweep or an e-mail. Workers: see docker-compose.yml (`-Q`).
+CELERY_TASK_DEFAULT_QUEUE = "sweeps"  # sweeps, deadlines and anything not routed below
+CELERY_TASK_ROUTES = {
+    "opportunities.tasks.run_po_import": {"queue": "imports"},
+    "billing.tasks.render_bill_pdf": {"queue": "exports"},
+    "billing.tasks.generate_bill": {"queue": "exports"},
+    "billing.tasks.close_bill": {"queue": "exports"},
+    "partner_center.notifications.tasks.*": {"queue": "mail"},
+    "customers.tasks.email_invitation": {"queue": "mail"},
+    "partner_center.members.tasks.send_code": {"queue": "mail"},
+}
+CELERY_QUEUE_NAMES = ("sweeps", "mail", "exports", "imports")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic schedules live in code: each app may declare `SCHEDULE` in its `schedules.py`

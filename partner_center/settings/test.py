@@ -25,6 +25,8 @@ CACHES = {
 }
 # Each test process gets its own queue, so two test runs on one Redis never share work.
 CELERY_TASK_DEFAULT_QUEUE = f"pc-test-{os.getpid()}"
+# ... and every task goes to it (production's routes are tested in tests/core/test_reliability.py).
+CELERY_TASK_ROUTES: dict = {}
 
 # Sessions in the database: query counts in tests then include the session read and do
 # not depend on what the cache holds (production reads sessions from Redis first).

@@ -1,0 +1,40 @@
+"""The beat process also runs the relay in a thread: beat needs no broker to read the
+database, so entries are sent as soon as the broker is back even while beat's own relay task
+cannot reach a worker."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from celery.signals import beat_init
+
+log = logging.getLogger(__name__)
+RELAY_INTERVAL_SECONDS = 5.0
+
+
+def relay_forever(stop: threading.Event, interval: float = RELAY_INTERVAL_SECONDS) -> None:
+    from django.db import close_old_connections
+
+    from .services import relay_due
+
+    while not stop.is_set():
+        try:
+            close_old_connections()
+            relay_due()
+        except Exception:  # noqa: BLE001 - keep relaying whatever happened
+            log.exception("outbox relay round failed")
+        stop.wait(interval)
+
+
+def start_relay_thread(interval: float = RELAY_INTERVAL_SECONDS) -> threading.Event:
+    stop = threading.Event()
+    threading.Thread(
+        target=relay_forever, args=(stop, interval), name="outbox-relay", daemon=True
+    ).start()
+    return stop
+
+
+@beat_init.connect
+def _start_in_beat(sender=None, **kwargs):
+    start_relay_thread()
