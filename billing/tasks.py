@@ -41,3 +41,16 @@ def close_ended_periods() -> int:
         for partner_id, period in pairs:
             enqueue("billing.tasks.close_bill", {"partner_id": partner_id, "period": period})
     return len(pairs)
+
+
+@shared_task(name="billing.tasks.reap_exports")
+def reap_exports() -> dict:
+    """Exports whose worker stopped: queued again, or failed with a message to the owner.
+    Also removes temporary folders a killed renderer left behind."""
+    from partner_center.jobs import reap, sweep_temp_dirs
+
+    from .jobs import EXPORT_JOB
+
+    result = reap(EXPORT_JOB)
+    result["temp_dirs_removed"] = sweep_temp_dirs()
+    return result
