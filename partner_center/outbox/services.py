@@ -15,7 +15,9 @@ task bodies are idempotent themselves (they check the state of the row they work
 from __future__ import annotations
 
 import logging
+import socket
 from datetime import timedelta
+from urllib.parse import urlparse
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -63,9 +65,26 @@ def enqueue(task_name: str, kwargs: dict | None = None, *, key: str | None = Non
     return entry
 
 
+class BrokerUnreachable(ConnectionError):
+    pass
+
+
+def _probe_broker(app) -> None:
+    """Fail within a second when a Redis broker's port does not answer: the Redis client
+    would retry for several seconds, and a user's action must not wait for that."""
+    url = urlparse(app.conf.broker_url or "")
+    if url.scheme not in ("redis", "rediss"):
+        return
+    try:
+        socket.create_connection((url.hostname or "127.0.0.1", url.port or 6379), 1).close()
+    except OSError as exc:
+        raise BrokerUnreachable(f"broker {url.hostname}:{url.port or 6379}: {exc}") from exc
+
+
 def _publish(entry: OutboxEntry) -> None:
     from partner_center.celery import app
 
+    _probe_broker(app)
     # retry=False: fail at once when the broker is down; the relay retries with backoff.
     app.send_task(entry.task_name, kwargs=entry.payload, task_id=entry.celery_task_id, retry=False)
 

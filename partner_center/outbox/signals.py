@@ -18,20 +18,27 @@ def relay_forever(stop: threading.Event, interval: float = RELAY_INTERVAL_SECOND
 
     from .services import relay_due
 
-    while not stop.is_set():
-        try:
-            close_old_connections()
-            relay_due()
-        except Exception:  # noqa: BLE001 - keep relaying whatever happened
-            log.exception("outbox relay round failed")
-        stop.wait(interval)
+    from django.db import connection
+
+    try:
+        while not stop.is_set():
+            try:
+                close_old_connections()
+                relay_due()
+            except Exception:  # noqa: BLE001 - keep relaying whatever happened
+                log.exception("outbox relay round failed")
+            stop.wait(interval)
+    finally:
+        connection.close()
 
 
 def start_relay_thread(interval: float = RELAY_INTERVAL_SECONDS) -> threading.Event:
+    """Start the relay thread; set the returned event to stop it (its `.thread` joins)."""
     stop = threading.Event()
-    threading.Thread(
+    stop.thread = threading.Thread(
         target=relay_forever, args=(stop, interval), name="outbox-relay", daemon=True
-    ).start()
+    )
+    stop.thread.start()
     return stop
 
 
