@@ -14,11 +14,9 @@ RELAY_INTERVAL_SECONDS = 5.0
 
 
 def relay_forever(stop: threading.Event, interval: float = RELAY_INTERVAL_SECONDS) -> None:
-    from django.db import close_old_connections
+    from django.db import close_old_connections, connection
 
     from .services import relay_due
-
-    from django.db import connection
 
     try:
         while not stop.is_set():
