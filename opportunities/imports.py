@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from partner_center.errors import DomainError
 
@@ -114,8 +114,8 @@ class ImportFileError(Exception):
 
 # An XLSX is a zip of XML files; each entry's uncompressed size is declared in the zip's
 # directory and checked before anything is unpacked (a 400 KB file may hold gigabytes).
-XLSX_MAX_ENTRY_BYTES = 64 * 1024 * 1024
-XLSX_MAX_TOTAL_BYTES = 160 * 1024 * 1024
+XLSX_MAX_ENTRY_BYTES = 32 * 1024 * 1024
+XLSX_MAX_TOTAL_BYTES = 64 * 1024 * 1024
 MAX_CELL_CHARS = 10_000
 ENCODING_CHUNK = 64 * 1024
 
@@ -191,24 +191,49 @@ def _xlsx_rows(fh):
         )
     fh.seek(0)
     try:
-        workbook = load_workbook(fh, read_only=True, data_only=True)
+        archive, sheet = _first_sheet(fh)
+    except ImportFileError:
+        raise
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook
         raise ImportFileError(unreadable) from exc
+    number = 0
     try:
-        sheet = workbook.worksheets[0]
-        number = 0
         for values in sheet.iter_rows(values_only=True):
             number += 1
             yield number, ["" if v is None else _cell_text(v)[:MAX_CELL_CHARS] for v in values]
-    except ImportFileError:
-        raise
     except Exception as exc:  # noqa: BLE001 - XML errors, a cut zip member, ...
         raise ImportFileError(
             _("The workbook cannot be read after row %(row)s (%(error)s).")
             % {"row": number, "error": type(exc).__name__}
         ) from exc
     finally:
-        workbook.close()
+        archive.close()
+
+
+def _first_sheet(fh):
+    """(zip archive, first worksheet) read-only, without openpyxl's full scan of the
+    sheet for its size when the file does not declare it (that scan alone took seconds on
+    a 200,000-row file): rows are streamed and counted by the caller."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class StreamedSheet(ReadOnlyWorksheet):
+        def _get_size(self):
+            return None
+
+    reader = ExcelReader(fh, read_only=True, data_only=True)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)  # date formats: dates read as dates
+    for sheet, rel in reader.parser.find_sheets():
+        if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
+            return reader.archive, StreamedSheet(
+                reader.wb, sheet.name, rel.target, reader.shared_strings
+            )
+    reader.archive.close()
+    raise ImportFileError(_("The workbook has no worksheet."))
 
 
 def _cell_text(value) -> str:
