@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from partner_center.audit.services import record_event
 from partner_center.errors import DomainError
 from partner_center.notifications.services import notify
+from partner_center.storage import StorageUnavailable, save_or_refuse
 
 from .models import Bill, BillLine, ExportTask, Invoice, InvoiceLine
 from .periods import current_period, period_has_ended, previous_period, validate_period
@@ -429,14 +430,16 @@ def export_render(*, task_id: int) -> ExportTask | None:
                     task.bill, path, progress=lambda f: _set_progress(task.pk, f)
                 )
             with path.open("rb") as fh:
-                name = default_storage.save(
-                    f"billing/exports/{task.partner_id}/{uuid.uuid4().hex}.pdf", File(fh)
+                name = save_or_refuse(
+                    default_storage,
+                    f"billing/exports/{task.partner_id}/{uuid.uuid4().hex}.pdf",
+                    File(fh),
                 )
             size = path.stat().st_size
     except Exception as exc:
         reason = (
             str(exc)
-            if isinstance(exc, RenderError)
+            if isinstance(exc, RenderError | StorageUnavailable)
             else _("Unexpected error: %(error)s") % {"error": type(exc).__name__}
         )
         if exc.__class__.__name__ == "SoftTimeLimitExceeded":

@@ -252,7 +252,9 @@ def store(upload, checked: CheckedFile, *, folder: str) -> str:
     """Write the checked file under a new server-generated name; return its relative path."""
     wanted = f"{folder}/{uuid.uuid4().hex}.{checked.extension}"
     upload.seek(0)
-    saved = storage().save(wanted, upload)
+    from partner_center.storage import save_or_refuse
+
+    saved = save_or_refuse(storage(), wanted, upload, field=None)
     return relative_path(saved)
 
 

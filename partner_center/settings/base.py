@@ -192,14 +192,18 @@ SPECTACULAR_SETTINGS = {
 # Celery: JSON only, late acks so a crashed worker's task runs again, bounded run time.
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+# Redis down: the cache answers misses (partner_center/cache.py) and pages are served from
+# the database, slower but up; short socket timeouts keep a dead Redis from stalling them.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "partner_center.cache.ResilientRedisCache",
         "LOCATION": os.environ.get("CACHE_URL", REDIS_URL),
         "KEY_PREFIX": "pc",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
     }
 }
-# Sessions read from the cache and fall back to the database.
+# Sessions read from the cache and fall back to the database (also while Redis is down:
+# the cache then reports a miss, and the session is read from and written to the database).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_RESULT_BACKEND = None  # tasks record their outcome on domain rows
 CELERY_TASK_SERIALIZER = "json"

@@ -17,7 +17,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "partner_center.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": f"pc-test-{os.getpid()}",  # test runs never read each other's keys
         "TIMEOUT": 600,

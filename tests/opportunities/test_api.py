@@ -56,9 +56,11 @@ def test_create_is_idempotent_with_a_key(api, owner):
 
 def test_external_reference_is_kept_and_unique(api, owner):
     client = api(owner)
-    assert client.post(PO, BODY, format="json").data["external_ref"] == "ERP-7"
+    first = client.post(PO, BODY, format="json").data
+    assert first["external_ref"] == "ERP-7"
     response = client.post(PO, BODY, format="json")
-    assert response.status_code == 400 and "external_ref" in response.data
+    assert response.status_code == 409 and "external_ref" in response.data
+    assert response.data["existing_id"] == first["id"]
 
 
 def test_a_failed_create_frees_its_key(api, owner):
