@@ -45,3 +45,17 @@ class OutboxEntry(models.Model):
     @property
     def celery_task_id(self) -> str:
         return f"outbox-{self.pk}"
+
+
+class Heartbeat(models.Model):
+    """The last time a periodic process showed it is alive (`beat`: a beat task)."""
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -6,6 +6,10 @@ SCHEDULE = {
         "task": "partner_center.outbox.tasks.relay",
         "schedule": timedelta(seconds=10),
     },
+    "beat-heartbeat": {
+        "task": "partner_center.outbox.tasks.beat_heartbeat",
+        "schedule": timedelta(seconds=30),
+    },
     "outbox-purge": {
         "task": "partner_center.outbox.tasks.purge",
         "schedule": timedelta(hours=6),

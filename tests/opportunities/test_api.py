@@ -167,7 +167,8 @@ def test_leads_api_for_bd(api, bd, partner, owner):
     first = staff.post(LEADS, body, format="json", HTTP_IDEMPOTENCY_KEY="lead-1")
     again = staff.post(LEADS, body, format="json", HTTP_IDEMPOTENCY_KEY="lead-1")
     assert first.status_code == 201 and again.data["id"] == first.data["id"]
-    assert staff.post(LEADS, body, format="json").status_code == 400  # the CRM id is taken
+    taken = staff.post(LEADS, body, format="json")
+    assert taken.status_code == 409 and taken.data["existing_id"]  # the CRM id is taken
     response = staff.post(
         f"{LEADS}{first.data['id']}/share/", {"partner": partner.pk}, format="json"
     )
