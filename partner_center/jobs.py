@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=3)  # a heartbeat at least every minute keeps it well alive
 MAX_ATTEMPTS = 3
 TEMP_PREFIX = "pc-job-"
+# Folders of killed jobs: ours, and the bill PDF renderer's (billing/pdf.py).
+STALE_TEMP_PREFIXES = (TEMP_PREFIX, "bill-pdf-")
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,8 @@ def sweep_temp_dirs(*, older_than: timedelta = timedelta(hours=2)) -> int:
     """Remove job folders a killed worker left in the temp directory."""
     cutoff = time.time() - older_than.total_seconds()
     removed = 0
-    for path in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*"):
+    root = Path(tempfile.gettempdir())
+    for path in (p for prefix in STALE_TEMP_PREFIXES for p in root.glob(f"{prefix}*")):
         try:
             if path.is_dir() and path.stat().st_mtime < cutoff:
                 shutil.rmtree(path, ignore_errors=True)

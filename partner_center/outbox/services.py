@@ -156,11 +156,13 @@ def relay_due(*, limit: int = BATCH) -> dict:
 
 
 def retry_now(*, actor, entry_ids) -> int:
-    """Admin action: make entries (pending or given up) due now."""
-    return OutboxEntry.objects.filter(
-        pk__in=list(entry_ids),
-        state__in=[OutboxEntry.State.PENDING, OutboxEntry.State.FAILED],
-    ).update(state=OutboxEntry.State.PENDING, next_attempt_at=timezone.now())
+    """Admin action: send entries again now (waiting, given up, or sent but never done,
+    e.g. the task raised). Done entries are left alone: their task ran."""
+    return (
+        OutboxEntry.objects.filter(pk__in=list(entry_ids))
+        .exclude(state=OutboxEntry.State.DONE)
+        .update(state=OutboxEntry.State.PENDING, next_attempt_at=timezone.now())
+    )
 
 
 def mark_done(task_id: str | None) -> None:

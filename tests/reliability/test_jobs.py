@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from billing import services as billing_services
 from billing.jobs import EXPORT_JOB
@@ -202,7 +202,8 @@ def test_bad_files_end_failed_with_a_message_quickly(
     case, owner, django_capture_on_commit_callbacks
 ):
     name, content, expected = bad_files()[case]
-    imp = start(owner, name, content, django_capture_on_commit_callbacks)
+    with translation.override("en"):  # the reasons are written in the uploader's language
+        imp = start(owner, name, content, django_capture_on_commit_callbacks)
     started = time.monotonic()
     imports.run_import(imp.pk)
     elapsed = time.monotonic() - started
@@ -263,3 +264,24 @@ def test_the_reaper_renders_a_stopped_export_again(
     billing_services.export_render(task_id=task.pk)
     task.refresh_from_db()
     assert task.state == "done" and task.attempts == 2 and task.lease_expires_at is None
+
+
+def test_stale_job_folders_are_swept(tmp_path, monkeypatch):
+    import os
+    import tempfile
+
+    from partner_center.jobs import sweep_temp_dirs
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    old = tmp_path / "bill-pdf-killed"
+    old.mkdir()
+    (old / "chunk.html").write_text("x")
+    fresh = tmp_path / "pc-job-running"
+    fresh.mkdir()
+    other = tmp_path / "someone-else"
+    other.mkdir()
+    long_ago = time.time() - 3 * 3600
+    os.utime(old, (long_ago, long_ago))
+    os.utime(other, (long_ago, long_ago))
+    assert sweep_temp_dirs() == 1
+    assert not old.exists() and fresh.exists() and other.exists()
