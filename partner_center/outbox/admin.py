@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import OutboxEntry
+from .models import Heartbeat, OutboxEntry
 
 
 @admin.register(OutboxEntry)
@@ -48,3 +48,15 @@ class OutboxEntryAdmin(admin.ModelAdmin):
             % {"n": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    list_display = ("name", "at")
+    search_fields = ("name",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -125,10 +125,13 @@ def _send_locked(entry: OutboxEntry) -> bool:
             entry.last_error,
         )
         return False
+    # Conditional: a task that already ran to its end (marked done) stays done.
+    OutboxEntry.objects.filter(pk=entry.pk, state=OutboxEntry.State.PENDING).update(
+        attempts=entry.attempts + 1, state=OutboxEntry.State.SENT, sent_at=now
+    )
     entry.attempts += 1
     entry.state = OutboxEntry.State.SENT
     entry.sent_at = now
-    entry.save(update_fields=["attempts", "state", "sent_at"])
     return True
 
 
