@@ -244,6 +244,11 @@ class ExportTask(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    # The lease of the worker rendering it (partner_center/jobs.py): renewed by each
+    # progress step; when it runs out the reaper queues the export again or fails it.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("export task")

@@ -1,5 +1,7 @@
 """Periodic tasks of the billing app (synced into django-celery-beat)."""
 
+from datetime import timedelta
+
 from celery.schedules import crontab
 
 SCHEDULE = {
@@ -8,6 +10,11 @@ SCHEDULE = {
     "billing-close-ended-periods": {
         "task": "billing.tasks.close_ended_periods",
         "schedule": crontab(minute=30, hour=2),
+    },
+    # Exports whose worker stopped (lease ran out) are queued again or failed.
+    "billing-reap-exports": {
+        "task": "billing.tasks.reap_exports",
+        "schedule": timedelta(minutes=1),
     },
     # Export files are deleted once EXPORT_FILE_TTL has passed.
     "billing-expire-export-files": {

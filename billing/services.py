@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from partner_center.errors import DomainError
 from partner_center.notifications.services import notify
+from partner_center.storage import StorageUnavailable, save_or_refuse
 
 from .models import Bill, BillLine, ExportTask, Invoice, InvoiceLine
 from .periods import current_period, period_has_ended, previous_period, validate_period
@@ -330,9 +330,9 @@ def bill_refresh_request(*, actor, partner, period: str) -> None:
         raise DomainError(
             _("Only the bill of the running period is refreshed on demand."), field="period"
         )
-    from .tasks import generate_bill
+    from partner_center.outbox.services import enqueue
 
-    transaction.on_commit(lambda: generate_bill.delay(partner.pk, period))
+    enqueue("billing.tasks.generate_bill", {"partner_id": partner.pk, "period": period})
 
 
 # ------------------------------------------------------------------ PDF export
@@ -347,58 +347,92 @@ def export_request(*, actor, bill: Bill, language: str | None = None) -> tuple[E
         running = ExportTask.objects.filter(
             bill=bill, language=language, state__in=ExportTask.ACTIVE_STATES
         ).first()
-        if running:
+        if running and not _is_stale(running):
             return running, False
+        if running:  # stuck: its worker died or its message was lost; start afresh
+            from .jobs import EXPORT_LIFECYCLE
+
+            EXPORT_LIFECYCLE.apply(
+                running,
+                "fail",
+                actor=None,
+                reason=str(EXPORT_STALE),
+                changes={
+                    "failure_reason": str(EXPORT_STALE),
+                    "finished_at": timezone.now(),
+                    "lease_expires_at": None,
+                },
+            )
         task = ExportTask.objects.create(
             partner_id=bill.partner_id, bill=bill, language=language, requested_by=actor
         )
-        from .tasks import render_bill_pdf
+        from partner_center.outbox.services import enqueue
 
-        transaction.on_commit(lambda: render_bill_pdf.delay(task.pk))
+        enqueue("billing.tasks.render_bill_pdf", {"task_id": task.pk}, key=f"bill-export:{task.pk}")
     return task, True
 
 
+EXPORT_STALE = gettext_lazy(
+    "The export stopped without finishing (its worker was interrupted); a new one was started."
+)
+
+
+def _is_stale(task: ExportTask, now: datetime | None = None) -> bool:
+    """A queued or rendering export nobody works on: its lease ran out, or it has waited
+    for a worker far longer than any queue delay."""
+    from partner_center.jobs import LEASE
+
+    now = now or timezone.now()
+    if task.state == ExportTask.State.RENDERING:
+        return bool(task.lease_expires_at and task.lease_expires_at < now)
+    waited_since = task.heartbeat_at or task.created_at
+    return waited_since < now - 10 * LEASE
+
+
 def _set_progress(task_id: int, fraction: float) -> None:
-    ExportTask.objects.filter(pk=task_id, state=ExportTask.State.RENDERING).update(
-        progress=max(1, min(99, int(fraction * 100)))
+    from partner_center.jobs import heartbeat
+
+    heartbeat(
+        ExportTask.objects.filter(state=ExportTask.State.RENDERING),
+        task_id,
+        progress=max(1, min(99, int(fraction * 100))),
     )
 
 
 def export_render(*, task_id: int) -> ExportTask | None:
-    """Render a queued export (the Celery task's body). Safe to run twice: a finished task
-    is left alone; a task left 'rendering' by a crashed worker is rendered again."""
-    with transaction.atomic():
-        task = (
-            ExportTask.objects.select_for_update()
-            .select_related("bill__partner")
-            .filter(pk=task_id)
-            .first()
-        )
-        if task is None or task.state not in ExportTask.ACTIVE_STATES:
-            return task
-        task.state = ExportTask.State.RENDERING
-        task.started_at = timezone.now()
-        task.progress = 0
-        task.save(update_fields=["state", "started_at", "progress"])
+    """Render a queued export (the Celery task's body). Safe to run twice: a finished task,
+    or one a live worker renders (its lease runs), is left alone; a task whose lease ran
+    out (its worker died) is rendered again."""
+    from partner_center.jobs import claim, job_temp_dir
+
+    from .jobs import EXPORT_JOB
+
+    task = claim(EXPORT_JOB, task_id)
+    if task is None:
+        return ExportTask.objects.filter(pk=task_id).first()
+    ExportTask.objects.filter(pk=task.pk).update(started_at=timezone.now(), progress=0)
+    task = ExportTask.objects.select_related("bill__partner").get(pk=task.pk)
 
     from .pdf import RenderError, render_bill_pdf
 
     try:
-        with tempfile.TemporaryDirectory(prefix="bill-export-") as tmp:
+        with job_temp_dir() as tmp:
             path = Path(tmp) / "bill.pdf"
             with translation.override(task.language):
                 pages = render_bill_pdf(
                     task.bill, path, progress=lambda f: _set_progress(task.pk, f)
                 )
             with path.open("rb") as fh:
-                name = default_storage.save(
-                    f"billing/exports/{task.partner_id}/{uuid.uuid4().hex}.pdf", File(fh)
+                name = save_or_refuse(
+                    default_storage,
+                    f"billing/exports/{task.partner_id}/{uuid.uuid4().hex}.pdf",
+                    File(fh),
                 )
             size = path.stat().st_size
     except Exception as exc:
         reason = (
             str(exc)
-            if isinstance(exc, RenderError)
+            if isinstance(exc, RenderError | StorageUnavailable)
             else _("Unexpected error: %(error)s") % {"error": type(exc).__name__}
         )
         if exc.__class__.__name__ == "SoftTimeLimitExceeded":
@@ -431,15 +465,31 @@ def export_render(*, task_id: int) -> ExportTask | None:
     return task
 
 
-def _finish(task: ExportTask, **fields) -> None:
+def _finish(task: ExportTask, *, state: str, **fields) -> None:
+    """End a rendering export through its lifecycle; a file made by a worker that lost
+    the job meanwhile (another one finished it) is deleted."""
+    from .jobs import EXPORT_LIFECYCLE
+
     fields.setdefault("finished_at", timezone.now())
-    updated = ExportTask.objects.filter(pk=task.pk, state=ExportTask.State.RENDERING).update(
-        **fields
-    )
-    if not updated and fields.get("file"):  # someone else finished it meanwhile
-        default_storage.delete(fields["file"])
+    fields["lease_expires_at"] = None
+    name = "finish" if state == ExportTask.State.DONE else "fail"
+    with transaction.atomic():
+        current = ExportTask.objects.select_for_update().filter(pk=task.pk).first()
+        if current is None or current.state != ExportTask.State.RENDERING:
+            if fields.get("file"):
+                default_storage.delete(fields["file"])
+            return
+        EXPORT_LIFECYCLE.apply(
+            current,
+            name,
+            actor=None,
+            locked=True,
+            reason=fields.get("failure_reason", ""),
+            changes=fields,
+        )
     for key, value in fields.items():
         setattr(task, key, value)
+    task.state = state
 
 
 def exports_expire(*, now: datetime | None = None, batch_size: int = 500) -> int:

@@ -1,6 +1,7 @@
 """Thin Celery tasks: they take ids and call a service."""
 
 from celery import shared_task
+from django.db import transaction
 
 from . import services
 
@@ -34,6 +35,22 @@ def close_bill(partner_id: int, period: str) -> str:
 def close_ended_periods() -> int:
     """Month end: one close_bill task per partner and ended period (idempotent)."""
     pairs = services.bills_to_close()
-    for partner_id, period in pairs:
-        close_bill.delay(partner_id, period)
+    from partner_center.outbox.services import enqueue
+
+    with transaction.atomic():
+        for partner_id, period in pairs:
+            enqueue("billing.tasks.close_bill", {"partner_id": partner_id, "period": period})
     return len(pairs)
+
+
+@shared_task(name="billing.tasks.reap_exports")
+def reap_exports() -> dict:
+    """Exports whose worker stopped: queued again, or failed with a message to the owner.
+    Also removes temporary folders a killed renderer left behind."""
+    from partner_center.jobs import reap, sweep_temp_dirs
+
+    from .jobs import EXPORT_JOB
+
+    result = reap(EXPORT_JOB)
+    result["temp_dirs_removed"] = sweep_temp_dirs()
+    return result

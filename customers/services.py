@@ -229,9 +229,13 @@ def invitation_create(
     )
     record_event(actor=actor, subject=invitation, verb=Verb.INVITATION_CREATED, to_state="pending")
     if invitation.email:
-        from .tasks import email_invitation
+        from partner_center.outbox.services import enqueue
 
-        transaction.on_commit(lambda: email_invitation.delay(invitation.pk))
+        enqueue(
+            "customers.tasks.email_invitation",
+            {"invitation_id": invitation.pk},
+            key=f"customers.invitation-email:{invitation.pk}",
+        )
     return invitation
 
 

@@ -1,5 +1,7 @@
 """Thin Celery tasks: they call services."""
 
+from smtplib import SMTPException
+
 from celery import shared_task
 
 
@@ -19,7 +21,13 @@ def mark_expired_resources() -> int:
     return resources_mark_expired()
 
 
-@shared_task(name="customers.tasks.email_invitation")
+@shared_task(
+    name="customers.tasks.email_invitation",
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=8,
+)
 def email_invitation(invitation_id: int) -> bool:
     from .services import invitation_send_email
 

@@ -21,6 +21,7 @@ from .models import (
     CustomerKeyLock,
     DuplicatePair,
     IdempotencyKey,
+    ImportRow,
     Opportunity,
     POImport,
     VendorLead,
@@ -368,6 +369,23 @@ class DuplicatePairAdmin(admin.ModelAdmin):
             ),
             _("Dismissed"),
         )
+
+
+@admin.register(ImportRow)
+class ImportRowAdmin(admin.ModelAdmin):
+    """Each row's outcome of an import (read-only: written by the import itself)."""
+
+    list_display = ("po_import", "row_number", "outcome", "opportunity", "reason")
+    list_filter = ("outcome",)
+    search_fields = ("po_import__file_name", "reason")
+    raw_id_fields = ("po_import", "opportunity")
+    list_select_related = ("po_import", "opportunity")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(POImport)

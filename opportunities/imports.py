@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import uuid
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from partner_center import exports
 from partner_center.errors import DomainError
@@ -24,6 +25,7 @@ from .catalog import Industry, Product, Region
 from .models import POImport
 
 MAX_ROWS = 5000
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -121,34 +123,128 @@ class ImportFileError(Exception):
     pass
 
 
+# An XLSX is a zip of XML files; each entry's uncompressed size is declared in the zip's
+# directory and checked before anything is unpacked (a 400 KB file may hold gigabytes).
+XLSX_MAX_ENTRY_BYTES = 32 * 1024 * 1024
+XLSX_MAX_TOTAL_BYTES = 64 * 1024 * 1024
+MAX_CELL_CHARS = 10_000
+ENCODING_CHUNK = 64 * 1024
+
+
 def read_rows(path_or_file, file_format: str) -> tuple[list[str], list[list[str]]]:
-    """(header, rows) as text cells."""
-    if file_format == "xlsx":
-        try:
-            wb = load_workbook(path_or_file, read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - any unreadable workbook
-            raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
-        ws = wb.worksheets[0]
-        rows = [
-            ["" if v is None else _cell_text(v) for v in row]
-            for row in ws.iter_rows(values_only=True)
-        ]
-        wb.close()
-    else:
-        raw = path_or_file.read()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ImportFileError(_("The CSV file is neither UTF-8 nor GB18030 text."))
-        rows = list(csv.reader(io.StringIO(text)))
-    rows = [r for r in rows if any((c or "").strip() for c in r)]
-    if not rows:
+    """(header, rows) as text cells (small files: templates, tests)."""
+    rows = iter_rows(path_or_file, file_format)
+    header = next(rows, None)
+    if header is None:
         raise ImportFileError(_("The file is empty."))
-    return [c.strip() for c in rows[0]], rows[1:]
+    return [c.strip() for c in header[1]], [cells for _n, cells in rows]
+
+
+def iter_rows(fh, file_format: str):
+    """(row number, text cells) of the non-blank rows, read as a stream: nothing beyond
+    the row being read is held. Every way a file can be unreadable raises ImportFileError."""
+    source = _xlsx_rows(fh) if file_format == "xlsx" else _csv_rows(fh)
+    for number, cells in source:
+        if any((c or "").strip() for c in cells):
+            yield number, cells
+
+
+def _csv_encoding(fh) -> str:
+    import codecs
+
+    for encoding in ("utf-8-sig", "gb18030"):
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            while chunk := fh.read(ENCODING_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        fh.seek(0)
+        return encoding
+    raise ImportFileError(_("The CSV file is neither UTF-8 nor GB18030 text."))
+
+
+def _csv_rows(fh):
+    import codecs
+
+    encoding = _csv_encoding(fh)
+    reader = csv.reader(codecs.getreader(encoding)(fh), strict=True)
+    number = 0
+    try:
+        for cells in reader:
+            number += 1
+            yield number, [c[:MAX_CELL_CHARS] for c in cells]
+    except csv.Error as exc:
+        raise ImportFileError(
+            _(
+                "The CSV file cannot be read after row %(row)s: %(error)s. Check that every "
+                "quote that opens a cell is closed."
+            )
+            % {"row": number, "error": exc}
+        ) from exc
+
+
+def _xlsx_rows(fh):
+    import zipfile
+
+    unreadable = _("The file is not a readable XLSX workbook.")
+    try:
+        with zipfile.ZipFile(fh) as archive:
+            sizes = [info.file_size for info in archive.infolist()]
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise ImportFileError(unreadable) from exc
+    if max(sizes, default=0) > XLSX_MAX_ENTRY_BYTES or sum(sizes) > XLSX_MAX_TOTAL_BYTES:
+        raise ImportFileError(
+            _("The workbook unpacks to more than %(mb)s MB: split it or save it as CSV.")
+            % {"mb": XLSX_MAX_TOTAL_BYTES // (1024 * 1024)}
+        )
+    fh.seek(0)
+    try:
+        archive, sheet = _first_sheet(fh)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook
+        raise ImportFileError(unreadable) from exc
+    number = 0
+    try:
+        for values in sheet.iter_rows(values_only=True):
+            number += 1
+            yield number, ["" if v is None else _cell_text(v)[:MAX_CELL_CHARS] for v in values]
+    except Exception as exc:  # noqa: BLE001 - XML errors, a cut zip member, ...
+        raise ImportFileError(
+            _("The workbook cannot be read after row %(row)s (%(error)s).")
+            % {"row": number, "error": type(exc).__name__}
+        ) from exc
+    finally:
+        archive.close()
+
+
+def _first_sheet(fh):
+    """(zip archive, first worksheet) read-only, without openpyxl's full scan of the
+    sheet for its size when the file does not declare it (that scan alone took seconds on
+    a 200,000-row file): rows are streamed and counted by the caller."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class StreamedSheet(ReadOnlyWorksheet):
+        def _get_size(self):
+            return None
+
+    reader = ExcelReader(fh, read_only=True, data_only=True)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)  # date formats: dates read as dates
+    for sheet, rel in reader.parser.find_sheets():
+        if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
+            return reader.archive, StreamedSheet(
+                reader.wb, sheet.name, rel.target, reader.shared_strings
+            )
+    reader.archive.close()
+    raise ImportFileError(_("The workbook has no worksheet."))
 
 
 def _cell_text(value) -> str:
@@ -218,99 +314,175 @@ def _write_failed(imp: POImport, header: list[str], failed: list[tuple[int, list
     imp.failed_file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
 
 
-def run_import(import_id: int) -> int:
-    """Process a queued import; returns the number of POs created. Safe to run twice: an
-    import that is not queued any more is left alone."""
+HEARTBEAT_ROWS = 25
+
+
+def _scan(imp: POImport, fmt: str) -> tuple[list[str], list[str | None], int]:
+    """Header, column names and the number of rows, checked before any row is imported:
+    missing columns and too many rows stop at once (reading stops at MAX_ROWS + 1)."""
+    with imp.file.open("rb") as fh:
+        rows = iter_rows(fh, fmt)
+        first = next(rows, None)
+        if first is None:
+            raise ImportFileError(_("The file is empty."))
+        header = [c.strip() for c in first[1]]
+        aliases = _header_aliases()
+        names = [aliases.get(header_key(h)) for h in header]
+        missing = [
+            str(c.label)
+            for c in COLUMNS
+            if c.name in ("customer_name", "project_name", "products") and c.name not in names
+        ]
+        if missing:
+            raise ImportFileError(
+                _("Columns missing: %(columns)s. Start from the template.")
+                % {"columns": ", ".join(missing)}
+            )
+        total = 0
+        for _row in rows:
+            total += 1
+            if total > MAX_ROWS:
+                raise ImportFileError(_("At most %(n)s rows per file.") % {"n": MAX_ROWS})
+    return header, names, total
+
+
+def _fail(imp: POImport, message: str) -> None:
+    from .import_jobs import IMPORT_LIFECYCLE
+
+    with transaction.atomic():
+        current = POImport.objects.select_for_update().get(pk=imp.pk)
+        if current.state not in (POImport.State.QUEUED, POImport.State.RUNNING):
+            return
+        IMPORT_LIFECYCLE.apply(
+            current,
+            "fail",
+            actor=None,
+            locked=True,
+            reason=message,
+            changes={"error": message, "finished_at": timezone.now(), "lease_expires_at": None},
+        )
+
+
+def _import_row(imp: POImport, number: int, header, names, cells) -> None:
+    """Import one row and record its outcome, in one transaction: a row is recorded once
+    and makes at most one PO, however often the import is run."""
     from .forms import POForm
+    from .models import ImportRow
     from .services import Consent, po_create, po_submit
 
-    claimed = POImport.objects.filter(pk=import_id, state=POImport.State.QUEUED).update(
-        state=POImport.State.RUNNING
+    cells = [*cells, *[""] * (len(header) - len(cells))][: len(header)]
+    values = {n: (c or "").strip() for n, c in zip(names, cells, strict=True) if n}
+    external_ref, data = row_to_data(values)
+    form = POForm(data=data)
+    reason = ""
+    if not form.is_valid():
+        reason = _form_error_text(form)
+    else:
+        try:
+            with transaction.atomic():
+                po = po_create(
+                    actor=imp.created_by,
+                    partner=imp.partner,
+                    data=form.cleaned_data,
+                    external_ref=external_ref,
+                )
+                if imp.submit_rows:
+                    po_submit(
+                        actor=imp.created_by,
+                        po=po,
+                        consent=Consent(
+                            confirmed=True, method=imp.consent_method, note=imp.consent_note
+                        ),
+                    )
+                ImportRow.objects.create(
+                    po_import=imp, row_number=number, outcome="created", opportunity=po
+                )
+                return
+        except DomainError as exc:
+            reason = str(exc.message)
+        except IntegrityError:  # recorded meanwhile by another run (it holds no lease now)
+            if ImportRow.objects.filter(po_import=imp, row_number=number).exists():
+                return
+            raise
+    ImportRow.objects.get_or_create(
+        po_import=imp,
+        row_number=number,
+        defaults={"outcome": "failed", "cells": cells, "reason": reason},
     )
-    if not claimed:
+
+
+def run_import(import_id: int) -> int:
+    """Run a queued import (the Celery task's body); returns the number of POs it created
+    in all. Resumable: a redelivered task, or a run after the worker died (the lease ran
+    out), skips the rows already recorded and goes on. Any unreadable file ends `failed`
+    with the reason."""
+    from partner_center.jobs import claim, heartbeat
+
+    from .import_jobs import IMPORT_JOB, IMPORT_LIFECYCLE
+    from .models import ImportRow
+
+    imp = claim(IMPORT_JOB, import_id)
+    if imp is None:
         return 0
     imp = POImport.objects.select_related("partner", "created_by").get(pk=import_id)
-    actor = imp.created_by
     fmt = "xlsx" if imp.file.name.endswith(".xlsx") else "csv"
     with translation.override(imp.language or "zh-hans"):
         try:
+            header, names, total = _scan(imp, fmt)
+            POImport.objects.filter(pk=imp.pk).update(total_rows=total)
+            done = set(ImportRow.objects.filter(po_import=imp).values_list("row_number", flat=True))
+            processed = len(done)
             with imp.file.open("rb") as fh:
-                header, rows = read_rows(fh, fmt)
-            aliases = _header_aliases()
-            names = [aliases.get(header_key(h)) for h in header]
-            missing = [
-                str(c.label)
-                for c in COLUMNS
-                if c.name in ("customer_name", "project_name", "products") and c.name not in names
-            ]
-            if missing:
-                raise ImportFileError(
-                    _("Columns missing: %(columns)s. Start from the template.")
-                    % {"columns": ", ".join(missing)}
-                )
-            if len(rows) > MAX_ROWS:
-                raise ImportFileError(_("At most %(n)s rows per file.") % {"n": MAX_ROWS})
+                rows = iter_rows(fh, fmt)
+                next(rows)  # the header
+                for number, cells in rows:
+                    if number in done:
+                        continue
+                    _import_row(imp, number, header, names, cells)
+                    processed += 1
+                    if processed % HEARTBEAT_ROWS == 0:
+                        heartbeat(POImport, imp.pk, processed_rows=processed)
         except ImportFileError as exc:
-            imp.state = POImport.State.FAILED
-            imp.error = str(exc)
-            imp.finished_at = timezone.now()
-            imp.save(update_fields=["state", "error", "finished_at"])
+            _fail(imp, str(exc))
             return 0
-        imp.total_rows = len(rows)
-        imp.save(update_fields=["total_rows"])
-        failed: list[tuple[int, list[str], str]] = []
-        created: list[int] = []
-        for index, cells in enumerate(rows, start=2):  # row 1 is the header
-            cells = [*cells, *[""] * (len(header) - len(cells))][: len(header)]
-            values = {n: (c or "").strip() for n, c in zip(names, cells, strict=True) if n}
-            external_ref, data = row_to_data(values)
-            form = POForm(data=data)
-            reason = ""
-            if not form.is_valid():
-                reason = _form_error_text(form)
-            else:
-                try:
-                    with transaction.atomic():
-                        po = po_create(
-                            actor=actor,
-                            partner=imp.partner,
-                            data=form.cleaned_data,
-                            external_ref=external_ref,
-                        )
-                        if imp.submit_rows:
-                            po_submit(
-                                actor=actor,
-                                po=po,
-                                consent=Consent(
-                                    confirmed=True,
-                                    method=imp.consent_method,
-                                    note=imp.consent_note,
-                                ),
-                            )
-                    created.append(po.pk)
-                except DomainError as exc:
-                    reason = str(exc.message)
-            if reason:
-                failed.append((index, cells, reason))
-            if (index - 1) % 50 == 0:
-                POImport.objects.filter(pk=imp.pk).update(processed_rows=index - 1)
-        imp.processed_rows = len(rows)
-        imp.succeeded = len(created)
-        imp.failed = len(failed)
-        imp.created_ids = created
+        except Exception as exc:
+            log.exception("PO import %s failed", import_id)
+            _fail(
+                imp,
+                _("The import stopped on an unexpected error (%(error)s).")
+                % {"error": type(exc).__name__},
+            )
+            return 0
+        outcomes = ImportRow.objects.filter(po_import=imp)
+        created = list(
+            outcomes.filter(outcome="created")
+            .order_by("row_number")
+            .values_list("opportunity_id", flat=True)
+        )
+        failed = [
+            (row.row_number, row.cells, row.reason)
+            for row in outcomes.filter(outcome="failed").order_by("row_number")
+        ]
+        imp.failed_file = ""
         if failed:
             _write_failed(imp, header, failed)
-        imp.state = POImport.State.DONE
-        imp.finished_at = timezone.now()
-        imp.save(
-            update_fields=[
-                "processed_rows",
-                "succeeded",
-                "failed",
-                "created_ids",
-                "failed_file",
-                "state",
-                "finished_at",
-            ]
-        )
+        with transaction.atomic():
+            current = POImport.objects.select_for_update().get(pk=imp.pk)
+            if current.state != POImport.State.RUNNING:
+                return len(created)
+            IMPORT_LIFECYCLE.apply(
+                current,
+                "finish",
+                actor=None,
+                locked=True,
+                changes={
+                    "processed_rows": total,
+                    "succeeded": len(created),
+                    "failed": len(failed),
+                    "created_ids": created,
+                    "failed_file": imp.failed_file.name or "",
+                    "finished_at": timezone.now(),
+                    "lease_expires_at": None,
+                },
+            )
     return len(created)

@@ -471,6 +471,12 @@ class POImport(models.Model):
     language = models.CharField(_("language"), max_length=16, default="zh-hans")
     error = models.TextField(_("error"), blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The lease of the worker importing it (partner_center/jobs.py): renewed every few rows;
+    # when it runs out the reaper queues the import again (it continues after the last
+    # recorded row) or fails it after a few attempts.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("PO import")
@@ -492,6 +498,39 @@ class POImport(models.Model):
         if not self.total_rows:
             return 100 if self.state in (self.State.DONE, self.State.FAILED) else 0
         return int(self.processed_rows * 100 / self.total_rows)
+
+
+class ImportRow(models.Model):
+    """The outcome of one row of an import, written in the same transaction as the PO it
+    created: a re-run import skips the rows recorded here, so no row makes two POs."""
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    po_import = models.ForeignKey(POImport, on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField(_("row"))
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cells = models.JSONField(_("cells"), default=list, blank=True)  # failed rows only
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("import row")
+        verbose_name_plural = _("import rows")
+        ordering = ["po_import", "row_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["po_import", "row_number"], name="import_row_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.po_import_id}:{self.row_number} {self.outcome}"
 
 
 class IdempotencyKey(models.Model):

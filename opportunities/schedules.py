@@ -7,4 +7,8 @@ SCHEDULE: dict = {
         "task": "opportunities.tasks.sweep_deadlines",
         "schedule": timedelta(minutes=5),
     },
+    "opportunities-reap-imports": {
+        "task": "opportunities.tasks.reap_imports",
+        "schedule": timedelta(minutes=1),
+    },
 }

@@ -21,7 +21,7 @@ from partner_center.accounts.models import Partner, User
 from partner_center.accounts.permissions import PARTNER_ROLES, Role
 from partner_center.audit.services import record_event
 from partner_center.audit.verbs import Verb
-from partner_center.errors import DomainError
+from partner_center.errors import Conflict, DomainError
 from partner_center.notifications.services import notify
 from partner_center.programs.selectors import is_pce_member
 
@@ -192,13 +192,18 @@ def po_create(*, actor, partner: Partner, data: dict, external_ref: str = "") ->
     if unknown:
         raise DomainError(_("Unknown field."), field=sorted(unknown)[0])
     external_ref = (external_ref or "").strip()
-    if (
-        external_ref
-        and Opportunity.objects.filter(partner=partner, external_ref=external_ref).exists()
-    ):
-        raise DomainError(
+    taken = (
+        Opportunity.objects.filter(partner=partner, external_ref=external_ref)
+        .values_list("pk", flat=True)
+        .first()
+        if external_ref
+        else None
+    )
+    if taken:
+        raise Conflict(
             _("This external reference is used by another opportunity already."),
             field="external_ref",
+            existing_id=taken,
         )
     values = _normalize(data)
     po = Opportunity(
@@ -214,7 +219,18 @@ def po_create(*, actor, partner: Partner, data: dict, external_ref: str = "") ->
     _validate(po, [*PO_FIELDS, "external_ref"])
     if not po.customer_key:
         raise DomainError(_("Enter the customer's name."), field="customer_name")
-    po.save()
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent create may take the reference
+            po.save()
+    except IntegrityError:
+        existing = Opportunity.objects.filter(partner=partner, external_ref=external_ref).first()
+        if not external_ref or existing is None:
+            raise
+        raise Conflict(
+            _("This external reference is used by another opportunity already."),
+            field="external_ref",
+            existing_id=existing.pk,
+        ) from None
     PO.record_created(po, "create", actor=actor)
     return po
 
@@ -689,8 +705,11 @@ def lead_create(*, actor, crm_id: str, crm_created_at, data: dict) -> VendorLead
     crm_id = (crm_id or "").strip()
     if not crm_id:
         raise DomainError(_("Enter the CRM reference."), field="crm_id")
-    if VendorLead.objects.filter(crm_id=crm_id).exists():
-        raise DomainError(_("This CRM reference is in the pool already."), field="crm_id")
+    existing = VendorLead.objects.filter(crm_id=crm_id).values_list("pk", flat=True).first()
+    if existing:
+        raise Conflict(
+            _("This CRM reference is in the pool already."), field="crm_id", existing_id=existing
+        )
     if crm_created_at is None or crm_created_at > timezone.now():
         raise DomainError(
             _("The CRM creation time cannot be in the future."), field="crm_created_at"
@@ -706,7 +725,16 @@ def lead_create(*, actor, crm_id: str, crm_created_at, data: dict) -> VendorLead
     lead.customer_key = dup.normalize_customer_name(lead.customer_name)
     _validate(lead, [*LEAD_FIELDS, "crm_id"])
     dup.lock_customer_keys(lead)
-    lead.save()
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent create may take the crm_id
+            lead.save()
+    except IntegrityError:
+        existing = VendorLead.objects.filter(crm_id=crm_id).values_list("pk", flat=True).first()
+        if existing is None:
+            raise
+        raise Conflict(
+            _("This CRM reference is in the pool already."), field="crm_id", existing_id=existing
+        ) from None
     LEAD.record_created(lead, "create", actor=actor, data={"crm_id": crm_id})
     dup.record_pairs(lead, dup.find_duplicates(lead))
     return lead
@@ -999,8 +1027,9 @@ def po_import_start(
     consent: Consent | None = None,
 ):
     """Store an uploaded CSV/XLSX and queue its import (rows are processed by a worker)."""
+    from partner_center.outbox.services import enqueue
+
     from .models import POImport
-    from .tasks import run_po_import
 
     _require_partner_of(actor, partner.pk)
     if submit_rows:
@@ -1021,13 +1050,21 @@ def po_import_start(
         consent_note=(consent.note or "").strip() if submit_rows and consent else "",
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
+    from partner_center.storage import save_or_refuse
+
     upload.seek(0)
-    imp.file.save(uploads.generated_name(checked), upload, save=False)
+    stored = save_or_refuse(
+        imp.file.storage,
+        imp.file.field.generate_filename(imp, uploads.generated_name(checked)),
+        upload,
+        field="file",
+    )
+    imp.file.name = stored
     try:
         imp.save()
-    except Exception:
-        uploads.delete_quietly(imp.file.name)  # no orphan file
+    except BaseException:
+        uploads.delete_quietly(stored)  # no orphan file
         raise
     record_event(actor=actor, subject=imp, verb=Verb.PO_IMPORT_QUEUED, data={"file": name})
-    transaction.on_commit(lambda: run_po_import.delay(imp.pk))
+    enqueue("opportunities.tasks.run_po_import", {"import_id": imp.pk}, key=f"po-import:{imp.pk}")
     return imp

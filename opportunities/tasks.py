@@ -18,3 +18,14 @@ def sweep_deadlines() -> dict:
 @shared_task
 def run_po_import(import_id: int) -> int:
     return imports.run_import(import_id)
+
+
+@shared_task(name="opportunities.tasks.reap_imports")
+def reap_imports() -> dict:
+    """Imports whose worker stopped: queued again (they continue where they stopped) or
+    failed with a message to the uploader."""
+    from partner_center.jobs import reap
+
+    from .import_jobs import IMPORT_JOB
+
+    return reap(IMPORT_JOB)

@@ -23,6 +23,15 @@ class DomainError(Exception):
         form.add_error(field, str(self.message))
 
 
+class Conflict(DomainError):
+    """The object exists already (a unique key taken, often by a concurrent request):
+    pages show the message next to the field, the API answers 409 with `existing_id`."""
+
+    def __init__(self, message, *, field: str | None = None, existing_id=None):
+        super().__init__(message, field=field, code="conflict")
+        self.existing_id = existing_id
+
+
 class NotAllowed(DomainError):
     """The actor may not do this (whoever called the service: page, API, admin or task).
     Pages answer 403 (`NotAllowedMiddleware`), the API 403 with code `forbidden`."""

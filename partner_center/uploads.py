@@ -584,8 +584,10 @@ def generated_name(checked: CheckedFile) -> str:
 
 def store(upload, checked: CheckedFile, *, folder: str) -> str:
     """Write the checked file under a new server-generated name; return its relative path."""
+    from partner_center.storage import save_or_refuse
+
     upload.seek(0)
-    saved = storage().save(f"{folder}/{generated_name(checked)}", upload)
+    saved = save_or_refuse(storage(), f"{folder}/{generated_name(checked)}", upload, field=None)
     return relative_path(saved)
 
 

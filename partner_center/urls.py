@@ -3,10 +3,13 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from partner_center.health import healthz
+
 DOMAIN_APPS = ["opportunities", "customers", "billing", "incentives", "certification"]
 CORE_APPS = ["members", "programs", "notifications", "helpcenter"]
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("partner_center.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

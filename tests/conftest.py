@@ -2,6 +2,7 @@
 partner's admin, BD staff, a certification specialist, a customer and an admin."""
 
 import socket
+from importlib import import_module
 from urllib.parse import urlparse
 
 import pytest
@@ -40,6 +41,20 @@ def pytest_sessionstart(session):
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def outbox_inline(monkeypatch):
+    """Outbox entries run in this process as they are handed over (a worker that answers at
+    once), for tests about what a side effect does rather than how it is delivered."""
+    from partner_center.celery import app
+    from partner_center.outbox import services as outbox
+
+    def run_here(entry):
+        import_module(entry.task_name.rsplit(".", 1)[0])  # registers the task
+        app.tasks[entry.task_name].apply(kwargs=entry.payload, task_id=entry.celery_task_id)
+
+    monkeypatch.setattr(outbox, "_publish", run_here)
 
 
 @pytest.fixture

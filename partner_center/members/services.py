@@ -406,9 +406,28 @@ def contact_change_start(
         verb=Verb.contact_change_requested(channel),
         data={"to": change.masked_value},
     )
-    name = partner.name
-    transaction.on_commit(lambda: _send_code(channel, value, code, name))
+    from partner_center.outbox.services import enqueue
+
+    # The code itself travels in the outbox entry (blanked once sent): only its hash is kept.
+    enqueue(
+        "partner_center.members.tasks.send_contact_code",
+        {"change_id": change.pk, "secret_code": code},
+        key=f"members.contact-code:{change.pk}",
+    )
     return change
+
+
+def contact_code_send(*, change_id: int, code: str) -> bool:
+    """Send the confirmation code of a pending change (the outbox task's body)."""
+    change = (
+        ContactChange.objects.select_related("partner")
+        .filter(pk=change_id, state=ContactChange.State.PENDING, expires_at__gt=timezone.now())
+        .first()
+    )
+    if change is None:
+        return False
+    _send_code(change.channel, change.new_value, code, change.partner.name)
+    return True
 
 
 def contact_change_confirm(*, actor: User, change: ContactChange, code: str) -> Partner:

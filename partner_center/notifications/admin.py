@@ -7,8 +7,18 @@ from .models import Notification, NotificationPreference, Subscription
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "recipient", "kind", "title", "read_at", "emailed_at")
-    list_filter = ("kind", "email_wanted", ("read_at", admin.EmptyFieldListFilter))
+    list_display = (
+        "created_at",
+        "recipient",
+        "kind",
+        "title",
+        "read_at",
+        "email_state",
+        "email_attempts",
+        "emailed_at",
+    )
+    list_filter = ("kind", "email_state", "email_wanted", ("read_at", admin.EmptyFieldListFilter))
+    readonly_fields = ("email_state", "email_attempts", "email_error", "email_next_attempt_at")
     search_fields = ("title", "recipient__email", "kind")
     list_select_related = ("recipient",)
     raw_id_fields = ("recipient",)

@@ -45,6 +45,19 @@ class Notification(models.Model):
     )
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
+    class EmailState(models.TextChoices):
+        NONE = "", _("No e-mail")  # the sender or the recipient did not want one
+        PENDING = "pending", _("Waiting to be sent")  # the task or the sweep sends it
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")  # gave up after EMAIL_MAX_ATTEMPTS; see the error
+
+    email_state = models.CharField(
+        _("e-mail delivery"), max_length=8, choices=EmailState.choices, blank=True, default=""
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_error = models.TextField(_("last e-mail error"), blank=True)
+    email_next_attempt_at = models.DateTimeField(_("next e-mail attempt"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
@@ -54,6 +67,11 @@ class Notification(models.Model):
                 fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
             ),
             models.Index(fields=["recipient", "-created_at"], name="notification_recent"),
+            models.Index(
+                fields=["email_next_attempt_at"],
+                condition=Q(email_state="pending"),
+                name="notification_email_due",
+            ),
         ]
 
     def __str__(self) -> str:

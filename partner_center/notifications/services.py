@@ -5,6 +5,7 @@ to the recipients who want e-mails."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +27,7 @@ def notify(
 ) -> list[Notification]:
     """Store one notification per active recipient; with `email`, e-mail it (from Celery,
     after commit) to those whose preference allows e-mails."""
+    now = timezone.now()
     users = [user for user in recipients if user.is_active]
     if not users:
         return []
@@ -44,33 +46,109 @@ def notify(
             body=str(body),
             link=link,
             email_wanted=email and user.pk not in no_email,
+            email_state=Notification.EmailState.PENDING
+            if email and user.pk not in no_email
+            else Notification.EmailState.NONE,
+            email_next_attempt_at=now + EMAIL_FIRST_GRACE
+            if email and user.pk not in no_email
+            else None,
         )
         for user in users
     ]
     created = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in created if n.email_wanted]
     if ids:
-        from .tasks import email_notifications
+        from partner_center.outbox.services import enqueue
 
-        transaction.on_commit(lambda: email_notifications.delay(ids))
+        enqueue("partner_center.notifications.tasks.email_notifications", {"notification_ids": ids})
     return created
 
 
+# A notification's e-mail is tried by the task at once, then by the sweep with backoff
+# (1, 2, 4 … minutes, at most an hour) until it is sent or EMAIL_MAX_ATTEMPTS failed.
+EMAIL_FIRST_GRACE = timedelta(minutes=2)  # the sweep leaves fresh ones to the task
+EMAIL_MAX_ATTEMPTS = 12
+EMAIL_SWEEP_BATCH = 200
+
+
+class EmailNotSent(Exception):
+    """Some e-mails of a batch failed (the task retries them with backoff)."""
+
+
+def _email_backoff(attempts: int) -> timedelta:
+    return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
+
+
 def email_notifications(notification_ids: list[int]) -> int:
-    """E-mail the notifications not e-mailed yet; safe to run twice."""
+    """E-mail the notifications whose e-mail is still due; returns how many were sent.
+
+    Each one is sent under its row lock (skip locked: a sweep and a task never send the same
+    one at once) and marked sent in the same transaction, so a notification is e-mailed once.
+    A failure is recorded on the row (attempts, error, next attempt); when any failed,
+    `EmailNotSent` is raised after the others were sent, so the task retries."""
     from django.conf import settings
     from django.core.mail import send_mail
 
     sent = 0
-    for note in Notification.objects.filter(
-        pk__in=notification_ids, email_wanted=True, emailed_at__isnull=True
-    ).select_related("recipient"):
-        link = f"{settings.PORTAL_SITE_URL}{note.link}" if note.link.startswith("/") else note.link
-        body = f"{note.body}\n\n{link}".strip()
-        send_mail(note.title, body, None, [note.recipient.email])
-        Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
-        sent += 1
+    errors: list[str] = []
+    for pk in notification_ids:
+        with transaction.atomic():
+            note = (
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient")
+                .filter(pk=pk, email_state=Notification.EmailState.PENDING)
+                .first()
+            )
+            if note is None:
+                continue
+            link = (
+                f"{settings.PORTAL_SITE_URL}{note.link}" if note.link.startswith("/") else note.link
+            )
+            body = f"{note.body}\n\n{link}".strip()
+            now = timezone.now()
+            note.email_attempts += 1
+            try:
+                send_mail(note.title, body, None, [note.recipient.email])
+            except Exception as exc:  # noqa: BLE001 - SMTP refusals, sockets, bad addresses
+                note.email_error = f"{type(exc).__name__}: {exc}"[:2000]
+                if note.email_attempts >= EMAIL_MAX_ATTEMPTS:
+                    note.email_state = Notification.EmailState.FAILED
+                note.email_next_attempt_at = now + _email_backoff(note.email_attempts)
+                errors.append(note.email_error)
+            else:
+                note.email_state = Notification.EmailState.SENT
+                note.emailed_at = now
+                note.email_error = ""
+                sent += 1
+            note.save(
+                update_fields=[
+                    "email_attempts",
+                    "email_error",
+                    "email_state",
+                    "email_next_attempt_at",
+                    "emailed_at",
+                ]
+            )
+    if errors:
+        raise EmailNotSent("; ".join(errors[:3]))
     return sent
+
+
+def emails_resend_due(*, now=None) -> int:
+    """The sweep: e-mail again every notification whose e-mail is still due (the broker or
+    SMTP was down when it was first tried). Returns how many were sent."""
+    now = now or timezone.now()
+    ids = list(
+        Notification.objects.filter(
+            email_state=Notification.EmailState.PENDING, email_next_attempt_at__lte=now
+        )
+        .order_by("email_next_attempt_at")
+        .values_list("pk", flat=True)[:EMAIL_SWEEP_BATCH]
+    )
+    try:
+        return email_notifications(ids)
+    except EmailNotSent:
+        return Notification.objects.filter(pk__in=ids, email_state="sent").count()
 
 
 def mark_read(*, actor, notification_ids: Iterable[int] | None = None) -> int:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "partner_center.members",
     "partner_center.notifications",
     "partner_center.helpcenter",
+    "partner_center.outbox",
     # Business domains
     "opportunities",
     "customers",
@@ -195,14 +196,18 @@ SPECTACULAR_SETTINGS = {
 # Celery: JSON only, late acks so a crashed worker's task runs again, bounded run time.
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+# Redis down: the cache answers misses (partner_center/cache.py) and pages are served from
+# the database, slower but up; short socket timeouts keep a dead Redis from stalling them.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "partner_center.cache.ResilientRedisCache",
         "LOCATION": os.environ.get("CACHE_URL", REDIS_URL),
         "KEY_PREFIX": "pc",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
     }
 }
-# Sessions read from the cache and fall back to the database.
+# Sessions read from the cache and fall back to the database (also while Redis is down:
+# the cache then reports a miss, and the session is read from and written to the database).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_RESULT_BACKEND = None  # tasks record their outcome on domain rows
 CELERY_TASK_SERIALIZER = "json"
@@ -212,6 +217,31 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+# With late acks a message stays "unacknowledged" in Redis while its task runs; Redis gives
+# it to another worker when it is still unacknowledged after the visibility timeout. It must
+# be longer than the longest task (the 15-minute hard limit) or a long, healthy export would
+# run twice; kombu's default (1 h) left a crashed worker's export waiting an hour. 20 min =
+# the time limit + 5 min margin; jobs also hold a lease, so the reaper finds a dead worker's
+# job sooner (see partner_center/jobs.py). Connection timeouts keep an action from hanging
+# on a dead broker: the outbox retries instead.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60,
+    "socket_connect_timeout": 3,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One queue per kind of work, so a heavy export or a hostile import never delays an SLA
+# sweep or an e-mail. Workers: see docker-compose.yml (`-Q`).
+CELERY_TASK_DEFAULT_QUEUE = "sweeps"  # sweeps, deadlines and anything not routed below
+CELERY_TASK_ROUTES = {
+    "opportunities.tasks.run_po_import": {"queue": "imports"},
+    "billing.tasks.render_bill_pdf": {"queue": "exports"},
+    "billing.tasks.generate_bill": {"queue": "exports"},
+    "billing.tasks.close_bill": {"queue": "exports"},
+    "partner_center.notifications.tasks.*": {"queue": "mail"},
+    "customers.tasks.email_invitation": {"queue": "mail"},
+    "partner_center.members.tasks.send_code": {"queue": "mail"},
+}
+CELERY_QUEUE_NAMES = ("sweeps", "mail", "exports", "imports")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic schedules live in code: each app may declare `SCHEDULE` in its `schedules.py`

@@ -17,7 +17,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "partner_center.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": f"pc-test-{os.getpid()}",  # test runs never read each other's keys
         "TIMEOUT": 600,
@@ -25,6 +25,8 @@ CACHES = {
 }
 # Each test process gets its own queue, so two test runs on one Redis never share work.
 CELERY_TASK_DEFAULT_QUEUE = f"pc-test-{os.getpid()}"
+# ... and every task goes to it (production's routes are tested in tests/core/test_reliability.py).
+CELERY_TASK_ROUTES: dict = {}
 
 # Sessions in the database: query counts in tests then include the session read and do
 # not depend on what the cache holds (production reads sessions from Redis first).

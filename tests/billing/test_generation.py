@@ -14,6 +14,7 @@ from customers import services as customer_services
 from customers.imports import import_payload
 from customers.models import ImportRun
 from partner_center.accounts.permissions import PartnerType, Role
+from partner_center.outbox.models import OutboxEntry
 from tests.customers.conftest import associate, make_customer, open_account
 from tests.factories import PartnerFactory, partner_user
 
@@ -21,6 +22,14 @@ pytestmark = pytest.mark.django_db
 
 MAY = datetime(2026, 5, 1, tzinfo=SHANGHAI)
 APRIL = datetime(2026, 4, 1, tzinfo=SHANGHAI)
+
+
+def queued_calls(task_name: str) -> list[tuple]:
+    """(partner id, period) of each outbox entry for `task_name` (what a worker would run)."""
+    return [
+        (e.payload["partner_id"], e.payload["period"])
+        for e in OutboxEntry.objects.filter(task_name=task_name).order_by("pk")
+    ]
 
 
 def at(day, hour=10, minute=0):
@@ -199,18 +208,17 @@ def test_month_end_closes_every_partner_once(partner, hosted, dist_setup, monkey
             ]
         )
         services.bill_generate(partner=partner, period="2026-05")  # an open bill already
-    queued = []
-    monkeypatch.setattr(tasks.close_bill, "delay", lambda *args: queued.append(args))
     with time_machine.travel(datetime(2026, 5, 31, 23, 0, tzinfo=SHANGHAI)):
         assert services.bills_to_close() == []  # May is still running
     with time_machine.travel(datetime(2026, 6, 1, 2, 30, tzinfo=SHANGHAI)):
         assert tasks.close_ended_periods() == 2
+        queued = queued_calls("billing.tasks.close_bill")
         assert sorted(queued) == sorted([(partner.pk, "2026-05"), (distributor.pk, "2026-05")])
         for args in queued:
             tasks.close_bill(*args)
         for args in queued:  # a second run changes nothing
             tasks.close_bill(*args)
-        queued.clear()
+        OutboxEntry.objects.all().delete()
         assert tasks.close_ended_periods() == 0  # the next night: nothing left to close
         assert Bill.objects.filter(state=Bill.State.OPEN).count() == 0
     bills = {b.partner_id: b for b in Bill.objects.all()}
@@ -232,14 +240,13 @@ def test_a_late_run_still_closes_an_older_open_bill(partner, hosted):
 def test_refresh_the_running_period_on_demand(
     partner, owner, hosted, login, django_capture_on_commit_callbacks, monkeypatch
 ):
-    queued = []
-    monkeypatch.setattr(tasks.generate_bill, "delay", lambda *args: queued.append(args))
     with time_machine.travel(at(20)):
         record(consumption=[usage("UR-1", hosted, "10.00", at(2))])
         client = login(owner)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("billing:bill_refresh", args=["2026-05"]), follow=True)
         assert response.status_code == 200
+        queued = queued_calls("billing.tasks.generate_bill")
         assert queued == [(partner.pk, "2026-05")]
         assert tasks.generate_bill(*queued[0]) == 1
         page = client.get(reverse("billing:bill_overview", args=["2026-05"]))
@@ -250,14 +257,12 @@ def test_refresh_the_running_period_on_demand(
             "只有当前账期" in refused.content.decode()
             or "running period" in refused.content.decode()
         )
-    assert queued == [(partner.pk, "2026-05")]
+    assert queued_calls("billing.tasks.generate_bill") == [(partner.pk, "2026-05")]
 
 
 def test_refresh_from_the_api(partner, owner, django_capture_on_commit_callbacks, monkeypatch):
     from rest_framework.test import APIClient
 
-    queued = []
-    monkeypatch.setattr(tasks.generate_bill, "delay", lambda *args: queued.append(args))
     client = APIClient()
     client.force_authenticate(owner)
     with time_machine.travel(at(20)), django_capture_on_commit_callbacks(execute=True):
@@ -273,7 +278,7 @@ def test_refresh_from_the_api(partner, owner, django_capture_on_commit_callbacks
             ).status_code
             == 400
         )
-    assert queued == [(partner.pk, "2026-05")]
+    assert queued_calls("billing.tasks.generate_bill") == [(partner.pk, "2026-05")]
 
 
 def test_close_schedule_is_declared():

@@ -40,6 +40,7 @@ def start(owner, channel, value, capture):
         )
 
 
+@pytest.mark.usefixtures("outbox_inline")
 class TestContactChange:
     def test_email_changes_only_after_the_code_sent_to_it(
         self, owner, partner, django_capture_on_commit_callbacks

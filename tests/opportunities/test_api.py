@@ -56,9 +56,11 @@ def test_create_is_idempotent_with_a_key(api, owner):
 
 def test_external_reference_is_kept_and_unique(api, owner):
     client = api(owner)
-    assert client.post(PO, BODY, format="json").data["external_ref"] == "ERP-7"
+    first = client.post(PO, BODY, format="json").data
+    assert first["external_ref"] == "ERP-7"
     response = client.post(PO, BODY, format="json")
-    assert response.status_code == 400 and "external_ref" in response.data
+    assert response.status_code == 409 and "external_ref" in response.data
+    assert response.data["existing_id"] == first["id"]
 
 
 def test_a_failed_create_frees_its_key(api, owner):
@@ -165,7 +167,8 @@ def test_leads_api_for_bd(api, bd, partner, owner):
     first = staff.post(LEADS, body, format="json", HTTP_IDEMPOTENCY_KEY="lead-1")
     again = staff.post(LEADS, body, format="json", HTTP_IDEMPOTENCY_KEY="lead-1")
     assert first.status_code == 201 and again.data["id"] == first.data["id"]
-    assert staff.post(LEADS, body, format="json").status_code == 400  # the CRM id is taken
+    taken = staff.post(LEADS, body, format="json")
+    assert taken.status_code == 409 and taken.data["existing_id"]  # the CRM id is taken
     response = staff.post(
         f"{LEADS}{first.data['id']}/share/", {"partner": partner.pk}, format="json"
     )
