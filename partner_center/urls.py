@@ -8,6 +8,7 @@ CORE_APPS = ["members", "programs", "notifications", "helpcenter"]
 urlpatterns = [
     path("", include("partner_center.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("security/", include("partner_center.security.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
