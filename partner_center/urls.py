@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.contrib.auth.decorators import login_required
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 DOMAIN_APPS = ["opportunities", "customers", "billing", "incentives", "certification"]
 CORE_APPS = ["members", "programs", "notifications", "helpcenter"]
@@ -11,7 +12,13 @@ urlpatterns = [
     path("security/", include("partner_center.security.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Signed-in users only (SERVE_PERMISSIONS); the docs' start-up script is a file, not
+    # inline, for the Content-Security-Policy.
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
     path("api/v1/", include("partner_center.accounts.api_urls")),
 ]
 for app in CORE_APPS:

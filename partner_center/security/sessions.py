@@ -150,3 +150,17 @@ def sign_out_everywhere(*, request) -> None:
     type(user).objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     UserSession.objects.filter(user=user, ended_at=None).update(ended_at=timezone.now())
     logout(request)
+
+
+@transaction.atomic
+def sign_out_users_everywhere(*, user_ids: set[int]) -> int:
+    """Admin: end every session of these users (a lost laptop, a person who left)."""
+    from django.contrib.auth import get_user_model
+
+    count = (
+        get_user_model()
+        .objects.filter(pk__in=user_ids)
+        .update(session_epoch=F("session_epoch") + 1)
+    )
+    UserSession.objects.filter(user_id__in=user_ids, ended_at=None).update(ended_at=timezone.now())
+    return count

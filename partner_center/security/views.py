@@ -56,8 +56,8 @@ def overview(request):
 @login_required
 def mfa_setup(request):
     user = request.user
-    if mfa.has_mfa(user) and not user.is_verified():
-        return redirect(f"{_reverse('security:mfa_verify')}?next={request.GET.get('next', '')}")
+    if _needs_code(request):
+        return redirect("security:mfa_verify")
     device = mfa.authenticator_start(user=user)
     form = ConfirmAuthenticatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -90,6 +90,11 @@ def mfa_setup(request):
             "next": request.POST.get("next") or request.GET.get("next", ""),
         },
     )
+
+
+def _needs_code(request) -> bool:
+    """Changing the second factor needs a session that passed it (if the user has one)."""
+    return mfa.has_mfa(request.user) and not request.user.is_verified()
 
 
 def _reverse(name: str) -> str:
@@ -132,6 +137,8 @@ def mfa_verify(request):
 def recovery_codes(request):
     if not mfa.has_mfa(request.user):
         return redirect("security:mfa_setup")
+    if _needs_code(request):
+        return redirect("security:mfa_verify")
     codes = mfa.recovery_codes_issue(user=request.user)
     return render(
         request,
@@ -143,6 +150,8 @@ def recovery_codes(request):
 @login_required
 @require_POST
 def mfa_off(request):
+    if _needs_code(request):
+        return redirect("security:mfa_verify")
     try:
         mfa.mfa_disable(user=request.user)
     except DomainError as exc:

@@ -342,3 +342,4 @@ CONTENT_SECURITY_POLICY = {
 LOGGING["handlers"]["null"] = {"class": "logging.NullHandler"}
 LOGGING["loggers"]["django.security.DisallowedHost"] = {"handlers": ["null"], "propagate": False}
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["rest_framework.permissions.IsAuthenticated"]
