@@ -9,7 +9,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import get_user_model, logout, update_session_auth_hash
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -130,7 +130,7 @@ def active_sessions(user):
 def sign_out_other_sessions(*, request) -> int:
     """End every session of the user but this one."""
     user = request.user
-    type(user).objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    get_user_model().objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     user.refresh_from_db(fields=["session_epoch"])
     old = current_digest(request)
     update_session_auth_hash(request, user)  # keeps this session, with a new key
@@ -147,7 +147,7 @@ def sign_out_other_sessions(*, request) -> int:
 def sign_out_everywhere(*, request) -> None:
     """End every session of the user, this one included."""
     user = request.user
-    type(user).objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    get_user_model().objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     UserSession.objects.filter(user=user, ended_at=None).update(ended_at=timezone.now())
     logout(request)
 
