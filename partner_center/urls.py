@@ -1,6 +1,7 @@
+from csp.decorators import csp_update
 from django.contrib import admin
-from django.urls import include, path
 from django.contrib.auth.decorators import login_required
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 DOMAIN_APPS = ["opportunities", "customers", "billing", "incentives", "certification"]
@@ -13,10 +14,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Signed-in users only (SERVE_PERMISSIONS); the docs' start-up script is a file, not
-    # inline, for the Content-Security-Policy.
+    # inline, for the Content-Security-Policy. Swagger UI sets inline styles: allowed on
+    # this page only.
     path(
         "api/docs/",
-        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))
+        ),
         name="api-docs",
     ),
     path("api/v1/", include("partner_center.accounts.api_urls")),

@@ -3,8 +3,8 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
-from django.utils.crypto import salted_hmac
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import PARTNER_ROLES, PartnerType, Role
@@ -36,7 +36,9 @@ class Partner(models.Model):
     mfa_required = models.BooleanField(
         _("two-factor sign-in required"),
         default=False,
-        help_text=_("Set by the partner's admin: every user of the partner must use a second factor."),
+        help_text=_(
+            "Set by the partner's admin: every user of the partner must use a second factor."
+        ),
     )
 
     class Meta:
@@ -160,7 +162,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("session generation"),
         default=0,
         editable=False,
-        help_text=_("Raised by \"sign out everywhere\": every older session stops working."),
+        help_text=_('Raised by "sign out everywhere": every older session stops working.'),
     )
 
     objects = UserManager()

@@ -55,7 +55,9 @@ class PasswordResetView(auth_views.PasswordResetView):
 
         address_ok, email_ok = password_reset_allowed(self.request, form.cleaned_data["email"])
         if not address_ok:
-            form.add_error(None, _("Too many reset requests from your network. Try again in an hour."))
+            form.add_error(
+                None, _("Too many reset requests from your network. Try again in an hour.")
+            )
             response = self.form_invalid(form)
             response.status_code = 429
             response["Retry-After"] = "3600"

@@ -29,7 +29,9 @@ class UserSessionAdmin(admin.ModelAdmin):
         from .sessions import sign_out_users_everywhere
 
         count = sign_out_users_everywhere(user_ids=set(queryset.values_list("user_id", flat=True)))
-        self.message_user(request, _("%(count)s users signed out.") % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request, _("%(count)s users signed out.") % {"count": count}, messages.SUCCESS
+        )
 
 
 @admin.register(TrustedDevice)

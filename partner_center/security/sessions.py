@@ -71,7 +71,7 @@ def session_ended(request, user) -> None:
 
 
 def expired_reason(request, user, now: float) -> str | None:
-    """"idle" or "lifetime" when the session must end now, else None."""
+    """ "idle" or "lifetime" when the session must end now, else None."""
     session = request.session
     signed_in = session.get(SIGNED_IN_AT)
     lifetime = settings.SESSION_ABSOLUTE_LIFETIME

@@ -43,9 +43,7 @@ def overview(request):
         "codes_left": mfa.recovery_codes_left(user),
         "trusted_count": TrustedDevice.objects.filter(user=user).count(),
         "trust_days": settings.MFA_TRUST_DAYS,
-        "sessions": [
-            (row, row.key_digest == current) for row in sessions.active_sessions(user)
-        ],
+        "sessions": [(row, row.key_digest == current) for row in sessions.active_sessions(user)],
         "idle_minutes": int(idle.total_seconds() // 60) if idle else None,
     }
     if user.partner_id and MANAGE_PARTNER_PROFILE.allows(user):
@@ -143,7 +141,11 @@ def recovery_codes(request):
     return render(
         request,
         "security/recovery_codes.html",
-        {"page_title": _("Your recovery codes"), "codes": codes, "next": _reverse("security:overview")},
+        {
+            "page_title": _("Your recovery codes"),
+            "codes": codes,
+            "next": _reverse("security:overview"),
+        },
     )
 
 
@@ -175,9 +177,7 @@ def forget_trusted(request):
 @require_POST
 def sign_out_others(request):
     count = sessions.sign_out_other_sessions(request=request)
-    messages.success(
-        request, _("Signed out of %(count)s other sessions.") % {"count": count}
-    )
+    messages.success(request, _("Signed out of %(count)s other sessions.") % {"count": count})
     return redirect("security:overview")
 
 
@@ -211,4 +211,3 @@ def partner_policy(request):
             else:
                 messages.success(request, _("A second factor is now optional for your users."))
     return redirect("security:overview")
-

@@ -271,7 +271,10 @@ MIDDLEWARE += [
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 # The lockout backend runs first and refuses locked-out accounts and addresses.
-AUTHENTICATION_BACKENDS = ["partner_center.security.lockout.LockoutBackend", *AUTHENTICATION_BACKENDS]
+AUTHENTICATION_BACKENDS = [
+    "partner_center.security.lockout.LockoutBackend",
+    *AUTHENTICATION_BACKENDS,
+]
 
 # Brute force: 10 failures lock the account (from any address) and, separately, the address
 # (whatever accounts it tries), for AXES_COOLOFF_MINUTES; tries during a lockout do not

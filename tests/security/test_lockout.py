@@ -72,7 +72,9 @@ def test_an_address_trying_many_accounts_is_locked(owner, teammate):
     assert response.status_code == 429
     # The same account from another address signs in.
     elsewhere = Client(REMOTE_ADDR="198.51.100.7")
-    assert elsewhere.post("/login/", {"username": owner.email, "password": RIGHT}).status_code == 302
+    assert (
+        elsewhere.post("/login/", {"username": owner.email, "password": RIGHT}).status_code == 302
+    )
 
 
 def test_admin_login_is_locked_too_with_the_message(admin_user):

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
 from django.test import Client
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
@@ -126,7 +126,9 @@ def test_trusted_browser_skips_the_code_for_thirty_days_and_can_be_forgotten(
     assert again.get("/").url.startswith("/security/2fa/verify/")
 
 
-def test_trusted_cookie_of_one_user_does_not_verify_another(bd, specialist, mfa_on, with_authenticator):
+def test_trusted_cookie_of_one_user_does_not_verify_another(
+    bd, specialist, mfa_on, with_authenticator
+):
     bd_device = with_authenticator(bd)
     with_authenticator(specialist)
     client = Client()
@@ -182,7 +184,9 @@ def test_api_tokens_are_not_affected(bd, mfa_on):
     assert api.get("/api/v1/me/").status_code == 200
 
 
-def test_optional_second_factor_can_be_turned_off_but_not_when_required(owner, teammate, login, mfa_on):
+def test_optional_second_factor_can_be_turned_off_but_not_when_required(
+    owner, teammate, login, mfa_on
+):
     TOTPDevice.objects.create(user=teammate, confirmed=True)
     client = login(teammate)
     # Signed in with the password only: the code comes first, even to turn it off.

@@ -88,7 +88,9 @@ def test_sign_out_everywhere(owner, timeouts):
     sign_in(owner)  # and signing in again works
 
 
-def test_last_seen_is_written_at_most_once_a_minute(owner, timeouts, time_machine, django_assert_num_queries):
+def test_last_seen_is_written_at_most_once_a_minute(
+    owner, timeouts, time_machine, django_assert_num_queries
+):
     time_machine.move_to("2026-05-04 09:00:00+08:00")
     client = sign_in(owner)
     row = UserSession.objects.get(user=owner)
