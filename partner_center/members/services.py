@@ -392,7 +392,6 @@ def expire_invitations(now: datetime | None = None) -> int:
 # ---------------------------------------------------------------------------------------
 
 
-
 def normalize_phone(value: str) -> str:
     return re.sub(r"[\s\-()]", "", value or "")
 

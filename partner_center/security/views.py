@@ -74,6 +74,7 @@ def mfa_setup(request):
                     "codes": codes,
                     "next": _next_url(request),
                     "just_enabled": True,
+                    "hide_menu": True,
                 },
             )
     return render(
@@ -85,6 +86,8 @@ def mfa_setup(request):
             "qr": mfa.qr_svg(device),
             "secret": mfa.secret_base32(device),
             "required": mfa.mfa_required(user),
+            # Until the second factor is set up the menu leads nowhere: hide it.
+            "hide_menu": not user.is_verified(),
             "next": request.POST.get("next") or request.GET.get("next", ""),
         },
     )
@@ -124,6 +127,7 @@ def mfa_verify(request):
         "security/mfa_verify.html",
         {
             "page_title": _("Two-factor sign-in"),
+            "hide_menu": True,
             "form": form,
             "next": request.POST.get("next") or request.GET.get("next", ""),
         },

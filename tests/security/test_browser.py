@@ -57,7 +57,9 @@ def test_pages_break_no_csp_rule(page, browser_login):
 
 
 def test_admin_pages_break_no_csp_rule(page, browser_login):
-    admin = UserFactory(role=Role.ADMIN, email="csp-admin@vendor.test", is_staff=True, is_superuser=True)
+    admin = UserFactory(
+        role=Role.ADMIN, email="csp-admin@vendor.test", is_staff=True, is_superuser=True
+    )
     problems = watch_csp(page)
     browser_login(page, admin)
     for path in ["/admin/", "/admin/accounts/user/", "/admin/axes/accessattempt/"]:

@@ -88,7 +88,8 @@ def test_phone_numbers_accepted(number):
 
 
 @pytest.mark.parametrize(
-    "number", ["not-a-phone", "12345678901", "1391234567", "010-8888", "+1 415 555 0100", "139123456789"]
+    "number",
+    ["not-a-phone", "12345678901", "1391234567", "010-8888", "+1 415 555 0100", "139123456789"],
 )
 def test_phone_numbers_refused(number):
     assert not is_phone(number)
