@@ -118,4 +118,7 @@ def test_staff_sets_up_two_factor_then_signs_in_with_a_code(page, settings, lang
     page.click("[data-testid=mfa-verify]")
     page.wait_for_url("**/")
     assert page.locator("[data-testid=workspace-title]").count() == 1
+    page.goto("/security/")
+    assert page.locator("[data-testid=session-list] tr[data-current]").count() == 1
+    _shoot(page, f"security-overview-{language}")
     assert problems == []

@@ -61,6 +61,8 @@ def test_setup_confirms_with_a_code_and_shows_ten_recovery_codes_once(bd, mfa_on
     # Shown once: the overview only counts them.
     overview = client.get("/security/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert codes[0] not in overview and "10 recovery codes left" in overview
+    chinese = client.get("/security/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "还剩 10 个恢复码" in chinese
 
 
 def test_password_then_code_and_a_recovery_code_works_once(
