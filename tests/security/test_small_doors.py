@@ -147,9 +147,20 @@ def test_names_lose_bidi_and_zero_width_characters(owner):
 
 
 def test_member_contact_phone_uses_the_same_rule(owner):
+    from django.utils import translation
+
     from partner_center.members import services
 
-    with pytest.raises(DomainError, match="mainland mobile"):
+    with translation.override("en"), pytest.raises(DomainError, match="mainland mobile"):
         services.contact_change_start(
             actor=owner, partner=owner.partner, channel="phone", new_value="not-a-phone"
         )
+
+
+def test_date_filters_out_of_range_answer_400_not_500(owner, login):
+    api = APIClient()
+    api.force_authenticate(owner)
+    response = api.get(PO, {"created_after": "9999-12-31"})
+    assert response.status_code == 400 and "created_after" in response.data
+    page = login(owner).get("/opportunities/", {"created_before": "0001-01-01"})
+    assert page.status_code == 200
