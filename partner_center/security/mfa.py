@@ -23,9 +23,21 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partner_center.accounts.access import is_vendor_staff
+from partner_center.audit.services import record_event
 from partner_center.errors import DomainError
 
 from .models import TrustedDevice, key_digest
+
+
+class Verb:
+    """Audit event verbs of sign-in security (partner_center.audit.Event.verb)."""
+
+    MFA_ENABLED = "user.mfa_enabled"
+    MFA_DISABLED = "user.mfa_disabled"
+    PARTNER_MFA_REQUIRED = "partner.mfa_required"
+    PARTNER_MFA_OPTIONAL = "partner.mfa_optional"
+    SIGNED_OUT_EVERYWHERE = "user.signed_out_everywhere"
+
 
 SESSION_PENDING = "pc_mfa_pending"
 TRUST_COOKIE = "pc_trusted_device"
@@ -95,6 +107,12 @@ def authenticator_confirm(*, request, device: TOTPDevice, code: str) -> list[str
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = recovery_codes_issue(user=request.user)
+    record_event(
+        actor=request.user,
+        subject=request.user,
+        verb=Verb.MFA_ENABLED,
+        partner_id=request.user.partner_id,
+    )
     django_otp.login(request, device)
     request.session.pop(SESSION_PENDING, None)
     return codes
@@ -164,6 +182,7 @@ def mfa_disable(*, user) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     TrustedDevice.objects.filter(user=user).delete()
+    record_event(actor=user, subject=user, verb=Verb.MFA_DISABLED, partner_id=user.partner_id)
 
 
 # Trusted devices ---------------------------------------------------------------------------
@@ -227,6 +246,7 @@ def _digits(code: str) -> str:
     return "".join(ch for ch in str(code) if ch.isdigit())
 
 
+@transaction.atomic
 def partner_mfa_set(*, actor, partner, required: bool) -> None:
     """The partner admin turns the requirement on or off for all its users."""
     from partner_center.accounts.access import require
@@ -237,3 +257,9 @@ def partner_mfa_set(*, actor, partner, required: bool) -> None:
         raise DomainError(_("Set up two-factor sign-in for yourself first."), field="required")
     partner.mfa_required = required
     partner.save(update_fields=["mfa_required"])
+    record_event(
+        actor=actor,
+        subject=partner,
+        verb=Verb.PARTNER_MFA_REQUIRED if required else Verb.PARTNER_MFA_OPTIONAL,
+        partner_id=partner.pk,
+    )

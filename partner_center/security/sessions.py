@@ -14,7 +14,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .mfa import is_staff_user
+from partner_center.audit.services import record_event
+
+from .mfa import Verb, is_staff_user
 from .models import UserSession, key_digest
 
 SEEN_AT = "pc_seen_at"  # unix time of the last request that refreshed it
@@ -149,6 +151,9 @@ def sign_out_everywhere(*, request) -> None:
     user = request.user
     get_user_model().objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     UserSession.objects.filter(user=user, ended_at=None).update(ended_at=timezone.now())
+    record_event(
+        actor=user, subject=user, verb=Verb.SIGNED_OUT_EVERYWHERE, partner_id=user.partner_id
+    )
     logout(request)
 
 

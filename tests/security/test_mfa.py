@@ -224,3 +224,14 @@ def test_wrong_codes_are_slowed_down(bd, mfa_on, with_authenticator):
         client.post("/security/2fa/verify/", {"code": "000000"})
     response = client.post("/security/2fa/verify/", {"code": totp_code(device)})
     assert "Too many wrong codes" in response.content.decode()
+
+
+def test_security_changes_are_recorded(owner, login):
+    from partner_center.audit.models import Event
+
+    TOTPDevice.objects.create(user=owner, confirmed=True)
+    client = login(owner)
+    mark_verified(client, owner)
+    client.post("/security/partner/", {"required": "on"})
+    event = Event.objects.get(verb="partner.mfa_required")
+    assert event.actor == owner and event.partner_id == owner.partner_id
