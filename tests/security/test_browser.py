@@ -122,3 +122,19 @@ def test_staff_sets_up_two_factor_then_signs_in_with_a_code(page, settings, lang
     assert page.locator("[data-testid=session-list] tr[data-current]").count() == 1
     _shoot(page, f"security-overview-{language}")
     assert problems == []
+
+
+def test_locked_account_sees_the_message_on_the_login_page(page):
+    user = UserFactory(email="locked@partner.test")
+    for _ in range(10):
+        page.goto("/login/")
+        page.fill("input[name=username]", user.email)
+        page.fill("input[name=password]", "wrong")
+        page.click("[data-testid=login-submit]")
+    page.fill("input[name=username]", user.email)
+    page.fill("input[name=password]", "pw-Secret-123")
+    page.click("[data-testid=login-submit]")
+    page.wait_for_load_state()
+    assert "登录失败次数过多" in page.inner_text("[data-testid=form-errors]")
+    assert "/login/" in page.url
+    _shoot(page, "login-locked-zh-hans")
