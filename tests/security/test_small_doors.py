@@ -164,3 +164,14 @@ def test_date_filters_out_of_range_answer_400_not_500(owner, login):
     assert response.status_code == 400 and "created_after" in response.data
     page = login(owner).get("/opportunities/", {"created_before": "0001-01-01"})
     assert page.status_code == 200
+
+
+def test_program_period_dates_are_bounded_in_admin():
+    from django.core.exceptions import ValidationError
+
+    from incentives.models import ProgramPeriod
+
+    period = ProgramPeriod(name="远期", starts_on=date(2026, 1, 1), ends_on=date(9999, 12, 31))
+    with pytest.raises(ValidationError) as exc:
+        period.clean()
+    assert "ends_on" in exc.value.message_dict
