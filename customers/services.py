@@ -25,6 +25,7 @@ from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
 from partner_center.money import cny
 from partner_center.notifications.services import notify
+from partner_center.validators import check_date
 
 from . import agreement as agreement_text
 from . import ledger
@@ -1019,6 +1020,7 @@ def voucher_issue(
     now = now or timezone.now()
     if association.partner_id != actor.partner_id or not association.is_active:
         raise DomainError(_("Choose one of your associated customers."), field="customer")
+    check_date(valid_until, field="valid_until")
     if valid_until <= now:
         raise DomainError(_("The voucher must be valid in the future."), field="valid_until")
     amount = ledger.to_money(face_value, field="face_value")

@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from partner_center.validators import validate_date_range
+
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
@@ -111,6 +113,11 @@ class ProgramPeriod(models.Model):
         return f"{self.name} ({self.starts_on:%Y-%m-%d} – {self.ends_on:%Y-%m-%d})"
 
     def clean(self):
+        for name in ("starts_on", "ends_on"):
+            try:
+                validate_date_range(getattr(self, name))
+            except ValidationError as exc:
+                raise ValidationError({name: exc.messages}) from exc
         if self.starts_on and self.ends_on:
             if self.ends_on < self.starts_on:
                 raise ValidationError({"ends_on": _("The period ends before it starts.")})

@@ -145,7 +145,7 @@ def load(ctx) -> None:
             ["ecs", "cdn"],
             "360000",
             industry="education",
-            phone="010-8888",
+            phone="010-88880000",
         ),
         at=_working_days_ago(3),
     )

@@ -24,6 +24,7 @@ from partner_center.audit.verbs import Verb
 from partner_center.errors import Conflict, DomainError
 from partner_center.notifications.services import notify
 from partner_center.programs.selectors import is_pce_member
+from partner_center.validators import check_date, clean_name, clean_phone
 
 from . import duplicates as dup
 from . import sla
@@ -134,9 +135,14 @@ def _check_deadline(opportunity: Opportunity, now=None) -> None:
 
 def _normalize(values: dict) -> dict:
     out = dict(values)
-    for name in ("customer_name", "project_name", "contact_name", "contact_phone"):
+    for name in ("customer_name", "project_name", "contact_name"):
         if name in out and isinstance(out[name], str):
-            out[name] = out[name].strip()
+            out[name] = clean_name(out[name])
+    if "contact_phone" in out:
+        out["contact_phone"] = clean_phone(out["contact_phone"], field="contact_phone")
+    for name in ("expected_close_date", "delivery_completed_on"):
+        if name in out:
+            check_date(out[name], field=name)
     if "customer_credit_code" in out:
         out["customer_credit_code"] = (out["customer_credit_code"] or "").strip().upper()
     if "amount" in out and out["amount"] not in (None, ""):
@@ -517,6 +523,7 @@ def po_verify(
             _("Name the account manager who confirmed with the customer."), field="account_manager"
         )
     today = timezone.localdate()
+    check_date(confirmed_on, field="account_manager_confirmed_on")
     if confirmed_on is None or confirmed_on > today:
         raise DomainError(
             _("Give the day the account manager confirmed (today or earlier)."),

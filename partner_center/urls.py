@@ -1,7 +1,9 @@
+from csp.decorators import csp_update
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from partner_center.health import healthz
 
@@ -12,9 +14,19 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("partner_center.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("security/", include("partner_center.security.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Signed-in users only (SERVE_PERMISSIONS); the docs' start-up script is a file, not
+    # inline, for the Content-Security-Policy. Swagger UI sets inline styles: allowed on
+    # this page only.
+    path(
+        "api/docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))
+        ),
+        name="api-docs",
+    ),
     path("api/v1/", include("partner_center.accounts.api_urls")),
 ]
 for app in CORE_APPS:

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import PARTNER_ROLES, PartnerType, Role
@@ -32,6 +33,13 @@ class Partner(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     deregistered_at = models.DateTimeField(_("deregistered at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    mfa_required = models.BooleanField(
+        _("two-factor sign-in required"),
+        default=False,
+        help_text=_(
+            "Set by the partner's admin: every user of the partner must use a second factor."
+        ),
+    )
 
     class Meta:
         verbose_name = _("partner")
@@ -150,6 +158,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff (Django admin)"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    session_epoch = models.PositiveIntegerField(
+        _("session generation"),
+        default=0,
+        editable=False,
+        help_text=_('Raised by "sign out everywhere": every older session stops working.'),
+    )
 
     objects = UserManager()
 
@@ -185,6 +199,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_bd(self) -> bool:
         return self.role == Role.BD or self.is_superuser
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django checks this hash on every request; it includes `session_epoch`, so raising
+        the epoch ends every session at once (generation 0 keeps Django's own hash)."""
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "partner_center.accounts.User.session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_epoch}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     def save(self, *args, **kwargs):
         self.email = self.email.lower()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from partner_center.audit.services import record_event
 from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
+from partner_center.validators import clean_name, clean_phone
 
 from .models import Partner, PartnerTypeMembership, User
 from .permissions import PartnerType, Role
@@ -46,8 +47,10 @@ def partner_create(
         raise DomainError(_("A partner with this credit code exists already."), field="credit_code")
     type_set = set(types)
     _check_types(type_set, parent_distributor)
+    contact_phone = clean_phone(contact_phone, field="contact_phone")
+    legal_representative = clean_name(legal_representative)
     partner = Partner.objects.create(
-        name=name.strip(),
+        name=clean_name(name),
         credit_code=code,
         contact_email=contact_email,
         contact_phone=contact_phone,
@@ -101,11 +104,13 @@ def user_create(
         raise DomainError(_("A partner user belongs to a partner."), field="partner")
     if User.objects.filter(email=email.strip().lower()).exists():
         raise DomainError(_("An account with this e-mail exists already."), field="email")
+    if "phone" in attributes:
+        attributes["phone"] = clean_phone(attributes["phone"], field="phone")
     return User.objects.create_user(
         email=email,
         password=password,
         role=role,
         partner=partner,
-        full_name=full_name,
+        full_name=clean_name(full_name),
         **attributes,
     )

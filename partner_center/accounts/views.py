@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -41,12 +42,32 @@ def home(request):
     return render(request, HOME_TEMPLATES[role], context)
 
 
-password_reset = auth_views.PasswordResetView.as_view(
-    template_name="registration/password_reset_form.html",
-    email_template_name="registration/password_reset_email.txt",
-    subject_template_name="registration/password_reset_subject.txt",
-    success_url=reverse_lazy("password_reset_done"),
-)
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page with limits per address and per e-mail (see security.lockout)."""
+
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        from partner_center.security.lockout import password_reset_allowed
+
+        address_ok, email_ok = password_reset_allowed(self.request, form.cleaned_data["email"])
+        if not address_ok:
+            form.add_error(
+                None, _("Too many reset requests from your network. Try again in an hour.")
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = "3600"
+            return response
+        if not email_ok:  # same answer as a sent mail: tells nothing about the account
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+password_reset = PasswordResetView.as_view()
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="registration/password_reset_done.html"
 )

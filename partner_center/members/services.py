@@ -24,6 +24,7 @@ from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
 from partner_center.notifications.models import Subscription
 from partner_center.notifications.services import notify
+from partner_center.validators import clean_name, clean_phone
 
 from .models import (
     INVITATION_VALIDITY_DAYS,
@@ -336,8 +337,6 @@ def expire_invitations(now: datetime | None = None) -> int:
 # Partner profile
 # ---------------------------------------------------------------------------------------
 
-_PHONE_RE = re.compile(r"^\+?\d{6,15}$")
-
 
 def normalize_phone(value: str) -> str:
     return re.sub(r"[\s\-()]", "", value or "")
@@ -352,13 +351,7 @@ def _clean_new_value(channel: str, value: str) -> str:
         except Exception as exc:  # django's ValidationError
             raise DomainError(_("Enter a valid e-mail address."), field="new_value") from exc
         return value
-    value = normalize_phone(value)
-    if not _PHONE_RE.match(value):
-        raise DomainError(
-            _("Enter a phone number of 6 to 15 digits, optionally starting with +."),
-            field="new_value",
-        )
-    return value
+    return clean_phone(value, field="new_value")
 
 
 def _send_code(channel: str, to: str, code: str, partner_name: str) -> None:
@@ -491,7 +484,7 @@ def partner_change_legal_representative(
     *, actor: User, partner: Partner, name: str, note: str = ""
 ) -> Partner:
     """Record a new legal representative: who changed it, when, from whom to whom."""
-    name = (name or "").strip()
+    name = clean_name(name or "")
     if not name:
         raise DomainError(_("Enter the new legal representative's name."), field="name")
     partner = Partner.objects.select_for_update().get(pk=partner.pk)

@@ -286,3 +286,97 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# --- Signing in and security (partner_center/security; README "Signing in and security") ---
+INSTALLED_APPS += [  # noqa: F405
+    "partner_center.security",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE += [
+    "partner_center.security.middleware.SignInGuardMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+# The lockout backend runs first and refuses locked-out accounts and addresses.
+AUTHENTICATION_BACKENDS = [
+    "partner_center.security.lockout.LockoutBackend",
+    *AUTHENTICATION_BACKENDS,
+]
+
+# Brute force: 10 failures lock the account (from any address) and, separately, the address
+# (whatever accounts it tries), for AXES_COOLOFF_MINUTES; tries during a lockout do not
+# extend it. Staff unlock in admin ("Access attempts") or with `manage.py axes_reset_username`.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False  # a success must not wipe an address's record of failures
+AXES_USERNAME_CALLABLE = "partner_center.security.lockout.username_from_request"
+AXES_LOCKOUT_CALLABLE = "partner_center.security.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are recorded as UserSession rows
+AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2"]
+# Behind a reverse proxy set AXES_IPWARE_PROXY_COUNT (the number of proxies in front).
+if os.environ.get("AXES_IPWARE_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_IPWARE_PROXY_COUNT"])
+# Password reset requests: per address and per e-mail, in the cache.
+PASSWORD_RESET_LIMIT_PER_IP = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_IP", "10"))
+PASSWORD_RESET_LIMIT_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_EMAIL", "3"))
+PASSWORD_RESET_LIMIT_WINDOW = timedelta(hours=1)
+
+# API: request rates per anonymous address and per user, and failed token sign-ins per address.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "partner_center.security.throttles.AnonymousRateThrottle",
+    "partner_center.security.throttles.UserRateThrottle",
+]
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "rest_framework.authentication.SessionAuthentication",
+    "partner_center.security.throttles.ThrottledTokenAuthentication",
+]
+API_THROTTLE_RATES = {
+    "anon": os.environ.get("API_THROTTLE_ANON", "60/min"),
+    "user": os.environ.get("API_THROTTLE_USER", "600/min"),
+}
+API_TOKEN_FAILURE_LIMIT = int(os.environ.get("API_TOKEN_FAILURE_LIMIT", "10"))
+API_TOKEN_FAILURE_WINDOW = timedelta(minutes=15)
+
+# Second factor (django-otp): TOTP plus ten single-use recovery codes.
+MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", True)
+MFA_TRUST_DAYS = int(os.environ.get("MFA_TRUST_DAYS", "30"))
+OTP_TOTP_ISSUER = "Partner Center"
+
+# Sessions: idle expiry per kind of user and an absolute lifetime from sign-in.
+SESSION_IDLE_TIMEOUT_STAFF = timedelta(minutes=int(os.environ.get("SESSION_IDLE_STAFF_MIN", "30")))
+SESSION_IDLE_TIMEOUT_PARTNER = timedelta(
+    minutes=int(os.environ.get("SESSION_IDLE_PARTNER_MIN", str(8 * 60)))
+)
+SESSION_ABSOLUTE_LIFETIME = timedelta(days=int(os.environ.get("SESSION_MAX_DAYS", "7")))
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())
+SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp 4): our own files only, no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# A bad Host header is the scanner's problem, not an e-mail to the admins.
+LOGGING["handlers"]["null"] = {"class": "logging.NullHandler"}
+LOGGING["loggers"]["django.security.DisallowedHost"] = {"handlers": ["null"], "propagate": False}
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["rest_framework.permissions.IsAuthenticated"]

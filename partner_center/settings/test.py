@@ -43,3 +43,8 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # each test points it at its own tmp dir
 DEBUG = False
+# Guards a plain test client would trip on: tests/security turns each one on where it tests it.
+MFA_REQUIRED_FOR_STAFF = False
+SESSION_IDLE_TIMEOUT_STAFF = SESSION_IDLE_TIMEOUT_PARTNER = None
+SESSION_ABSOLUTE_LIFETIME = None
+API_THROTTLE_RATES = {"anon": "100000/min", "user": "100000/min"}

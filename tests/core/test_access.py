@@ -150,11 +150,20 @@ class TestApi:
         ids = {p["id"] for p in api.get("/api/v1/partners/").json()["results"]}
         assert ids == {distributor.pk, reseller.pk}
 
-    def test_schema_and_docs(self, client):
+    def test_schema_and_docs(self, client, login, owner):
+        # Signed-in users only: anonymous callers get nothing of the API's map.
+        assert client.get("/api/schema/").status_code in (401, 403)
+        assert client.get(reverse("api-docs")).status_code == 302
+        client = login(owner)
         schema = client.get("/api/schema/")
         assert schema.status_code == 200 and b"/api/v1/me/" in schema.content
         docs = client.get(reverse("api-docs"))
         assert docs.status_code == 200 and b"cdn" not in docs.content.lower()
+        assert b"<script>" not in docs.content  # start-up script is a file (CSP)
+        token = Token.objects.create(user=owner)
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        assert api.get("/api/schema/").status_code == 200
 
 
 def test_admin_lists_every_model(login, admin_user):

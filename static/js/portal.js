@@ -1,0 +1,65 @@
+/* Partner Center page behaviour, from data attributes: the Content-Security-Policy allows
+   no inline script or inline style, so every page's small behaviours live here.
+   data-confirm="question"     on a form: ask before submitting
+   data-autosubmit             on a select: submit its form on change
+   data-navigate               on a select: go to the chosen option's data-url
+   data-select-on-click        on an input: select its text on click
+   data-width="42"             set the element's width to 42% (progress bars)
+   data-unread-url             the notification badge: fetch the unread count every minute */
+(function () {
+  "use strict";
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  }, true);
+
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches("select[data-autosubmit]")) el.form.submit();
+    if (el.matches("select[data-navigate]")) {
+      var url = el.options[el.selectedIndex].dataset.url;
+      if (url) window.location = url;
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("input[data-select-on-click]")) el.select();
+  });
+
+  function applyWidths(root) {
+    root.querySelectorAll("[data-width]").forEach(function (el) {
+      var value = parseFloat(el.dataset.width);
+      if (!isNaN(value)) el.style.width = Math.max(0, Math.min(100, value)) + "%";
+    });
+  }
+
+  function unreadBadge() {
+    var badge = document.querySelector("[data-unread-url]");
+    if (!badge) return;
+    function refresh() {
+      fetch(badge.dataset.unreadUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data) return;
+          if (badge.lastChild && badge.lastChild.nodeType === 3) badge.removeChild(badge.lastChild);
+          badge.appendChild(document.createTextNode(data.unread > 99 ? "99+" : String(data.unread)));
+          badge.classList.toggle("d-none", data.unread === 0);
+          badge.dataset.count = data.unread;
+        })
+        .catch(function () {});
+    }
+    refresh();
+    setInterval(refresh, 60000);
+  }
+
+  function ready() {
+    applyWidths(document);
+    unreadBadge();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
+  // Parts swapped in by htmx (export and import progress) get their widths too.
+  document.addEventListener("htmx:afterSwap", function (event) { applyWidths(event.target); });
+})();
