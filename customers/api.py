@@ -376,7 +376,9 @@ class ResourceViewSet(_ResourceViewSetBase):
         voucher = None
         code = body.validated_data.get("voucher")
         if code:
-            voucher = Voucher.objects.filter(code=code, customer_id=resource.customer_id).first()
+            voucher = Voucher.objects.filter(
+                code=code, customer_id=resource.customer_id, partner_id=resource.partner_id
+            ).first()
             if voucher is None:
                 raise DomainError(_("No such voucher for this customer."), field="voucher")
         order = services.resource_renew(

@@ -726,7 +726,10 @@ def resource_renew(
     amount = resource.renewal_price * periods
     voucher_amount = ZERO
     if voucher is not None:
-        if voucher.customer_id != resource.customer_id:
+        if (
+            voucher.customer_id != resource.customer_id
+            or voucher.partner_id != association.partner_id
+        ):
             raise DomainError(_("This voucher belongs to another customer."), field="voucher")
         voucher_amount = min(Voucher.objects.get(pk=voucher.pk).account.balance, amount)
     order = Order.objects.create(

@@ -443,7 +443,10 @@ def resource_renew(request, pk: int):
     resource = get_for_user(selectors.resources_for(request.user), request.user, pk=pk)
     vouchers = (
         Voucher.objects.filter(
-            customer_id=resource.customer_id, revoked_at__isnull=True, account__balance__gt=0
+            customer_id=resource.customer_id,
+            partner_id=resource.partner_id,  # only this partner's vouchers, never another's
+            revoked_at__isnull=True,
+            account__balance__gt=0,
         )
         .filter(valid_until__gt=timezone.now())
         .select_related("account")
