@@ -90,10 +90,28 @@ class MoneyForm(BootstrapMixin, forms.Form):
 
 
 class ReclaimForm(BootstrapMixin, forms.Form):
-    amount = money_field(
-        _("Amount (CNY)"), required=False, help_text=_("Leave empty to reclaim the whole balance.")
+    """An amount, or the explicit "whole balance" box [our rule]; an empty amount alone is
+    refused."""
+
+    amount = money_field(_("Amount (CNY)"), required=False)
+    reclaim_all = forms.BooleanField(
+        label=_("Reclaim the whole balance"),
+        required=False,
+        help_text=_("The next step shows the amount before anything moves."),
     )
     reason = forms.CharField(label=_("Why"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("amount") is None and not data.get("reclaim_all"):
+            if "amount" not in self.errors:
+                self.add_error(
+                    "amount",
+                    _("Enter the amount to reclaim, or tick “Reclaim the whole balance”."),
+                )
+        elif data.get("amount") is not None and data.get("reclaim_all"):
+            self.add_error("amount", _("Enter an amount or tick the box, not both."))
+        return data
 
 
 class BudgetForm(BootstrapMixin, forms.Form):

@@ -41,6 +41,7 @@ from .models import (
     Invitation,
     KnowledgeArticle,
     LedgerEntry,
+    MoneyRequest,
     Order,
     OrderLine,
     Resource,
@@ -401,6 +402,57 @@ def reseller_ledger(reseller: Partner) -> QuerySet[LedgerEntry]:
         .select_related("account", "actor", "counter_account__association__customer")
         .order_by("-created_at", "-id")
     )
+
+
+DISTRIBUTOR_ENTRY_TYPES = (
+    LedgerEntry.Type.DISTRIBUTOR_FUND,
+    LedgerEntry.Type.DISTRIBUTOR_RECLAIM,
+    LedgerEntry.Type.QUOTA_GRANT,
+    LedgerEntry.Type.QUOTA_REDUCE,
+)
+
+
+def distributor_movements(reseller: Partner) -> QuerySet[LedgerEntry]:
+    """What a distributor sees of a reseller's ledger [our rule]: only the movements between
+    the two of them (allocations, take-backs, quota grants and reductions). The reseller's own
+    lines (which customer got how much, voucher codes, its staff, its reasons) stay private;
+    the distributor reads the totals in `_with_reseller_figures`."""
+    return (
+        LedgerEntry.objects.filter(
+            account__partner=reseller,
+            account__kind__in=[Account.Kind.RESELLER_FUNDS, Account.Kind.VOUCHER_QUOTA],
+            entry_type__in=DISTRIBUTOR_ENTRY_TYPES,
+        )
+        .select_related("account", "actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def reseller_performance(reseller: Partner, periods: list[str]) -> list[dict]:
+    """A reseller's performance total per billing period (for its distributor's page)."""
+    from incentives.models import PerformanceRecord
+
+    totals = dict(
+        PerformanceRecord.objects.filter(partner=reseller, billing_period__in=periods)
+        .order_by()
+        .values("billing_period")
+        .annotate(total=Sum("amount"))
+        .values_list("billing_period", "total")
+    )
+    return [{"period": p, "total": totals.get(p) or ZERO} for p in periods]
+
+
+def money_requests_for(user) -> QuerySet[MoneyRequest]:
+    """The user's partner's money operations waiting for (or decided by) a second admin."""
+    qs = MoneyRequest.objects.select_related(
+        "partner",
+        "requested_by",
+        "decided_by",
+        "reseller",
+        "association__customer",
+        "account__association__customer",
+    ).order_by("-requested_at", "-id")
+    return scope_to_partner(qs, user)
 
 
 def vouchers_for(user) -> QuerySet[Voucher]:

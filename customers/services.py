@@ -28,6 +28,7 @@ from partner_center.notifications.services import notify
 from . import agreement as agreement_text
 from . import ledger
 from .models import (
+    DEFAULT_OPERATION_LIMIT,
     SHANGHAI,
     ZERO,
     Account,
@@ -40,6 +41,8 @@ from .models import (
     Customer,
     Invitation,
     LedgerEntry,
+    MoneyLimit,
+    MoneyRequest,
     Order,
     OrderLine,
     Product,
@@ -47,6 +50,7 @@ from .models import (
     Voucher,
     billing_period_of,
 )
+from .transitions import MONEY_REQUEST
 
 INVITATION_VALID_FOR = timedelta(days=7)  # [our rule] as long as a member invitation
 AUTO_RENEW_LEAD = timedelta(days=3)  # [our rule] auto-renew from 3 days before expiry
@@ -519,6 +523,188 @@ def customer_unbind(
     return association
 
 
+# ---------------------------------------------------------------- limits and second approval
+
+
+def operation_limit(partner_id: int | None) -> Decimal:
+    """The most one money operation of the partner moves without a second admin [our rule]."""
+    limit = (
+        MoneyLimit.objects.filter(partner_id=partner_id)
+        .values_list("per_operation", flat=True)
+        .first()
+    )
+    return DEFAULT_OPERATION_LIMIT if limit is None else limit
+
+
+def needs_approval(partner_id: int | None, amount) -> bool:
+    """Whether `amount` is above the partner's limit (the confirmation step says so)."""
+    return Decimal(str(amount)) > operation_limit(partner_id)
+
+
+def _needs_approval(partner_id, amount: Decimal, approval: MoneyRequest | None) -> bool:
+    if approval is not None:
+        # Only the approval service passes the request, after checking it under a lock.
+        if approval.state != MoneyRequest.State.PENDING or approval.amount != amount:
+            raise ValueError("approval does not match the operation")
+        return False
+    return needs_approval(partner_id, amount)
+
+
+def second_admins(partner_id: int, requester) -> list[User]:
+    return list(partner_admins(partner_id).exclude(pk=getattr(requester, "pk", None)))
+
+
+def _ask_approval(*, actor, partner_id: int, operation: str, amount: Decimal, **fields):
+    """Record the operation as pending and ask the partner's other admins."""
+    approvers = second_admins(partner_id, actor)
+    limit = operation_limit(partner_id)
+    if not approvers:
+        raise DomainError(
+            _(
+                "%(amount)s is above your limit of %(limit)s per operation, and no other "
+                "partner admin can approve it. Split it or ask the vendor to change the limit."
+            )
+            % {"amount": cny(amount), "limit": cny(limit)},
+            field="face_value" if operation == MoneyRequest.Operation.VOUCHER_ISSUE else "amount",
+            code="over_limit",
+        )
+    request = MoneyRequest.objects.create(
+        partner_id=partner_id,
+        operation=operation,
+        amount=amount,
+        requested_by=actor,
+        reason=str(fields.pop("reason", "") or "")[:300],
+        **fields,
+    )
+    MONEY_REQUEST.record_created(
+        request,
+        "request",
+        actor=actor,
+        data={"amount": str(amount), "limit": str(limit), "operation": operation},
+    )
+    notify(
+        recipients=approvers,
+        kind="customers.money_request",
+        title=_("%(who)s asks you to approve: %(what)s, %(amount)s")
+        % {
+            "who": actor.get_full_name() or actor.email,
+            "what": request.get_operation_display(),
+            "amount": cny(amount),
+        },
+        link=reverse("customers:money_requests"),
+    )
+    return request
+
+
+def _carry_out(request: MoneyRequest):
+    """Run the operation a request stands for, as the one who asked for it."""
+    common = {"actor": request.requested_by, "amount": request.amount, "approval": request}
+    op = MoneyRequest.Operation
+    if request.operation == op.FUND:
+        return account_fund(account=request.account, reason=request.reason, **common)
+    if request.operation == op.RECLAIM:
+        return account_reclaim(account=request.account, reason=request.reason, **common)
+    reseller_services = {
+        op.RESELLER_FUND: reseller_fund,
+        op.RESELLER_RECLAIM: reseller_reclaim,
+        op.GRANT_QUOTA: reseller_grant_quota,
+        op.REDUCE_QUOTA: reseller_reduce_quota,
+    }
+    if request.operation in reseller_services:
+        return reseller_services[request.operation](
+            reseller=request.reseller, reason=request.reason, **common
+        )
+    return voucher_issue(
+        actor=request.requested_by,
+        association=request.association,
+        face_value=request.amount,
+        valid_until=request.valid_until,
+        approval=request,
+    )
+
+
+def _check_decider(actor, request: MoneyRequest) -> None:
+    from partner_center.errors import NotAllowed
+
+    if getattr(actor, "role", None) != Role.PARTNER_ADMIN or actor.partner_id != request.partner_id:
+        raise NotAllowed
+    if actor.pk == request.requested_by_id:
+        raise DomainError(
+            _("A second admin decides: you cannot approve or refuse your own request."),
+            code="own_request",
+        )
+
+
+@transaction.atomic
+def money_request_approve(*, actor, request: MoneyRequest) -> MoneyRequest:
+    """A second partner admin approves: the money moves now, through the same service (its
+    balance checks apply now; if they refuse, the request stays pending)."""
+    request = MoneyRequest.objects.select_for_update().get(pk=request.pk)
+    _check_decider(actor, request)
+    MONEY_REQUEST.check(request, "approve")
+    result = _carry_out(request)
+    transfer = getattr(result, "transfer", None)
+    now = timezone.now()
+    MONEY_REQUEST.apply(
+        request,
+        "approve",
+        actor=actor,
+        locked=True,
+        changes={"decided_by": actor, "decided_at": now, "ledger_transfer": transfer},
+        data={"amount": str(request.amount)},
+    )
+    notify(
+        recipients=[request.requested_by],
+        kind="customers.money_request",
+        title=_("Approved and done: %(what)s, %(amount)s")
+        % {"what": request.get_operation_display(), "amount": cny(request.amount)},
+        link=reverse("customers:money_requests"),
+    )
+    return request
+
+
+@transaction.atomic
+def money_request_refuse(*, actor, request: MoneyRequest, note: str = "") -> MoneyRequest:
+    """A second partner admin refuses: nothing moves."""
+    request = MoneyRequest.objects.select_for_update().get(pk=request.pk)
+    _check_decider(actor, request)
+    MONEY_REQUEST.apply(
+        request,
+        "refuse",
+        actor=actor,
+        locked=True,
+        reason=note[:300],
+        changes={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note[:300]},
+    )
+    notify(
+        recipients=[request.requested_by],
+        kind="customers.money_request",
+        title=_("Refused: %(what)s, %(amount)s")
+        % {"what": request.get_operation_display(), "amount": cny(request.amount)},
+        body=note,
+        link=reverse("customers:money_requests"),
+    )
+    return request
+
+
+@transaction.atomic
+def money_request_cancel(*, actor, request: MoneyRequest) -> MoneyRequest:
+    """The requester withdraws a pending request: nothing moves."""
+    from partner_center.errors import NotAllowed
+
+    request = MoneyRequest.objects.select_for_update().get(pk=request.pk)
+    if actor.pk != request.requested_by_id:
+        raise NotAllowed
+    MONEY_REQUEST.apply(
+        request,
+        "cancel",
+        actor=actor,
+        locked=True,
+        changes={"decided_by": actor, "decided_at": timezone.now()},
+    )
+    return request
+
+
 # ---------------------------------------------------------------- customer accounts
 
 
@@ -532,10 +718,23 @@ def _check_customer_account(account: Account) -> None:
 
 
 @transaction.atomic
-def account_fund(*, actor, account: Account, amount, reason: str = "") -> LedgerEntry:
+def account_fund(
+    *, actor, account: Account, amount, reason: str = "", approval: MoneyRequest | None = None
+) -> LedgerEntry | MoneyRequest:
     """The partner puts money into a customer's hosted account. A tier-2 reseller pays from
-    the funds its distributor allocated (over-allocation is refused)."""
+    the funds its distributor allocated (over-allocation is refused). Above the partner's
+    limit it becomes a request a second admin approves (returned instead of the entry)."""
     _check_customer_account(account)
+    amount = ledger.to_money(amount)
+    if _needs_approval(account.partner_id, amount, approval):
+        return _ask_approval(
+            actor=actor,
+            partner_id=account.partner_id,
+            operation=MoneyRequest.Operation.FUND,
+            amount=amount,
+            account=account,
+            reason=reason,
+        )
     source = _funding_source(account.partner)
     movement = ledger.move(
         actor=actor,
@@ -549,14 +748,43 @@ def account_fund(*, actor, account: Account, amount, reason: str = "") -> Ledger
 
 
 @transaction.atomic
-def account_reclaim(*, actor, account: Account, amount=None, reason: str = "") -> LedgerEntry:
-    """The partner takes money back from a customer's account (all of it when `amount` is
-    None); a tier-2 reseller's money goes back to its funds."""
+def account_reclaim(
+    *,
+    actor,
+    account: Account,
+    amount=None,
+    reclaim_all: bool = False,
+    reason: str = "",
+    approval: MoneyRequest | None = None,
+) -> LedgerEntry | MoneyRequest:
+    """The partner takes money back from a customer's account; a tier-2 reseller's money goes
+    back to its funds. The amount is always explicit: an empty amount is refused, taking
+    everything is the explicit `reclaim_all` [our rule]."""
     _check_customer_account(account)
     if amount is None or amount == "":
+        if not reclaim_all:
+            raise DomainError(
+                _("Enter the amount to reclaim, or choose to reclaim the whole balance."),
+                field="amount",
+                code="amount_required",
+            )
         amount = Account.objects.get(pk=account.pk).balance
         if amount <= 0:
             raise DomainError(_("The account is empty: there is nothing to reclaim."))
+    elif reclaim_all:
+        raise DomainError(
+            _("Give an amount or reclaim the whole balance, not both."), field="amount"
+        )
+    amount = ledger.to_money(amount)
+    if _needs_approval(account.partner_id, amount, approval):
+        return _ask_approval(
+            actor=actor,
+            partner_id=account.partner_id,
+            operation=MoneyRequest.Operation.RECLAIM,
+            amount=amount,
+            account=account,
+            reason=reason,
+        )
     target = None
     if account.partner.parent_distributor_id:
         target = _reseller_account(account.partner, Account.Kind.RESELLER_FUNDS)
@@ -921,9 +1149,26 @@ def _notify_reseller(reseller: Partner, title: str) -> None:
 
 
 @transaction.atomic
-def reseller_fund(*, actor, reseller: Partner, amount, reason: str = "") -> LedgerEntry:
+def reseller_fund(
+    *,
+    actor,
+    reseller: Partner,
+    amount,
+    reason: str = "",
+    approval: MoneyRequest | None = None,
+) -> LedgerEntry | MoneyRequest:
     """The distributor allocates money to a tier-2 reseller."""
     _check_reseller_of(actor, reseller)
+    amount = ledger.to_money(amount)
+    if _needs_approval(reseller.parent_distributor_id, amount, approval):
+        return _ask_approval(
+            actor=actor,
+            partner_id=reseller.parent_distributor_id,
+            operation=MoneyRequest.Operation.RESELLER_FUND,
+            amount=amount,
+            reseller=reseller,
+            reason=reason,
+        )
     account = _reseller_account(reseller, Account.Kind.RESELLER_FUNDS)
     movement = ledger.move(
         actor=actor,
@@ -942,9 +1187,26 @@ def reseller_fund(*, actor, reseller: Partner, amount, reason: str = "") -> Ledg
 
 
 @transaction.atomic
-def reseller_reclaim(*, actor, reseller: Partner, amount, reason: str = "") -> LedgerEntry:
+def reseller_reclaim(
+    *,
+    actor,
+    reseller: Partner,
+    amount,
+    reason: str = "",
+    approval: MoneyRequest | None = None,
+) -> LedgerEntry | MoneyRequest:
     """The distributor takes back funds the reseller has not passed on to customers."""
     _check_reseller_of(actor, reseller)
+    amount = ledger.to_money(amount)
+    if _needs_approval(reseller.parent_distributor_id, amount, approval):
+        return _ask_approval(
+            actor=actor,
+            partner_id=reseller.parent_distributor_id,
+            operation=MoneyRequest.Operation.RESELLER_RECLAIM,
+            amount=amount,
+            reseller=reseller,
+            reason=reason,
+        )
     account = _reseller_account(reseller, Account.Kind.RESELLER_FUNDS)
     movement = ledger.move(
         actor=actor,
@@ -958,9 +1220,26 @@ def reseller_reclaim(*, actor, reseller: Partner, amount, reason: str = "") -> L
 
 
 @transaction.atomic
-def reseller_grant_quota(*, actor, reseller: Partner, amount, reason: str = "") -> LedgerEntry:
+def reseller_grant_quota(
+    *,
+    actor,
+    reseller: Partner,
+    amount,
+    reason: str = "",
+    approval: MoneyRequest | None = None,
+) -> LedgerEntry | MoneyRequest:
     """The distributor grants voucher quota to a tier-2 reseller."""
     _check_reseller_of(actor, reseller)
+    amount = ledger.to_money(amount)
+    if _needs_approval(reseller.parent_distributor_id, amount, approval):
+        return _ask_approval(
+            actor=actor,
+            partner_id=reseller.parent_distributor_id,
+            operation=MoneyRequest.Operation.GRANT_QUOTA,
+            amount=amount,
+            reseller=reseller,
+            reason=reason,
+        )
     account = _reseller_account(reseller, Account.Kind.VOUCHER_QUOTA)
     movement = ledger.move(
         actor=actor,
@@ -979,9 +1258,26 @@ def reseller_grant_quota(*, actor, reseller: Partner, amount, reason: str = "") 
 
 
 @transaction.atomic
-def reseller_reduce_quota(*, actor, reseller: Partner, amount, reason: str = "") -> LedgerEntry:
+def reseller_reduce_quota(
+    *,
+    actor,
+    reseller: Partner,
+    amount,
+    reason: str = "",
+    approval: MoneyRequest | None = None,
+) -> LedgerEntry | MoneyRequest:
     """The distributor takes back voucher quota the reseller has not issued."""
     _check_reseller_of(actor, reseller)
+    amount = ledger.to_money(amount)
+    if _needs_approval(reseller.parent_distributor_id, amount, approval):
+        return _ask_approval(
+            actor=actor,
+            partner_id=reseller.parent_distributor_id,
+            operation=MoneyRequest.Operation.REDUCE_QUOTA,
+            amount=amount,
+            reseller=reseller,
+            reason=reason,
+        )
     account = _reseller_account(reseller, Account.Kind.VOUCHER_QUOTA)
     movement = ledger.move(
         actor=actor,
@@ -1012,14 +1308,26 @@ def voucher_issue(
     face_value,
     valid_until: datetime,
     now: datetime | None = None,
-) -> Voucher:
-    """A reseller issues a voucher to one of its customers from its voucher quota."""
+    approval: MoneyRequest | None = None,
+) -> Voucher | MoneyRequest:
+    """A reseller issues a voucher to one of its customers from its voucher quota (above the
+    partner's limit: a request a second admin approves)."""
     now = now or timezone.now()
     if association.partner_id != actor.partner_id or not association.is_active:
         raise DomainError(_("Choose one of your associated customers."), field="customer")
     if valid_until <= now:
         raise DomainError(_("The voucher must be valid in the future."), field="valid_until")
     amount = ledger.to_money(face_value, field="face_value")
+    if _needs_approval(association.partner_id, amount, approval):
+        return _ask_approval(
+            actor=actor,
+            partner_id=association.partner_id,
+            operation=MoneyRequest.Operation.VOUCHER_ISSUE,
+            amount=amount,
+            association=association,
+            reason="",
+            valid_until=valid_until,
+        )
     quota = Account.objects.filter(
         partner_id=actor.partner_id, kind=Account.Kind.VOUCHER_QUOTA
     ).first()
