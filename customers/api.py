@@ -370,11 +370,12 @@ class _ResourceViewSetBase(viewsets.ReadOnlyModelViewSet):
     @extend_schema(parameters=[PK], request=AutoRenewSerializer, responses=ResourceSerializer)
     @action(detail=True, methods=["post"], url_path="auto-renew")
     def auto_renew(self, request, pk=None):
+        resource = self.get_object()  # 404 for another partner's resource, before validation
         body = AutoRenewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         resource = services.resource_set_auto_renew(
             actor=request.user,
-            resource=self.get_object(),
+            resource=resource,
             enabled=body.validated_data["enabled"],
         )
         return Response(ResourceSerializer(self.get_queryset().get(pk=resource.pk)).data)
