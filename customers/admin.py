@@ -24,6 +24,7 @@ from .models import (
     Order,
     OrderLine,
     Product,
+    Registration,
     Resource,
     Voucher,
 )
@@ -435,3 +436,13 @@ class MoneyRequestAdmin(ReadOnlyAdmin):
     list_display = ["partner", "operation", "amount", "state", "requested_by", "requested_at"]
     list_filter = ["state", "operation"]
     search_fields = ["partner__name", "requested_by__email"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ReadOnlyAdmin):
+    """Registrations through invitation links (the code and password are stored hashed and
+    not shown)."""
+
+    list_display = ["email", "invitation", "created_at", "verified_at", "attempts"]
+    search_fields = ["email"]
+    exclude = ["password", "code_hash"]

@@ -223,6 +223,44 @@ class Invitation(models.Model):
         return self.get_state_display()
 
 
+class Registration(models.Model):
+    """A customer registering through an invitation link. The account is created only when
+    the 6-digit code e-mailed to the address is entered; one registration per link (a second
+    attempt before verification replaces the first, after it the link is used)."""
+
+    invitation = models.OneToOneField(
+        Invitation,
+        on_delete=models.CASCADE,
+        related_name="registration",
+        verbose_name=_("invitation"),
+    )
+    email = models.EmailField(_("e-mail"))
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    password = models.CharField(_("password (hashed)"), max_length=128)
+    code_hash = models.CharField(_("code (hashed)"), max_length=128)
+    attempts = models.PositiveSmallIntegerField(_("wrong codes"), default=0)
+    created_at = models.DateTimeField(_("started at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("code valid until"))
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.email
+
+
 class Association(models.Model):
     """A customer associated with a partner, from `associated_at` until `unbound_at`."""
 

@@ -46,6 +46,7 @@ from .models import (
     Order,
     OrderLine,
     Product,
+    Registration,
     Resource,
     Voucher,
     billing_period_of,
@@ -351,7 +352,7 @@ def _new_account_name() -> str:
 
 @transaction.atomic
 def customer_register(
-    *, email: str, password: str, name: str, phone: str = "", credit_code: str = ""
+    *, email: str, password: str | None, name: str, phone: str = "", credit_code: str = ""
 ) -> User:
     """A new customer account (user + main account), e.g. from an invitation link."""
     user = user_create(
@@ -370,6 +371,150 @@ def customer_register(
         contact_phone=phone.strip(),
     )
     record_event(actor=user, subject=user, verb="customer.registered")
+    return user
+
+
+REGISTRATION_CODE_VALID = timedelta(minutes=30)
+REGISTRATION_MAX_WRONG_CODES = 5
+
+
+def _registration_problem(invitation: Invitation) -> str:
+    problem = invitation_problem(invitation)
+    if problem:
+        return problem
+    registration = Registration.objects.filter(invitation=invitation).first()
+    if registration is not None and registration.verified_at is not None:
+        return _("This link was used for a registration already. Sign in to continue.")
+    return ""
+
+
+@transaction.atomic
+def registration_start(
+    *, invitation: Invitation, email: str, name: str, phone: str, password: str, now=None
+) -> None:
+    """Step 1 of registering through an invitation link. The answer is the same whether or
+    not the address has an account [our rule]: a new address gets a 6-digit code (the account
+    is created once it is entered); an address with an account gets a message telling its
+    owner to sign in and open the link instead."""
+    from django.contrib.auth.hashers import make_password
+
+    now = now or timezone.now()
+    problem = _registration_problem(invitation)
+    if problem:
+        raise DomainError(problem)
+    email = email.strip().lower()
+    if User.objects.filter(email=email).exists():
+        transaction.on_commit(lambda: _send_registration_mail(invitation.pk, email, code=""))
+        return
+    code = f"{secrets.randbelow(10**6):06d}"
+    Registration.objects.update_or_create(
+        invitation=invitation,
+        defaults={
+            "email": email,
+            "name": name.strip(),
+            "phone": phone.strip(),
+            "password": make_password(password),
+            "code_hash": make_password(code),
+            "attempts": 0,
+            "created_at": now,
+            "expires_at": now + REGISTRATION_CODE_VALID,
+            "verified_at": None,
+        },
+    )
+    transaction.on_commit(lambda: _send_registration_mail(invitation.pk, email, code=code))
+
+
+def _send_registration_mail(invitation_id: int, email: str, *, code: str) -> None:
+    from .tasks import email_registration
+
+    email_registration.delay(invitation_id, email, code)
+
+
+def registration_send_email(invitation_id: int, email: str, code: str) -> bool:
+    """The code (new address) or the sign-in hint (address with an account), in Chinese and
+    English."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.utils import translation
+
+    invitation = Invitation.objects.select_related("partner").filter(pk=invitation_id).first()
+    if invitation is None:
+        return False
+    parts = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            if code:
+                parts.append(
+                    _(
+                        "Your code to finish registering with the Partner Center is %(code)s. "
+                        "It is valid for 30 minutes. If you did not ask for it, ignore this "
+                        "message."
+                    )
+                    % {"code": code}
+                )
+            else:
+                parts.append(
+                    _(
+                        "Someone tried to register an account with this address through an "
+                        "invitation from %(partner)s. You have an account already: sign in "
+                        "and open the link to accept the invitation. If it was not you, ignore "
+                        "this message."
+                    )
+                    % {"partner": invitation.partner.name}
+                    + "\n"
+                    + invitation_link(invitation)
+                )
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Your Partner Center registration")
+    send_mail(subject, "\n\n".join(parts), None, [email])
+    return True
+
+
+def registration_verify(*, invitation: Invitation, email: str, code: str, now=None) -> User:
+    """Step 2: the right code creates the customer account (once per link). A wrong code
+    counts; after five the registration must start again."""
+    from django.contrib.auth.hashers import check_password
+
+    now = now or timezone.now()
+    wrong = DomainError(
+        _("The code is wrong or has expired. Check the message or start again."), field="code"
+    )
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update()
+            .filter(invitation=invitation, email=(email or "").strip().lower())
+            .first()
+        )
+        if registration is None or registration.verified_at is not None:
+            raise wrong
+        usable = (
+            registration.expires_at > now
+            and registration.attempts < REGISTRATION_MAX_WRONG_CODES
+            and check_password((code or "").strip(), registration.code_hash)
+        )
+        if not usable:
+            registration.attempts += 1
+            registration.save(update_fields=["attempts"])
+    if not usable:
+        raise wrong
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.verified_at is not None:
+            raise wrong
+        problem = invitation_problem(invitation)
+        if problem:
+            raise DomainError(problem)
+        user = customer_register(
+            email=registration.email,
+            password=None,
+            name=registration.name,
+            phone=registration.phone,
+        )
+        user.password = registration.password
+        user.save(update_fields=["password"])
+        registration.verified_at = now
+        registration.user = user
+        registration.save(update_fields=["verified_at", "user"])
     return user
 
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("invite/<str:token>/", views.invite, name="invite"),
     path("invite/<str:token>/register/", views.invite_register, name="invite_register"),
+    path("invite/<str:token>/verify/", views.invite_verify, name="invite_verify"),
     path("resources/", views.resource_list, name="resources"),
     path("resources/<int:pk>/renew/", views.resource_renew, name="renew"),
     path("resources/<int:pk>/auto-renew/", views.resource_auto_renew, name="auto_renew"),

@@ -44,6 +44,7 @@ from .forms import (
     RegisterForm,
     RenewForm,
     UnbindForm,
+    VerifyCodeForm,
     VoucherIssueForm,
 )
 from .models import SHANGHAI, Account, Association, MoneyRequest, Order, Resource, Voucher
@@ -576,6 +577,7 @@ def invite(request, token: str):
 
 
 def invite_register(request, token: str):
+    """Step 1 of registering through a link: the details; the account is not created yet."""
     invitation = selectors.invitation_by_token(token)
     if invitation is None:
         raise Http404
@@ -586,7 +588,8 @@ def invite_register(request, token: str):
     if request.method == "POST" and not problem and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.customer_register(
+            services.registration_start(
+                invitation=invitation,
                 email=data["email"],
                 password=data["password1"],
                 name=data["name"],
@@ -595,8 +598,9 @@ def invite_register(request, token: str):
         except DomainError as exc:
             exc.add_to_form(form)
         else:
-            login(request, user, backend="partner_center.accounts.backends.EmailBackend")
-            return redirect("customers:invite", token=token)
+            # The same next step whether or not the address has an account [our rule].
+            request.session["pc_registration"] = {"token": token, "email": data["email"]}
+            return redirect("customers:invite_verify", token=token)
     return render(
         request,
         "customers/register.html",
@@ -604,6 +608,40 @@ def invite_register(request, token: str):
             "page_title": _("Register"),
             "invitation": invitation,
             "problem": problem,
+            "form": form,
+        },
+    )
+
+
+def invite_verify(request, token: str):
+    """Step 2: the 6-digit code from the e-mail; the right one creates the account."""
+    invitation = selectors.invitation_by_token(token)
+    if invitation is None:
+        raise Http404
+    if request.user.is_authenticated:
+        return redirect("customers:invite", token=token)
+    pending = request.session.get("pc_registration") or {}
+    if pending.get("token") != token:
+        return redirect("customers:invite_register", token=token)
+    form = VerifyCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.registration_verify(
+                invitation=invitation, email=pending["email"], code=form.cleaned_data["code"]
+            )
+        except DomainError as exc:
+            exc.add_to_form(form)
+        else:
+            request.session.pop("pc_registration", None)
+            login(request, user, backend="partner_center.accounts.backends.EmailBackend")
+            return redirect("customers:invite", token=token)
+    return render(
+        request,
+        "customers/register_verify.html",
+        {
+            "page_title": _("Check your e-mail"),
+            "invitation": invitation,
+            "email": pending["email"],
             "form": form,
         },
     )

@@ -182,6 +182,7 @@ NOT_OWNED: dict[str, str] = {
     "opportunities:import_template": "the file format of a blank template",
     "customers:invite": "the invitation link's token is the invitee's key",
     "customers:invite_register": "the invitation link's token is the invitee's key",
+    "customers:invite_verify": "the invitation link's token is the invitee's key",
     "customer-invite": "the invitation link's token is the invitee's key",
     "customer-invite-accept": "the invitation link's token is the invitee's key",
     "billing:bill_": "a billing period: the user's own bill of that period",
