@@ -98,3 +98,25 @@ def test_old_partners_page_and_api_do_not_show_it(moved, owner, role, login):
     response = api.get(f"/api/v1/customers/associations/{old.pk}/consumption-summary/")
     assert response.status_code == 200
     assert "4321" not in response.content.decode()
+
+
+def test_recommendations_use_only_what_the_customer_used_through_that_partner(moved):
+    from customers.models import KnowledgeArticle, Product
+
+    old, new = moved
+    services.consumption_record(
+        actor=None,
+        data=services.ConsumptionData(
+            record_no="OLD-OBS-1",
+            customer_account=old.customer.account_name,
+            product_code="obs",
+            amount=Decimal("1.00"),
+            consumed_at=at(6),
+        ),
+    )
+    obs = Product.objects.get(code="obs")
+    ecs = Product.objects.get(code="ecs")
+    KnowledgeArticle.objects.create(product=obs, title="对象存储最佳实践")
+    KnowledgeArticle.objects.create(product=ecs, title="云服务器选型")
+    titles = {a.title for a in selectors.recommendations_for(new).articles}
+    assert titles == {"云服务器选型"}  # obs was used only under the old partner
