@@ -234,7 +234,17 @@ def _confirmed_values(request, action: str, target: int) -> dict | None:
 
 
 def _render_confirm(
-    request, *, title, back_url, token, amount, rows, partner_id, limited=True, hidden=None
+    request,
+    *,
+    title,
+    back_url,
+    token,
+    amount,
+    rows,
+    partner_id,
+    limited=True,
+    hidden=None,
+    amount_label="",
 ):
     return render(
         request,
@@ -249,6 +259,7 @@ def _render_confirm(
             "needs_approval": limited and services.needs_approval(partner_id, amount),
             "limit": services.operation_limit(partner_id),
             "hidden": (hidden or {}).items(),
+            "amount_label": amount_label or _("Amount"),
         },
     )
 
@@ -360,6 +371,7 @@ def _account_action(request, pk: int, action: str, success: str):
                 rows=_account_rows(request, action, association, account, values),
                 partner_id=association.partner_id,
                 limited=action != "budget",
+                amount_label=_("Monthly budget") if action == "budget" else "",
             )
     return render(
         request,

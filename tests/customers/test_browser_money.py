@@ -1,6 +1,7 @@
 """The money confirmation step in a real browser, in Chinese and English, on a phone and on a
 desktop; screenshots go to var/screens/ (not committed) for a person to look at."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -56,5 +57,60 @@ def test_confirmation_step_screens(
                 "document.documentElement.scrollWidth > document.documentElement.clientWidth"
             )
             assert not overflow, f"{action} {locale} {width}: the page scrolls sideways"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+@pytest.mark.parametrize("width", [390, 1366])
+def test_reseller_and_voucher_confirmation_screens(
+    browser_context, browser_login, live_server, locale, width
+):
+    from django.utils import timezone
+
+    from partner_center.accounts.permissions import PartnerType
+    from tests.factories import PartnerFactory
+
+    services.agreement_ensure_published()
+    distributor = PartnerFactory(name="鼎盛总经销有限公司", types=[PartnerType.DISTRIBUTOR])
+    dist_admin = partner_user(distributor, Role.PARTNER_ADMIN, can_move_money=True)
+    reseller = PartnerFactory(
+        name="启航二级经销有限公司", types=[PartnerType.RESELLER], parent_distributor=distributor
+    )
+    res_admin = partner_user(reseller, Role.PARTNER_ADMIN, can_move_money=True)
+    services.reseller_fund(actor=dist_admin, reseller=reseller, amount="80000")
+    services.reseller_grant_quota(actor=dist_admin, reseller=reseller, amount="5000")
+    association = associate(res_admin, make_customer(name="云帆网络科技有限公司"))
+    context = browser_context.browser.new_context(
+        base_url=live_server.url, locale=locale, viewport={"width": width, "height": 900}
+    )
+    try:
+        page = context.new_page()
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        browser_login(page, dist_admin)
+        page.goto(f"/customers/resellers/{reseller.pk}/")
+        page.fill("input[name=reclaim-amount]", "25000")
+        page.click("[data-testid=form-reclaim] button[type=submit]")
+        page.wait_for_selector("[data-testid=money-confirm]")
+        page.screenshot(
+            path=str(SCREENS / f"confirm-reseller-reclaim-{locale}-{width}.png"), full_page=True
+        )
+        page.click("[data-testid=confirm]")
+        page.wait_for_selector("[data-testid=funds-left]")
+        assert "55,000.00" in page.inner_text("[data-testid=funds-left]")
+        context.clear_cookies()
+        browser_login(page, res_admin)
+        page.goto("/customers/vouchers/")
+        page.select_option("select[name=association]", str(association.pk))
+        page.fill("input[name=face_value]", "1200")
+        until = (timezone.localdate() + timedelta(days=30)).isoformat()
+        page.fill("input[name=valid_until]", until)
+        page.click("form:has(input[name=face_value]) button[type=submit]")
+        page.wait_for_selector("[data-testid=money-confirm]")
+        page.screenshot(path=str(SCREENS / f"confirm-voucher-{locale}-{width}.png"), full_page=True)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+        )
+        assert not overflow
     finally:
         context.close()
