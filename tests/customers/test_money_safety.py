@@ -318,3 +318,32 @@ def test_reseller_confirmation_pages(login, distributor_admin, funded_reseller):
     body = step.content.decode()
     assert "叁佰元整" in body and "¥1,000.00" in body  # the reseller's funds now
     assert 'name="action" value="reclaim"' in body
+
+
+def test_waiting_for_approval_list_has_a_fixed_query_count(
+    login, owner, second_admin, account, low_limit
+):
+    from tests.helpers import count_queries
+
+    client = login(second_admin)
+    api = APIClient()
+    api.force_authenticate(second_admin)
+    url = reverse("customers:money_requests")
+
+    def make(n):
+        for _ in range(n):
+            MoneyRequest.objects.create(
+                partner=owner.partner,
+                operation=MoneyRequest.Operation.FUND,
+                amount=Decimal("600.00"),
+                account=account,
+                requested_by=owner,
+            )
+
+    make(1)
+    client.get(url), api.get("/api/v1/customers/money-requests/")  # warm caches
+    page_one = count_queries(client.get, url)
+    api_one = count_queries(api.get, "/api/v1/customers/money-requests/")
+    make(49)
+    assert count_queries(client.get, url) == page_one
+    assert count_queries(api.get, "/api/v1/customers/money-requests/") == api_one
