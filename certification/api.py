@@ -328,9 +328,10 @@ class LabelApplicationViewSet(
     @extend_schema(request=StatementSerializer, responses=LabelApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def statement(self, request, pk=None):
+        application = self.get_object()  # 404 for another partner's, before validation
         data = _valid(StatementSerializer, request)
         app = services.label_edit(
-            actor=request.user, application=self.get_object(), statement=data["statement"]
+            actor=request.user, application=application, statement=data["statement"]
         )
         return self._detail(app)
 

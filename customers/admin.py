@@ -19,9 +19,12 @@ from .models import (
     Invitation,
     KnowledgeArticle,
     LedgerEntry,
+    MoneyLimit,
+    MoneyRequest,
     Order,
     OrderLine,
     Product,
+    Registration,
     Resource,
     Voucher,
 )
@@ -414,3 +417,32 @@ class ImportRunAdmin(ReadOnlyAdmin):
     list_filter = ("source", "created_at")
     search_fields = ("actor__email",)
     list_select_related = ("actor",)
+
+
+@admin.register(MoneyLimit)
+class MoneyLimitAdmin(admin.ModelAdmin):
+    """The vendor's admin sets a partner's limit per money operation [our rule]; partners
+    without a row use the default (¥1,000,000)."""
+
+    list_display = ["partner", "per_operation", "updated_at"]
+    search_fields = ["partner__name"]
+    autocomplete_fields = ["partner"]
+
+
+@admin.register(MoneyRequest)
+class MoneyRequestAdmin(ReadOnlyAdmin):
+    """Requests above a limit are decided by a second partner admin, not here."""
+
+    list_display = ["partner", "operation", "amount", "state", "requested_by", "requested_at"]
+    list_filter = ["state", "operation"]
+    search_fields = ["partner__name", "requested_by__email"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ReadOnlyAdmin):
+    """Registrations through invitation links (the code and password are stored hashed and
+    not shown)."""
+
+    list_display = ["email", "invitation", "created_at", "verified_at", "attempts"]
+    search_fields = ["email"]
+    exclude = ["password", "code_hash"]

@@ -32,6 +32,7 @@ from .models import (
     ConsumptionRecord,
     ImportRun,
     Invitation,
+    MoneyRequest,
     Order,
     Resource,
     Voucher,
@@ -46,6 +47,7 @@ from .permissions import (
     MOVE_MONEY,
     UNBIND_CUSTOMERS,
     VIEW_CUSTOMERS,
+    VIEW_MONEY_REQUESTS,
     VIEW_RESELLER_FUNDS,
     VIEW_RESELLERS,
 )
@@ -64,11 +66,13 @@ from .serializers import (
     InvitationSerializer,
     InvitationStatusSerializer,
     LedgerEntrySerializer,
+    MoneyRequestSerializer,
     MoneySerializer,
     OrderDetailSerializer,
     OrderSerializer,
     ReclaimSerializer,
     RecommendationsSerializer,
+    RefuseSerializer,
     RenewSerializer,
     ResellerSerializer,
     ResourceSerializer,
@@ -127,40 +131,58 @@ class AssociationViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._fresh()
 
-    @extend_schema(parameters=[PK], request=MoneySerializer, responses=AssociationSerializer)
+    def _done_or_pending(self, result):
+        """200 with the fresh object, or 202 with the request a second admin decides."""
+        if isinstance(result, MoneyRequest):
+            return Response(MoneyRequestSerializer(result).data, status=status.HTTP_202_ACCEPTED)
+        return self._fresh()
+
+    @extend_schema(
+        parameters=[PK],
+        request=MoneySerializer,
+        responses={200: AssociationSerializer, 202: MoneyRequestSerializer},
+    )
     @action(detail=True, methods=["post"])
     def fund(self, request, pk=None):
+        account = self._account()  # an outsider gets 404 before any validation
         body = MoneySerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.account_fund(
+        result = services.account_fund(
             actor=request.user,
-            account=self._account(),
+            account=account,
             amount=body.validated_data["amount"],
             reason=body.validated_data.get("reason", ""),
         )
-        return self._fresh()
+        return self._done_or_pending(result)
 
-    @extend_schema(parameters=[PK], request=ReclaimSerializer, responses=AssociationSerializer)
+    @extend_schema(
+        parameters=[PK],
+        request=ReclaimSerializer,
+        responses={200: AssociationSerializer, 202: MoneyRequestSerializer},
+    )
     @action(detail=True, methods=["post"])
     def reclaim(self, request, pk=None):
+        account = self._account()  # an outsider gets 404 before any validation
         body = ReclaimSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.account_reclaim(
+        result = services.account_reclaim(
             actor=request.user,
-            account=self._account(),
+            account=account,
             amount=body.validated_data.get("amount"),
+            reclaim_all=body.validated_data.get("reclaim_all", False),
             reason=body.validated_data.get("reason", ""),
         )
-        return self._fresh()
+        return self._done_or_pending(result)
 
     @extend_schema(parameters=[PK], request=BudgetSerializer, responses=AssociationSerializer)
     @action(detail=True, methods=["post"])
     def budget(self, request, pk=None):
+        account = self._account()  # an outsider gets 404 before any validation
         body = BudgetSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.account_set_budget(
             actor=request.user,
-            account=self._account(),
+            account=account,
             monthly_budget=body.validated_data["monthly_budget"],
         )
         return self._fresh()
@@ -348,11 +370,12 @@ class _ResourceViewSetBase(viewsets.ReadOnlyModelViewSet):
     @extend_schema(parameters=[PK], request=AutoRenewSerializer, responses=ResourceSerializer)
     @action(detail=True, methods=["post"], url_path="auto-renew")
     def auto_renew(self, request, pk=None):
+        resource = self.get_object()  # 404 for another partner's resource, before validation
         body = AutoRenewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         resource = services.resource_set_auto_renew(
             actor=request.user,
-            resource=self.get_object(),
+            resource=resource,
             enabled=body.validated_data["enabled"],
         )
         return Response(ResourceSerializer(self.get_queryset().get(pk=resource.pk)).data)
@@ -376,7 +399,9 @@ class ResourceViewSet(_ResourceViewSetBase):
         voucher = None
         code = body.validated_data.get("voucher")
         if code:
-            voucher = Voucher.objects.filter(code=code, customer_id=resource.customer_id).first()
+            voucher = Voucher.objects.filter(
+                code=code, customer_id=resource.customer_id, partner_id=resource.partner_id
+            ).first()
             if voucher is None:
                 raise DomainError(_("No such voucher for this customer."), field="voucher")
         order = services.resource_renew(
@@ -454,14 +479,17 @@ class ResellerViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.resellers_for(self.request.user).order_by("name")
 
     def _move(self, request, service):
+        reseller = self.get_object()  # an outsider gets 404 before any validation
         body = MoneySerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        service(
+        result = service(
             actor=request.user,
-            reseller=self.get_object(),
+            reseller=reseller,
             amount=body.validated_data["amount"],
             reason=body.validated_data.get("reason", ""),
         )
+        if isinstance(result, MoneyRequest):
+            return Response(MoneyRequestSerializer(result).data, status=status.HTTP_202_ACCEPTED)
         return Response(self.get_serializer(self.get_queryset().get(pk=self.kwargs["pk"])).data)
 
     @extend_schema(parameters=[PK], request=MoneySerializer, responses=ResellerSerializer)
@@ -487,7 +515,8 @@ class ResellerViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(parameters=[PK], responses=LedgerEntrySerializer(many=True))
     @action(detail=True, methods=["get"])
     def ledger(self, request, pk=None):
-        page = self.paginate_queryset(selectors.reseller_ledger(self.get_object()))
+        """Only the movements between the distributor and the reseller [our rule]."""
+        page = self.paginate_queryset(selectors.distributor_movements(self.get_object()))
         return self.get_paginated_response(LedgerEntrySerializer(page, many=True).data)
 
 
@@ -515,7 +544,10 @@ class VoucherViewSet(
             return Voucher.objects.none()
         return selectors.vouchers_for(self.request.user).order_by("-issued_at", "-id")
 
-    @extend_schema(request=VoucherIssueSerializer, responses={201: VoucherSerializer})
+    @extend_schema(
+        request=VoucherIssueSerializer,
+        responses={201: VoucherSerializer, 202: MoneyRequestSerializer},
+    )
     def create(self, request, *args, **kwargs):
         body = VoucherIssueSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -530,6 +562,8 @@ class VoucherViewSet(
             face_value=body.validated_data["face_value"],
             valid_until=body.validated_data["valid_until"],
         )
+        if isinstance(voucher, MoneyRequest):
+            return Response(MoneyRequestSerializer(voucher).data, status=status.HTTP_202_ACCEPTED)
         voucher = self.get_queryset().get(pk=voucher.pk)
         return Response(VoucherSerializer(voucher).data, status=status.HTTP_201_CREATED)
 
@@ -566,3 +600,41 @@ class ImportView(APIView):
     def post(self, request):
         run = import_payload(actor=request.user, payload=request.data, source=ImportRun.Source.API)
         return Response(ImportRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+
+class MoneyRequestViewSet(viewsets.ReadOnlyModelViewSet):
+    """Money operations above the partner's limit [our rule]: a second partner admin (not
+    the requester) approves or refuses; the requester may withdraw its own."""
+
+    permission_classes = [HasCapability]
+    required_capability = {"default": VIEW_MONEY_REQUESTS}
+    serializer_class = MoneyRequestSerializer
+    filterset_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if _fake(self):
+            return MoneyRequest.objects.none()
+        return selectors.money_requests_for(self.request.user)
+
+    @extend_schema(parameters=[PK], request=None, responses=MoneyRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        done = services.money_request_approve(actor=request.user, request=self.get_object())
+        return Response(MoneyRequestSerializer(done).data)
+
+    @extend_schema(parameters=[PK], request=RefuseSerializer, responses=MoneyRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        body = RefuseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        done = services.money_request_refuse(
+            actor=request.user, request=self.get_object(), note=body.validated_data.get("note", "")
+        )
+        return Response(MoneyRequestSerializer(done).data)
+
+    @extend_schema(parameters=[PK], request=None, responses=MoneyRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        done = services.money_request_cancel(actor=request.user, request=self.get_object())
+        return Response(MoneyRequestSerializer(done).data)

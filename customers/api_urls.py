@@ -11,6 +11,9 @@ router.register("customers/orders", api.OrderViewSet, basename="customer-order")
 router.register("customers/consumption", api.ConsumptionViewSet, basename="customer-consumption")
 router.register("customers/resellers", api.ResellerViewSet, basename="customer-reseller")
 router.register("customers/vouchers", api.VoucherViewSet, basename="customer-voucher")
+router.register(
+    "customers/money-requests", api.MoneyRequestViewSet, basename="customer-money-request"
+)
 router.register("customers/me/resources", api.MyResourceViewSet, basename="customer-my-resource")
 router.register("customers/me/vouchers", api.MyVoucherViewSet, basename="customer-my-voucher")
 

@@ -5,9 +5,10 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
+from partner_center.accounts.models import User
 from partner_center.money import cny
 
-from .models import SHANGHAI, Association, BillingModel, Resource, Voucher
+from .models import SHANGHAI, Association, BillingModel, Registration, Resource, Voucher
 
 MONEY_ATTRS = {"step": "0.01", "min": "0", "inputmode": "decimal"}
 
@@ -56,10 +57,19 @@ class InvitationForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label=_("Note for yourself"), max_length=200, required=False)
 
 
+def _column(model, name: str) -> int:
+    """A form field is as long as the column it is stored in (never a 500 on save)."""
+    return model._meta.get_field(name).max_length
+
+
 class RegisterForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("Company or your name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail"))
-    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    # The name is stored in the user's full name (the shortest of its columns).
+    name = forms.CharField(
+        label=_("Company or your name"),
+        max_length=min(_column(User, "full_name"), _column(Registration, "name")),
+    )
+    email = forms.EmailField(label=_("E-mail"), max_length=_column(User, "email"))
+    phone = forms.CharField(label=_("Phone"), max_length=_column(User, "phone"), required=False)
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput)
 
@@ -76,6 +86,16 @@ class RegisterForm(BootstrapMixin, forms.Form):
         return data
 
 
+class VerifyCodeForm(BootstrapMixin, forms.Form):
+    code = forms.RegexField(
+        label=_("Code from the e-mail"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"invalid": _("Enter the 6 digits from the e-mail.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
 class AgreeForm(BootstrapMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     agree = forms.BooleanField(
@@ -90,10 +110,28 @@ class MoneyForm(BootstrapMixin, forms.Form):
 
 
 class ReclaimForm(BootstrapMixin, forms.Form):
-    amount = money_field(
-        _("Amount (CNY)"), required=False, help_text=_("Leave empty to reclaim the whole balance.")
+    """An amount, or the explicit "whole balance" box [our rule]; an empty amount alone is
+    refused."""
+
+    amount = money_field(_("Amount (CNY)"), required=False)
+    reclaim_all = forms.BooleanField(
+        label=_("Reclaim the whole balance"),
+        required=False,
+        help_text=_("The next step shows the amount before anything moves."),
     )
     reason = forms.CharField(label=_("Why"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("amount") is None and not data.get("reclaim_all"):
+            if "amount" not in self.errors:
+                self.add_error(
+                    "amount",
+                    _("Enter the amount to reclaim, or tick “Reclaim the whole balance”."),
+                )
+        elif data.get("amount") is not None and data.get("reclaim_all"):
+            self.add_error("amount", _("Enter an amount or tick the box, not both."))
+        return data
 
 
 class BudgetForm(BootstrapMixin, forms.Form):

@@ -6,6 +6,7 @@ from .permissions import (
     CUSTOMER_SELF,
     INVITE_CUSTOMERS,
     VIEW_CUSTOMERS,
+    VIEW_MONEY_REQUESTS,
     VIEW_RESELLER_FUNDS,
     VIEW_RESELLERS,
 )
@@ -26,6 +27,14 @@ ENTRIES = [
         SELLING,
     ),
     MenuEntry("customers", _("Customer orders"), "customers:orders", VIEW_CUSTOMERS, 40, SELLING),
+    MenuEntry(
+        "customers",
+        _("Waiting for approval"),
+        "customers:money_requests",
+        VIEW_MONEY_REQUESTS,
+        45,
+        _("Money operations above the partner's limit, for a second admin."),
+    ),
     MenuEntry(
         "customers",
         _("Tier-2 resellers"),

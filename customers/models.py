@@ -226,6 +226,44 @@ class Invitation(models.Model):
         return self.get_state_display()
 
 
+class Registration(models.Model):
+    """A customer registering through an invitation link. The account is created only when
+    the 6-digit code e-mailed to the address is entered; one registration per link (a second
+    attempt before verification replaces the first, after it the link is used)."""
+
+    invitation = models.OneToOneField(
+        Invitation,
+        on_delete=models.CASCADE,
+        related_name="registration",
+        verbose_name=_("invitation"),
+    )
+    email = models.EmailField(_("e-mail"))
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    password = models.CharField(_("password (hashed)"), max_length=128)
+    code_hash = models.CharField(_("code (hashed)"), max_length=128)
+    attempts = models.PositiveSmallIntegerField(_("wrong codes"), default=0)
+    created_at = models.DateTimeField(_("started at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("code valid until"))
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.email
+
+
 class Association(models.Model):
     """A customer associated with a partner, from `associated_at` until `unbound_at`."""
 
@@ -897,3 +935,133 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} +{self.created} ={self.skipped} !{self.failed}"
+
+
+# ---------------------------------------------------------------- large movements need a second admin
+
+
+DEFAULT_OPERATION_LIMIT = Decimal("1000000.00")  # [our rule] ¥1,000,000 per operation
+
+
+class MoneyLimit(models.Model):
+    """The most one money operation of a partner may move without a second partner admin's
+    approval [our rule]; set by the vendor's admin. No row: `DEFAULT_OPERATION_LIMIT`."""
+
+    partner = models.OneToOneField(
+        "accounts.Partner",
+        on_delete=models.CASCADE,
+        related_name="money_limit",
+        verbose_name=_("partner"),
+    )
+    per_operation = money_field(
+        _("limit per operation"),
+        help_text=_("Above this amount a second partner admin must approve the operation."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("money limit")
+        verbose_name_plural = _("money limits")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(per_operation__gte=0), name="money_limit_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.per_operation}"
+
+
+class MoneyRequest(models.Model):
+    """A money operation above the partner's limit, waiting for a second partner admin (not
+    the one who asked). Approving it runs the same service that would have run at once."""
+
+    class Operation(models.TextChoices):
+        FUND = "fund", _("Fund a customer's account")
+        RECLAIM = "reclaim", _("Reclaim from a customer's account")
+        RESELLER_FUND = "reseller_fund", _("Allocate funds to a reseller")
+        RESELLER_RECLAIM = "reseller_reclaim", _("Take funds back from a reseller")
+        GRANT_QUOTA = "grant_quota", _("Grant voucher quota")
+        REDUCE_QUOTA = "reduce_quota", _("Reduce voucher quota")
+        VOUCHER_ISSUE = "voucher_issue", _("Issue a voucher")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")  # a second partner admin decides
+        APPROVED = "approved", _("Approved and done")  # the money moved
+        REFUSED = "refused", _("Refused")  # a second admin said no
+        CANCELLED = "cancelled", _("Withdrawn")  # the requester withdrew it
+
+    partner = models.ForeignKey(
+        "accounts.Partner",
+        on_delete=models.PROTECT,
+        related_name="money_requests",
+        verbose_name=_("partner"),
+    )
+    operation = models.CharField(_("operation"), max_length=24, choices=Operation.choices)
+    amount = money_field(_("amount"))
+    account = models.ForeignKey(
+        Account,
+        verbose_name=_("customer account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    association = models.ForeignKey(
+        Association,
+        verbose_name=_("customer association"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reseller = models.ForeignKey(
+        "accounts.Partner",
+        verbose_name=_("reseller"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("why"), max_length=300, blank=True)
+    valid_until = models.DateTimeField(_("voucher valid until"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    ledger_transfer = models.UUIDField(_("transfer"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("money request")
+        verbose_name_plural = _("money requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="money_request_amount_positive")
+        ]
+        indexes = [models.Index(fields=["partner", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_operation_display()} · {self.amount}"
+
+    @property
+    def target_name(self) -> str:
+        if self.reseller_id:
+            return self.reseller.name
+        association = self.association or (self.account.association if self.account else None)
+        return association.customer.name if association else ""

@@ -24,6 +24,11 @@ MOVE_MONEY = capability(
     partner_types=SELLING_TYPES,
     member_grant="can_move_money",
 )
+# Money operations above the partner's limit: everyone who may move money sees them; the
+# service lets only another partner admin decide.
+VIEW_MONEY_REQUESTS = capability(
+    "customers.money_requests", PARTNER_ROLES, partner_types=SELLING_TYPES
+)
 MANAGE_RESOURCES = capability(
     "customers.manage_resources", PARTNER_ROLES, partner_types=SELLING_TYPES
 )

@@ -41,6 +41,7 @@ from .models import (
     Invitation,
     KnowledgeArticle,
     LedgerEntry,
+    MoneyRequest,
     Order,
     OrderLine,
     Resource,
@@ -121,15 +122,11 @@ def recommendations_for(association: Association) -> Recommendations:
                 "%(v)s is the latest. Recommendations appear once the customer signs it."
             ) % {"old": last.version.version, "v": latest.version}
         return Recommendations(False, reason, [])
+    # Only what the customer uses through this partner: its products with another partner
+    # are that partner's business.
     product_ids = set(
-        Resource.objects.filter(customer_id=association.customer_id).values_list(
-            "product_id", flat=True
-        )
-    ) | set(
-        ConsumptionRecord.objects.filter(customer_id=association.customer_id)
-        .values_list("product_id", flat=True)
-        .distinct()
-    )
+        Resource.objects.filter(association=association).values_list("product_id", flat=True)
+    ) | set(partner_consumption(association).values_list("product_id", flat=True).distinct())
     articles = list(
         KnowledgeArticle.objects.filter(product_id__in=product_ids).select_related("product")[:20]
     )
@@ -148,26 +145,69 @@ class ConsumptionRow:
         return self.hosted + self.main
 
 
+def _after_unbinding_q(association: Association) -> Q | None:
+    """In the month of unbinding, what the customer consumed after the moment of unbinding
+    on its **own main account while associated with no partner** (the second column the spec
+    asks for). Never a record booked to another partner (its hosted sub-account or a referral
+    association): those carry that partner, and the window closes when the customer's next
+    association begins."""
+    if association.unbound_at is None:
+        return None
+    q = Q(
+        customer_id=association.customer_id,
+        billing_period=billing_period_of(association.unbound_at),
+        consumed_at__gte=association.unbound_at,
+        attributed_to=Attribution.MAIN_ACCOUNT,
+        partner__isnull=True,
+        association__isnull=True,
+    )
+    next_start = (
+        Association.objects.filter(
+            customer_id=association.customer_id, associated_at__gte=association.unbound_at
+        )
+        .exclude(pk=association.pk)
+        .order_by("associated_at")
+        .values_list("associated_at", flat=True)
+        .first()
+    )
+    if next_start is not None:
+        q &= Q(consumed_at__lt=next_start)
+    return q
+
+
+def partner_consumption(association: Association) -> QuerySet[ConsumptionRecord]:
+    """Every consumption record a partner may see for one association: what is booked to the
+    association **and to that partner** (its hosted sub-account, or the referral
+    association), plus the unbinding month's part on the customer's own main account. The one
+    root of the consumption tab and the consumption-summary endpoint."""
+    q = Q(association=association, partner_id=association.partner_id)
+    after = _after_unbinding_q(association)
+    if after is not None:
+        q |= after
+    return ConsumptionRecord.objects.filter(q)
+
+
 def consumption_summary(association: Association) -> list[ConsumptionRow]:
     """Consumption per billing period while associated, split by the account it is booked to.
     The month of unbinding has both parts: before the moment of unbinding on the
     partner-hosted sub-account, after it on the customer's own main account."""
-    mine = ConsumptionRecord.objects.filter(association=association)
     rows: dict[str, dict[str, Decimal]] = {}
-    for item in mine.values("billing_period", "attributed_to").annotate(total=Sum("amount")):
+    totals = (
+        partner_consumption(association)
+        .values("billing_period", "attributed_to", "partner_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for item in totals:
         row = rows.setdefault(item["billing_period"], {"hosted": ZERO, "main": ZERO})
-        key = "hosted" if item["attributed_to"] == Attribution.HOSTED_SUB_ACCOUNT else "main"
-        row[key] += item["total"]
-    unbind_period = None
-    if association.unbound_at is not None:
-        unbind_period = billing_period_of(association.unbound_at)
-        after = ConsumptionRecord.objects.filter(
-            customer_id=association.customer_id,
-            billing_period=unbind_period,
-            consumed_at__gte=association.unbound_at,
-        ).aggregate(total=Sum("amount"))["total"]
-        row = rows.setdefault(unbind_period, {"hosted": ZERO, "main": ZERO})
-        row["main"] += after or ZERO
+        hosted = (
+            item["attributed_to"] == Attribution.HOSTED_SUB_ACCOUNT
+            and item["partner_id"] == association.partner_id
+        )
+        row["hosted" if hosted else "main"] += item["total"]
+    unbind_period = billing_period_of(association.unbound_at) if association.unbound_at else None
+    if unbind_period is not None:
+        rows.setdefault(unbind_period, {"hosted": ZERO, "main": ZERO})
     return [
         ConsumptionRow(period, parts["hosted"], parts["main"], period == unbind_period)
         for period, parts in sorted(rows.items(), reverse=True)
@@ -175,16 +215,10 @@ def consumption_summary(association: Association) -> list[ConsumptionRow]:
 
 
 def consumption_for_association(association: Association) -> QuerySet[ConsumptionRecord]:
-    """The association's consumption records, plus, in the month of unbinding, the
-    customer's records after the moment of unbinding."""
-    q = Q(association=association)
-    if association.unbound_at is not None:
-        q |= Q(
-            customer_id=association.customer_id,
-            billing_period=billing_period_of(association.unbound_at),
-            consumed_at__gte=association.unbound_at,
-        )
-    return ConsumptionRecord.objects.filter(q).select_related("product").order_by("-consumed_at")
+    """The records behind `consumption_summary`, the latest first."""
+    return (
+        partner_consumption(association).select_related("product").order_by("-consumed_at", "-id")
+    )
 
 
 def account_for_association(association: Association) -> Account | None:
@@ -368,6 +402,57 @@ def reseller_ledger(reseller: Partner) -> QuerySet[LedgerEntry]:
         .select_related("account", "actor", "counter_account__association__customer")
         .order_by("-created_at", "-id")
     )
+
+
+DISTRIBUTOR_ENTRY_TYPES = (
+    LedgerEntry.Type.DISTRIBUTOR_FUND,
+    LedgerEntry.Type.DISTRIBUTOR_RECLAIM,
+    LedgerEntry.Type.QUOTA_GRANT,
+    LedgerEntry.Type.QUOTA_REDUCE,
+)
+
+
+def distributor_movements(reseller: Partner) -> QuerySet[LedgerEntry]:
+    """What a distributor sees of a reseller's ledger [our rule]: only the movements between
+    the two of them (allocations, take-backs, quota grants and reductions). The reseller's own
+    lines (which customer got how much, voucher codes, its staff, its reasons) stay private;
+    the distributor reads the totals in `_with_reseller_figures`."""
+    return (
+        LedgerEntry.objects.filter(
+            account__partner=reseller,
+            account__kind__in=[Account.Kind.RESELLER_FUNDS, Account.Kind.VOUCHER_QUOTA],
+            entry_type__in=DISTRIBUTOR_ENTRY_TYPES,
+        )
+        .select_related("account", "actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def reseller_performance(reseller: Partner, periods: list[str]) -> list[dict]:
+    """A reseller's performance total per billing period (for its distributor's page)."""
+    from incentives.models import PerformanceRecord
+
+    totals = dict(
+        PerformanceRecord.objects.filter(partner=reseller, billing_period__in=periods)
+        .order_by()
+        .values("billing_period")
+        .annotate(total=Sum("amount"))
+        .values_list("billing_period", "total")
+    )
+    return [{"period": p, "total": totals.get(p) or ZERO} for p in periods]
+
+
+def money_requests_for(user) -> QuerySet[MoneyRequest]:
+    """The user's partner's money operations waiting for (or decided by) a second admin."""
+    qs = MoneyRequest.objects.select_related(
+        "partner",
+        "requested_by",
+        "decided_by",
+        "reseller",
+        "association__customer",
+        "account__association__customer",
+    ).order_by("-requested_at", "-id")
+    return scope_to_partner(qs, user)
 
 
 def vouchers_for(user) -> QuerySet[Voucher]:

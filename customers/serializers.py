@@ -14,6 +14,7 @@ from .models import (
     ImportRun,
     Invitation,
     LedgerEntry,
+    MoneyRequest,
     Order,
     OrderLine,
     Resource,
@@ -163,24 +164,98 @@ class AssociationSerializer(serializers.ModelSerializer):
         return bool(getattr(obj, "signed_latest", False))
 
 
-class MoneySerializer(serializers.Serializer):
+class ConfirmedMoney(serializers.Serializer):
+    """Every money call states its amount and sends `"confirm": true` [our rule]: the API's
+    confirmation step. Without it the answer is 400 and names the amount in words."""
+
+    amount_field = "amount"
+    confirm = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Must be true: you confirm the amount you send."),
+    )
+
+    def validate(self, attrs):
+        from partner_center.amount_words import in_words
+        from partner_center.money import cny
+
+        if not attrs.get("confirm"):
+            amount = attrs.get(self.amount_field)
+            if amount is None:
+                message = _('Send "confirm": true to confirm this operation.')
+            else:
+                message = _('Send "confirm": true to confirm %(amount)s (%(words)s).') % {
+                    "amount": cny(amount),
+                    "words": in_words(amount),
+                }
+            raise serializers.ValidationError({"confirm": [message]})
+        return attrs
+
+
+class MoneySerializer(ConfirmedMoney):
     amount = serializers.DecimalField(min_value=Decimal("0.01"), **MONEY)
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class ReclaimSerializer(serializers.Serializer):
+class ReclaimSerializer(ConfirmedMoney):
     amount = serializers.DecimalField(
         min_value=Decimal("0.01"),
         required=False,
         allow_null=True,
-        help_text=_("Leave out to reclaim the whole balance."),
+        help_text=_("The amount to reclaim; or leave it out and send reclaim_all."),
         **MONEY,
+    )
+    reclaim_all = serializers.BooleanField(
+        required=False, default=False, help_text=_("Reclaim the whole balance.")
     )
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
+    def validate(self, attrs):
+        if attrs.get("amount") is None and not attrs.get("reclaim_all"):
+            raise serializers.ValidationError(
+                {
+                    "amount": [
+                        _("Enter the amount to reclaim, or send reclaim_all to take everything.")
+                    ]
+                }
+            )
+        return super().validate(attrs)
 
-class BudgetSerializer(serializers.Serializer):
+
+class BudgetSerializer(ConfirmedMoney):
+    amount_field = "monthly_budget"
     monthly_budget = serializers.DecimalField(min_value=Decimal("0"), **MONEY)
+
+
+class MoneyRequestSerializer(serializers.ModelSerializer):
+    """A money operation above the partner's limit, waiting for a second admin."""
+
+    operation_label = serializers.CharField(source="get_operation_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    target = serializers.CharField(source="target_name", read_only=True)
+    requested_by = serializers.CharField(source="requested_by.email", read_only=True)
+
+    class Meta:
+        model = MoneyRequest
+        fields = [
+            "id",
+            "operation",
+            "operation_label",
+            "amount",
+            "target",
+            "reason",
+            "state",
+            "state_label",
+            "requested_by",
+            "requested_at",
+            "decided_at",
+            "decision_note",
+        ]
+        read_only_fields = fields
+
+
+class RefuseSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
 class UnbindSerializer(serializers.Serializer):
@@ -437,7 +512,8 @@ class VoucherSerializer(serializers.ModelSerializer):
         return obj.state()
 
 
-class VoucherIssueSerializer(serializers.Serializer):
+class VoucherIssueSerializer(ConfirmedMoney):
+    amount_field = "face_value"
     association = serializers.IntegerField(help_text=_("The customer association (its id)."))
     face_value = serializers.DecimalField(min_value=Decimal("0.01"), **MONEY)
     valid_until = serializers.DateTimeField()

@@ -30,6 +30,7 @@ from partner_center.validators import check_date
 from . import agreement as agreement_text
 from . import ledger
 from .models import (
+    DEFAULT_OPERATION_LIMIT,
     SHANGHAI,
     ZERO,
     Account,
@@ -42,13 +43,17 @@ from .models import (
     Customer,
     Invitation,
     LedgerEntry,
+    MoneyLimit,
+    MoneyRequest,
     Order,
     OrderLine,
     Product,
+    Registration,
     Resource,
     Voucher,
     billing_period_of,
 )
+from .transitions import MONEY_REQUEST
 
 INVITATION_VALID_FOR = timedelta(days=7)  # [our rule] as long as a member invitation
 AUTO_RENEW_LEAD = timedelta(days=3)  # [our rule] auto-renew from 3 days before expiry
@@ -353,7 +358,7 @@ def _new_account_name() -> str:
 
 @transaction.atomic
 def customer_register(
-    *, email: str, password: str, name: str, phone: str = "", credit_code: str = ""
+    *, email: str, password: str | None, name: str, phone: str = "", credit_code: str = ""
 ) -> User:
     """A new customer account (user + main account), e.g. from an invitation link."""
     user = user_create(
@@ -372,6 +377,150 @@ def customer_register(
         contact_phone=phone.strip(),
     )
     record_event(actor=user, subject=user, verb=Verb.CUSTOMER_REGISTERED)
+    return user
+
+
+REGISTRATION_CODE_VALID = timedelta(minutes=30)
+REGISTRATION_MAX_WRONG_CODES = 5
+
+
+def _registration_problem(invitation: Invitation) -> str:
+    problem = invitation_problem(invitation)
+    if problem:
+        return problem
+    registration = Registration.objects.filter(invitation=invitation).first()
+    if registration is not None and registration.verified_at is not None:
+        return _("This link was used for a registration already. Sign in to continue.")
+    return ""
+
+
+@transaction.atomic
+def registration_start(
+    *, invitation: Invitation, email: str, name: str, phone: str, password: str, now=None
+) -> None:
+    """Step 1 of registering through an invitation link. The answer is the same whether or
+    not the address has an account [our rule]: a new address gets a 6-digit code (the account
+    is created once it is entered); an address with an account gets a message telling its
+    owner to sign in and open the link instead."""
+    from django.contrib.auth.hashers import make_password
+
+    now = now or timezone.now()
+    problem = _registration_problem(invitation)
+    if problem:
+        raise DomainError(problem)
+    email = email.strip().lower()
+    if User.objects.filter(email=email).exists():
+        transaction.on_commit(lambda: _send_registration_mail(invitation.pk, email, code=""))
+        return
+    code = f"{secrets.randbelow(10**6):06d}"
+    Registration.objects.update_or_create(
+        invitation=invitation,
+        defaults={
+            "email": email,
+            "name": name.strip(),
+            "phone": phone.strip(),
+            "password": make_password(password),
+            "code_hash": make_password(code),
+            "attempts": 0,
+            "created_at": now,
+            "expires_at": now + REGISTRATION_CODE_VALID,
+            "verified_at": None,
+        },
+    )
+    transaction.on_commit(lambda: _send_registration_mail(invitation.pk, email, code=code))
+
+
+def _send_registration_mail(invitation_id: int, email: str, *, code: str) -> None:
+    from .tasks import email_registration
+
+    email_registration.delay(invitation_id, email, code)
+
+
+def registration_send_email(invitation_id: int, email: str, code: str) -> bool:
+    """The code (new address) or the sign-in hint (address with an account), in Chinese and
+    English."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.utils import translation
+
+    invitation = Invitation.objects.select_related("partner").filter(pk=invitation_id).first()
+    if invitation is None:
+        return False
+    parts = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            if code:
+                parts.append(
+                    _(
+                        "Your code to finish registering with the Partner Center is %(code)s. "
+                        "It is valid for 30 minutes. If you did not ask for it, ignore this "
+                        "message."
+                    )
+                    % {"code": code}
+                )
+            else:
+                parts.append(
+                    _(
+                        "Someone tried to register an account with this address through an "
+                        "invitation from %(partner)s. You have an account already: sign in "
+                        "and open the link to accept the invitation. If it was not you, ignore "
+                        "this message."
+                    )
+                    % {"partner": invitation.partner.name}
+                    + "\n"
+                    + invitation_link(invitation)
+                )
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Your Partner Center registration")
+    send_mail(subject, "\n\n".join(parts), None, [email])
+    return True
+
+
+def registration_verify(*, invitation: Invitation, email: str, code: str, now=None) -> User:
+    """Step 2: the right code creates the customer account (once per link). A wrong code
+    counts; after five the registration must start again."""
+    from django.contrib.auth.hashers import check_password
+
+    now = now or timezone.now()
+    wrong = DomainError(
+        _("The code is wrong or has expired. Check the message or start again."), field="code"
+    )
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update()
+            .filter(invitation=invitation, email=(email or "").strip().lower())
+            .first()
+        )
+        if registration is None or registration.verified_at is not None:
+            raise wrong
+        usable = (
+            registration.expires_at > now
+            and registration.attempts < REGISTRATION_MAX_WRONG_CODES
+            and check_password((code or "").strip(), registration.code_hash)
+        )
+        if not usable:
+            registration.attempts += 1
+            registration.save(update_fields=["attempts"])
+    if not usable:
+        raise wrong
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.verified_at is not None:
+            raise wrong
+        problem = invitation_problem(invitation)
+        if problem:
+            raise DomainError(problem)
+        user = customer_register(
+            email=registration.email,
+            password=None,
+            name=registration.name,
+            phone=registration.phone,
+        )
+        user.password = registration.password
+        user.save(update_fields=["password"])
+        registration.verified_at = now
+        registration.user = user
+        registration.save(update_fields=["verified_at", "user"])
     return user
 
 
@@ -525,6 +674,188 @@ def customer_unbind(
     return association
 
 
+# ---------------------------------------------------------------- limits and second approval
+
+
+def operation_limit(partner_id: int | None) -> Decimal:
+    """The most one money operation of the partner moves without a second admin [our rule]."""
+    limit = (
+        MoneyLimit.objects.filter(partner_id=partner_id)
+        .values_list("per_operation", flat=True)
+        .first()
+    )
+    return DEFAULT_OPERATION_LIMIT if limit is None else limit
+
+
+def needs_approval(partner_id: int | None, amount) -> bool:
+    """Whether `amount` is above the partner's limit (the confirmation step says so)."""
+    return Decimal(str(amount)) > operation_limit(partner_id)
+
+
+def _needs_approval(partner_id, amount: Decimal, approval: MoneyRequest | None) -> bool:
+    if approval is not None:
+        # Only the approval service passes the request, after checking it under a lock.
+        if approval.state != MoneyRequest.State.PENDING or approval.amount != amount:
+            raise ValueError("approval does not match the operation")
+        return False
+    return needs_approval(partner_id, amount)
+
+
+def second_admins(partner_id: int, requester) -> list[User]:
+    return list(partner_admins(partner_id).exclude(pk=getattr(requester, "pk", None)))
+
+
+def _ask_approval(*, actor, partner_id: int, operation: str, amount: Decimal, **fields):
+    """Record the operation as pending and ask the partner's other admins."""
+    approvers = second_admins(partner_id, actor)
+    limit = operation_limit(partner_id)
+    if not approvers:
+        raise DomainError(
+            _(
+                "%(amount)s is above your limit of %(limit)s per operation, and no other "
+                "partner admin can approve it. Split it or ask the vendor to change the limit."
+            )
+            % {"amount": cny(amount), "limit": cny(limit)},
+            field="face_value" if operation == MoneyRequest.Operation.VOUCHER_ISSUE else "amount",
+            code="over_limit",
+        )
+    request = MoneyRequest.objects.create(
+        partner_id=partner_id,
+        operation=operation,
+        amount=amount,
+        requested_by=actor,
+        reason=str(fields.pop("reason", "") or "")[:300],
+        **fields,
+    )
+    MONEY_REQUEST.record_created(
+        request,
+        "request",
+        actor=actor,
+        data={"amount": str(amount), "limit": str(limit), "operation": operation},
+    )
+    notify(
+        recipients=approvers,
+        kind="customers.money_request",
+        title=_("%(who)s asks you to approve: %(what)s, %(amount)s")
+        % {
+            "who": actor.get_full_name() or actor.email,
+            "what": request.get_operation_display(),
+            "amount": cny(amount),
+        },
+        link=reverse("customers:money_requests"),
+    )
+    return request
+
+
+def _carry_out(request: MoneyRequest):
+    """Run the operation a request stands for, as the one who asked for it."""
+    common = {"actor": request.requested_by, "amount": request.amount, "approval": request}
+    op = MoneyRequest.Operation
+    if request.operation == op.FUND:
+        return account_fund(account=request.account, reason=request.reason, **common)
+    if request.operation == op.RECLAIM:
+        return account_reclaim(account=request.account, reason=request.reason, **common)
+    reseller_services = {
+        op.RESELLER_FUND: reseller_fund,
+        op.RESELLER_RECLAIM: reseller_reclaim,
+        op.GRANT_QUOTA: reseller_grant_quota,
+        op.REDUCE_QUOTA: reseller_reduce_quota,
+    }
+    if request.operation in reseller_services:
+        return reseller_services[request.operation](
+            reseller=request.reseller, reason=request.reason, **common
+        )
+    return voucher_issue(
+        actor=request.requested_by,
+        association=request.association,
+        face_value=request.amount,
+        valid_until=request.valid_until,
+        approval=request,
+    )
+
+
+def _check_decider(actor, request: MoneyRequest) -> None:
+    from partner_center.errors import NotAllowed
+
+    if getattr(actor, "role", None) != Role.PARTNER_ADMIN or actor.partner_id != request.partner_id:
+        raise NotAllowed
+    if actor.pk == request.requested_by_id:
+        raise DomainError(
+            _("A second admin decides: you cannot approve or refuse your own request."),
+            code="own_request",
+        )
+
+
+@transaction.atomic
+def money_request_approve(*, actor, request: MoneyRequest) -> MoneyRequest:
+    """A second partner admin approves: the money moves now, through the same service (its
+    balance checks apply now; if they refuse, the request stays pending)."""
+    request = MoneyRequest.objects.select_for_update().get(pk=request.pk)
+    _check_decider(actor, request)
+    MONEY_REQUEST.check(request, "approve")
+    result = _carry_out(request)
+    transfer = getattr(result, "transfer", None)
+    now = timezone.now()
+    MONEY_REQUEST.apply(
+        request,
+        "approve",
+        actor=actor,
+        locked=True,
+        changes={"decided_by": actor, "decided_at": now, "ledger_transfer": transfer},
+        data={"amount": str(request.amount)},
+    )
+    notify(
+        recipients=[request.requested_by],
+        kind="customers.money_request",
+        title=_("Approved and done: %(what)s, %(amount)s")
+        % {"what": request.get_operation_display(), "amount": cny(request.amount)},
+        link=reverse("customers:money_requests"),
+    )
+    return request
+
+
+@transaction.atomic
+def money_request_refuse(*, actor, request: MoneyRequest, note: str = "") -> MoneyRequest:
+    """A second partner admin refuses: nothing moves."""
+    request = MoneyRequest.objects.select_for_update().get(pk=request.pk)
+    _check_decider(actor, request)
+    MONEY_REQUEST.apply(
+        request,
+        "refuse",
+        actor=actor,
+        locked=True,
+        reason=note[:300],
+        changes={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note[:300]},
+    )
+    notify(
+        recipients=[request.requested_by],
+        kind="customers.money_request",
+        title=_("Refused: %(what)s, %(amount)s")
+        % {"what": request.get_operation_display(), "amount": cny(request.amount)},
+        body=note,
+        link=reverse("customers:money_requests"),
+    )
+    return request
+
+
+@transaction.atomic
+def money_request_cancel(*, actor, request: MoneyRequest) -> MoneyRequest:
+    """The requester withdraws a pending request: nothing moves."""
+    from partner_center.errors import NotAllowed
+
+    request = MoneyRequest.objects.select_for_update().get(pk=request.pk)
+    if actor.pk != request.requested_by_id:
+        raise NotAllowed
+    MONEY_REQUEST.apply(
+        request,
+        "cancel",
+        actor=actor,
+        locked=True,
+        changes={"decided_by": actor, "decided_at": timezone.now()},
+    )
+    return request
+
+
 # ---------------------------------------------------------------- customer accounts
 
 
@@ -538,10 +869,23 @@ def _check_customer_account(account: Account) -> None:
 
 
 @transaction.atomic
-def account_fund(*, actor, account: Account, amount, reason: str = "") -> LedgerEntry:
+def account_fund(
+    *, actor, account: Account, amount, reason: str = "", approval: MoneyRequest | None = None
+) -> LedgerEntry | MoneyRequest:
     """The partner puts money into a customer's hosted account. A tier-2 reseller pays from
-    the funds its distributor allocated (over-allocation is refused)."""
+    the funds its distributor allocated (over-allocation is refused). Above the partner's
+    limit it becomes a request a second admin approves (returned instead of the entry)."""
     _check_customer_account(account)
+    amount = ledger.to_money(amount)
+    if _needs_approval(account.partner_id, amount, approval):
+        return _ask_approval(
+            actor=actor,
+            partner_id=account.partner_id,
+            operation=MoneyRequest.Operation.FUND,
+            amount=amount,
+            account=account,
+            reason=reason,
+        )
     source = _funding_source(account.partner)
     movement = ledger.move(
         actor=actor,
@@ -555,14 +899,43 @@ def account_fund(*, actor, account: Account, amount, reason: str = "") -> Ledger
 
 
 @transaction.atomic
-def account_reclaim(*, actor, account: Account, amount=None, reason: str = "") -> LedgerEntry:
-    """The partner takes money back from a customer's account (all of it when `amount` is
-    None); a tier-2 reseller's money goes back to its funds."""
+def account_reclaim(
+    *,
+    actor,
+    account: Account,
+    amount=None,
+    reclaim_all: bool = False,
+    reason: str = "",
+    approval: MoneyRequest | None = None,
+) -> LedgerEntry | MoneyRequest:
+    """The partner takes money back from a customer's account; a tier-2 reseller's money goes
+    back to its funds. The amount is always explicit: an empty amount is refused, taking
+    everything is the explicit `reclaim_all` [our rule]."""
     _check_customer_account(account)
     if amount is None or amount == "":
+        if not reclaim_all:
+            raise DomainError(
+                _("Enter the amount to reclaim, or choose to reclaim the whole balance."),
+                field="amount",
+                code="amount_required",
+            )
         amount = Account.objects.get(pk=account.pk).balance
         if amount <= 0:
             raise DomainError(_("The account is empty: there is nothing to reclaim."))
+    elif reclaim_all:
+        raise DomainError(
+            _("Give an amount or reclaim the whole balance, not both."), field="amount"
+        )
+    amount = ledger.to_money(amount)
+    if _needs_approval(account.partner_id, amount, approval):
+        return _ask_approval(
+            actor=actor,
+            partner_id=account.partner_id,
+            operation=MoneyRequest.Operation.RECLAIM,
+            amount=amount,
+            account=account,
+            reason=reason,
+        )
     target = None
     if account.partner.parent_distributor_id:
         target = _reseller_account(account.partner, Account.Kind.RESELLER_FUNDS)
@@ -732,7 +1105,10 @@ def resource_renew(
     amount = resource.renewal_price * periods
     voucher_amount = ZERO
     if voucher is not None:
-        if voucher.customer_id != resource.customer_id:
+        if (
+            voucher.customer_id != resource.customer_id
+            or voucher.partner_id != association.partner_id
+        ):
             raise DomainError(_("This voucher belongs to another customer."), field="voucher")
         voucher_amount = min(Voucher.objects.get(pk=voucher.pk).account.balance, amount)
     order = Order.objects.create(
@@ -924,9 +1300,26 @@ def _notify_reseller(reseller: Partner, title: str) -> None:
 
 
 @transaction.atomic
-def reseller_fund(*, actor, reseller: Partner, amount, reason: str = "") -> LedgerEntry:
+def reseller_fund(
+    *,
+    actor,
+    reseller: Partner,
+    amount,
+    reason: str = "",
+    approval: MoneyRequest | None = None,
+) -> LedgerEntry | MoneyRequest:
     """The distributor allocates money to a tier-2 reseller."""
     _check_reseller_of(actor, reseller)
+    amount = ledger.to_money(amount)
+    if _needs_approval(reseller.parent_distributor_id, amount, approval):
+        return _ask_approval(
+            actor=actor,
+            partner_id=reseller.parent_distributor_id,
+            operation=MoneyRequest.Operation.RESELLER_FUND,
+            amount=amount,
+            reseller=reseller,
+            reason=reason,
+        )
     account = _reseller_account(reseller, Account.Kind.RESELLER_FUNDS)
     movement = ledger.move(
         actor=actor,
@@ -945,9 +1338,26 @@ def reseller_fund(*, actor, reseller: Partner, amount, reason: str = "") -> Ledg
 
 
 @transaction.atomic
-def reseller_reclaim(*, actor, reseller: Partner, amount, reason: str = "") -> LedgerEntry:
+def reseller_reclaim(
+    *,
+    actor,
+    reseller: Partner,
+    amount,
+    reason: str = "",
+    approval: MoneyRequest | None = None,
+) -> LedgerEntry | MoneyRequest:
     """The distributor takes back funds the reseller has not passed on to customers."""
     _check_reseller_of(actor, reseller)
+    amount = ledger.to_money(amount)
+    if _needs_approval(reseller.parent_distributor_id, amount, approval):
+        return _ask_approval(
+            actor=actor,
+            partner_id=reseller.parent_distributor_id,
+            operation=MoneyRequest.Operation.RESELLER_RECLAIM,
+            amount=amount,
+            reseller=reseller,
+            reason=reason,
+        )
     account = _reseller_account(reseller, Account.Kind.RESELLER_FUNDS)
     movement = ledger.move(
         actor=actor,
@@ -961,9 +1371,26 @@ def reseller_reclaim(*, actor, reseller: Partner, amount, reason: str = "") -> L
 
 
 @transaction.atomic
-def reseller_grant_quota(*, actor, reseller: Partner, amount, reason: str = "") -> LedgerEntry:
+def reseller_grant_quota(
+    *,
+    actor,
+    reseller: Partner,
+    amount,
+    reason: str = "",
+    approval: MoneyRequest | None = None,
+) -> LedgerEntry | MoneyRequest:
     """The distributor grants voucher quota to a tier-2 reseller."""
     _check_reseller_of(actor, reseller)
+    amount = ledger.to_money(amount)
+    if _needs_approval(reseller.parent_distributor_id, amount, approval):
+        return _ask_approval(
+            actor=actor,
+            partner_id=reseller.parent_distributor_id,
+            operation=MoneyRequest.Operation.GRANT_QUOTA,
+            amount=amount,
+            reseller=reseller,
+            reason=reason,
+        )
     account = _reseller_account(reseller, Account.Kind.VOUCHER_QUOTA)
     movement = ledger.move(
         actor=actor,
@@ -982,9 +1409,26 @@ def reseller_grant_quota(*, actor, reseller: Partner, amount, reason: str = "") 
 
 
 @transaction.atomic
-def reseller_reduce_quota(*, actor, reseller: Partner, amount, reason: str = "") -> LedgerEntry:
+def reseller_reduce_quota(
+    *,
+    actor,
+    reseller: Partner,
+    amount,
+    reason: str = "",
+    approval: MoneyRequest | None = None,
+) -> LedgerEntry | MoneyRequest:
     """The distributor takes back voucher quota the reseller has not issued."""
     _check_reseller_of(actor, reseller)
+    amount = ledger.to_money(amount)
+    if _needs_approval(reseller.parent_distributor_id, amount, approval):
+        return _ask_approval(
+            actor=actor,
+            partner_id=reseller.parent_distributor_id,
+            operation=MoneyRequest.Operation.REDUCE_QUOTA,
+            amount=amount,
+            reseller=reseller,
+            reason=reason,
+        )
     account = _reseller_account(reseller, Account.Kind.VOUCHER_QUOTA)
     movement = ledger.move(
         actor=actor,
@@ -1015,8 +1459,10 @@ def voucher_issue(
     face_value,
     valid_until: datetime,
     now: datetime | None = None,
-) -> Voucher:
-    """A reseller issues a voucher to one of its customers from its voucher quota."""
+    approval: MoneyRequest | None = None,
+) -> Voucher | MoneyRequest:
+    """A reseller issues a voucher to one of its customers from its voucher quota (above the
+    partner's limit: a request a second admin approves)."""
     now = now or timezone.now()
     if association.partner_id != actor.partner_id or not association.is_active:
         raise DomainError(_("Choose one of your associated customers."), field="customer")
@@ -1024,6 +1470,16 @@ def voucher_issue(
     if valid_until <= now:
         raise DomainError(_("The voucher must be valid in the future."), field="valid_until")
     amount = ledger.to_money(face_value, field="face_value")
+    if _needs_approval(association.partner_id, amount, approval):
+        return _ask_approval(
+            actor=actor,
+            partner_id=association.partner_id,
+            operation=MoneyRequest.Operation.VOUCHER_ISSUE,
+            amount=amount,
+            association=association,
+            reason="",
+            valid_until=valid_until,
+        )
     quota = Account.objects.filter(
         partner_id=actor.partner_id, kind=Account.Kind.VOUCHER_QUOTA
     ).first()

@@ -32,3 +32,10 @@ def email_invitation(invitation_id: int) -> bool:
     from .services import invitation_send_email
 
     return invitation_send_email(invitation_id)
+
+
+@shared_task(name="customers.tasks.email_registration")
+def email_registration(invitation_id: int, email: str, code: str) -> bool:
+    from .services import registration_send_email
+
+    return registration_send_email(invitation_id, email, code)

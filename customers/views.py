@@ -3,11 +3,13 @@ vouchers; the customer's own pages. Views parse and authorize; services decide."
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -18,9 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from incentives import periods
 from partner_center.accounts.access import capability_required, get_for_user
+from partner_center.amount_words import in_words
 from partner_center.audit.selectors import timeline_for
 from partner_center.errors import DomainError
+from partner_center.money import cny
 from partner_center.workflow import verb_label
 
 from . import selectors, services
@@ -40,9 +45,10 @@ from .forms import (
     RegisterForm,
     RenewForm,
     UnbindForm,
+    VerifyCodeForm,
     VoucherIssueForm,
 )
-from .models import SHANGHAI, Account, Association, Order, Resource, Voucher
+from .models import SHANGHAI, Account, Association, MoneyRequest, Order, Resource, Voucher
 from .permissions import (
     CUSTOMER_SELF,
     FUND_RESELLERS,
@@ -52,6 +58,7 @@ from .permissions import (
     MOVE_MONEY,
     UNBIND_CUSTOMERS,
     VIEW_CUSTOMERS,
+    VIEW_MONEY_REQUESTS,
     VIEW_RESELLER_FUNDS,
     VIEW_RESELLERS,
 )
@@ -190,20 +197,176 @@ def customer_unbind(request, pk: int):
     )
 
 
-def _account_action(request, pk: int, form_class, action, title: str, success: str):
+# ---------------------------------------------------------------- confirming money [our rule]
+#
+# Every money action has two steps: the form, then a confirmation page that shows the source
+# balance and the amount in figures and in words, with a hidden signed token that binds the
+# action, its target, the amount (and the reason) to the user. The second POST runs the
+# service with the values from the token, so the amount confirmed is the amount moved.
+
+CONFIRM_SALT = "customers.money-confirm"
+CONFIRM_MAX_AGE = 15 * 60  # seconds a confirmation page stays valid
+
+
+def _confirm_token(request, action: str, target: int, values: dict) -> str:
+    return signing.dumps(
+        {"a": action, "t": target, "u": request.user.pk, "v": values}, salt=CONFIRM_SALT
+    )
+
+
+def _confirmed_values(request, action: str, target: int) -> dict | None:
+    """The values the user confirmed, or None (no token, forged, expired or another's)."""
+    try:
+        data = signing.loads(
+            request.POST.get("confirm_token", ""), salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE
+        )
+    except signing.BadSignature:
+        return None
+    if data.get("a") != action or data.get("t") != target or data.get("u") != request.user.pk:
+        return None
+    return data["v"]
+
+
+def _render_confirm(
+    request,
+    *,
+    title,
+    back_url,
+    token,
+    amount,
+    rows,
+    partner_id,
+    limited=True,
+    hidden=None,
+    amount_label="",
+):
+    return render(
+        request,
+        "customers/money_confirm.html",
+        {
+            "page_title": title,
+            "back_url": back_url,
+            "token": token,
+            "amount": amount,
+            "amount_words": in_words(amount),
+            "rows": rows,
+            "needs_approval": limited and services.needs_approval(partner_id, amount),
+            "limit": services.operation_limit(partner_id),
+            "hidden": (hidden or {}).items(),
+            "amount_label": amount_label or _("Amount"),
+        },
+    )
+
+
+def _money_done(request, result, success: str) -> None:
+    if isinstance(result, MoneyRequest):
+        messages.info(
+            request,
+            _(
+                "%(amount)s is above your limit per operation: the request waits for another "
+                "partner admin's approval."
+            )
+            % {"amount": cny(result.amount)},
+        )
+    else:
+        messages.success(request, success)
+
+
+def _expired(request) -> None:
+    messages.error(
+        request, _("This confirmation has expired or does not match. Enter the amount again.")
+    )
+
+
+ACCOUNT_ACTIONS = {
+    "fund": (MoneyForm, gettext_lazy("Fund the customer's account"), "amount"),
+    "reclaim": (ReclaimForm, gettext_lazy("Reclaim the account balance"), "amount"),
+    "budget": (BudgetForm, gettext_lazy("Set the monthly budget"), "monthly_budget"),
+}
+
+
+def _account_rows(request, action: str, association, account, values) -> list:
+    """What the confirmation page shows besides the amount: the target and the source."""
+    rows = [(_("Customer"), association.customer.name)]
+    funds = _reseller_funds(request.user)
+    if action == "fund":
+        if funds is not None:
+            rows.append((_("Paid from your funds from your distributor"), cny(funds.balance)))
+        else:
+            rows.append((_("Paid from"), _("your own money (outside the portal)")))
+        rows.append((_("Customer account balance now"), cny(account.balance)))
+    elif action == "reclaim":
+        rows.append((_("Taken from the customer account, balance now"), cny(account.balance)))
+        if values.get("all"):
+            rows.append((_("Reclaim"), _("the whole balance")))
+        if funds is not None:
+            rows.append((_("Goes back to your funds, now"), cny(funds.balance)))
+    else:
+        current = account.monthly_budget
+        rows.append(
+            (_("Budget now"), cny(current) if current is not None else _("not set (frozen)"))
+        )
+        rows.append((_("Spent this month"), cny(services.month_spend(account, timezone.now()))))
+    if values.get("reason"):
+        rows.append((_("Why"), values["reason"]))
+    return rows
+
+
+def _account_action(request, pk: int, action: str, success: str):
+    form_class, title, amount_field = ACCOUNT_ACTIONS[action]
     association = selectors.association_for_user(request.user, pk)
     account = selectors.account_for_association(association)
     if account is None:
         raise Http404
-    form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(account, form.cleaned_data)
-        except DomainError as exc:
-            exc.add_to_form(form)
+    back = reverse("customers:detail", args=[pk]) + "?tab=account"
+    form = form_class(None if "confirm_token" in request.POST else (request.POST or None))
+    if request.method == "POST" and "confirm_token" in request.POST:
+        values = _confirmed_values(request, action, account.pk)
+        if values is None:
+            _expired(request)
         else:
-            messages.success(request, success)
-            return redirect(reverse("customers:detail", args=[pk]) + "?tab=account")
+            amount = Decimal(values["amount"])
+            try:
+                if action == "fund":
+                    result = services.account_fund(
+                        actor=request.user, account=account, amount=amount, reason=values["reason"]
+                    )
+                elif action == "reclaim":
+                    result = services.account_reclaim(
+                        actor=request.user, account=account, amount=amount, reason=values["reason"]
+                    )
+                else:
+                    result = services.account_set_budget(
+                        actor=request.user, account=account, monthly_budget=amount
+                    )
+            except DomainError as exc:
+                form = form_class({amount_field: values["amount"], "reason": values.get("reason")})
+                form.is_valid()
+                exc.add_to_form(form)
+            else:
+                _money_done(request, result, success)
+                return redirect(back)
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {"reason": data.get("reason", ""), "all": bool(data.get("reclaim_all"))}
+        amount = data.get(amount_field)
+        if action == "reclaim" and values["all"]:
+            amount = Account.objects.get(pk=account.pk).balance
+            if amount <= 0:
+                form.add_error(None, _("The account is empty: there is nothing to reclaim."))
+        if not form.errors:
+            values["amount"] = str(amount)
+            return _render_confirm(
+                request,
+                title=title,
+                back_url=back,
+                token=_confirm_token(request, action, account.pk, values),
+                amount=amount,
+                rows=_account_rows(request, action, association, account, values),
+                partner_id=association.partner_id,
+                limited=action != "budget",
+                amount_label=_("Monthly budget") if action == "budget" else "",
+            )
     return render(
         request,
         "customers/account_form.html",
@@ -226,43 +389,90 @@ def _reseller_funds(user):
 
 @capability_required(MOVE_MONEY)
 def account_fund(request, pk: int):
-    return _account_action(
-        request,
-        pk,
-        MoneyForm,
-        lambda account, data: services.account_fund(
-            actor=request.user, account=account, amount=data["amount"], reason=data["reason"]
-        ),
-        _("Fund the customer's account"),
-        _("The account is funded."),
-    )
+    return _account_action(request, pk, "fund", _("The account is funded."))
 
 
 @capability_required(MOVE_MONEY)
 def account_reclaim(request, pk: int):
-    return _account_action(
-        request,
-        pk,
-        ReclaimForm,
-        lambda account, data: services.account_reclaim(
-            actor=request.user, account=account, amount=data["amount"], reason=data["reason"]
-        ),
-        _("Reclaim the account balance"),
-        _("The balance is reclaimed."),
-    )
+    return _account_action(request, pk, "reclaim", _("The balance is reclaimed."))
 
 
 @capability_required(MOVE_MONEY)
 def account_budget(request, pk: int):
-    return _account_action(
+    return _account_action(request, pk, "budget", _("The budget is set; the account is open."))
+
+
+# ---------------------------------------------------------------- second approval [our rule]
+
+
+@capability_required(VIEW_MONEY_REQUESTS)
+def money_requests(request):
+    qs = selectors.money_requests_for(request.user)
+    state = request.GET.get("state", MoneyRequest.State.PENDING)
+    if state in MoneyRequest.State.values:
+        qs = qs.filter(state=state)
+    page = _page(request, qs)
+    for item in page:
+        item.mine = item.requested_by_id == request.user.pk
+        item.can_decide = (
+            item.state == MoneyRequest.State.PENDING
+            and not item.mine
+            and request.user.role == "partner_admin"
+        )
+    return render(
+        request,
+        "customers/money_requests.html",
+        {
+            "page_title": _("Waiting for approval"),
+            "page_obj": page,
+            "state": state,
+            "states": MoneyRequest.State.choices,
+        },
+    )
+
+
+def _decide(request, pk: int, decide, done: str):
+    item = get_for_user(selectors.money_requests_for(request.user), request.user, pk=pk)
+    try:
+        decide(item)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("customers:money_requests")
+
+
+@require_POST
+@capability_required(VIEW_MONEY_REQUESTS)
+def money_request_approve(request, pk: int):
+    return _decide(
         request,
         pk,
-        BudgetForm,
-        lambda account, data: services.account_set_budget(
-            actor=request.user, account=account, monthly_budget=data["monthly_budget"]
-        ),
-        _("Set the monthly budget"),
-        _("The budget is set; the account is open."),
+        lambda item: services.money_request_approve(actor=request.user, request=item),
+        _("Approved: the money moved."),
+    )
+
+
+@require_POST
+@capability_required(VIEW_MONEY_REQUESTS)
+def money_request_refuse(request, pk: int):
+    note = request.POST.get("note", "")[:300]
+    return _decide(
+        request,
+        pk,
+        lambda item: services.money_request_refuse(actor=request.user, request=item, note=note),
+        _("Refused: nothing moved."),
+    )
+
+
+@require_POST
+@capability_required(VIEW_MONEY_REQUESTS)
+def money_request_cancel(request, pk: int):
+    return _decide(
+        request,
+        pk,
+        lambda item: services.money_request_cancel(actor=request.user, request=item),
+        _("Withdrawn."),
     )
 
 
@@ -373,6 +583,7 @@ def invite(request, token: str):
 
 
 def invite_register(request, token: str):
+    """Step 1 of registering through a link: the details; the account is not created yet."""
     invitation = selectors.invitation_by_token(token)
     if invitation is None:
         raise Http404
@@ -383,7 +594,8 @@ def invite_register(request, token: str):
     if request.method == "POST" and not problem and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.customer_register(
+            services.registration_start(
+                invitation=invitation,
                 email=data["email"],
                 password=data["password1"],
                 name=data["name"],
@@ -392,8 +604,9 @@ def invite_register(request, token: str):
         except DomainError as exc:
             exc.add_to_form(form)
         else:
-            login(request, user, backend="partner_center.accounts.backends.EmailBackend")
-            return redirect("customers:invite", token=token)
+            # The same next step whether or not the address has an account [our rule].
+            request.session["pc_registration"] = {"token": token, "email": data["email"]}
+            return redirect("customers:invite_verify", token=token)
     return render(
         request,
         "customers/register.html",
@@ -401,6 +614,40 @@ def invite_register(request, token: str):
             "page_title": _("Register"),
             "invitation": invitation,
             "problem": problem,
+            "form": form,
+        },
+    )
+
+
+def invite_verify(request, token: str):
+    """Step 2: the 6-digit code from the e-mail; the right one creates the account."""
+    invitation = selectors.invitation_by_token(token)
+    if invitation is None:
+        raise Http404
+    if request.user.is_authenticated:
+        return redirect("customers:invite", token=token)
+    pending = request.session.get("pc_registration") or {}
+    if pending.get("token") != token:
+        return redirect("customers:invite_register", token=token)
+    form = VerifyCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.registration_verify(
+                invitation=invitation, email=pending["email"], code=form.cleaned_data["code"]
+            )
+        except DomainError as exc:
+            exc.add_to_form(form)
+        else:
+            request.session.pop("pc_registration", None)
+            login(request, user, backend="partner_center.accounts.backends.EmailBackend")
+            return redirect("customers:invite", token=token)
+    return render(
+        request,
+        "customers/register_verify.html",
+        {
+            "page_title": _("Check your e-mail"),
+            "invitation": invitation,
+            "email": pending["email"],
             "form": form,
         },
     )
@@ -437,7 +684,10 @@ def resource_renew(request, pk: int):
     resource = get_for_user(selectors.resources_for(request.user), request.user, pk=pk)
     vouchers = (
         Voucher.objects.filter(
-            customer_id=resource.customer_id, revoked_at__isnull=True, account__balance__gt=0
+            customer_id=resource.customer_id,
+            partner_id=resource.partner_id,  # only this partner's vouchers, never another's
+            revoked_at__isnull=True,
+            account__balance__gt=0,
         )
         .filter(valid_until__gt=timezone.now())
         .select_related("account")
@@ -563,11 +813,45 @@ def reseller_list(request):
 
 
 RESELLER_ACTIONS = {
-    "fund": (services.reseller_fund, _("Funds allocated.")),
-    "reclaim": (services.reseller_reclaim, _("Funds reclaimed.")),
-    "grant_quota": (services.reseller_grant_quota, _("Voucher quota granted.")),
-    "reduce_quota": (services.reseller_reduce_quota, _("Voucher quota reduced.")),
+    "fund": (
+        services.reseller_fund,
+        gettext_lazy("Allocate funds"),
+        gettext_lazy("Funds allocated."),
+    ),
+    "reclaim": (
+        services.reseller_reclaim,
+        gettext_lazy("Take funds back"),
+        gettext_lazy("Funds reclaimed."),
+    ),
+    "grant_quota": (
+        services.reseller_grant_quota,
+        gettext_lazy("Grant voucher quota"),
+        gettext_lazy("Voucher quota granted."),
+    ),
+    "reduce_quota": (
+        services.reseller_reduce_quota,
+        gettext_lazy("Reduce voucher quota"),
+        gettext_lazy("Voucher quota reduced."),
+    ),
 }
+
+
+def _reseller_rows(action: str, reseller, values) -> list:
+    rows = [(_("Reseller"), reseller.name)]
+    if action == "fund":
+        rows.append((_("Paid from"), _("your own money (outside the portal)")))
+        rows.append((_("Reseller's funds now"), cny(reseller.funds_balance)))
+    elif action == "reclaim":
+        rows.append((_("Taken from the reseller's funds, now"), cny(reseller.funds_balance)))
+    elif action == "grant_quota":
+        rows.append((_("Reseller's voucher quota now"), cny(reseller.quota_balance)))
+    else:
+        rows.append(
+            (_("Taken from the reseller's voucher quota, now"), cny(reseller.quota_balance))
+        )
+    if values.get("reason"):
+        rows.append((_("Why"), values["reason"]))
+    return rows
 
 
 @capability_required(VIEW_RESELLERS)
@@ -580,22 +864,51 @@ def reseller_detail(request, pk: int):
         action = request.POST.get("action")
         if action not in RESELLER_ACTIONS:
             raise Http404
-        form = MoneyForm(request.POST, prefix=action)
-        forms_by_action[action] = form
-        if form.is_valid():
-            service, done = RESELLER_ACTIONS[action]
-            try:
-                service(
-                    actor=request.user,
-                    reseller=reseller,
-                    amount=form.cleaned_data["amount"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except DomainError as exc:
-                exc.add_to_form(form)
+        service, title, done = RESELLER_ACTIONS[action]
+        if "confirm_token" in request.POST:
+            values = _confirmed_values(request, f"reseller_{action}", reseller.pk)
+            if values is None:
+                _expired(request)
             else:
-                messages.success(request, done)
-                return redirect("customers:reseller_detail", pk=pk)
+                try:
+                    result = service(
+                        actor=request.user,
+                        reseller=reseller,
+                        amount=Decimal(values["amount"]),
+                        reason=values["reason"],
+                    )
+                except DomainError as exc:
+                    form = MoneyForm(
+                        {
+                            f"{action}-amount": values["amount"],
+                            f"{action}-reason": values["reason"],
+                        },
+                        prefix=action,
+                    )
+                    form.is_valid()
+                    exc.add_to_form(form)
+                    forms_by_action[action] = form
+                else:
+                    _money_done(request, result, str(done))
+                    return redirect("customers:reseller_detail", pk=pk)
+        else:
+            form = MoneyForm(request.POST, prefix=action)
+            forms_by_action[action] = form
+            if form.is_valid():
+                values = {
+                    "amount": str(form.cleaned_data["amount"]),
+                    "reason": form.cleaned_data["reason"],
+                }
+                return _render_confirm(
+                    request,
+                    title=title,
+                    back_url=reverse("customers:reseller_detail", args=[pk]),
+                    token=_confirm_token(request, f"reseller_{action}", reseller.pk, values),
+                    amount=form.cleaned_data["amount"],
+                    rows=_reseller_rows(action, reseller, values),
+                    partner_id=reseller.parent_distributor_id,
+                    hidden={"action": action},
+                )
     return render(
         request,
         "customers/reseller_detail.html",
@@ -604,7 +917,10 @@ def reseller_detail(request, pk: int):
             "reseller": reseller,
             "forms": forms_by_action,
             "can_fund": FUND_RESELLERS.allows(request.user),
-            "entries": _page(request, selectors.reseller_ledger(reseller)),
+            "entries": _page(request, selectors.distributor_movements(reseller)),
+            "performance": selectors.reseller_performance(
+                reseller, [periods.shift(periods.current_period(), -n) for n in range(3)]
+            ),
         },
     )
 
@@ -636,23 +952,68 @@ def voucher_list(request):
         .order_by("customer__name")
     )
     can_issue = ISSUE_VOUCHERS.allows(request.user)
-    form = VoucherIssueForm(request.POST or None, associations=associations)
+    confirming = "confirm_token" in request.POST
+    form = VoucherIssueForm(
+        None if confirming else (request.POST or None), associations=associations
+    )
     if request.method == "POST":
         if not can_issue:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                voucher = services.voucher_issue(
-                    actor=request.user,
-                    association=form.cleaned_data["association"],
-                    face_value=form.cleaned_data["face_value"],
-                    valid_until=form.valid_until_moment(),
-                )
-            except DomainError as exc:
-                exc.add_to_form(form)
+        if confirming:
+            values = _confirmed_values(request, "voucher_issue", request.user.partner_id)
+            association = associations.filter(pk=values["association"]).first() if values else None
+            if association is None:
+                _expired(request)
             else:
-                messages.success(request, _("Voucher %(code)s issued.") % {"code": voucher.code})
-                return redirect("customers:vouchers")
+                try:
+                    voucher = services.voucher_issue(
+                        actor=request.user,
+                        association=association,
+                        face_value=Decimal(values["amount"]),
+                        valid_until=datetime.fromisoformat(values["valid_until"]),
+                    )
+                except DomainError as exc:
+                    form = VoucherIssueForm(
+                        {
+                            "association": association.pk,
+                            "face_value": values["amount"],
+                            "valid_until": values["valid_until"][:10],
+                        },
+                        associations=associations,
+                    )
+                    form.is_valid()
+                    exc.add_to_form(form)
+                else:
+                    if isinstance(voucher, MoneyRequest):
+                        _money_done(request, voucher, "")
+                    else:
+                        messages.success(
+                            request, _("Voucher %(code)s issued.") % {"code": voucher.code}
+                        )
+                    return redirect("customers:vouchers")
+        elif form.is_valid():
+            association = form.cleaned_data["association"]
+            amount = form.cleaned_data["face_value"]
+            valid_until = form.valid_until_moment()
+            quota = selectors.resellers_for_self(request.user)
+            values = {
+                "amount": str(amount),
+                "association": association.pk,
+                "valid_until": valid_until.isoformat(),
+            }
+            return _render_confirm(
+                request,
+                title=_("Issue a voucher"),
+                back_url=reverse("customers:vouchers"),
+                token=_confirm_token(request, "voucher_issue", request.user.partner_id, values),
+                amount=amount,
+                rows=[
+                    (_("Customer"), association.customer.name),
+                    (_("Paid from your voucher quota, now"), cny(quota.quota_balance)),
+                    (_("Valid until"), valid_until.strftime("%Y-%m-%d")),
+                ],
+                partner_id=association.partner_id,
+            )
     filterset = VoucherFilter(request.GET, queryset=selectors.vouchers_for(request.user))
     return render(
         request,

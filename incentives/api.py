@@ -260,10 +260,11 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     @action(detail=True, methods=["post"])
     def dispute(self, request, pk=None):
         """The partner disputes the published amounts; the application goes back to BD."""
+        application = self.get_object()  # 404 for another partner's, before validation
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         application = services.incentive_dispute(
-            actor=request.user, application=self.get_object(), reason=body.validated_data["reason"]
+            actor=request.user, application=application, reason=body.validated_data["reason"]
         )
         return self._fresh(application)
 
@@ -278,11 +279,12 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     )
     @action(detail=True, methods=["post"])
     def request_payment(self, request, pk=None):
+        application = self.get_object()  # 404 for another partner's, before validation
         body = PaymentRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         application = services.incentive_request_payment(
             actor=request.user,
-            application=self.get_object(),
+            application=application,
             invoice_no=body.validated_data["invoice_no"],
         )
         return self._fresh(application)

@@ -71,9 +71,9 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=MoneyGrantSerializer, responses=MembershipSerializer)
     @action(detail=True, methods=["post"], url_path="money-grant")
     def money_grant(self, request, pk=None):
+        membership = self._membership()  # 404 for another partner's member, before validation
         body = MoneyGrantSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        membership = self._membership()
         services.member_set_money_grant(
             actor=request.user, membership=membership, allowed=body.validated_data["allowed"]
         )
@@ -169,9 +169,10 @@ class ContactChangeViewSet(
     @extend_schema(request=CodeSerializer, responses=ProfileSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
+        change = self.get_object()  # 404 for another's change, before validation
         body = CodeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         partner = services.contact_change_confirm(
-            actor=request.user, change=self.get_object(), code=body.validated_data["code"]
+            actor=request.user, change=change, code=body.validated_data["code"]
         )
         return Response(ProfileSerializer(partner).data)

@@ -114,3 +114,12 @@ def other_reseller_admin(other_reseller):
     return partner_user(
         other_reseller, Role.PARTNER_ADMIN, email="admin@resb.test", can_move_money=True
     )
+
+
+def post_and_confirm(client, url, data, **extra):
+    """Post a money form, then confirm it on the confirmation step (as a user would)."""
+    step1 = client.post(url, data, **extra)
+    assert step1.status_code == 200, step1.status_code
+    assert "token" in step1.context, "no confirmation step"
+    confirm = {"confirm_token": step1.context["token"], **dict(step1.context["hidden"])}
+    return client.post(url, confirm, **extra)

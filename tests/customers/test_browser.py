@@ -10,7 +10,17 @@ from tests.factories import PartnerFactory, partner_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_invite_register_sign_and_fund(page, browser_context, browser_login, live_server):
+def test_invite_register_sign_and_fund(
+    page, browser_context, browser_login, live_server, monkeypatch
+):
+    import re
+
+    from django.core import mail
+
+    from customers import tasks
+
+    # The live server runs in this process: deliver the code e-mail at once.
+    monkeypatch.setattr(tasks.email_registration, "delay", lambda *a: tasks.email_registration(*a))
     partner = PartnerFactory(name="浏览器伙伴有限公司", types=[PartnerType.SOLUTION_PROVIDER])
     owner = partner_user(
         partner, Role.PARTNER_ADMIN, email="owner@browser.test", can_move_money=True
@@ -37,6 +47,10 @@ def test_invite_register_sign_and_fund(page, browser_context, browser_login, liv
         customer.fill("input[name=password2]", "Cl0ud-Secret-9")
         assert customer.input_value("input[name=email]") == "boss@browser-client.test"
         customer.click("[data-testid=register-submit]")
+        customer.wait_for_selector("[data-testid=sent-to]")
+        code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+        customer.fill("input[name=code]", code)
+        customer.click("[data-testid=verify-submit]")
         customer.wait_for_selector("[data-testid=agreement-body]")
         customer.click("[data-testid=accept-invitation]")  # without ticking the box
         assert customer.locator("[data-field-error=agree]").count() == 1
@@ -57,9 +71,12 @@ def test_invite_register_sign_and_fund(page, browser_context, browser_login, liv
     page.click("[data-testid=budget-button]")
     page.fill("input[name=monthly_budget]", "5000")
     page.click("[data-testid=submit]")
+    page.click("[data-testid=confirm]")
     page.click("[data-testid=fund-button]")
     page.fill("input[name=amount]", "1000")
     page.click("[data-testid=submit]")
+    assert "壹仟元整" in page.inner_text("[data-testid=confirm-words]")
+    page.click("[data-testid=confirm]")
     page.wait_for_selector("[data-testid=balance]")
     assert page.inner_text("[data-testid=balance]") == "¥1,000.00"
     account = Account.objects.get(association=association)

@@ -148,17 +148,34 @@ class TestPages:
     def test_unknown_token_is_404(self, client):
         assert client.get(reverse("customers:invite", args=["nope"])).status_code == 404
 
-    def test_register_then_sign_and_associate(self, client, owner):
+    def test_register_then_sign_and_associate(
+        self, client, owner, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        import re
+
+        from django.core import mail
+
+        from customers import tasks
+
+        monkeypatch.setattr(
+            tasks.email_registration, "delay", lambda *a: tasks.email_registration(*a)
+        )
         invitation = services.invitation_create(actor=owner, billing_model="reseller")
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("customers:invite_register", args=[invitation.token]),
+                {
+                    "name": "新客户有限公司",
+                    "email": "boss@newclient.test",
+                    "phone": "",
+                    "password1": "Cl0ud-Secret-9",
+                    "password2": "Cl0ud-Secret-9",
+                },
+            )
+        assert response.status_code == 302
+        code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
         response = client.post(
-            reverse("customers:invite_register", args=[invitation.token]),
-            {
-                "name": "新客户有限公司",
-                "email": "boss@newclient.test",
-                "phone": "",
-                "password1": "Cl0ud-Secret-9",
-                "password2": "Cl0ud-Secret-9",
-            },
+            reverse("customers:invite_verify", args=[invitation.token]), {"code": code}
         )
         assert response.status_code == 302
         page = client.get(reverse("customers:invite", args=[invitation.token]))

@@ -15,7 +15,7 @@ from customers import services
 from customers.ledger import accounts_out_of_balance
 from customers.models import Account, LedgerEntry
 from partner_center.errors import DomainError
-from tests.customers.conftest import associate, make_customer, open_account
+from tests.customers.conftest import associate, make_customer, open_account, post_and_confirm
 
 
 @pytest.mark.django_db
@@ -42,12 +42,16 @@ class TestAccount:
         account.refresh_from_db()
         assert account.balance == Decimal("1000.00") and account.entries.count() == 1
 
-    def test_reclaim_everything_by_default(self, owner, account):
-        services.account_reclaim(actor=owner, account=account)
+    def test_an_empty_amount_is_refused_and_reclaim_all_is_explicit(self, owner, account):
+        with pytest.raises(DomainError, match="Enter the amount to reclaim"):
+            services.account_reclaim(actor=owner, account=account)
+        account.refresh_from_db()
+        assert account.balance == Decimal("1000.00")
+        services.account_reclaim(actor=owner, account=account, reclaim_all=True)
         account.refresh_from_db()
         assert account.balance == 0
         with pytest.raises(DomainError, match="nothing to reclaim"):
-            services.account_reclaim(actor=owner, account=account)
+            services.account_reclaim(actor=owner, account=account, reclaim_all=True)
 
     @pytest.mark.parametrize("amount", ["0", "-5", "abc", "0.001"])
     def test_amounts_must_be_positive_money(self, owner, account, amount):
@@ -140,8 +144,10 @@ def test_no_negative_balance_under_20_concurrent_debits(owner, customer):
 @pytest.mark.django_db
 class TestPagesAndGrant:
     def test_owner_funds_through_the_page(self, login, owner, account, association):
-        response = login(owner).post(
-            reverse("customers:fund", args=[association.pk]), {"amount": "300.00", "reason": "x"}
+        response = post_and_confirm(
+            login(owner),
+            reverse("customers:fund", args=[association.pk]),
+            {"amount": "300.00", "reason": "x"},
         )
         assert response.status_code == 302
         account.refresh_from_db()
@@ -150,7 +156,8 @@ class TestPagesAndGrant:
     def test_too_large_reclaim_shows_the_reason_next_to_the_field(
         self, login, owner, association, account
     ):
-        response = login(owner).post(
+        response = post_and_confirm(
+            login(owner),
             reverse("customers:reclaim", args=[association.pk]),
             {"amount": "5000.00"},
             HTTP_ACCEPT_LANGUAGE="en",
@@ -164,11 +171,11 @@ class TestPagesAndGrant:
         api = APIClient()
         api.force_authenticate(teammate)
         api_url = f"/api/v1/customers/associations/{association.pk}/fund/"
-        assert api.post(api_url, {"amount": "1"}).status_code == 403
+        assert api.post(api_url, {"amount": "1", "confirm": True}).status_code == 403
         teammate.can_move_money = True
         teammate.save(update_fields=["can_move_money"])
-        assert login(teammate).post(url, {"amount": "1"}).status_code == 302
-        assert api.post(api_url, {"amount": "1"}).status_code == 200
+        assert post_and_confirm(login(teammate), url, {"amount": "1"}).status_code == 302
+        assert api.post(api_url, {"amount": "1", "confirm": True}).status_code == 200
         account.refresh_from_db()
         assert account.balance == Decimal("1002.00")
 
@@ -198,18 +205,24 @@ class TestPagesAndGrant:
         api = APIClient()
         api.force_authenticate(owner)
         base = f"/api/v1/customers/associations/{association.pk}"
-        assert (
-            api.post(f"{base}/fund/", {"amount": "10.00"}).json()["account"]["balance"] == "1010.00"
-        )
-        refused = api.post(f"{base}/reclaim/", {"amount": "9999.00"})
+        unconfirmed = api.post(f"{base}/fund/", {"amount": "10.00"})
+        assert unconfirmed.status_code == 400 and "壹拾元整" in unconfirmed.json()["confirm"][0]
+        english = api.post(f"{base}/fund/", {"amount": "10.00"}, HTTP_ACCEPT_LANGUAGE="en")
+        assert "ten yuan" in english.json()["confirm"][0]
+        fund = api.post(f"{base}/fund/", {"amount": "10.00", "confirm": True})
+        assert fund.json()["account"]["balance"] == "1010.00"
+        refused = api.post(f"{base}/reclaim/", {"amount": "9999.00", "confirm": True})
         assert refused.status_code == 400 and "amount" in refused.json()
         assert (
-            api.post(f"{base}/budget/", {"monthly_budget": "50.00"}).json()["account"][
-                "monthly_budget"
-            ]
+            api.post(f"{base}/budget/", {"monthly_budget": "50.00", "confirm": True}).json()[
+                "account"
+            ]["monthly_budget"]
             == "50.00"
         )
-        assert api.post(f"{base}/reclaim/", {}).json()["account"]["balance"] == "0.00"
+        empty = api.post(f"{base}/reclaim/", {"confirm": True})
+        assert empty.status_code == 400 and "amount" in empty.json()
+        everything = api.post(f"{base}/reclaim/", {"reclaim_all": True, "confirm": True})
+        assert everything.json()["account"]["balance"] == "0.00"
         entries = api.get(f"{base}/ledger/").json()["results"]
         assert [e["entry_type"] for e in entries] == ["reclaim", "fund", "fund"]
 
@@ -217,8 +230,8 @@ class TestPagesAndGrant:
 @pytest.mark.django_db
 def test_pages_speak_chinese_by_default_and_english_on_request(login, owner, association, account):
     url = reverse("customers:reclaim", args=[association.pk])
-    zh = login(owner).post(url, {"amount": "5000.00"})
+    zh = post_and_confirm(login(owner), url, {"amount": "5000.00"})
     assert "余额不足" in zh.context["form"].errors["amount"][0]
     assert "回收账户余额" in zh.content.decode()
-    en = login(owner).post(url, {"amount": "5000.00"}, HTTP_ACCEPT_LANGUAGE="en")
+    en = post_and_confirm(login(owner), url, {"amount": "5000.00"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "Reclaim the account balance" in en.content.decode()

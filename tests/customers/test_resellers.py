@@ -14,7 +14,7 @@ from customers.imports import import_payload
 from customers.models import Account, ImportRun, Voucher
 from partner_center.accounts.permissions import PartnerType, Role
 from partner_center.errors import DomainError
-from tests.customers.conftest import associate, make_customer, open_account
+from tests.customers.conftest import associate, make_customer, open_account, post_and_confirm
 from tests.factories import PartnerFactory, partner_user
 
 pytestmark = pytest.mark.django_db
@@ -186,13 +186,12 @@ class TestPages:
     ):
         client = login(distributor_admin)
         url = reverse("customers:reseller_detail", args=[reseller.pk])
-        assert client.post(url, {"action": "fund", "fund-amount": "500.00"}).status_code == 302
-        assert (
-            client.post(url, {"action": "grant_quota", "grant_quota-amount": "80"}).status_code
-            == 302
-        )
-        response = client.post(
-            url, {"action": "reclaim", "reclaim-amount": "900"}, HTTP_ACCEPT_LANGUAGE="en"
+        fund = {"action": "fund", "fund-amount": "500.00"}
+        assert post_and_confirm(client, url, fund).status_code == 302
+        grant = {"action": "grant_quota", "grant_quota-amount": "80"}
+        assert post_and_confirm(client, url, grant).status_code == 302
+        response = post_and_confirm(
+            client, url, {"action": "reclaim", "reclaim-amount": "900"}, HTTP_ACCEPT_LANGUAGE="en"
         )
         assert response.status_code == 200 and "balance is too low" in response.content.decode()
         page = client.get(reverse("customers:resellers")).content.decode()
@@ -241,7 +240,8 @@ class TestPages:
         client = login(reseller_admin)
         page = client.get(reverse("customers:funds")).content.decode()
         assert "¥1,000.00" in page and "¥200.00" in page
-        response = client.post(
+        response = post_and_confirm(
+            client,
             reverse("customers:vouchers"),
             {
                 "association": reseller_customer.pk,
@@ -250,7 +250,8 @@ class TestPages:
             },
         )
         assert response.status_code == 302
-        response = client.post(
+        response = post_and_confirm(
+            client,
             reverse("customers:vouchers"),
             {
                 "association": reseller_customer.pk,
@@ -293,15 +294,17 @@ class TestApi:
         api = APIClient()
         api.force_authenticate(distributor_admin)
         body = api.post(
-            f"/api/v1/customers/resellers/{reseller.pk}/fund/", {"amount": "70.00"}
+            f"/api/v1/customers/resellers/{reseller.pk}/fund/", {"amount": "70.00", "confirm": True}
         ).json()
         assert body["funds_balance"] == "70.00"
         body = api.post(
-            f"/api/v1/customers/resellers/{reseller.pk}/grant-quota/", {"amount": "9.00"}
+            f"/api/v1/customers/resellers/{reseller.pk}/grant-quota/",
+            {"amount": "9.00", "confirm": True},
         ).json()
         assert body["quota_balance"] == "9.00"
         refused = api.post(
-            f"/api/v1/customers/resellers/{reseller.pk}/reduce-quota/", {"amount": "10.00"}
+            f"/api/v1/customers/resellers/{reseller.pk}/reduce-quota/",
+            {"amount": "10.00", "confirm": True},
         )
         assert refused.status_code == 400
         assert (
@@ -326,19 +329,34 @@ class TestApi:
         until = (timezone.now() + timedelta(days=5)).isoformat()
         body = api.post(
             "/api/v1/customers/vouchers/",
-            {"association": reseller_customer.pk, "face_value": "30.00", "valid_until": until},
+            {
+                "association": reseller_customer.pk,
+                "face_value": "30.00",
+                "valid_until": until,
+                "confirm": True,
+            },
         ).json()
         assert body["remaining"] == "30.00" and body["state"] == "active"
         over = api.post(
             "/api/v1/customers/vouchers/",
-            {"association": reseller_customer.pk, "face_value": "171.00", "valid_until": until},
+            {
+                "association": reseller_customer.pk,
+                "face_value": "171.00",
+                "valid_until": until,
+                "confirm": True,
+            },
         )
         assert over.status_code == 400 and "face_value" in over.json()
         api.force_authenticate(other_reseller_admin)
         assert api.get(f"/api/v1/customers/vouchers/{body['id']}/").status_code == 404
         foreign = api.post(
             "/api/v1/customers/vouchers/",
-            {"association": reseller_customer.pk, "face_value": "1.00", "valid_until": until},
+            {
+                "association": reseller_customer.pk,
+                "face_value": "1.00",
+                "valid_until": until,
+                "confirm": True,
+            },
         )
         assert foreign.status_code == 400
         customer_api = APIClient()
