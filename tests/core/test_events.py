@@ -38,3 +38,23 @@ def test_bulk_events(partner, other_partner):
     )
     assert written == 2
     assert Event.objects.filter(verb="demo.bulk", actor_label="system").count() == 2
+
+
+def test_events_are_append_only_in_the_database(partner, owner):
+    """A trigger refuses UPDATE and DELETE on events, whatever the code path."""
+    from django.db import DatabaseError, transaction
+    from django.db.models.deletion import ProtectedError
+
+    event = record_event(actor=owner, subject=partner, verb="demo.kept", reason="original")
+    event.reason = "rewritten"
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        event.save()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(reason="rewritten")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        Event.objects.filter(pk=event.pk).delete()
+    # The people an event names stay: deleting them is refused, not a silent SET NULL.
+    with pytest.raises(ProtectedError), transaction.atomic():
+        owner.delete()
+    event.refresh_from_db()
+    assert event.reason == "original" and event.actor_id == owner.pk
