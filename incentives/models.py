@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -90,6 +91,9 @@ class ProgramPeriod(models.Model):
     rules_zh = models.TextField(_("rules (Chinese)"), blank=True)
     rules_en = models.TextField(_("rules (English)"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Who changed what, and when (django-simple-history; shown in admin).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("program period")

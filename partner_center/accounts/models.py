@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .permissions import PARTNER_ROLES, PartnerType, Role
 from .uscc import validate_uscc
@@ -32,6 +33,9 @@ class Partner(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     deregistered_at = models.DateTimeField(_("deregistered at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    # Who changed what, and when (django-simple-history; shown in admin).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("partner")
