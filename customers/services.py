@@ -17,11 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partner_center.accounts.access import require
 from partner_center.accounts.models import Partner, User
 from partner_center.accounts.permissions import Role
 from partner_center.accounts.services import user_create
 from partner_center.audit.services import record_event
-from partner_center.errors import DomainError
+from partner_center.errors import DomainError, NotAllowed
 from partner_center.money import cny
 from partner_center.notifications.services import notify
 
@@ -46,6 +47,17 @@ from .models import (
     Resource,
     Voucher,
     billing_period_of,
+)
+from .permissions import (
+    FUND_RESELLERS,
+    INVITE_CUSTOMERS,
+    ISSUE_VOUCHERS,
+    MOVE_MONEY,
+    PUBLISH_AGREEMENT,
+    REVOKE_INVITATIONS,
+    REVOKE_VOUCHERS,
+    SWITCH_AUTO_RENEW,
+    UNBIND_AS_PARTNER_OR_ADMIN,
 )
 
 INVITATION_VALID_FOR = timedelta(days=7)  # [our rule] as long as a member invitation
@@ -139,6 +151,7 @@ def agreement_publish(
 ) -> AgreementVersion:
     """Publish a new version. Associated customers are asked to sign it; until they do,
     their partners do not see their knowledge recommendations."""
+    require(actor, PUBLISH_AGREEMENT)
     if not all(s.strip() for s in (title_zh, title_en, body_zh, body_en)):
         raise DomainError(_("Give the title and the text in both languages."), field="body_zh")
     last = AgreementVersion.objects.select_for_update().order_by("-version").first()
@@ -211,6 +224,7 @@ def default_billing_model(partner: Partner) -> str:
 def invitation_create(
     *, actor, billing_model: str, email: str = "", note: str = "", now: datetime | None = None
 ) -> Invitation:
+    require(actor, INVITE_CUSTOMERS)
     if actor.partner_id is None:
         raise DomainError(_("Only a partner invites customers."))
     if billing_model not in BillingModel.values:
@@ -236,6 +250,7 @@ def invitation_create(
 
 @transaction.atomic
 def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
+    require(actor, REVOKE_INVITATIONS, partner_id=invitation.partner_id)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.state != Invitation.State.PENDING:
         raise DomainError(_("Only a link that was not used yet can be revoked."))
@@ -464,6 +479,7 @@ def customer_unbind(
     reseller's funds) and the account closes; the customer's unused vouchers go back to the
     reseller's quota [our rule]; its resources leave the partner. Consumption after this
     moment is booked to the customer's own main account."""
+    require(actor, UNBIND_AS_PARTNER_OR_ADMIN, partner_id=association.partner_id)
     now = now or timezone.now()
     association = Association.objects.select_for_update().get(pk=association.pk)
     if association.state != Association.State.ACTIVE:
@@ -535,6 +551,7 @@ def _check_customer_account(account: Account) -> None:
 def account_fund(*, actor, account: Account, amount, reason: str = "") -> LedgerEntry:
     """The partner puts money into a customer's hosted account. A tier-2 reseller pays from
     the funds its distributor allocated (over-allocation is refused)."""
+    require(actor, MOVE_MONEY, partner_id=account.partner_id)
     _check_customer_account(account)
     source = _funding_source(account.partner)
     movement = ledger.move(
@@ -552,6 +569,7 @@ def account_fund(*, actor, account: Account, amount, reason: str = "") -> Ledger
 def account_reclaim(*, actor, account: Account, amount=None, reason: str = "") -> LedgerEntry:
     """The partner takes money back from a customer's account (all of it when `amount` is
     None); a tier-2 reseller's money goes back to its funds."""
+    require(actor, MOVE_MONEY, partner_id=account.partner_id)
     _check_customer_account(account)
     if amount is None or amount == "":
         amount = Account.objects.get(pk=account.pk).balance
@@ -574,6 +592,7 @@ def account_reclaim(*, actor, account: Account, amount=None, reason: str = "") -
 @transaction.atomic
 def account_set_budget(*, actor, account: Account, monthly_budget) -> Account:
     """Set the most the customer may spend per month; this unfreezes a new account."""
+    require(actor, MOVE_MONEY, partner_id=account.partner_id)
     _check_customer_account(account)
     budget = ledger.to_money(monthly_budget, field="monthly_budget", allow_zero=True)
     account = Account.objects.select_for_update().get(pk=account.pk)
@@ -700,6 +719,8 @@ def resource_renew(
     """Renew a yearly/monthly resource for `periods` months or years, paid from the
     customer's hosted account (a voucher first, if one is given). Refused with the reason
     when the account cannot pay."""
+    if actor is not None:  # None: the auto-renew sweep
+        require(actor, MOVE_MONEY, partner_id=resource.partner_id)
     now = now or timezone.now()
     resource = Resource.objects.select_for_update().select_related("product").get(pk=resource.pk)
     try:
@@ -795,7 +816,13 @@ def resource_renew(
 def resource_set_auto_renew(*, actor, resource: Resource, enabled: bool) -> Resource:
     """Set or cancel auto-renew. The portal renews only resources paid from a hosted
     account; a referral-model customer sets it on the vendor's site."""
+    require(actor, SWITCH_AUTO_RENEW, partner_id=resource.partner_id)
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    if (
+        actor.role == Role.CUSTOMER
+        and not Customer.objects.filter(pk=resource.customer_id, user=actor).exists()
+    ):
+        raise NotAllowed  # a customer switches only its own resources
     if resource.status == Resource.Status.UNSUBSCRIBED:
         raise DomainError(_("This resource was unsubscribed."))
     association = Association.objects.filter(pk=resource.association_id).first()
@@ -920,6 +947,7 @@ def _notify_reseller(reseller: Partner, title: str) -> None:
 @transaction.atomic
 def reseller_fund(*, actor, reseller: Partner, amount, reason: str = "") -> LedgerEntry:
     """The distributor allocates money to a tier-2 reseller."""
+    require(actor, FUND_RESELLERS)
     _check_reseller_of(actor, reseller)
     account = _reseller_account(reseller, Account.Kind.RESELLER_FUNDS)
     movement = ledger.move(
@@ -941,6 +969,7 @@ def reseller_fund(*, actor, reseller: Partner, amount, reason: str = "") -> Ledg
 @transaction.atomic
 def reseller_reclaim(*, actor, reseller: Partner, amount, reason: str = "") -> LedgerEntry:
     """The distributor takes back funds the reseller has not passed on to customers."""
+    require(actor, FUND_RESELLERS)
     _check_reseller_of(actor, reseller)
     account = _reseller_account(reseller, Account.Kind.RESELLER_FUNDS)
     movement = ledger.move(
@@ -957,6 +986,7 @@ def reseller_reclaim(*, actor, reseller: Partner, amount, reason: str = "") -> L
 @transaction.atomic
 def reseller_grant_quota(*, actor, reseller: Partner, amount, reason: str = "") -> LedgerEntry:
     """The distributor grants voucher quota to a tier-2 reseller."""
+    require(actor, FUND_RESELLERS)
     _check_reseller_of(actor, reseller)
     account = _reseller_account(reseller, Account.Kind.VOUCHER_QUOTA)
     movement = ledger.move(
@@ -978,6 +1008,7 @@ def reseller_grant_quota(*, actor, reseller: Partner, amount, reason: str = "") 
 @transaction.atomic
 def reseller_reduce_quota(*, actor, reseller: Partner, amount, reason: str = "") -> LedgerEntry:
     """The distributor takes back voucher quota the reseller has not issued."""
+    require(actor, FUND_RESELLERS)
     _check_reseller_of(actor, reseller)
     account = _reseller_account(reseller, Account.Kind.VOUCHER_QUOTA)
     movement = ledger.move(
@@ -1011,6 +1042,7 @@ def voucher_issue(
     now: datetime | None = None,
 ) -> Voucher:
     """A reseller issues a voucher to one of its customers from its voucher quota."""
+    require(actor, ISSUE_VOUCHERS)
     now = now or timezone.now()
     if association.partner_id != actor.partner_id or not association.is_active:
         raise DomainError(_("Choose one of your associated customers."), field="customer")
@@ -1083,6 +1115,7 @@ def _voucher_return(*, actor, voucher: Voucher, reason: str, now: datetime) -> N
 @transaction.atomic
 def voucher_revoke(*, actor, voucher: Voucher, now: datetime | None = None) -> Voucher:
     """Withdraw a voucher; what is left on it goes back to the reseller's quota."""
+    require(actor, REVOKE_VOUCHERS, partner_id=voucher.partner_id)
     now = now or timezone.now()
     voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
     if voucher.revoked_at is not None:

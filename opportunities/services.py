@@ -9,13 +9,13 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from partner_center.accounts.access import is_vendor_staff
+from partner_center.accounts.access import require
 from partner_center.accounts.models import Partner, User
 from partner_center.accounts.permissions import PARTNER_ROLES, Role
 from partner_center.audit.services import record_event
@@ -27,6 +27,7 @@ from . import duplicates as dup
 from . import sla
 from .catalog import ConsentMethod, RejectionReason, Rule
 from .models import DuplicatePair, Opportunity, VendorLead
+from .permissions import ACT_FOR_PARTNER, REVIEW_OPPORTUNITIES
 from .transitions import (
     ACTIVE_STATES,
     LIVE_SHARE_STATES,
@@ -90,26 +91,6 @@ def _notify_partner(opportunity: Opportunity, kind: str, title, body="") -> None
         body=body,
         opportunity=opportunity,
     )
-
-
-def _require_bd(actor) -> None:
-    if not (
-        actor
-        and is_vendor_staff(actor)
-        and (actor.role in (Role.BD, Role.ADMIN) or actor.is_superuser)
-    ):
-        raise PermissionDenied
-
-
-def _require_partner_of(actor, partner_id: int) -> None:
-    """A partner action: the actor is a user of that partner (admins may act for it)."""
-    if actor is None:
-        raise PermissionDenied
-    if actor.role in PARTNER_ROLES and actor.partner_id == partner_id:
-        return
-    if actor.is_superuser or actor.role == Role.ADMIN:
-        return
-    raise PermissionDenied
 
 
 def _lock(opportunity: Opportunity) -> Opportunity:
@@ -183,7 +164,7 @@ def _jsonable(value):
 @transaction.atomic
 def po_create(*, actor, partner: Partner, data: dict, external_ref: str = "") -> Opportunity:
     """A new PO draft."""
-    _require_partner_of(actor, partner.pk)
+    require(actor, ACT_FOR_PARTNER, partner_id=partner.pk)
     unknown = set(data) - set(PO_FIELDS)
     if unknown:
         raise DomainError(_("Unknown field."), field=sorted(unknown)[0])
@@ -219,7 +200,7 @@ def po_create(*, actor, partner: Partner, data: dict, external_ref: str = "") ->
 def po_edit(*, actor, po: Opportunity, changes: dict) -> Opportunity:
     """Change a draft, or the fields BD unlocked on a PO returned for changes."""
     po = _lock(po)
-    _require_partner_of(actor, po.partner_id)
+    require(actor, ACT_FOR_PARTNER, partner_id=po.partner_id)
     if po.state not in (S.DRAFT, S.RETURNED):
         check_editable(po, changes.keys())  # names the first locked field
         raise DomainError(_("Use a progress update to change this opportunity now."))
@@ -300,7 +281,7 @@ def _refuse_if_verified_elsewhere(po: Opportunity, matches) -> None:
 def po_submit(*, actor, po: Opportunity, consent: Consent) -> Opportunity:
     """Draft → submitted. Needs PCE membership and the customer's consent; starts the
     10-working-day verification clock."""
-    _require_partner_of(actor, po.partner_id)
+    require(actor, ACT_FOR_PARTNER, partner_id=po.partner_id)
     if not is_pce_member(po.partner_id):
         raise DomainError(
             _("Only members of the PCE program can share opportunities with the vendor."),
@@ -350,7 +331,7 @@ def po_submit(*, actor, po: Opportunity, consent: Consent) -> Opportunity:
 @transaction.atomic
 def po_resubmit(*, actor, po: Opportunity, note: str = "") -> Opportunity:
     """Returned → submitted, after the partner changed what BD unlocked. The deadline stays."""
-    _require_partner_of(actor, po.partner_id)
+    require(actor, ACT_FOR_PARTNER, partner_id=po.partner_id)
     dup.lock_customer_keys(po)
     po = _lock(po)
     t = check(po, "resubmit")
@@ -379,7 +360,7 @@ def po_resubmit(*, actor, po: Opportunity, note: str = "") -> Opportunity:
 @transaction.atomic
 def po_start_verification(*, actor, po: Opportunity, note: str = "") -> Opportunity:
     """Review (审核) passed: submitted → under verification."""
-    _require_bd(actor)
+    require(actor, REVIEW_OPPORTUNITIES)
     po = _lock(po)
     t = check(po, "start_verification")
     _check_deadline(po)
@@ -401,7 +382,7 @@ def po_start_verification(*, actor, po: Opportunity, note: str = "") -> Opportun
 @transaction.atomic
 def po_return_for_changes(*, actor, po: Opportunity, fields, comment: str) -> Opportunity:
     """BD unlocks named fields with a comment; the partner edits them and resubmits."""
-    _require_bd(actor)
+    require(actor, REVIEW_OPPORTUNITIES)
     fields = sorted(set(fields or ()))
     if not fields:
         raise DomainError(_("Choose the fields the partner should change."), field="fields")
@@ -491,7 +472,7 @@ def _reject(
 @transaction.atomic
 def po_reject(*, actor, po: Opportunity, reason: str, note: str = "") -> Opportunity:
     """BD rejects a pending PO for one of the validity reasons."""
-    _require_bd(actor)
+    require(actor, REVIEW_OPPORTUNITIES)
     if reason not in RejectionReason.values:
         raise DomainError(_("Choose the reason for the rejection."), field="reason")
     po = _lock(po)
@@ -516,7 +497,7 @@ def po_verify(
     the duplicate queue); another partner's duplicate verified first wins (this PO is
     rejected by the rule). Otherwise this PO wins, and other partners' pending duplicates
     are rejected by the rule. Returns the PO in its new state (verified or rejected)."""
-    _require_bd(actor)
+    require(actor, REVIEW_OPPORTUNITIES)
     if not (account_manager or "").strip():
         raise DomainError(
             _("Name the account manager who confirmed with the customer."), field="account_manager"
@@ -635,7 +616,7 @@ def opportunity_update_progress(
 ) -> Opportunity:
     """A progress update: stage, amount, close date, delivery date, contact, notes."""
     opp = _lock(opportunity)
-    _require_partner_of(actor, opp.partner_id)
+    require(actor, ACT_FOR_PARTNER, partner_id=opp.partner_id)
     if opp.state not in ACTIVE_STATES:
         raise DomainError(
             _("Progress updates take effect after verification (PO) or acceptance (HO)."),
@@ -677,7 +658,7 @@ def opportunity_set_core_label(
     *, actor, opportunity: Opportunity, core_label: bool, note: str = ""
 ) -> Opportunity:
     """BD marks (or unmarks) a verified PO or accepted HO with the core label."""
-    _require_bd(actor)
+    require(actor, REVIEW_OPPORTUNITIES)
     opp = _lock(opportunity)
     if opp.state not in ACTIVE_STATES:
         raise DomainError(
@@ -715,7 +696,7 @@ def mask_phone(phone: str) -> str:
 @transaction.atomic
 def lead_create(*, actor, crm_id: str, crm_created_at, data: dict) -> VendorLead:
     """BD adds an HO from the CRM to the pool, with its CRM creation time."""
-    _require_bd(actor)
+    require(actor, REVIEW_OPPORTUNITIES)
     crm_id = (crm_id or "").strip()
     if not crm_id:
         raise DomainError(_("Enter the CRM reference."), field="crm_id")
@@ -744,7 +725,7 @@ def lead_create(*, actor, crm_id: str, crm_created_at, data: dict) -> VendorLead
 def lead_edit(*, actor, lead: VendorLead, changes: dict) -> VendorLead:
     """Correct a lead's details (BD). A closed lead stays as it was closed; shares keep the
     details they were shared with."""
-    _require_bd(actor)
+    require(actor, REVIEW_OPPORTUNITIES)
     unknown = set(changes) - set(LEAD_FIELDS)
     if unknown:
         raise DomainError(_("Unknown field."), field=sorted(unknown)[0])
@@ -775,7 +756,7 @@ def _lock_lead(lead: VendorLead) -> VendorLead:
 def ho_share(*, actor, lead: VendorLead, partner: Partner, note: str = "") -> Opportunity:
     """Share a pooled lead with one PCE partner: pending acceptance for 3 working days.
     The contact person and phone stay masked until the partner accepts."""
-    _require_bd(actor)
+    require(actor, REVIEW_OPPORTUNITIES)
     lead = _lock_lead(lead)
     if lead.closed_at:
         raise DomainError(_("This HO was closed and cannot be shared."), code="closed")
@@ -863,7 +844,7 @@ def ho_share(*, actor, lead: VendorLead, partner: Partner, note: str = "") -> Op
 def ho_accept(*, actor, ho: Opportunity) -> Opportunity:
     """Pending → accepted: the contact details are revealed, progress updates take effect."""
     ho = _lock(ho)
-    _require_partner_of(actor, ho.partner_id)
+    require(actor, ACT_FOR_PARTNER, partner_id=ho.partner_id)
     t = check(ho, "accept")
     _check_deadline(ho)
     lead = ho.lead
@@ -892,7 +873,7 @@ def ho_decline(*, actor, ho: Opportunity, reason: str) -> Opportunity:
     if not (reason or "").strip():
         raise DomainError(_("Say why you decline."), field="reason")
     ho = _lock(ho)
-    _require_partner_of(actor, ho.partner_id)
+    require(actor, ACT_FOR_PARTNER, partner_id=ho.partner_id)
     t = check(ho, "decline")
     _check_deadline(ho)
     ho.state = t.target
@@ -938,7 +919,7 @@ def ho_decline(*, actor, ho: Opportunity, reason: str) -> Opportunity:
 def duplicate_decide(*, actor, pair: DuplicatePair, decision: str, note: str = "") -> DuplicatePair:
     """BD settles a candidate pair: "apply" the rule's verdict (the loser is rejected, or
     the losing HO closed) or "dismiss" (not duplicates; the rules ignore the pair)."""
-    _require_bd(actor)
+    require(actor, REVIEW_OPPORTUNITIES)
     items = [pair.po, pair.other_po or pair.lead]
     dup.lock_customer_keys(*items)
     pair = DuplicatePair.objects.select_for_update().get(pk=pair.pk)
@@ -1047,7 +1028,7 @@ def po_import_start(
     from .models import POImport
     from .tasks import run_po_import
 
-    _require_partner_of(actor, partner.pk)
+    require(actor, ACT_FOR_PARTNER, partner_id=partner.pk)
     if submit_rows:
         if not is_pce_member(partner.pk):
             raise DomainError(

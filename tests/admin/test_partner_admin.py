@@ -45,9 +45,7 @@ def test_reseller_type_without_a_distributor_is_refused_in_admin(login, admin_us
     assert not Event.objects.filter(subject_id=partner.pk, verb="partner.type_joined").exists()
 
 
-def test_reseller_type_with_a_distributor_is_saved_through_the_services(
-    login, admin_user, partner
-):
+def test_reseller_type_with_a_distributor_is_saved_through_the_services(login, admin_user, partner):
     distributor = PartnerFactory(types=[PartnerType.DISTRIBUTOR])
     client = login(admin_user)
     url = f"/admin/accounts/partner/{partner.pk}/change/"
