@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from customers.models import Order
 from opportunities.duplicates import normalize_customer_name
 from opportunities.models import Opportunity
+from partner_center.accounts.access import require
 from partner_center.accounts.models import User
 from partner_center.accounts.permissions import Role
 from partner_center.errors import DomainError
@@ -369,10 +370,7 @@ def _lock(application: IncentiveApplication) -> IncentiveApplication:
 
 
 def _require(cap, actor, partner_id: int | None = None) -> None:
-    if not cap.allows(actor):
-        raise DomainError(_("You may not do this."), code="forbidden")
-    if partner_id is not None and actor.partner_id != partner_id:
-        raise DomainError(_("You may not do this."), code="forbidden")
+    require(actor, cap, partner_id=partner_id)
 
 
 def _link(application: IncentiveApplication) -> str:

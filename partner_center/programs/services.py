@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partner_center.accounts import services as account_services
+from partner_center.accounts.access import require
 from partner_center.accounts.models import Partner, PartnerTypeMembership, User
 from partner_center.accounts.permissions import PARTNER_PATHS, PartnerType, Role
 from partner_center.audit.services import record_event
@@ -15,7 +16,7 @@ from partner_center.errors import DomainError
 from partner_center.notifications.services import notify
 
 from .models import PCEApplication
-from .permissions import PCE_ELIGIBLE_TYPES
+from .permissions import DEREGISTER_OR_ADMIN, MANAGE_PROGRAMS, PCE_ELIGIBLE_TYPES, REVIEW_PCE
 from .selectors import is_pce_member
 from .transitions import target_state
 
@@ -33,6 +34,7 @@ def path_join(*, actor: User, partner: Partner, path: str) -> PartnerTypeMembers
     _check_path(path)
     if not partner.is_active:
         raise DomainError(_("This partner account is deregistered."))
+    require(actor, MANAGE_PROGRAMS, partner_id=partner.pk)
     try:
         return account_services.partner_join_type(actor=actor, partner=partner, partner_type=path)
     except DomainError as exc:
@@ -41,6 +43,7 @@ def path_join(*, actor: User, partner: Partner, path: str) -> PartnerTypeMembers
 
 def path_exit(*, actor: User, partner: Partner, path: str) -> None:
     _check_path(path)
+    require(actor, MANAGE_PROGRAMS, partner_id=partner.pk)
     try:
         account_services.partner_exit_type(actor=actor, partner=partner, partner_type=path)
     except DomainError as exc:
@@ -71,6 +74,7 @@ def deregistration_blockers(partner: Partner) -> list[str]:
 def partner_deregister(*, actor: User, partner: Partner, confirm_name: str) -> Partner:
     """Close the partner account: refused while a partner path is joined. The partner and
     its users are deactivated; every record stays."""
+    require(actor, DEREGISTER_OR_ADMIN, partner_id=partner.pk)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     if not partner.is_active:
         raise DomainError(_("This partner account is deregistered already."))
@@ -149,6 +153,7 @@ def pce_apply(
     industries: str = "",
     accept_rules: bool,
 ) -> PCEApplication:
+    require(actor, MANAGE_PROGRAMS, partner_id=partner.pk)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     reason = pce_refusal(partner)
     if reason:
@@ -178,6 +183,7 @@ def pce_apply(
 def _decide(
     *, actor: User, application: PCEApplication, action: str, reason: str
 ) -> PCEApplication:
+    require(actor, REVIEW_PCE)
     application = PCEApplication.objects.select_for_update().get(pk=application.pk)
     target = target_state(action, application.state)
     if target is None:
