@@ -362,10 +362,6 @@ class Account(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} · {self.partner}"
 
-    @property
-    def is_closed(self) -> bool:
-        return self.closed_at is not None
-
 
 class LedgerEntry(models.Model):
     """One movement of money on one account. Append-only: never updated or deleted (on
@@ -625,10 +621,6 @@ class Attributed(models.Model):
 
     class Meta:
         abstract = True
-
-    @property
-    def cash_amount(self) -> Decimal:
-        return self.amount - self.voucher_amount
 
     @property
     def reseller(self):

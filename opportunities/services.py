@@ -22,6 +22,7 @@ from partner_center.audit.services import record_event
 from partner_center.errors import DomainError
 from partner_center.notifications.services import notify
 from partner_center.programs.selectors import is_pce_member
+from partner_center.programs.services import ensure_pce_member
 
 from . import duplicates as dup
 from . import sla
@@ -282,11 +283,7 @@ def po_submit(*, actor, po: Opportunity, consent: Consent) -> Opportunity:
     """Draft → submitted. Needs PCE membership and the customer's consent; starts the
     10-working-day verification clock."""
     require(actor, ACT_FOR_PARTNER, partner_id=po.partner_id)
-    if not is_pce_member(po.partner_id):
-        raise DomainError(
-            _("Only members of the PCE program can share opportunities with the vendor."),
-            code="pce",
-        )
+    ensure_pce_member(po.partner_id)
     _check_consent(consent)
     dup.lock_customer_keys(po)
     po = _lock(po)
@@ -1030,11 +1027,7 @@ def po_import_start(
 
     require(actor, ACT_FOR_PARTNER, partner_id=partner.pk)
     if submit_rows:
-        if not is_pce_member(partner.pk):
-            raise DomainError(
-                _("Only members of the PCE program can share opportunities with the vendor."),
-                field="submit_rows",
-            )
+        ensure_pce_member(partner.pk, field="submit_rows")
         _check_consent(consent or Consent(confirmed=False))
     name = upload.name.rsplit("/", 1)[-1][:200]
     imp = POImport(

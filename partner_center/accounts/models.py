@@ -182,14 +182,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name or self.email.split("@")[0]
 
-    @property
-    def is_partner_user(self) -> bool:
-        return self.role in PARTNER_ROLES and self.partner_id is not None
-
-    @property
-    def is_bd(self) -> bool:
-        return self.role == Role.BD or self.is_superuser
-
     def save(self, *args, **kwargs):
         self.email = self.email.lower()
         super().save(*args, **kwargs)

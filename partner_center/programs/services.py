@@ -233,7 +233,7 @@ def pce_reject(*, actor: User, application: PCEApplication, reason: str) -> PCEA
     return _decide(actor=actor, application=application, action="reject", reason=reason)
 
 
-def ensure_pce_member(partner_id: int | None) -> None:
+def ensure_pce_member(partner_id: int | None, *, field: str | None = None) -> None:
     """Raise unless the partner is an approved PCE member (POs and HOs need it)."""
     if not is_pce_member(partner_id):
         raise DomainError(
@@ -241,5 +241,6 @@ def ensure_pce_member(partner_id: int | None) -> None:
                 "Only members of the PCE program share opportunities with the vendor and "
                 "receive the vendor's. Apply under My partner > PCE program."
             ),
+            field=field,
             code="not_pce_member",
         )
