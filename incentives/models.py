@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,18 +25,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
+from partner_center.money import CENT, ZERO, money_field  # noqa: F401
+from partner_center.money import to_cents as money  # noqa: F401
+
 HUNDRED = Decimal("100")
-
-
-def money(value) -> Decimal:
-    """Round to cents, half up (how amounts are settled)."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def money_field(verbose_name, **kwargs) -> models.DecimalField:
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
 
 
 def percent_field(verbose_name, **kwargs) -> models.DecimalField:
