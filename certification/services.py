@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from partner_center.accounts.access import require
 from partner_center.accounts.models import Partner, User
-from partner_center.accounts.permissions import VENDOR_ROLES, Role
+from partner_center.accounts.permissions import VENDOR_ROLES
 from partner_center.audit.services import PendingEvent, record_event, record_events_bulk
 from partner_center.errors import DomainError, NotAllowed
+from partner_center.notifications.recipients import certification_specialists, partner_admins
 from partner_center.notifications.services import notify
 from partner_center.workdays import deadline_after
 
@@ -69,12 +70,8 @@ def _require(by: str, actor, partner_id: int) -> None:
         raise NotAllowed
 
 
-def _partner_admins(partner_id: int):
-    return User.objects.filter(partner_id=partner_id, role=Role.PARTNER_ADMIN, is_active=True)
-
-
-def _specialists():
-    return User.objects.filter(role=Role.CERT_SPECIALIST, is_active=True)
+_partner_admins = partner_admins
+_specialists = certification_specialists
 
 
 def _now() -> datetime:

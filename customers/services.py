@@ -24,6 +24,7 @@ from partner_center.accounts.services import user_create
 from partner_center.audit.services import record_event
 from partner_center.errors import DomainError, NotAllowed
 from partner_center.money import cny
+from partner_center.notifications.recipients import partner_admins
 from partner_center.notifications.services import notify
 
 from . import agreement as agreement_text
@@ -72,10 +73,6 @@ ORDER_ENTRY_TYPE = {
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def partner_admins(partner_id: int):
-    return User.objects.filter(partner_id=partner_id, role=Role.PARTNER_ADMIN, is_active=True)
 
 
 def association_at(customer: Customer, moment: datetime) -> Association | None:

@@ -16,10 +16,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from partner_center.accounts.access import require
-from partner_center.accounts.models import Partner, User
-from partner_center.accounts.permissions import PARTNER_ROLES, Role
+from partner_center.accounts.models import Partner
 from partner_center.audit.services import record_event
 from partner_center.errors import DomainError
+from partner_center.notifications.recipients import bd_staff, partner_users
 from partner_center.notifications.services import notify
 from partner_center.programs.selectors import is_pce_member
 from partner_center.programs.services import ensure_pce_member
@@ -60,17 +60,8 @@ LEAD_FIELDS = PO_FIELDS
 # ---- Helpers -----------------------------------------------------------------------------
 
 
-def partner_recipients(partner_ids) -> dict[int, list[User]]:
-    users: dict[int, list[User]] = {}
-    for user in User.objects.filter(
-        partner_id__in=list(partner_ids), role__in=list(PARTNER_ROLES), is_active=True
-    ).order_by("id"):
-        users.setdefault(user.partner_id, []).append(user)
-    return users
-
-
-def bd_recipients() -> list[User]:
-    return list(User.objects.filter(role=Role.BD, is_active=True).order_by("id"))
+partner_recipients = partner_users  # the partner's users hear about its opportunities
+bd_recipients = bd_staff
 
 
 def _notify(*, recipients, kind: str, title, body="", opportunity=None, link="") -> None:

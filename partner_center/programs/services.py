@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from partner_center.accounts import services as account_services
 from partner_center.accounts.access import require
 from partner_center.accounts.models import Partner, PartnerTypeMembership, User
-from partner_center.accounts.permissions import PARTNER_PATHS, PartnerType, Role
+from partner_center.accounts.permissions import PARTNER_PATHS, PartnerType
 from partner_center.audit.services import record_event
 from partner_center.errors import DomainError
+from partner_center.notifications.recipients import bd_staff, partner_admins
 from partner_center.notifications.services import notify
 
 from .models import PCEApplication
@@ -172,7 +173,7 @@ def pce_apply(
     )
     record_event(actor=actor, subject=application, verb="pce.applied", to_state=application.state)
     notify(
-        recipients=User.objects.filter(role=Role.BD, is_active=True),
+        recipients=bd_staff(),
         kind="programs.pce_applied",
         title=_("%(partner)s applied to the PCE program") % {"partner": partner},
         link=reverse("programs:pce_review", kwargs={"pk": application.pk}),
@@ -210,9 +211,7 @@ def _decide(
     else:
         title = _("Your PCE application was not approved")
     notify(
-        recipients=User.objects.filter(
-            partner_id=application.partner_id, role=Role.PARTNER_ADMIN, is_active=True
-        ),
+        recipients=partner_admins(application.partner_id),
         kind=f"programs.pce_{target}",
         title=title,
         body=application.decision_reason,
