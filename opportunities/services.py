@@ -252,13 +252,10 @@ def _fmt(moment) -> str:
 
 def _refuse_if_verified_elsewhere(po: Opportunity, matches) -> None:
     """Once another partner's duplicate is verified, this PO is no longer accepted."""
-    verified = [
-        m.other
-        for m in matches
-        if not m.is_lead and m.other.state == S.VERIFIED and m.other.partner_id != po.partner_id
-    ]
-    if verified:
-        first = min(verified, key=lambda o: o.verified_at)
+    first = dup.first_verified(
+        m.other for m in matches if not m.is_lead and m.other.partner_id != po.partner_id
+    )
+    if first is not None:
         raise DomainError(
             _(
                 "An opportunity for the same customer and products passed verification at "
@@ -502,7 +499,7 @@ def po_verify(
     _check_deadline(po)
     now = timezone.now()
     matches = dup.find_duplicates(po)
-    leads = [m.other for m in matches if m.is_lead and m.other.crm_created_at < now]
+    leads = [m.other for m in matches if m.is_lead and dup.ho_wins(m.other, now)]
     if leads:
         lead = min(leads, key=lambda lead: lead.crm_created_at)
         raise DomainError(
@@ -513,13 +510,10 @@ def po_verify(
             % {"time": _fmt(lead.crm_created_at), "crm": lead.crm_id},
             code="duplicate",
         )
-    verified = [
-        m.other
-        for m in matches
-        if not m.is_lead and m.other.state == S.VERIFIED and m.other.partner_id != po.partner_id
-    ]
-    if verified:
-        winner = min(verified, key=lambda o: (o.verified_at, o.pk))
+    winner = dup.first_verified(
+        m.other for m in matches if not m.is_lead and m.other.partner_id != po.partner_id
+    )
+    if winner is not None:
         _reject(
             po,
             actor=actor,
@@ -765,7 +759,7 @@ def ho_share(*, actor, lead: VendorLead, partner: Partner, note: str = "") -> Op
     earlier = [
         m.other
         for m in dup.find_duplicates(lead)
-        if m.other.state == S.VERIFIED and m.other.verified_at < lead.crm_created_at
+        if m.other.state == S.VERIFIED and not dup.ho_wins(lead, m.other.verified_at)
     ]
     if earlier:
         raise DomainError(
