@@ -1,3 +1,5 @@
+from datetime import UTC
+
 import pytest
 import time_machine
 from django.utils import timezone, translation
@@ -195,12 +197,11 @@ def test_the_two_duplicate_rules_are_one_function_each():
     """first_verified: earliest verification wins, ties to the lower id, unverified never;
     ho_wins: the HO wins when created in the CRM before the PO's verification."""
     from datetime import datetime, timedelta
-    from datetime import timezone as dt_timezone
 
     from opportunities import duplicates as dup
     from opportunities.models import Opportunity, VendorLead
 
-    t0 = datetime(2026, 5, 1, tzinfo=dt_timezone.utc)
+    t0 = datetime(2026, 5, 1, tzinfo=UTC)
     S = Opportunity.State
     a = Opportunity(pk=2, state=S.VERIFIED, verified_at=t0)
     b = Opportunity(pk=1, state=S.VERIFIED, verified_at=t0)
