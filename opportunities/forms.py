@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.accounts.models import Partner
+from partner_center.forms import style_fields
 from partner_center.programs.models import PCEApplication
 
 from .catalog import ConsentMethod, Product, RejectionReason
@@ -23,17 +24,7 @@ IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 
 def _bootstrap(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-            widget.attrs.setdefault("class", "form-check-input")
-            continue
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
+    style_fields(form.fields)
 
 
 class ProductsField(forms.MultipleChoiceField):
