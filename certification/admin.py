@@ -182,6 +182,9 @@ class EnterpriseCertificationAdmin(admin.ModelAdmin):
             reject=services.enterprise_reject,
         )
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # decided through the services, kept as a record
+
 
 @admin.register(BankCardCertification)
 class BankCardCertificationAdmin(admin.ModelAdmin):
@@ -235,6 +238,9 @@ class BankCardCertificationAdmin(admin.ModelAdmin):
             reason_choices=BankCardCertification.RejectReason.choices,
             reject=services.bank_card_reject,
         )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # decided through the services, kept as a record
 
 
 @admin.register(PartnerManager)
@@ -317,6 +323,9 @@ class LabelApplicationAdmin(admin.ModelAdmin):
     def close_expired_defense_windows(self, request, queryset):
         n = services.close_expired_defense_windows()
         self.message_user(request, _("%(n)s applications refused.") % {"n": n}, messages.SUCCESS)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # decided through the services, kept as a record
 
 
 @admin.register(Defense)
