@@ -34,7 +34,8 @@ class ServiceAdmin(admin.ModelAdmin):
         class RefusedForm(form_class):
             def clean(self):
                 cleaned = super().clean()
-                refusal.add_to_form(self)
+                # As a form error even for NotAllowed: admin shows the refusal on the page.
+                DomainError.add_to_form(refusal, self)
                 return cleaned
 
         return RefusedForm
