@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partner_center.accounts.models import Partner
 from partner_center.errors import DomainError
+from partner_center.service_admin import ServiceAdmin
 
 from . import services
 from .catalog import RejectionReason
@@ -55,7 +56,7 @@ def _run(modeladmin, request, queryset, call, done_message):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(admin.ModelAdmin):
+class OpportunityAdmin(ServiceAdmin):
     list_display = (
         "id",
         "kind",
@@ -105,18 +106,16 @@ class OpportunityAdmin(admin.ModelAdmin):
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         if not changes:
             return
-        try:
-            if obj.state in (S.DRAFT, S.RETURNED):
-                services.po_edit(actor=request.user, po=obj, changes=changes)
-            else:
-                services.opportunity_update_progress(
-                    actor=request.user,
-                    opportunity=obj,
-                    changes={k: v for k, v in changes.items() if k in PROGRESS_FIELDS},
-                    note=str(_("Changed in Django admin")),
-                )
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
+        # A refusal (DomainError) becomes a form error on this page (ServiceAdmin).
+        if obj.state in (S.DRAFT, S.RETURNED):
+            services.po_edit(actor=request.user, po=obj, changes=changes)
+        else:
+            services.opportunity_update_progress(
+                actor=request.user,
+                opportunity=obj,
+                changes={k: v for k, v in changes.items() if k in PROGRESS_FIELDS},
+                note=str(_("Changed in Django admin")),
+            )
 
     @admin.action(description=_("Review passed: start verification"))
     def action_start_verification(self, request, queryset):
@@ -240,7 +239,7 @@ class ShareInline(admin.TabularInline):
 
 
 @admin.register(VendorLead)
-class VendorLeadAdmin(admin.ModelAdmin):
+class VendorLeadAdmin(ServiceAdmin):
     list_display = (
         "crm_id",
         "customer_name",

@@ -139,3 +139,34 @@ def test_config_edits_in_admin_keep_who_when_what(login, admin_user):
         entry.is_published = not entry.is_published
         entry.save()
         assert entry.history.count() >= 1
+
+
+def test_a_refused_pdm_assignment_is_a_form_error(login, admin_user, partner, owner):
+    """certification: a partner user can't be a PDM; admin shows it next to the field."""
+    from certification.models import PartnerManager
+
+    response = login(admin_user).post(
+        "/admin/certification/partnermanager/add/", {"partner": partner.pk, "user": owner.pk}
+    )
+    assert response.status_code == 200  # the form again, with the error (not a 500)
+    assert response.context["adminform"].form.errors
+    assert not PartnerManager.objects.filter(partner=partner).exists()
+
+
+def test_a_refused_opportunity_edit_in_admin_is_a_form_error(login, admin_user, owner, bd):
+    """opportunities: a submitted PO's partner fields can't change; the form says why."""
+    from tests.opportunities.conftest import make_po
+
+    po = make_po(owner, state="submitted", bd=bd)
+    client = login(admin_user)
+    url = f"/admin/opportunities/opportunity/{po.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: (form.initial.get(name) if form.initial.get(name) is not None else "")
+        for name in form.fields
+    }
+    data["customer_name"] = "改过的客户有限公司"
+    response = client.post(url, data)
+    po.refresh_from_db()
+    assert po.customer_name != "改过的客户有限公司"
+    assert response.status_code in (200, 302)
