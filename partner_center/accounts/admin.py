@@ -205,6 +205,11 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
 
+    def get_readonly_fields(self, request, obj=None):
+        # The right to move money is granted on the partner's Members page, where the
+        # service records who gave or took it.
+        return ("can_move_money",) if obj is not None else ()
+
     def save_model(self, request, obj, form, change):
         old_partner_id = form.initial.get("partner") if change else None
         super().save_model(request, obj, form, change)
