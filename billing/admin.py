@@ -50,6 +50,9 @@ class BillAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{bill}: {exc.message}", messages.ERROR)
         self.message_user(request, _("%(n)s bill(s) settled.") % {"n": done})
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a bill is settled or regenerated, never deleted
+
 
 @admin.register(BillLine)
 class BillLineAdmin(admin.ModelAdmin):
@@ -81,6 +84,9 @@ class BillLineAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # a bill is a snapshot
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # lines change only with their bill
 
 
 @admin.register(ExportTask)
@@ -185,3 +191,6 @@ class InvoiceAdmin(admin.ModelAdmin):
             except DomainError as exc:
                 self.message_user(request, f"{invoice}: {exc.message}", messages.ERROR)
         self.message_user(request, _("%(n)s invoice(s) issued.") % {"n": done})
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an invoice request is a record

@@ -19,12 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from partner_center.money import money_field as shared_money_field
+
 from .periods import PERIOD_PATTERN, validate_period
 from .tax import TAX_RATE, ZERO
 
 
 def money_field(verbose_name, **kwargs) -> models.DecimalField:
-    return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, **kwargs)
+    return shared_money_field(verbose_name, max_digits=16, **kwargs)  # bills sum many lines
 
 
 HALF_FEN = Decimal("0.005")

@@ -15,3 +15,6 @@ REQUEST_INVOICE = capability(
     partner_types=BILLED_TYPES,
     member_grant="can_move_money",
 )
+# The vendor's finance side (Django admin): settle a bill, mark an invoice issued.
+SETTLE_BILLS = capability("billing.settle_bills", {Role.ADMIN})
+ISSUE_INVOICES = capability("billing.issue_invoices", {Role.ADMIN})

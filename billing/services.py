@@ -21,12 +21,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from partner_center.accounts.access import require
 from partner_center.errors import DomainError
 from partner_center.notifications.services import notify
 from partner_center.storage import StorageUnavailable, save_or_refuse
 
 from .models import Bill, BillLine, ExportTask, Invoice, InvoiceLine
 from .periods import current_period, period_has_ended, previous_period, validate_period
+from .permissions import ISSUE_INVOICES, REQUEST_INVOICE, SETTLE_BILLS, VIEW_BILLS
 from .tax import ZERO, split_gross, to_fen
 from .transitions import BILL, INVOICE
 
@@ -132,6 +134,8 @@ def invoice_lines_for(bill: Bill) -> list[TaxLine]:
 
 def bill_settle(*, actor, bill: Bill) -> Bill:
     """Close the bill: its figures become final. Only after the period has ended."""
+    if actor is not None:  # None: the period-close task
+        require(actor, SETTLE_BILLS)
     with transaction.atomic():
         bill = Bill.objects.select_for_update().get(pk=bill.pk)
         if bill.is_settled:
@@ -325,6 +329,7 @@ def bills_to_close(*, now: datetime | None = None) -> list[tuple[int, str]]:
 
 def bill_refresh_request(*, actor, partner, period: str) -> None:
     """Queue a rebuild of the running period's bill with the latest orders and consumption."""
+    require(actor, VIEW_BILLS, partner_id=partner.pk)
     validate_period(period)
     if period != current_period():
         raise DomainError(
@@ -341,6 +346,7 @@ def bill_refresh_request(*, actor, partner, period: str) -> None:
 def export_request(*, actor, bill: Bill, language: str | None = None) -> tuple[ExportTask, bool]:
     """Queue a PDF export of `bill`; returns (task, created). While an export of the same
     bill in the same language is queued or rendering, that one is returned instead."""
+    require(actor, VIEW_BILLS, partner_id=bill.partner_id)
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     with transaction.atomic():
         Bill.objects.select_for_update().filter(pk=bill.pk).first()
@@ -526,6 +532,7 @@ INVOICE_NOT_SETTLED = gettext_lazy(
 
 def invoice_request(*, actor, bill: Bill) -> Invoice:
     """A partner asks for the VAT invoice of a settled bill: one invoice per bill."""
+    require(actor, REQUEST_INVOICE, partner_id=bill.partner_id)
     with transaction.atomic():
         bill = Bill.objects.select_for_update().select_related("partner").get(pk=bill.pk)
         if not bill.is_settled:
@@ -572,6 +579,7 @@ def invoice_request(*, actor, bill: Bill) -> Invoice:
 
 def invoice_issue(*, actor, invoice: Invoice) -> Invoice:
     """The vendor's finance team marks a requested invoice as issued (Django admin)."""
+    require(actor, ISSUE_INVOICES)
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if not INVOICE.can(invoice, "issue"):

@@ -8,16 +8,13 @@ and the totals are the sums of the lines (so they always add up on paper). Chang
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from partner_center.money import CENT as FEN  # noqa: F401
+from partner_center.money import ZERO  # noqa: F401
+from partner_center.money import to_cents as to_fen  # noqa: F401
 
 TAX_RATE = Decimal("0.06")
-FEN = Decimal("0.01")
-ZERO = Decimal("0.00")
-
-
-def to_fen(value: Decimal) -> Decimal:
-    """Round half-up to the fen (0.01 CNY)."""
-    return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
 def split_gross(gross: Decimal, rate: Decimal = TAX_RATE) -> tuple[Decimal, Decimal]:

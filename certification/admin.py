@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.errors import DomainError
+from partner_center.service_admin import ServiceAdmin
 
 from . import services
 from .models import (
@@ -182,6 +183,9 @@ class EnterpriseCertificationAdmin(admin.ModelAdmin):
             reject=services.enterprise_reject,
         )
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # decided through the services, kept as a record
+
 
 @admin.register(BankCardCertification)
 class BankCardCertificationAdmin(admin.ModelAdmin):
@@ -236,9 +240,12 @@ class BankCardCertificationAdmin(admin.ModelAdmin):
             reject=services.bank_card_reject,
         )
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # decided through the services, kept as a record
+
 
 @admin.register(PartnerManager)
-class PartnerManagerAdmin(admin.ModelAdmin):
+class PartnerManagerAdmin(ServiceAdmin):
     list_display = ("partner", "user", "assigned_at")
     search_fields = ("partner__name", "user__email", "user__full_name")
     list_select_related = ("partner", "user")
@@ -246,12 +253,8 @@ class PartnerManagerAdmin(admin.ModelAdmin):
     fields = ("partner", "user")
 
     def save_model(self, request, obj, form, change):
-        try:
-            saved = services.pdm_assign(actor=request.user, partner=obj.partner, user=obj.user)
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return
-        obj.pk = saved.pk
+        saved = services.pdm_assign(actor=request.user, partner=obj.partner, user=obj.user)
+        obj.pk = saved.pk  # a refusal is a form error on this page (ServiceAdmin)
 
 
 class CriterionInline(admin.TabularInline):
@@ -317,6 +320,9 @@ class LabelApplicationAdmin(admin.ModelAdmin):
     def close_expired_defense_windows(self, request, queryset):
         n = services.close_expired_defense_windows()
         self.message_user(request, _("%(n)s applications refused.") % {"n": n}, messages.SUCCESS)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # decided through the services, kept as a record
 
 
 @admin.register(Defense)

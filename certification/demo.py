@@ -4,27 +4,22 @@ certification, made through the services with small generated files."""
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from django.contrib.contenttypes.models import ContentType
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import F
 from django.utils import timezone
 from PIL import Image, ImageDraw
 from pypdf import PdfWriter
 
 from partner_center.accounts.permissions import Role
 from partner_center.accounts.services import user_create
-from partner_center.audit.models import Event
 from partner_center.demo import DEMO_PASSWORD
 
 from . import services
 from .models import (
-    Attachment,
     CapabilityLabel,
-    CriterionReview,
     Defense,
-    LabelApplication,
     LabelCriterion,
 )
 
@@ -159,29 +154,27 @@ def _review(reviewer, app, not_met: set[int] = frozenset(), conclude=True):
     return app
 
 
-def _shift_back(app, delta) -> None:
-    """Move an application's recorded times back by `delta` (demo data only)."""
-    ct = ContentType.objects.get_for_model(LabelApplication)
-    for event in Event.objects.filter(subject_type=ct, subject_id=app.pk):
-        event.created_at -= delta
-        if "scheduled_at" in event.data:
-            event.data["scheduled_at"] = (
-                datetime.fromisoformat(event.data["scheduled_at"]) - delta
-            ).isoformat()
-        event.save(update_fields=["created_at", "data"])
-    LabelApplication.objects.filter(pk=app.pk).update(
-        created_at=F("created_at") - delta,
-        submitted_at=F("submitted_at") - delta,
-        reviewed_at=F("reviewed_at") - delta,
-        defense_deadline=F("defense_deadline") - delta,
+def _story_until_defense(partner_user, partner, label, cert_user, expert):
+    """An application refused on two criteria, whose partner asked for a defense that was
+    then scheduled an hour later."""
+    app = _application(partner_user, partner, label)
+    _review(cert_user, app, not_met={1, 2})
+    services.label_request_defense(
+        actor=partner_user,
+        application=app,
+        channel=Defense.Channel.SPECIALIST,
+        criteria=list(app.label.criteria.all()),
+        statement="希望说明我们的容器化案例。",
     )
-    CriterionReview.objects.filter(application=app).update(decided_at=F("decided_at") - delta)
-    Defense.objects.filter(application=app).update(
-        requested_at=F("requested_at") - delta, scheduled_at=F("scheduled_at") - delta
+    services.defense_schedule(
+        actor=cert_user,
+        application=app,
+        scheduled_at=timezone.now() + timedelta(hours=1),
+        meeting_link="https://meeting.example.com/j/2026-cert-0002",
+        experts=[expert],
+        external_experts="周教授（某大学云计算实验室）",
     )
-    Attachment.objects.filter(label_evidence__application=app).update(
-        uploaded_at=F("uploaded_at") - delta
-    )
+    return app
 
 
 def load(ctx) -> None:
@@ -300,26 +293,11 @@ def load(ctx) -> None:
     app = _application(qihang, p["qihang"], labels["container"])  # under review
     _review(cert_user, app, conclude=False)
     xinrui = u["xinrui_admin"]
-    app = _application(xinrui, p["xinrui"], labels["container"])
-    _review(cert_user, app, not_met={1, 2})
-    services.label_request_defense(
-        actor=xinrui,
-        application=app,
-        channel=Defense.Channel.SPECIALIST,
-        criteria=list(app.label.criteria.all()),
-        statement="希望说明我们的容器化案例。",
-    )
-    services.defense_schedule(
-        actor=cert_user,
-        application=app,
-        scheduled_at=timezone.now() + timedelta(hours=1),
-        meeting_link="https://meeting.example.com/j/2026-cert-0002",
-        experts=[expert],
-        external_experts="周教授（某大学云计算实验室）",
-    )
-    # The demo cannot wait for the defense: move this application's story two days back,
-    # so the defense took place yesterday, then record its outcome.
-    _shift_back(app, timedelta(days=2))
+    # The demo cannot wait for the defense: this application's story is told two days ago
+    # (events are never rewritten afterwards), so the defense took place yesterday; then
+    # its outcome is recorded today.
+    with time_machine.travel(timezone.now() - timedelta(days=2), tick=True):
+        app = _story_until_defense(xinrui, p["xinrui"], labels["container"], cert_user, expert)
     services.defense_record_outcome(
         actor=cert_user,
         application=app,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from partner_center.filters import SortFilter
+from partner_center.forms import add_class, bootstrap_class
 
 from .models import (
     BankCardCertification,
@@ -32,9 +33,7 @@ class _Base(django_filters.FilterSet):
                         field.empty_label = _("Any")
                 elif select and field.choices and field.choices[0][0] == "":
                     field.choices = [("", _("Any")), *list(field.choices)[1:]]
-                field.widget.attrs["class"] = (
-                    "form-select form-select-sm" if select else "form-control form-control-sm"
-                )
+                add_class(field.widget, bootstrap_class(field.widget, small=True))
         return self._form
 
     def search(self, queryset, name, value):

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partner_center.accounts.models import User
 from partner_center.accounts.permissions import Role
+from partner_center.forms import StyledFormMixin
 
 from . import uploads
 from .models import BankCardCertification, CriterionReview, Defense, EnterpriseCertification
@@ -17,23 +18,23 @@ def _lines(value: str) -> list[str]:
 
 class FileInput(forms.ClearableFileInput):
     def __init__(self, formats=uploads.ALL_FORMATS, attrs=None):
-        base = {"class": "form-control", "accept": uploads.accept_attribute(formats)}
+        base = {"accept": uploads.accept_attribute(formats)}
         super().__init__(attrs={**base, **(attrs or {})})
 
 
-class EnterpriseSetupForm(forms.Form):
+class EnterpriseSetupForm(StyledFormMixin, forms.Form):
     legal_person = forms.CharField(
         label=_("Legal person"),
         required=False,
         max_length=100,
         help_text=_("Leave empty when no legal person's ID card is needed."),
-        widget=forms.TextInput(attrs={"class": "form-control"}),
+        widget=forms.TextInput(),
     )
     staff = forms.CharField(
         label=_("Staff members"),
         required=False,
         help_text=_("One name per line, in the order their ID cards follow."),
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     other_certificates = forms.CharField(
         label=_("Other enterprise certificates"),
@@ -42,7 +43,7 @@ class EnterpriseSetupForm(forms.Form):
             "The business licence always comes first. List further certificates, one per "
             "line, for example a qualification certificate."
         ),
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     @classmethod
@@ -65,30 +66,30 @@ class EnterpriseSetupForm(forms.Form):
         }
 
 
-class SlotUploadForm(forms.Form):
+class SlotUploadForm(StyledFormMixin, forms.Form):
     position = forms.IntegerField(widget=forms.HiddenInput)
     file = forms.FileField(
         label=_("File"), help_text=FILE_HELP, widget=FileInput(), allow_empty_file=True
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(StyledFormMixin, forms.Form):
     """Approve, or reject with reasons."""
 
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approve")), ("reject", _("Reject"))],
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        widget=forms.RadioSelect(),
     )
     reasons = forms.MultipleChoiceField(
         label=_("Reasons for a rejection"),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple(),
     )
     comment = forms.CharField(
         label=_("Comment to the partner"),
         required=False,
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, reason_choices=EnterpriseCertification.RejectReason.choices, **kw):
@@ -96,22 +97,18 @@ class DecisionForm(forms.Form):
         self.fields["reasons"].choices = reason_choices
 
 
-class BankCardForm(forms.Form):
+class BankCardForm(StyledFormMixin, forms.Form):
     holder_name = forms.CharField(
         label=_("Card holder"),
         max_length=100,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
+        widget=forms.TextInput(),
     )
-    bank_name = forms.CharField(
-        label=_("Bank"), max_length=100, widget=forms.TextInput(attrs={"class": "form-control"})
-    )
+    bank_name = forms.CharField(label=_("Bank"), max_length=100, widget=forms.TextInput())
     card_number = forms.CharField(
         label=_("Card number"),
         max_length=40,
         help_text=_("Only the first four and last four digits are kept."),
-        widget=forms.TextInput(
-            attrs={"class": "form-control", "inputmode": "numeric", "autocomplete": "off"}
-        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     face_photo = forms.FileField(
         label=_("Face-scan photo"),
@@ -125,16 +122,16 @@ BankCardDecisionForm = DecisionForm
 BANK_CARD_REASONS = BankCardCertification.RejectReason.choices
 
 
-class LabelStatementForm(forms.Form):
+class LabelStatementForm(StyledFormMixin, forms.Form):
     statement = forms.CharField(
         label=_("Summary of your capability"),
         required=False,
         help_text=_("What your company has delivered for this capability, in a few sentences."),
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(StyledFormMixin, forms.Form):
     criterion = forms.IntegerField(widget=forms.HiddenInput)
     file = forms.FileField(
         label=_("Evidence file"), help_text=FILE_HELP, widget=FileInput(), allow_empty_file=True
@@ -143,46 +140,46 @@ class EvidenceForm(forms.Form):
         label=_("Note"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
+        widget=forms.TextInput(),
     )
 
 
-class CriterionVerdictForm(forms.Form):
+class CriterionVerdictForm(StyledFormMixin, forms.Form):
     verdict = forms.ChoiceField(
         label=_("Verdict"),
         choices=CriterionReview.Verdict.choices,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        widget=forms.RadioSelect(),
     )
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
         help_text=_("Required when the criterion is not met."),
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
-class ConcludeForm(forms.Form):
+class ConcludeForm(StyledFormMixin, forms.Form):
     summary = forms.CharField(
         label=_("Review summary"),
         required=False,
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
-class DefenseRequestForm(forms.Form):
+class DefenseRequestForm(StyledFormMixin, forms.Form):
     channel = forms.ChoiceField(
         label=_("Request through"),
         choices=Defense.Channel.choices,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        widget=forms.RadioSelect(),
     )
     criteria = forms.TypedMultipleChoiceField(
         label=_("Criteria you dispute"),
         coerce=int,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple(),
     )
     statement = forms.CharField(
         label=_("What you disagree with"),
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, criteria=(), has_pdm=True, **kw):
@@ -195,38 +192,36 @@ class DefenseRequestForm(forms.Form):
             self.fields["channel"].initial = Defense.Channel.SPECIALIST
 
 
-class DefenseScheduleForm(forms.Form):
+class DefenseScheduleForm(StyledFormMixin, forms.Form):
     scheduled_at = forms.DateTimeField(
         label=_("Defense time (Beijing time)"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(
-            attrs={"class": "form-control", "type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-        ),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"),
         initial=60,
         min_value=15,
         max_value=480,
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
+        widget=forms.NumberInput(),
     )
     meeting_link = forms.URLField(
         label=_("Meeting link"),
         assume_scheme="https",
-        widget=forms.URLInput(attrs={"class": "form-control", "placeholder": "https://"}),
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
     experts = forms.ModelMultipleChoiceField(
         label=_("Review experts"),
         required=False,
         queryset=User.objects.none(),
-        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}),
+        widget=forms.SelectMultiple(attrs={"size": 4}),
     )
     external_experts = forms.CharField(
         label=_("Other experts"),
         required=False,
         max_length=300,
         help_text=_("Experts without a portal account: names and organisations."),
-        widget=forms.TextInput(attrs={"class": "form-control"}),
+        widget=forms.TextInput(),
     )
 
     def __init__(self, *args, **kw):
@@ -236,10 +231,10 @@ class DefenseScheduleForm(forms.Form):
         ).order_by("role", "full_name", "email")
 
 
-class DefenseOutcomeForm(forms.Form):
+class DefenseOutcomeForm(StyledFormMixin, forms.Form):
     notes = forms.CharField(
         label=_("What the defense showed"),
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, criteria=(), **kw):
@@ -249,12 +244,12 @@ class DefenseOutcomeForm(forms.Form):
             self.fields[f"verdict_{c.pk}"] = forms.ChoiceField(
                 label=f"{c.position}. {c.title}",
                 choices=CriterionReview.Verdict.choices,
-                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                widget=forms.RadioSelect(),
             )
             self.fields[f"comment_{c.pk}"] = forms.CharField(
                 label=_("Comment"),
                 required=False,
-                widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
 
     def verdicts(self) -> dict[int, tuple[str, str]]:

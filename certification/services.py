@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partner_center import workflow
+from partner_center.accounts.access import require
 from partner_center.accounts.models import Partner, User
-from partner_center.accounts.permissions import VENDOR_ROLES, Role
+from partner_center.accounts.permissions import VENDOR_ROLES
 from partner_center.audit.services import PendingEvent, record_event, record_events_bulk
 from partner_center.audit.verbs import Verb
-from partner_center.errors import DomainError
+from partner_center.errors import DomainError, NotAllowed
+from partner_center.notifications.recipients import certification_specialists, partner_admins
 from partner_center.notifications.services import notify
 from partner_center.workdays import deadline_after
 from partner_center.workflow import By
@@ -61,23 +63,18 @@ L = LabelApplication.State
 def _require(by: str, actor, partner_id: int) -> None:
     """Defence in depth: views check capabilities first; services check again."""
     if by == By.PARTNER:
-        ok = MANAGE_CERTIFICATION.allows(actor) and actor.partner_id == partner_id
+        require(actor, MANAGE_CERTIFICATION, partner_id=partner_id)
     elif by == By.REVIEWER:
-        ok = REVIEW_CERTIFICATION.allows(actor)
+        require(actor, REVIEW_CERTIFICATION)
     elif by == By.ORGANIZER:
-        ok = REVIEW_CERTIFICATION.allows(actor) or is_pdm_of(actor, partner_id)
-    else:
-        ok = actor is None
-    if not ok:
-        raise DomainError(_("You may not take this step."), code="forbidden")
+        if not is_pdm_of(actor, partner_id):
+            require(actor, REVIEW_CERTIFICATION)
+    elif actor is not None:
+        raise NotAllowed
 
 
-def _partner_admins(partner_id: int):
-    return User.objects.filter(partner_id=partner_id, role=Role.PARTNER_ADMIN, is_active=True)
-
-
-def _specialists():
-    return User.objects.filter(role=Role.CERT_SPECIALIST, is_active=True)
+_partner_admins = partner_admins
+_specialists = certification_specialists
 
 
 def _now() -> datetime:

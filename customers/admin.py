@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.errors import DomainError
+from partner_center.service_admin import ServiceAdmin
 
 from . import services
 from .models import (
@@ -54,7 +55,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgreementVersion)
-class AgreementVersionAdmin(admin.ModelAdmin):
+class AgreementVersionAdmin(ServiceAdmin):
     """Adding a version publishes it (the next number); published versions never change."""
 
     list_display = ("version", "title_zh", "title_en", "published_at", "published_by")
@@ -99,6 +100,15 @@ class CustomerAdmin(admin.ModelAdmin):
     raw_id_fields = ("user",)
     list_select_related = ("user",)
 
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # customers register themselves; imports refer to their account name
+
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
@@ -132,6 +142,9 @@ class InvitationAdmin(admin.ModelAdmin):
             lambda inv: services.invitation_revoke(actor=request.user, invitation=inv),
             _("%(n)s link(s) revoked."),
         )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked by the action, kept as a record
 
 
 @admin.register(Association)

@@ -6,6 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.accounts.models import User
+from partner_center.forms import StyledFormMixin
 from partner_center.money import cny
 
 from .models import SHANGHAI, Association, BillingModel, Registration, Resource, Voucher
@@ -25,19 +26,7 @@ def money_field(label, *, required=True, help_text="", min_value=Decimal("0.01")
     )
 
 
-class BootstrapMixin:
-    """Bootstrap classes on every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
+BootstrapMixin = StyledFormMixin
 
 
 class InvitationForm(BootstrapMixin, forms.Form):

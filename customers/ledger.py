@@ -16,11 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partner_center.errors import DomainError
-from partner_center.money import cny
+from partner_center.money import CENT, cny
 
 from .models import Account, LedgerEntry
 
-CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")
 
 

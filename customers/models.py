@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,17 +24,9 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-ZERO = Decimal("0.00")
-
-
-def billing_period_of(moment: datetime) -> str:
-    """The billing period (`YYYY-MM`, Asia/Shanghai) a moment falls in."""
-    return timezone.localtime(moment, SHANGHAI).strftime("%Y-%m")
-
-
-def money_field(verbose_name, **kwargs) -> models.DecimalField:
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+from partner_center.money import ZERO, money_field  # noqa: F401
+from partner_center.periods import period_of as billing_period_of  # noqa: F401
+from partner_center.timezones import SHANGHAI  # noqa: F401
 
 
 class BillingModel(models.TextChoices):
@@ -403,10 +394,6 @@ class Account(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} · {self.partner}"
 
-    @property
-    def is_closed(self) -> bool:
-        return self.closed_at is not None
-
 
 class LedgerEntry(models.Model):
     """One movement of money on one account. Append-only: never updated or deleted (on
@@ -666,10 +653,6 @@ class Attributed(models.Model):
 
     class Meta:
         abstract = True
-
-    @property
-    def cash_amount(self) -> Decimal:
-        return self.amount - self.voucher_amount
 
     @property
     def reseller(self):

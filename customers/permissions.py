@@ -58,3 +58,24 @@ ISSUE_VOUCHERS = capability(
 CUSTOMER_SELF = capability("customers.self", {Role.CUSTOMER})
 # The vendor's site sends orders and consumption (an admin's token).
 IMPORT_RECORDS = capability("customers.import", {Role.ADMIN})
+
+# What the services require when the portal's administrator may also act (admin actions):
+# partner roles act on their own partner's rows (the service passes `partner_id`).
+REVOKE_INVITATIONS = capability(
+    "customers.revoke_invitations", PARTNER_ROLES | {Role.ADMIN}, partner_types=SELLING_TYPES
+)
+UNBIND_AS_PARTNER_OR_ADMIN = capability(
+    "customers.unbind_or_admin", {Role.PARTNER_ADMIN, Role.ADMIN}, partner_types=SELLING_TYPES
+)
+SWITCH_AUTO_RENEW = capability(
+    "customers.switch_auto_renew",
+    PARTNER_ROLES | {Role.ADMIN, Role.CUSTOMER},
+    partner_types=SELLING_TYPES,
+)
+REVOKE_VOUCHERS = capability(
+    "customers.revoke_vouchers",
+    PARTNER_ROLES | {Role.ADMIN},
+    partner_types={PartnerType.RESELLER},
+    member_grant="can_move_money",
+)
+PUBLISH_AGREEMENT = capability("customers.publish_agreement", {Role.ADMIN})

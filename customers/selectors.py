@@ -379,20 +379,6 @@ def reseller_for_user(user, pk: int) -> Partner:
     return reseller
 
 
-def reseller_accounts(reseller: Partner) -> dict[str, Account | None]:
-    accounts = {
-        a.kind: a
-        for a in Account.objects.filter(
-            partner=reseller,
-            kind__in=[Account.Kind.RESELLER_FUNDS, Account.Kind.VOUCHER_QUOTA],
-        )
-    }
-    return {
-        "funds": accounts.get(Account.Kind.RESELLER_FUNDS),
-        "quota": accounts.get(Account.Kind.VOUCHER_QUOTA),
-    }
-
-
 def reseller_ledger(reseller: Partner) -> QuerySet[LedgerEntry]:
     return (
         LedgerEntry.objects.filter(
@@ -494,21 +480,3 @@ def customer_past_associations(customer: Customer) -> QuerySet[Association]:
 
 
 # ---------------------------------------------------------------- for billing and incentives
-
-
-def orders_in_period(*, partner_id: int, period: str) -> QuerySet[Order]:
-    """A partner's orders formed in one billing period (`YYYY-MM`, Asia/Shanghai)."""
-    return Order.objects.filter(partner_id=partner_id, billing_period=period).select_related(
-        "customer", "product"
-    )
-
-
-def consumption_in_period(
-    *, partner_id: int, period: str, hosted_only: bool = True
-) -> QuerySet[ConsumptionRecord]:
-    """A partner's consumption records of one billing period; by default only what is booked
-    to its hosted sub-accounts (what the partner pays for)."""
-    qs = ConsumptionRecord.objects.filter(partner_id=partner_id, billing_period=period)
-    if hosted_only:
-        qs = qs.filter(attributed_to=Attribution.HOSTED_SUB_ACCOUNT)
-    return qs.select_related("customer", "product")

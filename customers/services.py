@@ -17,13 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partner_center.accounts.access import require
 from partner_center.accounts.models import Partner, User
 from partner_center.accounts.permissions import Role
 from partner_center.accounts.services import user_create
 from partner_center.audit.services import record_event
 from partner_center.audit.verbs import Verb
-from partner_center.errors import DomainError
+from partner_center.errors import DomainError, NotAllowed
 from partner_center.money import cny
+from partner_center.notifications.recipients import partner_admins
 from partner_center.notifications.services import notify
 from partner_center.validators import check_date
 
@@ -53,6 +55,17 @@ from .models import (
     Voucher,
     billing_period_of,
 )
+from .permissions import (
+    FUND_RESELLERS,
+    INVITE_CUSTOMERS,
+    ISSUE_VOUCHERS,
+    MOVE_MONEY,
+    PUBLISH_AGREEMENT,
+    REVOKE_INVITATIONS,
+    REVOKE_VOUCHERS,
+    SWITCH_AUTO_RENEW,
+    UNBIND_AS_PARTNER_OR_ADMIN,
+)
 from .transitions import MONEY_REQUEST
 
 INVITATION_VALID_FOR = timedelta(days=7)  # [our rule] as long as a member invitation
@@ -67,10 +80,6 @@ ORDER_ENTRY_TYPE = {
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def partner_admins(partner_id: int):
-    return User.objects.filter(partner_id=partner_id, role=Role.PARTNER_ADMIN, is_active=True)
 
 
 def association_at(customer: Customer, moment: datetime) -> Association | None:
@@ -146,6 +155,7 @@ def agreement_publish(
 ) -> AgreementVersion:
     """Publish a new version. Associated customers are asked to sign it; until they do,
     their partners do not see their knowledge recommendations."""
+    require(actor, PUBLISH_AGREEMENT)
     if not all(s.strip() for s in (title_zh, title_en, body_zh, body_en)):
         raise DomainError(_("Give the title and the text in both languages."), field="body_zh")
     last = AgreementVersion.objects.select_for_update().order_by("-version").first()
@@ -218,6 +228,7 @@ def default_billing_model(partner: Partner) -> str:
 def invitation_create(
     *, actor, billing_model: str, email: str = "", note: str = "", now: datetime | None = None
 ) -> Invitation:
+    require(actor, INVITE_CUSTOMERS)
     if actor.partner_id is None:
         raise DomainError(_("Only a partner invites customers."))
     if billing_model not in BillingModel.values:
@@ -247,6 +258,7 @@ def invitation_create(
 
 @transaction.atomic
 def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
+    require(actor, REVOKE_INVITATIONS, partner_id=invitation.partner_id)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.state != Invitation.State.PENDING:
         raise DomainError(_("Only a link that was not used yet can be revoked."))
@@ -619,6 +631,7 @@ def customer_unbind(
     reseller's funds) and the account closes; the customer's unused vouchers go back to the
     reseller's quota [our rule]; its resources leave the partner. Consumption after this
     moment is booked to the customer's own main account."""
+    require(actor, UNBIND_AS_PARTNER_OR_ADMIN, partner_id=association.partner_id)
     now = now or timezone.now()
     association = Association.objects.select_for_update().get(pk=association.pk)
     if association.state != Association.State.ACTIVE:
@@ -875,6 +888,7 @@ def account_fund(
     """The partner puts money into a customer's hosted account. A tier-2 reseller pays from
     the funds its distributor allocated (over-allocation is refused). Above the partner's
     limit it becomes a request a second admin approves (returned instead of the entry)."""
+    require(actor, MOVE_MONEY, partner_id=account.partner_id)
     _check_customer_account(account)
     amount = ledger.to_money(amount)
     if _needs_approval(account.partner_id, amount, approval):
@@ -911,6 +925,7 @@ def account_reclaim(
     """The partner takes money back from a customer's account; a tier-2 reseller's money goes
     back to its funds. The amount is always explicit: an empty amount is refused, taking
     everything is the explicit `reclaim_all` [our rule]."""
+    require(actor, MOVE_MONEY, partner_id=account.partner_id)
     _check_customer_account(account)
     if amount is None or amount == "":
         if not reclaim_all:
@@ -953,6 +968,7 @@ def account_reclaim(
 @transaction.atomic
 def account_set_budget(*, actor, account: Account, monthly_budget) -> Account:
     """Set the most the customer may spend per month; this unfreezes a new account."""
+    require(actor, MOVE_MONEY, partner_id=account.partner_id)
     _check_customer_account(account)
     budget = ledger.to_money(monthly_budget, field="monthly_budget", allow_zero=True)
     account = Account.objects.select_for_update().get(pk=account.pk)
@@ -1079,6 +1095,8 @@ def resource_renew(
     """Renew a yearly/monthly resource for `periods` months or years, paid from the
     customer's hosted account (a voucher first, if one is given). Refused with the reason
     when the account cannot pay."""
+    if actor is not None:  # None: the auto-renew sweep
+        require(actor, MOVE_MONEY, partner_id=resource.partner_id)
     now = now or timezone.now()
     resource = Resource.objects.select_for_update().select_related("product").get(pk=resource.pk)
     try:
@@ -1177,7 +1195,13 @@ def resource_renew(
 def resource_set_auto_renew(*, actor, resource: Resource, enabled: bool) -> Resource:
     """Set or cancel auto-renew. The portal renews only resources paid from a hosted
     account; a referral-model customer sets it on the vendor's site."""
+    require(actor, SWITCH_AUTO_RENEW, partner_id=resource.partner_id)
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    if (
+        actor.role == Role.CUSTOMER
+        and not Customer.objects.filter(pk=resource.customer_id, user=actor).exists()
+    ):
+        raise NotAllowed  # a customer switches only its own resources
     if resource.status == Resource.Status.UNSUBSCRIBED:
         raise DomainError(_("This resource was unsubscribed."))
     association = Association.objects.filter(pk=resource.association_id).first()
@@ -1309,6 +1333,7 @@ def reseller_fund(
     approval: MoneyRequest | None = None,
 ) -> LedgerEntry | MoneyRequest:
     """The distributor allocates money to a tier-2 reseller."""
+    require(actor, FUND_RESELLERS)
     _check_reseller_of(actor, reseller)
     amount = ledger.to_money(amount)
     if _needs_approval(reseller.parent_distributor_id, amount, approval):
@@ -1347,6 +1372,7 @@ def reseller_reclaim(
     approval: MoneyRequest | None = None,
 ) -> LedgerEntry | MoneyRequest:
     """The distributor takes back funds the reseller has not passed on to customers."""
+    require(actor, FUND_RESELLERS)
     _check_reseller_of(actor, reseller)
     amount = ledger.to_money(amount)
     if _needs_approval(reseller.parent_distributor_id, amount, approval):
@@ -1380,6 +1406,7 @@ def reseller_grant_quota(
     approval: MoneyRequest | None = None,
 ) -> LedgerEntry | MoneyRequest:
     """The distributor grants voucher quota to a tier-2 reseller."""
+    require(actor, FUND_RESELLERS)
     _check_reseller_of(actor, reseller)
     amount = ledger.to_money(amount)
     if _needs_approval(reseller.parent_distributor_id, amount, approval):
@@ -1418,6 +1445,7 @@ def reseller_reduce_quota(
     approval: MoneyRequest | None = None,
 ) -> LedgerEntry | MoneyRequest:
     """The distributor takes back voucher quota the reseller has not issued."""
+    require(actor, FUND_RESELLERS)
     _check_reseller_of(actor, reseller)
     amount = ledger.to_money(amount)
     if _needs_approval(reseller.parent_distributor_id, amount, approval):
@@ -1463,6 +1491,7 @@ def voucher_issue(
 ) -> Voucher | MoneyRequest:
     """A reseller issues a voucher to one of its customers from its voucher quota (above the
     partner's limit: a request a second admin approves)."""
+    require(actor, ISSUE_VOUCHERS)
     now = now or timezone.now()
     if association.partner_id != actor.partner_id or not association.is_active:
         raise DomainError(_("Choose one of your associated customers."), field="customer")
@@ -1548,6 +1577,7 @@ def _voucher_return(*, actor, voucher: Voucher, reason: str, now: datetime) -> N
 @transaction.atomic
 def voucher_revoke(*, actor, voucher: Voucher, now: datetime | None = None) -> Voucher:
     """Withdraw a voucher; what is left on it goes back to the reseller's quota."""
+    require(actor, REVOKE_VOUCHERS, partner_id=voucher.partner_id)
     now = now or timezone.now()
     voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
     if voucher.revoked_at is not None:

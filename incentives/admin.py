@@ -6,6 +6,7 @@ pages (publish with the computed basis, mark paid); their fields are read-only."
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from partner_center.errors import DomainError
 
@@ -31,7 +32,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgramPeriod)
-class ProgramPeriodAdmin(admin.ModelAdmin):
+class ProgramPeriodAdmin(SimpleHistoryAdmin):
     """The rates and rules per program period are data: admins change them here."""
 
     list_display = (

@@ -1,8 +1,7 @@
 """Charts drawn on the server as inline SVG: no script and no CDN, they print, and they read
 on a phone (the drawing scales with its viewBox).
 
-ECharts would be the library Chinese users know, but the pinned `django-static-echarts`
-(5.4.3.3) ships no `echarts/echarts.min.js`, so the portal draws its few charts itself."""
+The portal draws its few charts itself (no chart library is shipped)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,21 +23,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from partner_center.money import CENT, ZERO, money_field  # noqa: F401
+from partner_center.money import to_cents as money  # noqa: F401
 from partner_center.validators import validate_date_range
 
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
-
-
-def money(value) -> Decimal:
-    """Round to cents, half up (how amounts are settled)."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def money_field(verbose_name, **kwargs) -> models.DecimalField:
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
 
 
 def percent_field(verbose_name, **kwargs) -> models.DecimalField:
@@ -92,6 +84,9 @@ class ProgramPeriod(models.Model):
     rules_zh = models.TextField(_("rules (Chinese)"), blank=True)
     rules_en = models.TextField(_("rules (English)"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Who changed what, and when (django-simple-history; shown in admin).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("program period")

@@ -23,11 +23,11 @@ from django.utils.translation import gettext as _
 from customers.models import Order
 from opportunities.duplicates import normalize_customer_name
 from opportunities.models import Opportunity
-from partner_center.accounts.models import User
-from partner_center.accounts.permissions import Role
+from partner_center.accounts.access import require
 from partner_center.errors import DomainError
 from partner_center.money import cny
 from partner_center.notifications.models import Topic
+from partner_center.notifications.recipients import bd_staff, partner_admins
 from partner_center.notifications.selectors import subscribers_of
 from partner_center.notifications.services import notify, notify_subscribers
 from partner_center.programs.selectors import is_pce_member
@@ -370,10 +370,7 @@ def _lock(application: IncentiveApplication) -> IncentiveApplication:
 
 
 def _require(cap, actor, partner_id: int | None = None) -> None:
-    if not cap.allows(actor):
-        raise DomainError(_("You may not do this."), code="forbidden")
-    if partner_id is not None and actor.partner_id != partner_id:
-        raise DomainError(_("You may not do this."), code="forbidden")
+    require(actor, cap, partner_id=partner_id)
 
 
 def _link(application: IncentiveApplication) -> str:
@@ -383,11 +380,7 @@ def _link(application: IncentiveApplication) -> str:
 def _partner_recipients(application: IncentiveApplication) -> list:
     """Who hears about the application at the partner: the applicant, the partner's admins
     and the users subscribed to incentive news."""
-    users = list(
-        User.objects.filter(
-            partner_id=application.partner_id, role=Role.PARTNER_ADMIN, is_active=True
-        )
-    )
+    users = list(partner_admins(application.partner_id))
     users += list(subscribers_of(application.partner, Topic.INCENTIVES))
     if application.applied_by_id:
         users.append(application.applied_by)
@@ -399,7 +392,7 @@ def _bd_recipients(application: IncentiveApplication | None = None) -> list:
     """BD staff: the one who published it, if any, else all BD users."""
     if application is not None and application.published_by_id:
         return [application.published_by]
-    return list(User.objects.filter(role=Role.BD, is_active=True).order_by("pk"))
+    return bd_staff()
 
 
 def _subject(application: IncentiveApplication) -> dict:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -14,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from partner_center import uploads
 from partner_center.accounts.models import Partner
 from partner_center.errors import DomainError
+from partner_center.service_admin import ServiceAdmin
 
 from . import services
 from .catalog import RejectionReason
@@ -50,13 +50,8 @@ def _run(modeladmin, request, queryset, call, done_message):
     for obj in queryset:
         try:
             call(obj)
-        except DomainError as exc:
+        except DomainError as exc:  # a refused rule, or NotAllowed for this actor
             modeladmin.message_user(request, f"#{obj.pk}: {exc.message}", messages.ERROR)
-        except PermissionDenied:
-            modeladmin.message_user(
-                request, _("Only BD staff and admins may do this."), messages.ERROR
-            )
-            return
         else:
             done += 1
     if done:
@@ -64,7 +59,7 @@ def _run(modeladmin, request, queryset, call, done_message):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(admin.ModelAdmin):
+class OpportunityAdmin(ServiceAdmin):
     form = uploads.admin_upload_form({"consent_file": uploads.check_upload})
     list_display = (
         "id",
@@ -115,18 +110,16 @@ class OpportunityAdmin(admin.ModelAdmin):
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         if not changes:
             return
-        try:
-            if PO.can(obj, "edit"):
-                services.po_edit(actor=request.user, po=obj, changes=changes)
-            else:
-                services.opportunity_update_progress(
-                    actor=request.user,
-                    opportunity=obj,
-                    changes={k: v for k, v in changes.items() if k in PROGRESS_FIELDS},
-                    note=str(_("Changed in Django admin")),
-                )
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
+        # A refusal (DomainError) becomes a form error on this page (ServiceAdmin).
+        if PO.can(obj, "edit"):
+            services.po_edit(actor=request.user, po=obj, changes=changes)
+        else:
+            services.opportunity_update_progress(
+                actor=request.user,
+                opportunity=obj,
+                changes={k: v for k, v in changes.items() if k in PROGRESS_FIELDS},
+                note=str(_("Changed in Django admin")),
+            )
 
     @admin.action(description=_("Review passed: start verification"))
     def action_start_verification(self, request, queryset):
@@ -250,7 +243,7 @@ class ShareInline(admin.TabularInline):
 
 
 @admin.register(VendorLead)
-class VendorLeadAdmin(admin.ModelAdmin):
+class VendorLeadAdmin(ServiceAdmin):
     list_display = (
         "crm_id",
         "customer_name",

@@ -193,6 +193,23 @@ def _fmt(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
+def first_verified(items) -> Opportunity | None:
+    """PO against PO, first-verified-wins: the earliest verified PO among `items` (ties go to
+    the lower id), or None when none is verified."""
+    verified = [
+        o
+        for o in items
+        if isinstance(o, Opportunity) and o.state == S.VERIFIED and o.verified_at is not None
+    ]
+    return min(verified, key=lambda o: (o.verified_at, o.pk)) if verified else None
+
+
+def ho_wins(lead: VendorLead, po_verified_at: datetime | None) -> bool:
+    """PO against HO: the HO counts from its creation in the vendor's CRM, the PO from its
+    verification (`None`: not verified); the earlier wins."""
+    return po_verified_at is None or lead.crm_created_at < po_verified_at
+
+
 def verdict_for(pair: DuplicatePair) -> Verdict:
     if pair.lead_id:
         return verdict_po_lead(pair.po, pair.lead)
@@ -200,14 +217,13 @@ def verdict_for(pair: DuplicatePair) -> Verdict:
 
 
 def verdict_po_po(a: Opportunity, b: Opportunity) -> Verdict:
-    verified = [o for o in (a, b) if o.state == S.VERIFIED and o.verified_at]
-    if not verified:
+    winner = first_verified((a, b))
+    if winner is None:
         return Verdict(
             None,
             None,
             _("Neither is verified yet: the first to pass verification wins."),
         )
-    winner = min(verified, key=lambda o: (o.verified_at, o.pk))
     loser = b if winner is a else a
     return Verdict(
         winner,
@@ -219,7 +235,7 @@ def verdict_po_po(a: Opportunity, b: Opportunity) -> Verdict:
 
 def verdict_po_lead(po: Opportunity, lead: VendorLead) -> Verdict:
     po_time = po.verified_at if po.state == S.VERIFIED else None
-    if po_time is None or lead.crm_created_at < po_time:
+    if ho_wins(lead, po_time):
         return Verdict(
             lead,
             po,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from partner_center.accounts.access import is_vendor_staff
 from partner_center.accounts.models import Partner
 from partner_center.filters import SortFilter
+from partner_center.forms import style_fields
 from partner_center.validators import validate_date_range
 from partner_center.workdays import deadline_after
 
@@ -18,14 +19,7 @@ S = Opportunity.State
 
 
 def _style(filterset) -> None:
-    for field in filterset.form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select form-select-sm")
-        else:
-            widget.attrs.setdefault("class", "form-control form-control-sm")
+    style_fields(filterset.form.fields, small=True)
 
 
 class DeadlineSoonMixin:

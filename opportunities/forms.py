@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partner_center import uploads
 from partner_center.accounts.models import Partner
+from partner_center.forms import style_fields
 from partner_center.programs.models import PCEApplication
 
 from .catalog import ConsentMethod, Product, RejectionReason
@@ -17,17 +18,7 @@ from .transitions import PO_FIELDS, PROGRESS_FIELDS, RETURNABLE_FIELDS, field_la
 
 
 def _bootstrap(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-            widget.attrs.setdefault("class", "form-check-input")
-            continue
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
+    style_fields(form.fields)
 
 
 class ProductsField(forms.MultipleChoiceField):

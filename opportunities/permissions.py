@@ -10,3 +10,6 @@ WORK_OPPORTUNITIES = capability("opportunities.work", PARTNER_ROLES)
 # Review and verify POs, return them for changes, reject them, set the core label, run the
 # HO pool and share HOs, settle duplicates.
 REVIEW_OPPORTUNITIES = capability("opportunities.review", {Role.BD, Role.ADMIN})
+# What the services require of a partner-side action: a user of that partner (the
+# service passes `partner_id`), or the portal's administrator acting for it in admin.
+ACT_FOR_PARTNER = capability("opportunities.act_for_partner", PARTNER_ROLES | {Role.ADMIN})

@@ -21,7 +21,6 @@ from . import duplicates as dup
 from .catalog import Product, RejectionReason, Rule, Stage
 from .models import DuplicatePair, Opportunity, POImport, VendorLead
 from .transitions import (
-    ACTIVE_STATES,
     HO,
     LIVE_SHARE_STATES,
     PO,
@@ -59,12 +58,6 @@ def review_queue() -> QuerySet[Opportunity]:
         .select_related("partner")
         .order_by("deadline", "id")
     )
-
-
-def assessment_opportunities(partner_id: int | None = None) -> QuerySet[Opportunity]:
-    """What counts for the PO/HO assessment: verified POs and accepted HOs."""
-    qs = Opportunity.objects.filter(state__in=ACTIVE_STATES)
-    return qs.filter(partner_id=partner_id) if partner_id else qs
 
 
 def attach_days_left(rows, now: datetime | None = None):

@@ -9,27 +9,29 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from partner_center import uploads
-from partner_center.accounts.access import is_vendor_staff
-from partner_center.accounts.models import Partner, User
-from partner_center.accounts.permissions import PARTNER_ROLES, Role
+from partner_center.accounts.access import require
+from partner_center.accounts.models import Partner
 from partner_center.audit.services import record_event
 from partner_center.audit.verbs import Verb
 from partner_center.errors import Conflict, DomainError
+from partner_center.notifications.recipients import bd_staff, partner_users
 from partner_center.notifications.services import notify
 from partner_center.programs.selectors import is_pce_member
+from partner_center.programs.services import ensure_pce_member
 from partner_center.validators import check_date, clean_name, clean_phone
 
 from . import duplicates as dup
 from . import sla
 from .catalog import ConsentMethod, RejectionReason, Rule
 from .models import DuplicatePair, Opportunity, VendorLead
+from .permissions import ACT_FOR_PARTNER, REVIEW_OPPORTUNITIES
 from .transitions import (
     ACTIVE_STATES,
     HO,
@@ -63,17 +65,8 @@ LEAD_FIELDS = PO_FIELDS
 # ---- Helpers -----------------------------------------------------------------------------
 
 
-def partner_recipients(partner_ids) -> dict[int, list[User]]:
-    users: dict[int, list[User]] = {}
-    for user in User.objects.filter(
-        partner_id__in=list(partner_ids), role__in=list(PARTNER_ROLES), is_active=True
-    ).order_by("id"):
-        users.setdefault(user.partner_id, []).append(user)
-    return users
-
-
-def bd_recipients() -> list[User]:
-    return list(User.objects.filter(role=Role.BD, is_active=True).order_by("id"))
+partner_recipients = partner_users  # the partner's users hear about its opportunities
+bd_recipients = bd_staff
 
 
 def _notify(*, recipients, kind: str, title, body="", opportunity=None, link="") -> None:
@@ -95,26 +88,6 @@ def _notify_partner(opportunity: Opportunity, kind: str, title, body="") -> None
         body=body,
         opportunity=opportunity,
     )
-
-
-def _require_bd(actor) -> None:
-    if not (
-        actor
-        and is_vendor_staff(actor)
-        and (actor.role in (Role.BD, Role.ADMIN) or actor.is_superuser)
-    ):
-        raise PermissionDenied
-
-
-def _require_partner_of(actor, partner_id: int) -> None:
-    """A partner action: the actor is a user of that partner (admins may act for it)."""
-    if actor is None:
-        raise PermissionDenied
-    if actor.role in PARTNER_ROLES and actor.partner_id == partner_id:
-        return
-    if actor.is_superuser or actor.role == Role.ADMIN:
-        return
-    raise PermissionDenied
 
 
 def _lock(opportunity: Opportunity) -> Opportunity:
@@ -193,7 +166,7 @@ def _jsonable(value):
 @transaction.atomic
 def po_create(*, actor, partner: Partner, data: dict, external_ref: str = "") -> Opportunity:
     """A new PO draft."""
-    _require_partner_of(actor, partner.pk)
+    require(actor, ACT_FOR_PARTNER, partner_id=partner.pk)
     unknown = set(data) - set(PO_FIELDS)
     if unknown:
         raise DomainError(_("Unknown field."), field=sorted(unknown)[0])
@@ -245,7 +218,7 @@ def po_create(*, actor, partner: Partner, data: dict, external_ref: str = "") ->
 def po_edit(*, actor, po: Opportunity, changes: dict) -> Opportunity:
     """Change a draft, or the fields BD unlocked on a PO returned for changes."""
     po = _lock(po)
-    _require_partner_of(actor, po.partner_id)
+    require(actor, ACT_FOR_PARTNER, partner_id=po.partner_id)
     if not PO.can(po, "edit"):
         check_editable(po, changes.keys())  # names the first locked field
         raise DomainError(_("Use a progress update to change this opportunity now."))
@@ -306,13 +279,10 @@ def _fmt(moment) -> str:
 
 def _refuse_if_verified_elsewhere(po: Opportunity, matches) -> None:
     """Once another partner's duplicate is verified, this PO is no longer accepted."""
-    verified = [
-        m.other
-        for m in matches
-        if not m.is_lead and m.other.state == S.VERIFIED and m.other.partner_id != po.partner_id
-    ]
-    if verified:
-        first = min(verified, key=lambda o: o.verified_at)
+    first = dup.first_verified(
+        m.other for m in matches if not m.is_lead and m.other.partner_id != po.partner_id
+    )
+    if first is not None:
         raise DomainError(
             _(
                 "An opportunity for the same customer and products passed verification at "
@@ -327,12 +297,8 @@ def _refuse_if_verified_elsewhere(po: Opportunity, matches) -> None:
 def po_submit(*, actor, po: Opportunity, consent: Consent) -> Opportunity:
     """Draft → submitted. Needs PCE membership and the customer's consent; starts the
     10-working-day verification clock."""
-    _require_partner_of(actor, po.partner_id)
-    if not is_pce_member(po.partner_id):
-        raise DomainError(
-            _("Only members of the PCE program can share opportunities with the vendor."),
-            code="pce",
-        )
+    require(actor, ACT_FOR_PARTNER, partner_id=po.partner_id)
+    ensure_pce_member(po.partner_id)
     _check_consent(consent)
     evidence = None
     if consent.file:  # checked before anything is written; a refused file is never stored
@@ -380,7 +346,7 @@ def po_submit(*, actor, po: Opportunity, consent: Consent) -> Opportunity:
 @transaction.atomic
 def po_resubmit(*, actor, po: Opportunity, note: str = "") -> Opportunity:
     """Returned → submitted, after the partner changed what BD unlocked. The deadline stays."""
-    _require_partner_of(actor, po.partner_id)
+    require(actor, ACT_FOR_PARTNER, partner_id=po.partner_id)
     dup.lock_customer_keys(po)
     po = _lock(po)
     PO.check(po, "resubmit")
@@ -399,7 +365,7 @@ def po_resubmit(*, actor, po: Opportunity, note: str = "") -> Opportunity:
 @transaction.atomic
 def po_start_verification(*, actor, po: Opportunity, note: str = "") -> Opportunity:
     """Review (审核) passed: submitted → under verification."""
-    _require_bd(actor)
+    require(actor, REVIEW_OPPORTUNITIES)
     po = _lock(po)
     PO.check(po, "start_verification")
     _check_deadline(po)
@@ -417,7 +383,7 @@ def po_start_verification(*, actor, po: Opportunity, note: str = "") -> Opportun
 @transaction.atomic
 def po_return_for_changes(*, actor, po: Opportunity, fields, comment: str) -> Opportunity:
     """BD unlocks named fields with a comment; the partner edits them and resubmits."""
-    _require_bd(actor)
+    require(actor, REVIEW_OPPORTUNITIES)
     fields = sorted(set(fields or ()))
     if not fields:
         raise DomainError(_("Choose the fields the partner should change."), field="fields")
@@ -492,7 +458,7 @@ def _reject(
 @transaction.atomic
 def po_reject(*, actor, po: Opportunity, reason: str, note: str = "") -> Opportunity:
     """BD rejects a pending PO for one of the validity reasons."""
-    _require_bd(actor)
+    require(actor, REVIEW_OPPORTUNITIES)
     if reason not in RejectionReason.values:
         raise DomainError(_("Choose the reason for the rejection."), field="reason")
     po = _lock(po)
@@ -517,7 +483,7 @@ def po_verify(
     the duplicate queue); another partner's duplicate verified first wins (this PO is
     rejected by the rule). Otherwise this PO wins, and other partners' pending duplicates
     are rejected by the rule. Returns the PO in its new state (verified or rejected)."""
-    _require_bd(actor)
+    require(actor, REVIEW_OPPORTUNITIES)
     if not (account_manager or "").strip():
         raise DomainError(
             _("Name the account manager who confirmed with the customer."), field="account_manager"
@@ -535,7 +501,7 @@ def po_verify(
     _check_deadline(po)
     now = timezone.now()
     matches = dup.find_duplicates(po)
-    leads = [m.other for m in matches if m.is_lead and m.other.crm_created_at < now]
+    leads = [m.other for m in matches if m.is_lead and dup.ho_wins(m.other, now)]
     if leads:
         lead = min(leads, key=lambda lead: lead.crm_created_at)
         raise DomainError(
@@ -546,13 +512,10 @@ def po_verify(
             % {"time": _fmt(lead.crm_created_at), "crm": lead.crm_id},
             code="duplicate",
         )
-    verified = [
-        m.other
-        for m in matches
-        if not m.is_lead and m.other.state == S.VERIFIED and m.other.partner_id != po.partner_id
-    ]
-    if verified:
-        winner = min(verified, key=lambda o: (o.verified_at, o.pk))
+    winner = dup.first_verified(
+        m.other for m in matches if not m.is_lead and m.other.partner_id != po.partner_id
+    )
+    if winner is not None:
         _reject(
             po,
             actor=actor,
@@ -628,7 +591,7 @@ def opportunity_update_progress(
 ) -> Opportunity:
     """A progress update: stage, amount, close date, delivery date, contact, notes."""
     opp = _lock(opportunity)
-    _require_partner_of(actor, opp.partner_id)
+    require(actor, ACT_FOR_PARTNER, partner_id=opp.partner_id)
     if opp.state not in ACTIVE_STATES:
         raise DomainError(
             _("Progress updates take effect after verification (PO) or acceptance (HO)."),
@@ -670,7 +633,7 @@ def opportunity_set_core_label(
     *, actor, opportunity: Opportunity, core_label: bool, note: str = ""
 ) -> Opportunity:
     """BD marks (or unmarks) a verified PO or accepted HO with the core label."""
-    _require_bd(actor)
+    require(actor, REVIEW_OPPORTUNITIES)
     opp = _lock(opportunity)
     if opp.state not in ACTIVE_STATES:
         raise DomainError(
@@ -708,7 +671,7 @@ def mask_phone(phone: str) -> str:
 @transaction.atomic
 def lead_create(*, actor, crm_id: str, crm_created_at, data: dict) -> VendorLead:
     """BD adds an HO from the CRM to the pool, with its CRM creation time."""
-    _require_bd(actor)
+    require(actor, REVIEW_OPPORTUNITIES)
     crm_id = (crm_id or "").strip()
     if not crm_id:
         raise DomainError(_("Enter the CRM reference."), field="crm_id")
@@ -751,7 +714,7 @@ def lead_create(*, actor, crm_id: str, crm_created_at, data: dict) -> VendorLead
 def lead_edit(*, actor, lead: VendorLead, changes: dict) -> VendorLead:
     """Correct a lead's details (BD). A closed lead stays as it was closed; shares keep the
     details they were shared with."""
-    _require_bd(actor)
+    require(actor, REVIEW_OPPORTUNITIES)
     unknown = set(changes) - set(LEAD_FIELDS)
     if unknown:
         raise DomainError(_("Unknown field."), field=sorted(unknown)[0])
@@ -783,7 +746,7 @@ def _lock_lead(lead: VendorLead) -> VendorLead:
 def ho_share(*, actor, lead: VendorLead, partner: Partner, note: str = "") -> Opportunity:
     """Share a pooled lead with one PCE partner: pending acceptance for 3 working days.
     The contact person and phone stay masked until the partner accepts."""
-    _require_bd(actor)
+    require(actor, REVIEW_OPPORTUNITIES)
     lead = _lock_lead(lead)
     if not LEAD.can(lead, "share"):
         raise DomainError(_("This HO was closed and cannot be shared."), code="closed")
@@ -804,7 +767,7 @@ def ho_share(*, actor, lead: VendorLead, partner: Partner, note: str = "") -> Op
     earlier = [
         m.other
         for m in dup.find_duplicates(lead)
-        if m.other.state == S.VERIFIED and m.other.verified_at < lead.crm_created_at
+        if m.other.state == S.VERIFIED and not dup.ho_wins(lead, m.other.verified_at)
     ]
     if earlier:
         raise DomainError(
@@ -867,7 +830,7 @@ def ho_share(*, actor, lead: VendorLead, partner: Partner, note: str = "") -> Op
 def ho_accept(*, actor, ho: Opportunity) -> Opportunity:
     """Pending → accepted: the contact details are revealed, progress updates take effect."""
     ho = _lock(ho)
-    _require_partner_of(actor, ho.partner_id)
+    require(actor, ACT_FOR_PARTNER, partner_id=ho.partner_id)
     HO.check(ho, "accept")
     _check_deadline(ho)
     lead = ho.lead
@@ -899,7 +862,7 @@ def ho_decline(*, actor, ho: Opportunity, reason: str) -> Opportunity:
     if not (reason or "").strip():
         raise DomainError(_("Say why you decline."), field="reason")
     ho = _lock(ho)
-    _require_partner_of(actor, ho.partner_id)
+    require(actor, ACT_FOR_PARTNER, partner_id=ho.partner_id)
     HO.check(ho, "decline")
     _check_deadline(ho)
     HO.apply(
@@ -935,7 +898,7 @@ def ho_decline(*, actor, ho: Opportunity, reason: str) -> Opportunity:
 def duplicate_decide(*, actor, pair: DuplicatePair, decision: str, note: str = "") -> DuplicatePair:
     """BD settles a candidate pair: "apply" the rule's verdict (the loser is rejected, or
     the losing HO closed) or "dismiss" (not duplicates; the rules ignore the pair)."""
-    _require_bd(actor)
+    require(actor, REVIEW_OPPORTUNITIES)
     items = [pair.po, pair.other_po or pair.lead]
     dup.lock_customer_keys(*items)
     pair = DuplicatePair.objects.select_for_update().get(pk=pair.pk)
@@ -1038,13 +1001,9 @@ def po_import_start(
 
     from .models import POImport
 
-    _require_partner_of(actor, partner.pk)
+    require(actor, ACT_FOR_PARTNER, partner_id=partner.pk)
     if submit_rows:
-        if not is_pce_member(partner.pk):
-            raise DomainError(
-                _("Only members of the PCE program can share opportunities with the vendor."),
-                field="submit_rows",
-            )
+        ensure_pce_member(partner.pk, field="submit_rows")
         _check_consent(consent or Consent(confirmed=False))
     checked = uploads.check_spreadsheet(upload, field="file")  # refused files are never stored
     name = checked.original_name[:200]

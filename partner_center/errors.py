@@ -40,3 +40,10 @@ class NotAllowed(DomainError):
         from django.utils.translation import gettext
 
         super().__init__(message or gettext("You are not allowed to do this."), code=code)
+
+    def add_to_form(self, form) -> None:
+        """A page that shows a service's refusals on its form still answers 403 for this
+        one: the actor, not the input, is refused."""
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(str(self.message)) from self

@@ -1,11 +1,12 @@
 """Pieces shared by the filter bars of every list page (django-filter)."""
 
 import django_filters as df
-from django import forms
 from django.forms.utils import pretty_name
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from partner_center.forms import style_fields
 
 
 class StyledFilterSet(df.FilterSet):
@@ -15,9 +16,7 @@ class StyledFilterSet(df.FilterSet):
     def form(self):
         form = super().form
         if not getattr(form, "_styled", False):
-            for field in form.fields.values():
-                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-                field.widget.attrs.setdefault("class", f"{css} {css}-sm")
+            style_fields(form.fields, small=True)
             form._styled = True
         return form
 

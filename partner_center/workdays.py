@@ -14,12 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
 import holidays as holidays_lib
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from partner_center.timezones import SHANGHAI
+
 _WINDOW = 62  # days of admin overrides fetched per query while counting
 
 

@@ -1,7 +1,14 @@
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
+from partner_center.service_admin import ServiceAdmin, run_per_object
+
+from . import services
 from .models import Partner, PartnerTypeMembership, User
 from .permissions import PartnerType
 
@@ -22,14 +29,38 @@ class PartnerTypeFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PartnerTypeMembershipInline(admin.TabularInline):
-    model = PartnerTypeMembership
-    extra = 0
-    fields = ("partner_type", "joined_at", "exited_at")
+class PartnerAdminForm(forms.ModelForm):
+    types = forms.MultipleChoiceField(
+        label=_("types"),
+        choices=PartnerType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A tier-2 reseller needs its distributor."),
+    )
+
+    class Meta:
+        model = Partner
+        fields = (
+            "name",
+            "credit_code",
+            "contact_email",
+            "contact_phone",
+            "legal_representative",
+            "parent_distributor",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["types"].initial = sorted(self.instance.type_codes)
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(ServiceAdmin, SimpleHistoryAdmin):
+    """Partners are created and changed through the accounts services (type rules, events);
+    the legal representative through its recorded change; contact details by the partner
+    itself with a confirmation code. History shows who changed what, and when."""
+
+    form = PartnerAdminForm
     list_display = (
         "name",
         "credit_code",
@@ -41,23 +72,107 @@ class PartnerAdmin(admin.ModelAdmin):
     list_filter = (PartnerTypeFilter, "is_active")
     search_fields = ("name", "credit_code", "contact_email")
     raw_id_fields = ("parent_distributor",)
-    inlines = [PartnerTypeMembershipInline]
     list_select_related = ("parent_distributor",)
-    readonly_fields = ("is_active", "deregistered_at")
     actions = ["deregister"]
+
+    def get_fields(self, request, obj=None):
+        fields = [
+            "name",
+            "credit_code",
+            "contact_email",
+            "contact_phone",
+            "legal_representative",
+            "types",
+            "parent_distributor",
+        ]
+        return fields + (
+            ["type_history", "is_active", "deregistered_at", "created_at"] if obj else []
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return (
+            "credit_code",
+            "contact_email",
+            "contact_phone",
+            "type_history",
+            "is_active",
+            "deregistered_at",
+            "created_at",
+        )
+
+    @admin.display(description=_("type history"))
+    def type_history(self, partner):
+        """The partner's types over time (read-only: the `types` field changes them)."""
+        rows = partner.type_memberships.order_by("joined_at")
+        return format_html_join(
+            mark_safe("<br>"),  # noqa: S308 - a constant
+            "{} · {} – {}",
+            (
+                (
+                    m.get_partner_type_display(),
+                    f"{m.joined_at:%Y-%m-%d}",
+                    f"{m.exited_at:%Y-%m-%d}" if m.exited_at else "",
+                )
+                for m in rows
+            ),
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a partner leaves by deregistration (the action), never by deletion
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            created = services.partner_create(
+                actor=request.user,
+                name=data["name"],
+                credit_code=data["credit_code"],
+                contact_email=data["contact_email"],
+                contact_phone=data.get("contact_phone", ""),
+                legal_representative=data.get("legal_representative", ""),
+                types=data["types"],
+                parent_distributor=data.get("parent_distributor"),
+            )
+            obj.pk = created.pk
+            obj.credit_code = created.credit_code
+            return
+        services.partner_update(
+            actor=request.user,
+            partner=obj,
+            name=data["name"],
+            types=data["types"],
+            parent_distributor=data.get("parent_distributor"),
+        )
+        new_rep = (data.get("legal_representative") or "").strip()
+        if "legal_representative" in form.changed_data and new_rep:
+            from partner_center.members.services import partner_change_legal_representative
+
+            partner_change_legal_representative(actor=request.user, partner=obj, name=new_rep)
+        elif "legal_representative" in form.changed_data:
+            from partner_center.errors import DomainError
+
+            raise DomainError(
+                _("Enter the new legal representative's name."), field="legal_representative"
+            )
+
+    def save_related(self, request, form, formsets, change):
+        pass  # types are saved by the services in save_model
 
     @admin.action(description=_("Deregister the selected partners (refused while on a path)"))
     def deregister(self, request, queryset):
-        from partner_center.errors import DomainError
         from partner_center.programs.services import partner_deregister
 
-        for partner in queryset:
-            try:
-                partner_deregister(actor=request.user, partner=partner, confirm_name=partner.name)
-            except DomainError as exc:
-                self.message_user(request, f"{partner}: {exc.message}", messages.WARNING)
-            else:
-                self.message_user(request, _("%(partner)s deregistered.") % {"partner": partner})
+        run_per_object(
+            self,
+            request,
+            queryset,
+            lambda partner: partner_deregister(
+                actor=request.user, partner=partner, confirm_name=partner.name
+            ),
+            _("%(n)s partners deregistered."),
+        )
 
 
 @admin.register(User)
@@ -90,6 +205,11 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
 
+    def get_readonly_fields(self, request, obj=None):
+        # The right to move money is granted on the partner's Members page, where the
+        # service records who gave or took it.
+        return ("can_move_money",) if obj is not None else ()
+
     def save_model(self, request, obj, form, change):
         old_partner_id = form.initial.get("partner") if change else None
         super().save_model(request, obj, form, change)
@@ -111,6 +231,17 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(PartnerTypeMembership)
 class PartnerTypeMembershipAdmin(admin.ModelAdmin):
+    """Read-only: a partner's types change on the partner's page, through the services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     list_display = ("partner", "partner_type", "joined_at", "exited_at")
     list_filter = ("partner_type", ("exited_at", admin.EmptyFieldListFilter))
     search_fields = ("partner__name", "partner__credit_code")

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .permissions import PARTNER_ROLES, PartnerType, Role
 from .uscc import validate_uscc
@@ -40,6 +41,9 @@ class Partner(models.Model):
             "Set by the partner's admin: every user of the partner must use a second factor."
         ),
     )
+
+    # Who changed what, and when (django-simple-history; shown in admin).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("partner")
@@ -191,14 +195,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name or self.email.split("@")[0]
-
-    @property
-    def is_partner_user(self) -> bool:
-        return self.role in PARTNER_ROLES and self.partner_id is not None
-
-    @property
-    def is_bd(self) -> bool:
-        return self.role == Role.BD or self.is_superuser
 
     def _get_session_auth_hash(self, secret=None):
         """Django checks this hash on every request; it includes `session_epoch`, so raising

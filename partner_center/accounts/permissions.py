@@ -94,3 +94,5 @@ VIEW_PARTNER_HOME = capability("accounts.view_partner_home", PARTNER_ROLES)
 MANAGE_PARTNER_PROFILE = capability("accounts.manage_profile", {Role.PARTNER_ADMIN})
 VIEW_ALL_PARTNERS = capability("accounts.view_all_partners", {Role.BD, Role.ADMIN})
 USE_API = capability("accounts.use_api", PARTNER_ROLES | VENDOR_ROLES)
+# The portal's administrator edits partner master data and types (Django admin).
+MANAGE_PARTNERS = capability("accounts.manage_partners", {Role.ADMIN})

@@ -13,8 +13,9 @@ from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
 from partner_center.validators import clean_name, clean_phone
 
+from .access import require
 from .models import Partner, PartnerTypeMembership, User
-from .permissions import PartnerType, Role
+from .permissions import MANAGE_PARTNERS, PartnerType, Role
 from .uscc import is_valid_uscc
 
 
@@ -73,6 +74,8 @@ def partner_join_type(*, actor, partner: Partner, partner_type: str) -> PartnerT
         raise DomainError(_("Unknown partner type."), field="partner_type")
     if partner.type_memberships.filter(partner_type=partner_type, exited_at__isnull=True).exists():
         raise DomainError(_("The partner holds this type already."), field="partner_type")
+    if partner_type == PartnerType.RESELLER and partner.parent_distributor_id is None:
+        raise DomainError(_("A tier-2 reseller needs its distributor."), field="parent_distributor")
     membership = PartnerTypeMembership.objects.create(partner=partner, partner_type=partner_type)
     record_event(actor=actor, subject=partner, verb=Verb.PARTNER_TYPE_JOINED, to_state=partner_type)
     return membership
@@ -81,14 +84,78 @@ def partner_join_type(*, actor, partner: Partner, partner_type: str) -> PartnerT
 @transaction.atomic
 def partner_exit_type(*, actor, partner: Partner, partner_type: str) -> None:
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    if partner_type == PartnerType.DISTRIBUTOR and partner.resellers.exists():
+        raise DomainError(
+            _("This distributor still manages tier-2 resellers: move them first."),
+            field="types",
+        )
     updated = partner.type_memberships.filter(
         partner_type=partner_type, exited_at__isnull=True
     ).update(exited_at=timezone.now())
     if not updated:
         raise DomainError(_("The partner does not hold this type."), field="partner_type")
+    if partner_type == PartnerType.RESELLER and partner.parent_distributor_id is not None:
+        partner.parent_distributor = None
+        partner.save(update_fields=["parent_distributor"])
     record_event(
         actor=actor, subject=partner, verb=Verb.PARTNER_TYPE_EXITED, from_state=partner_type
     )
+
+
+MASTER_DATA_FIELDS = ("name", "contact_email", "contact_phone")
+
+
+@transaction.atomic
+def partner_update(
+    *,
+    actor,
+    partner: Partner,
+    types: Iterable[str] | None = None,
+    parent_distributor: Partner | None = None,
+    **changes,
+) -> Partner:
+    """Change a partner's master data, types and distributor as the portal's administrator
+    (Django admin). The type rules of `partner_create` hold: a tier-2 reseller needs a
+    distributor, a distributor can't leave while it manages resellers. The legal
+    representative and contact details have their own recorded services."""
+    require(actor, MANAGE_PARTNERS)
+    unknown = set(changes) - set(MASTER_DATA_FIELDS)
+    if unknown:
+        raise DomainError(_("These fields can't be changed here."), field=sorted(unknown)[0])
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    type_set = set(partner.type_codes if types is None else types)
+    if parent_distributor is not None and parent_distributor.pk == partner.pk:
+        raise DomainError(_("A partner can't be its own distributor."), field="parent_distributor")
+    _check_types(type_set, parent_distributor if PartnerType.RESELLER in type_set else None)
+    if PartnerType.DISTRIBUTOR not in type_set and partner.resellers.exists():
+        raise DomainError(
+            _("This distributor still manages tier-2 resellers: move them first."),
+            field="types",
+        )
+    new_distributor_id = parent_distributor.pk if PartnerType.RESELLER in type_set else None
+    changed = {
+        name: {"from": getattr(partner, name), "to": value}
+        for name, value in changes.items()
+        if getattr(partner, name) != value
+    }
+    if partner.parent_distributor_id != new_distributor_id:
+        changed["parent_distributor"] = {
+            "from": partner.parent_distributor_id,
+            "to": new_distributor_id,
+        }
+    for name, change in changed.items():
+        setattr(partner, f"{name}_id" if name == "parent_distributor" else name, change["to"])
+    if changed:
+        partner.full_clean(exclude=["credit_code"], validate_unique=False)
+        partner.save(update_fields=[*changed])
+        record_event(actor=actor, subject=partner, verb="partner.updated", data=changed)
+    held = partner.type_codes
+    for partner_type in sorted(held - type_set):
+        partner_exit_type(actor=actor, partner=partner, partner_type=partner_type)
+    for partner_type in sorted(type_set - held):
+        partner_join_type(actor=actor, partner=partner, partner_type=partner_type)
+    partner.__dict__.pop("type_codes", None)
+    return partner
 
 
 def user_create(

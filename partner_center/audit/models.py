@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 class Event(models.Model):
     """One thing that happened to one object: a state transition, an update, an access.
 
-    The timelines users see are these rows; so is the audit log. Rows are never changed."""
+    The timelines users see are these rows; so is the audit log. Rows are never changed:
+    on PostgreSQL a trigger refuses UPDATE and DELETE."""
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -17,7 +18,9 @@ class Event(models.Model):
         verbose_name=_("who"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # The database refuses to change an event (see migration 0002), so the people and
+        # partners an event names can't be deleted: deactivate them instead.
+        on_delete=models.PROTECT,
         related_name="+",
     )
     actor_label = models.CharField(
@@ -28,7 +31,7 @@ class Event(models.Model):
         verbose_name=_("partner"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")

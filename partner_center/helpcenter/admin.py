@@ -1,10 +1,11 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import FAQEntry
 
 
 @admin.register(FAQEntry)
-class FAQEntryAdmin(admin.ModelAdmin):
+class FAQEntryAdmin(SimpleHistoryAdmin):
     list_display = ("question_zh", "question_en", "category", "order", "is_published", "updated_at")
     list_filter = ("category", "is_published")
     list_editable = ("order", "is_published")

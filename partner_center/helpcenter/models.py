@@ -4,6 +4,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .search import index_text
 
@@ -55,6 +56,9 @@ class FAQEntry(models.Model):
     # Search index texts (see search.py), rebuilt on every save.
     index_question = models.TextField(editable=False, blank=True)
     index_answer = models.TextField(editable=False, blank=True)
+
+    # Who changed what, and when (django-simple-history; shown in admin).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("help entry")

@@ -60,6 +60,9 @@ class MembershipAdmin(admin.ModelAdmin):
             request, queryset, services.invitation_withdraw, _("%(n)s invitations withdrawn.")
         )
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # ended by unlink/withdraw, kept as the link history
+
 
 @admin.register(ContactChange)
 class ContactChangeAdmin(admin.ModelAdmin):
@@ -84,3 +87,6 @@ class ContactChangeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # a change starts in the portal, where the code is sent
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a record of the change

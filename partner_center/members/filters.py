@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.filters import SortFilter
+from partner_center.forms import add_class, bootstrap_class
 
 from .models import Membership
 
@@ -41,8 +42,7 @@ class MembershipFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
-            css = "form-select" if hasattr(field, "choices") else "form-control"
-            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
+            add_class(field.widget, bootstrap_class(field.widget, small=True))
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

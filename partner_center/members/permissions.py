@@ -14,3 +14,7 @@ MANAGE_MEMBERS = capability("members.manage", {Role.PARTNER_ADMIN})
 ANSWER_INVITATION = capability(
     "members.answer_invitation", {Role.CUSTOMER, Role.PARTNER_MEMBER, Role.PARTNER_ADMIN}
 )
+# What the services require where the portal's administrator may also act (Django admin):
+# a partner admin acts on its own partner (the service passes `partner_id`).
+MANAGE_MEMBERS_OR_ADMIN = capability("members.manage_or_admin", {Role.PARTNER_ADMIN, Role.ADMIN})
+MANAGE_PROFILE_OR_ADMIN = capability("members.profile_or_admin", {Role.PARTNER_ADMIN, Role.ADMIN})

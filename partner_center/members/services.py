@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partner_center.accounts.access import require
 from partner_center.accounts.models import Partner, User
 from partner_center.accounts.permissions import PARTNER_ROLES, VENDOR_ROLES, Role
 from partner_center.accounts.sms import send_sms
@@ -33,6 +34,12 @@ from .models import (
     LINK_LIMIT_WINDOW_DAYS,
     ContactChange,
     Membership,
+)
+from .permissions import (
+    MANAGE_MEMBERS,
+    MANAGE_MEMBERS_OR_ADMIN,
+    MANAGE_PROFILE,
+    MANAGE_PROFILE_OR_ADMIN,
 )
 from .transitions import MEMBERSHIP
 
@@ -107,6 +114,7 @@ def invitation_url(membership: Membership) -> str:
 @transaction.atomic
 def member_invite(*, actor: User, partner: Partner, email: str) -> Membership:
     """Invite the account with this e-mail to become a project specialist of `partner`."""
+    require(actor, MANAGE_MEMBERS, partner_id=partner.pk)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)  # serializes the quota
     if not partner.is_active:
         raise DomainError(_("This partner account is deregistered."))
@@ -220,6 +228,7 @@ def invitation_decline(*, actor: User, membership: Membership) -> Membership:
 @transaction.atomic
 def invitation_withdraw(*, actor: User, membership: Membership) -> Membership:
     """The partner admin takes back an invitation that has not been used."""
+    require(actor, MANAGE_MEMBERS_OR_ADMIN, partner_id=membership.partner_id)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not MEMBERSHIP.can(membership, "withdraw"):
         raise DomainError(_("Only an open invitation can be withdrawn."), code="wrong_state")
@@ -230,6 +239,7 @@ def invitation_withdraw(*, actor: User, membership: Membership) -> Membership:
 @transaction.atomic
 def member_unlink(*, actor: User, membership: Membership) -> Membership:
     """End a member's link: the person keeps the account, without the partner."""
+    require(actor, MANAGE_MEMBERS_OR_ADMIN, partner_id=membership.partner_id)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not MEMBERSHIP.can(membership, "unlink"):
         raise DomainError(_("Only a linked member can be unlinked."), code="wrong_state")
@@ -307,6 +317,7 @@ def member_record_partner_change(*, actor, user: User, old_partner_id: int | Non
 @transaction.atomic
 def member_set_money_grant(*, actor: User, membership: Membership, allowed: bool) -> User:
     """Let a member fund and reclaim customer accounts, or take that right away."""
+    require(actor, MANAGE_MEMBERS_OR_ADMIN, partner_id=membership.partner_id)
     membership = Membership.objects.select_related("user").get(pk=membership.pk)
     if membership.state != Membership.State.LINKED:
         raise DomainError(_("Only a linked member can hold this right."))
@@ -370,6 +381,7 @@ def contact_change_start(
     *, actor: User, partner: Partner, channel: str, new_value: str
 ) -> ContactChange:
     """Send a code to the new e-mail address or phone; the change waits for that code."""
+    require(actor, MANAGE_PROFILE, partner_id=partner.pk)
     if channel not in ContactChange.Channel.values:
         raise DomainError(_("Unknown contact channel."), field="channel")
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
@@ -484,6 +496,7 @@ def partner_change_legal_representative(
     *, actor: User, partner: Partner, name: str, note: str = ""
 ) -> Partner:
     """Record a new legal representative: who changed it, when, from whom to whom."""
+    require(actor, MANAGE_PROFILE_OR_ADMIN, partner_id=partner.pk)
     name = clean_name(name or "")
     if not name:
         raise DomainError(_("Enter the new legal representative's name."), field="name")

@@ -24,6 +24,15 @@ class NotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ("recipient",)
     date_hierarchy = "created_at"
 
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # notifications are written by notify(); users read them in the portal
+
 
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(admin.ModelAdmin):
@@ -32,6 +41,15 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     search_fields = ("user__email",)
     list_select_related = ("user",)
     raw_id_fields = ("user",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # users set their preferences in the portal
 
 
 @admin.register(Subscription)

@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.filters import SortFilter
+from partner_center.forms import add_class, bootstrap_class
 
 from .models import AREAS, Notification
 
@@ -40,8 +41,7 @@ class NotificationFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.form.fields.items():
-            css = "form-select" if hasattr(field, "choices") else "form-control"
-            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
+            add_class(field.widget, bootstrap_class(field.widget, small=True))
             if name.startswith("sent_"):
                 field.widget.input_type = "date"
 

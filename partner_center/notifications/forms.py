@@ -1,22 +1,24 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partner_center.forms import StyledFormMixin
+
 from .models import Topic
 
 
-class PreferenceForm(forms.Form):
+class PreferenceForm(StyledFormMixin, forms.Form):
     email_enabled = forms.BooleanField(
         label=_("Also send my notifications by e-mail"),
         required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxInput(),
     )
 
 
-class SubscriptionForm(forms.Form):
+class SubscriptionForm(StyledFormMixin, forms.Form):
     topics = forms.MultipleChoiceField(
         label=_("Topics"),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple(),
     )
 
     def __init__(self, *args, allowed_topics, **kwargs):

@@ -39,3 +39,6 @@ class PCEApplicationAdmin(admin.ModelAdmin):
             self.message_user(
                 request, _("%(n)s applications approved.") % {"n": done}, messages.SUCCESS
             )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # decided through the services, kept as a record

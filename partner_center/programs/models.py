@@ -63,7 +63,3 @@ class PCEApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} · {self.get_state_display()}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.state == self.State.APPLIED

@@ -22,3 +22,6 @@ PCE_ELIGIBLE_TYPES = frozenset(
 VIEW_PCE_APPLICATIONS = capability(
     "programs.view_pce_applications", PARTNER_ROLES | {Role.BD, Role.ADMIN}
 )
+# The service check of deregistration: the partner admin, or the portal's administrator
+# (Django admin action).
+DEREGISTER_OR_ADMIN = capability("programs.deregister_or_admin", {Role.PARTNER_ADMIN, Role.ADMIN})

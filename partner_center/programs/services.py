@@ -8,15 +8,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partner_center.accounts import services as account_services
+from partner_center.accounts.access import require
 from partner_center.accounts.models import Partner, PartnerTypeMembership, User
-from partner_center.accounts.permissions import PARTNER_PATHS, PartnerType, Role
+from partner_center.accounts.permissions import PARTNER_PATHS, PartnerType
 from partner_center.audit.services import record_event
 from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
+from partner_center.notifications.recipients import bd_staff, partner_admins
 from partner_center.notifications.services import notify
 
 from .models import PCEApplication
-from .permissions import PCE_ELIGIBLE_TYPES
+from .permissions import DEREGISTER_OR_ADMIN, MANAGE_PROGRAMS, PCE_ELIGIBLE_TYPES, REVIEW_PCE
 from .selectors import is_pce_member
 from .transitions import PCE
 
@@ -34,6 +36,7 @@ def path_join(*, actor: User, partner: Partner, path: str) -> PartnerTypeMembers
     _check_path(path)
     if not partner.is_active:
         raise DomainError(_("This partner account is deregistered."))
+    require(actor, MANAGE_PROGRAMS, partner_id=partner.pk)
     try:
         return account_services.partner_join_type(actor=actor, partner=partner, partner_type=path)
     except DomainError as exc:
@@ -42,6 +45,7 @@ def path_join(*, actor: User, partner: Partner, path: str) -> PartnerTypeMembers
 
 def path_exit(*, actor: User, partner: Partner, path: str) -> None:
     _check_path(path)
+    require(actor, MANAGE_PROGRAMS, partner_id=partner.pk)
     try:
         account_services.partner_exit_type(actor=actor, partner=partner, partner_type=path)
     except DomainError as exc:
@@ -72,6 +76,7 @@ def deregistration_blockers(partner: Partner) -> list[str]:
 def partner_deregister(*, actor: User, partner: Partner, confirm_name: str) -> Partner:
     """Close the partner account: refused while a partner path is joined. The partner and
     its users are deactivated; every record stays."""
+    require(actor, DEREGISTER_OR_ADMIN, partner_id=partner.pk)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     if not partner.is_active:
         raise DomainError(_("This partner account is deregistered already."))
@@ -151,6 +156,7 @@ def pce_apply(
     industries: str = "",
     accept_rules: bool,
 ) -> PCEApplication:
+    require(actor, MANAGE_PROGRAMS, partner_id=partner.pk)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     reason = pce_refusal(partner)
     if reason:
@@ -169,7 +175,7 @@ def pce_apply(
     )
     PCE.record_created(application, "apply", actor=actor)
     notify(
-        recipients=User.objects.filter(role=Role.BD, is_active=True),
+        recipients=bd_staff(),
         kind="programs.pce_applied",
         title=_("%(partner)s applied to the PCE program") % {"partner": partner},
         link=reverse("programs:pce_review", kwargs={"pk": application.pk}),
@@ -180,6 +186,7 @@ def pce_apply(
 def _decide(
     *, actor: User, application: PCEApplication, action: str, reason: str
 ) -> PCEApplication:
+    require(actor, REVIEW_PCE)
     application = PCEApplication.objects.select_for_update().get(pk=application.pk)
     if not PCE.can(application, action):
         raise DomainError(
@@ -205,9 +212,7 @@ def _decide(
     else:
         title = _("Your PCE application was not approved")
     notify(
-        recipients=User.objects.filter(
-            partner_id=application.partner_id, role=Role.PARTNER_ADMIN, is_active=True
-        ),
+        recipients=partner_admins(application.partner_id),
         kind=f"programs.pce_{target}",
         title=title,
         body=application.decision_reason,
@@ -228,7 +233,7 @@ def pce_reject(*, actor: User, application: PCEApplication, reason: str) -> PCEA
     return _decide(actor=actor, application=application, action="reject", reason=reason)
 
 
-def ensure_pce_member(partner_id: int | None) -> None:
+def ensure_pce_member(partner_id: int | None, *, field: str | None = None) -> None:
     """Raise unless the partner is an approved PCE member (POs and HOs need it)."""
     if not is_pce_member(partner_id):
         raise DomainError(
@@ -236,5 +241,6 @@ def ensure_pce_member(partner_id: int | None) -> None:
                 "Only members of the PCE program share opportunities with the vendor and "
                 "receive the vendor's. Apply under My partner > PCE program."
             ),
+            field=field,
             code="not_pce_member",
         )

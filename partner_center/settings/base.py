@@ -62,7 +62,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "bootstrap",
-    "django_static_echarts",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "partner_center.accounts.access.NotAllowedMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "partner_center.urls"

@@ -1,10 +1,11 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import CalendarDay, CalendarYear
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(SimpleHistoryAdmin):
     list_display = ("date", "is_working_day", "note")
     list_filter = ("is_working_day",)
     search_fields = ("note",)
@@ -12,6 +13,6 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(SimpleHistoryAdmin):
     list_display = ("year", "official_complete", "note")
     list_filter = ("official_complete",)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class CalendarDay(models.Model):
@@ -10,6 +11,9 @@ class CalendarDay(models.Model):
         _("working day"), help_text=_("Tick for a make-up working day; untick for a holiday.")
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+
+    # Who changed what, and when (django-simple-history; shown in admin).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("calendar day")
@@ -32,6 +36,9 @@ class CalendarYear(models.Model):
         ),
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+
+    # Who changed what, and when (django-simple-history; shown in admin).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("calendar year")

@@ -56,3 +56,23 @@ def test_lifecycle_and_enum_verbs_are_accepted(partner):
     record_event(actor=None, subject=partner, verb="pce.applied")  # a lifecycle verb
     verbs = set(timeline_for(partner).values_list("verb", flat=True))
     assert {"partner.created", "pce.applied"} <= verbs
+
+
+def test_events_are_append_only_in_the_database(partner, owner):
+    """A trigger refuses UPDATE and DELETE on events, whatever the code path."""
+    from django.db import DatabaseError, transaction
+    from django.db.models.deletion import ProtectedError
+
+    event = record_event(actor=owner, subject=partner, verb=Verb.PARTNER_CREATED, reason="original")
+    event.reason = "rewritten"
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        event.save()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(reason="rewritten")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        Event.objects.filter(pk=event.pk).delete()
+    # The people an event names stay: deleting them is refused, not a silent SET NULL.
+    with pytest.raises(ProtectedError), transaction.atomic():
+        owner.delete()
+    event.refresh_from_db()
+    assert event.reason == "original" and event.actor_id == owner.pk

@@ -1,3 +1,5 @@
+from datetime import UTC
+
 import pytest
 import time_machine
 from django.utils import timezone, translation
@@ -189,3 +191,27 @@ def test_dismissed_pairs_let_both_be_verified(owner, outsider, bd):
     theirs.refresh_from_db()
     assert theirs.state == S.UNDER_VERIFICATION  # dismissed: the rule leaves it alone
     assert verify(bd, theirs).state == S.VERIFIED
+
+
+def test_the_two_duplicate_rules_are_one_function_each():
+    """first_verified: earliest verification wins, ties to the lower id, unverified never;
+    ho_wins: the HO wins when created in the CRM before the PO's verification."""
+    from datetime import datetime, timedelta
+
+    from opportunities import duplicates as dup
+    from opportunities.models import Opportunity, VendorLead
+
+    t0 = datetime(2026, 5, 1, tzinfo=UTC)
+    S = Opportunity.State
+    a = Opportunity(pk=2, state=S.VERIFIED, verified_at=t0)
+    b = Opportunity(pk=1, state=S.VERIFIED, verified_at=t0)
+    c = Opportunity(pk=3, state=S.VERIFIED, verified_at=t0 - timedelta(hours=1))
+    pending = Opportunity(pk=4, state=S.SUBMITTED, verified_at=None)
+    assert dup.first_verified([a, b]) is b
+    assert dup.first_verified([a, b, c, pending]) is c
+    assert dup.first_verified([pending]) is None
+    lead = VendorLead(crm_created_at=t0)
+    assert dup.ho_wins(lead, None)
+    assert dup.ho_wins(lead, t0 + timedelta(minutes=1))
+    assert not dup.ho_wins(lead, t0)  # a tie goes to the PO, on every path
+    assert not dup.ho_wins(lead, t0 - timedelta(minutes=1))

@@ -76,9 +76,9 @@ def test_only_pce_members_receive_hos(bd):
 
 def test_partner_cannot_answer_another_partners_ho(bd, partner, outsider):
     ho = make_ho(bd, partner)
-    from django.core.exceptions import PermissionDenied
+    from partner_center.errors import NotAllowed
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.ho_accept(actor=outsider, ho=ho)
 
 

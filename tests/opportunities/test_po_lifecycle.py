@@ -2,14 +2,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from opportunities import services
 from opportunities.models import Opportunity
 from partner_center.audit.selectors import timeline_for
-from partner_center.errors import DomainError
+from partner_center.errors import DomainError, NotAllowed
 from partner_center.notifications.models import Notification
 from partner_center.programs.models import PCEApplication
 from tests.certification.helpers import pdf_bytes
@@ -187,11 +186,11 @@ def test_verification_follows_review(po_of, bd):
 
 def test_partners_cannot_review_and_bd_cannot_act_for_partners(po_of, owner, bd, outsider):
     po = po_of("submitted")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.po_start_verification(actor=owner, po=po)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.po_edit(actor=outsider, po=po_of("draft"), changes={"amount": 1})
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.po_submit(actor=bd, po=po_of("draft"), consent=CONSENT)
 
 
@@ -214,7 +213,7 @@ def test_progress_updates_after_verification_and_core_label_by_bd(po_of, owner, 
             actor=owner, opportunity=po, changes={"customer_name": "改名"}
         )
     assert exc.value.field == "customer_name"
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.opportunity_set_core_label(actor=owner, opportunity=po, core_label=True)
     po = services.opportunity_set_core_label(actor=bd, opportunity=po, core_label=True)
     assert po.core_label

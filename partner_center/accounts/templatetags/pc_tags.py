@@ -49,19 +49,16 @@ def countdown(deadline, now=None, days_left=None):
 @register.filter
 def widget_css(bound_field):
     """Render a form field's widget with Bootstrap classes (and is-invalid on errors)."""
+    from partner_center.forms import bootstrap_class
+
     widget = bound_field.field.widget
-    input_type = getattr(widget, "input_type", None)
-    if input_type in ("checkbox", "radio"):
-        css = "form-check-input"
-    elif widget.__class__.__name__ in ("Select", "SelectMultiple", "NullBooleanSelect"):
-        css = "form-select"
-    else:
-        css = "form-control"
-    existing = widget.attrs.get("class", "")
-    if input_type in ("checkbox", "radio") and widget.__class__.__name__.endswith("Multiple"):
+    if getattr(widget, "allow_multiple_selected", False) and widget.input_type == "checkbox":
         return bound_field.as_widget()
-    classes = " ".join(c for c in (existing, css, "is-invalid" if bound_field.errors else "") if c)
-    return bound_field.as_widget(attrs={"class": classes})
+    classes = widget.attrs.get("class", "").split()
+    for css in (*bootstrap_class(widget).split(), "is-invalid" if bound_field.errors else ""):
+        if css and css not in classes:
+            classes.append(css)
+    return bound_field.as_widget(attrs={"class": " ".join(classes)})
 
 
 @register.filter

@@ -1,0 +1,66 @@
+"""Django admin as one more door into the services.
+
+`ServiceAdmin` turns a refusal raised by a service while saving (`DomainError`, including
+`NotAllowed`) into form errors on the same page, with the admin's input kept: the save is
+rolled back, the page is rendered again and the message sits next to its field (or on top).
+`run_per_object` is the shared body of admin actions that call a service per row."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db import transaction
+
+from partner_center.errors import DomainError
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose `save_model`/`save_related`/`delete_model` call services."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            with transaction.atomic():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as refusal:
+            # Render the same POST again; the form now carries the refusal as an error.
+            request._service_refusal = refusal
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        refusal = getattr(request, "_service_refusal", None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                # As a form error even for NotAllowed: admin shows the refusal on the page.
+                DomainError.add_to_form(refusal, self)
+                return cleaned
+
+        return RefusedForm
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            with transaction.atomic():
+                return super().delete_view(request, object_id, extra_context)
+        except DomainError as refusal:
+            self.message_user(request, str(refusal.message), messages.ERROR)
+            from django.http import HttpResponseRedirect
+
+            return HttpResponseRedirect(request.path)
+
+
+def run_per_object(modeladmin, request, queryset, fn, done) -> int:
+    """Call `fn(obj)` (a service) for each selected row; a refusal is an error message
+    naming the row, the other rows go on. `done` is a message with `%(n)s`."""
+    ok = 0
+    for obj in queryset:
+        try:
+            fn(obj)
+            ok += 1
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
+    if ok:
+        modeladmin.message_user(request, done % {"n": ok}, messages.SUCCESS)
+    return ok
