@@ -11,6 +11,7 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 DEBUG = False
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
 DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405 - as in production
+CACHES["default"]["KEY_PREFIX"] = "pc-bench"  # noqa: F405 - shared by both workers
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 # as in production: sessions read from Redis first, landing cards cached per partner
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

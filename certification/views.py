@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from partner_center.accounts.access import capability_required
 from partner_center.audit.services import record_event
 from partner_center.errors import DomainError
+from partner_center.paging import Paginator
 
 from . import selectors, services, transitions, uploads
 from .filters import (

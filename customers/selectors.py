@@ -314,10 +314,17 @@ def _with_reseller_figures(qs: QuerySet[Partner]) -> QuerySet[Partner]:
         quota_reduced=_entries_total(
             Account.Kind.VOUCHER_QUOTA, LedgerEntry.Type.QUOTA_REDUCE, outgoing=True
         ),
-        customer_count=Count(
-            "customer_associations",
-            filter=Q(customer_associations__state=Association.State.ACTIVE),
-            distinct=True,
+        # Its own subquery: a Count over the join would GROUP BY the partner and run every
+        # subquery above once per association row.
+        customer_count=Coalesce(
+            Subquery(
+                Association.objects.filter(partner=OuterRef("pk"), state=Association.State.ACTIVE)
+                .order_by()
+                .values("partner")
+                .annotate(n=Count("pk"))
+                .values("n"),
+            ),
+            Value(0),
         ),
     )
 

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from partner_center.accounts.access import capability_required, get_for_user
 from partner_center.audit.selectors import timeline_for
 from partner_center.errors import DomainError
+from partner_center.paging import Paginator
 
 from . import selectors, services
 from .filters import (

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from opportunities.catalog import PRODUCT_LABELS
 from partner_center.accounts.access import capability_required, is_vendor_staff
 from partner_center.errors import DomainError
+from partner_center.paging import Paginator
 
 from . import charts, exports, periods, selectors, services
 from .eligibility import Reason

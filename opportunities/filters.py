@@ -73,8 +73,11 @@ class OpportunityFilter(DeadlineSoonMixin, django_filters.FilterSet):
     deadline_soon = django_filters.BooleanFilter(
         label=_("Deadline soon"), method="filter_deadline_soon", widget=forms.CheckboxInput
     )
-    partner = django_filters.ModelChoiceFilter(
-        label=_("Partner"), queryset=Partner.objects.order_by("name"), empty_label=_("All")
+    # A text field, not a <select> of every partner (1,000 options were most of the page).
+    partner = django_filters.CharFilter(
+        label=_("Partner"),
+        method="filter_partner",
+        widget=forms.TextInput(attrs={"placeholder": _("Partner name or ID")}),
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
@@ -112,6 +115,16 @@ class OpportunityFilter(DeadlineSoonMixin, django_filters.FilterSet):
         if states:
             self.filters["state"].extra["choices"] = [(s, S(s).label) for s in states]
         _style(self)
+
+    def filter_partner(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if value.isdigit():
+            return queryset.filter(partner_id=int(value))
+        return queryset.filter(
+            partner__in=Partner.objects.filter(name__icontains=value).values("pk")
+        )
 
     def filter_customer(self, queryset, name, value):
         value = value.strip()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from partner_center.accounts.access import capability_required, get_for_user, is_vendor_staff
 from partner_center.errors import DomainError
+from partner_center.paging import Paginator
 from partner_center.programs.selectors import is_pce_member
 from partner_center.workdays import working_days_left_many
 
