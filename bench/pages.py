@@ -422,7 +422,7 @@ def measure_inprocess(meta: dict, rounds: int) -> list[dict]:
             "ms": statistics.median(times),
             "bytes": len(response.content),
             "slowest_ms": float(slowest["time"]) * 1000 if slowest else 0,
-            "slowest_sql": slowest["sql"][:3000] if slowest else "",
+            "slowest_sql": slowest["sql"][:20000] if slowest else "",
         }
         print(
             f"  {role:11} {label[:40]:40} {row['status']} q={row['queries']:3} "

@@ -286,6 +286,7 @@ class Association(models.Model):
                 fields=["partner", "-associated_at", "-id"], name="association_partner_list"
             ),
             models.Index(fields=["-associated_at", "-id"], name="association_list"),
+            models.Index(fields=["partner", "state"], name="association_partner_state"),
         ]
 
     def __str__(self) -> str:
@@ -446,6 +447,13 @@ class LedgerEntry(models.Model):
             # An account's ledger page, the latest first (issue [9]).
             models.Index(fields=["account", "-created_at", "-id"], name="ledger_account_page"),
             models.Index(fields=["-created_at", "-id"], name="ledger_latest"),
+            # A reseller's figures (received, passed on, ...): sums of one account's entries
+            # of one type, read from the index alone.
+            models.Index(
+                fields=["account", "entry_type"],
+                include=["amount"],
+                name="ledger_account_type_sums",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -377,6 +377,56 @@ def reseller_ledger(reseller: Partner) -> QuerySet[LedgerEntry]:
     )
 
 
+class LedgerWindow:
+    """A reseller's ledger page, latest first, reading only its own window: each account's
+    latest entries through its index `(account, -created_at, -id)`, merged in one UNION ALL
+    of keys, then the page's rows with their relations. One sort over every entry of the
+    accounts (100,000 on a busy reseller's funds) is what this avoids. Sliceable, for
+    `partner_center.paging.Paginator`."""
+
+    ordered = True
+    RELATED = ("account", "actor", "counter_account__association__customer")
+
+    def __init__(self, account_ids: list[int]):
+        self.account_ids = sorted(account_ids)
+
+    def bounded_count(self, cap: int) -> int:
+        return LedgerEntry.objects.filter(account_id__in=self.account_ids)[: cap + 1].count()
+
+    def count(self) -> int:
+        return LedgerEntry.objects.filter(account_id__in=self.account_ids).count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[LedgerEntry]:
+        start, stop = window.start or 0, window.stop
+        if not self.account_ids or stop is None or stop <= start:
+            return []
+        newest = [
+            LedgerEntry.objects.filter(account_id=pk)
+            .order_by("-created_at", "-id")
+            .values_list("created_at", "id")[:stop]
+            for pk in self.account_ids
+        ]
+        keys = newest[0].union(*newest[1:], all=True) if len(newest) > 1 else newest[0]
+        ids = [pk for _when, pk in keys.order_by("-created_at", "-id")[start:stop]]
+        rows = LedgerEntry.objects.select_related(*self.RELATED).in_bulk(ids)
+        return [rows[pk] for pk in ids]
+
+
+def reseller_ledger_window(reseller: Partner) -> LedgerWindow:
+    """The reseller ledger page's entries (see `reseller_ledger` for the same as a queryset)."""
+    return LedgerWindow(
+        list(
+            Account.objects.filter(
+                partner=reseller,
+                kind__in=[Account.Kind.RESELLER_FUNDS, Account.Kind.VOUCHER_QUOTA],
+            ).values_list("pk", flat=True)
+        )
+    )
+
+
 def vouchers_for(user) -> QuerySet[Voucher]:
     qs = Voucher.objects.select_related("customer", "account", "partner", "issued_by")
     if getattr(user, "role", None) == "customer":

@@ -610,7 +610,7 @@ def reseller_detail(request, pk: int):
             "reseller": reseller,
             "forms": forms_by_action,
             "can_fund": FUND_RESELLERS.allows(request.user),
-            "entries": _page(request, selectors.reseller_ledger(reseller)),
+            "entries": _page(request, selectors.reseller_ledger_window(reseller)),
         },
     )
 
@@ -626,7 +626,7 @@ def funds(request):
             "page_title": _("Funds and voucher quota"),
             "reseller": reseller,
             "distributor": partner.parent_distributor,
-            "entries": _page(request, selectors.reseller_ledger(partner)),
+            "entries": _page(request, selectors.reseller_ledger_window(partner)),
         },
     )
 

@@ -21,6 +21,8 @@ class Paginator(DjangoPaginator):
     @cached_property
     def _bounded_count(self) -> int:
         items = self.object_list
+        if hasattr(items, "bounded_count"):  # e.g. customers.selectors.LedgerWindow
+            return items.bounded_count(self.cap)
         if hasattr(items, "query"):  # a queryset: count a bounded subquery, without ordering
             return items.order_by()[: self.cap + 1].count()
         return len(items)

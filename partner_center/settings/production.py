@@ -12,6 +12,13 @@ if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql
 # Keep database connections between requests (each new one costs milliseconds).
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+# A query that runs away is stopped by PostgreSQL itself, before gunicorn's 30 s worker
+# timeout kills the worker and leaves the query running. The web process sets
+# DB_STATEMENT_TIMEOUT_MS (docker-compose: 25000); Celery and migrations run without one.
+if int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "0")):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (  # noqa: F405
+        f"-c statement_timeout={int(os.environ['DB_STATEMENT_TIMEOUT_MS'])}"
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405
