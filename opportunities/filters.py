@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -177,8 +178,12 @@ class LeadFilter(django_filters.FilterSet):
         if value == "closed":
             return queryset.filter(closed_at__isnull=False)
         if value == "pool":
-            return queryset.filter(closed_at__isnull=True, held=False)
-        return queryset.filter(share_state=value)
+            # The per-row share lookup (not NOT EXISTS, which PostgreSQL plans as a hash of
+            # every live share) stops as soon as the page is full.
+            return queryset.filter(share_id__isnull=True, closed_at__isnull=True)
+        from .selectors import live_share_of_lead
+
+        return queryset.filter(Exists(live_share_of_lead().filter(state=value)))
 
 
 class DuplicateFilter(django_filters.FilterSet):
