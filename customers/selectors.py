@@ -391,7 +391,12 @@ class LedgerWindow:
         self.account_ids = sorted(account_ids)
 
     def bounded_count(self, cap: int) -> int:
-        return LedgerEntry.objects.filter(account_id__in=self.account_ids)[: cap + 1].count()
+        return (
+            LedgerEntry.objects.filter(account_id__in=self.account_ids)
+            .order_by()  # no sort of every entry to count some
+            .values("pk")[: cap + 1]
+            .count()
+        )
 
     def count(self) -> int:
         return LedgerEntry.objects.filter(account_id__in=self.account_ids).count()

@@ -265,6 +265,23 @@ class Opportunity(CustomerFields):
                 condition=Q(kind="ho"),
                 name="opportunity_ho_inbox",
             ),
+            # Incentives: a partner's counted opportunities, the latest delivery first, and
+            # those verified or accepted in one month (the estimates page).
+            models.Index(
+                fields=["partner", "-delivery_completed_on", "-id"],
+                condition=Q(state__in=["verified", "accepted"]),
+                name="opportunity_counted_delivery",
+            ),
+            models.Index(
+                fields=["partner", "verified_at"],
+                condition=Q(state="verified"),
+                name="opportunity_verified_month",
+            ),
+            models.Index(
+                fields=["partner", "accepted_at"],
+                condition=Q(state="accepted"),
+                name="opportunity_accepted_month",
+            ),
             # BD's review queue: open POs by deadline, and sorted by amount.
             models.Index(
                 fields=["deadline", "id"],
