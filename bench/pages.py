@@ -469,27 +469,48 @@ def wrk(url: str, seconds: int, cookie: str) -> dict:
     return {"rps": rps, "p50": ms("50"), "p99": ms("99"), "errors": errors}
 
 
+def _get(url: str, cookie: str) -> int:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"Cookie": cookie, "Accept-Language": "zh-CN"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - loopback
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
 def measure_wrk(meta: dict, rows: list[dict], seconds: int) -> dict:
+    """Each page under wrk right after the bare view under the same load: the ratio is the
+    page's req/s over the bare view's req/s measured next to it (the machine is shared, so
+    the load changes from minute to minute; adjacent pairs see the same)."""
     from django.conf import settings
 
     server = Gunicorn(workers=2, settings="bench.settings")
     bare = []
     try:
         name = settings.SESSION_COOKIE_NAME
-        for role in meta["cookies"]:
-            wrk(f"{server.url}/", 1, f"{name}={meta['cookies'][role]}")  # warm the workers
-        for i, row in enumerate(rows):
+        for row in rows:  # each worker renders each page once before it is measured
             cookie = f"{name}={meta['cookies'][row['role']]}"
-            if i % 8 == 0:
-                bare.append(wrk(f"{server.url}/bench/bare/", seconds, cookie)["rps"])
+            for _ in range(2):
+                _get(server.url + row["url"], cookie)
+        for row in rows:
+            cookie = f"{name}={meta['cookies'][row['role']]}"
+            floor = wrk(f"{server.url}/bench/bare/", seconds, cookie)["rps"]
+            bare.append(floor)
             row.update(wrk(server.url + row["url"], seconds, cookie))
-        bare.append(wrk(f"{server.url}/bench/bare/", seconds, cookie)["rps"])
+            row["bare_rps"] = floor
+            row["ratio"] = row["rps"] / floor if floor else 0.0
+            print(
+                f"  wrk {row['role']:11} {row['label'][:40]:40} {row['rps']:7.1f} req/s "
+                f"(bare {floor:7.1f}) ratio {row['ratio']:.3f}",
+                flush=True,
+            )
     finally:
         server.stop()
-    floor = statistics.median(bare)
-    for row in rows:
-        row["ratio"] = row["rps"] / floor
-    return {"bare": bare, "floor": floor}
+    return {"bare": bare, "floor": statistics.median(bare)}
 
 
 def run_scale(scale: int, reuse: bool, rounds: int, wrk_seconds: int, only: str) -> dict:
@@ -529,7 +550,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, action="append")
     parser.add_argument("--reuse", action="store_true")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--wrk-seconds", type=int, default=3, help="0: no wrk")
     parser.add_argument("--wrk-all-scales", action="store_true")
     parser.add_argument("--only", default="")
@@ -563,16 +584,17 @@ def report(results: dict) -> None:
         )
     print(
         f"\n| role | page | queries | ms at {scales[0]:,} | ms at {scales[-1]:,} | growth "
-        "| req/s | p50 ms | p99 ms | ratio to bare |"
+        "| req/s | bare req/s | p50 ms | p99 ms | ratio to bare |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in big["rows"]:
         b = base.get((r["role"], r["url"]))
         growth = r["ms"] / b["ms"] if b else float("nan")
         wrk_cols = (
-            f"{r['rps']:.1f} | {r['p50'] or 0:.0f} | {r['p99'] or 0:.0f} | {r['ratio']:.3f}"
+            f"{r['rps']:.1f} | {r['bare_rps']:.0f} | {r['p50'] or 0:.0f} | {r['p99'] or 0:.0f} "
+            f"| {r['ratio']:.3f}"
             if "rps" in r
-            else "– | – | – | –"
+            else "– | – | – | – | –"
         )
         flag = " **" if (r["status"] != 200) else ""
         print(

@@ -8,7 +8,8 @@ from functools import cache
 from importlib import import_module
 
 from django.apps import apps
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.accounts.permissions import Capability
@@ -49,10 +50,46 @@ def all_entries() -> tuple[MenuEntry, ...]:
     return tuple(sorted(entries, key=lambda e: (list(SECTIONS).index(e.section), e.order)))
 
 
+def _menu_key(user, entries) -> tuple:
+    """Everything `Capability.allows` reads of a user, and the language of the labels: users
+    with the same key see the same menu."""
+    partner = user.partner if user.partner_id else None
+    grants = sorted({e.capability.member_grant for e in entries if e.capability.member_grant})
+    return (
+        id(entries),
+        user.is_active,
+        user.is_superuser,
+        user.role,
+        partner is not None and partner.is_active,
+        partner.type_codes if partner is not None else frozenset(),
+        tuple(bool(getattr(user, grant, False)) for grant in grants),
+        get_language(),
+        get_script_prefix(),
+    )
+
+
+_MENUS: dict[tuple, list[dict]] = {}
+
+
 def menu_for(user) -> list[dict]:
-    """Sections with their visible entries, in display order."""
+    """Sections with their visible entries, in display order. Built once per process for
+    each combination of what the capabilities read (role, partner types, grants, language),
+    not on every page."""
+    entries = all_entries()
+    if not getattr(user, "is_authenticated", False):
+        return _build(user, entries)
+    key = _menu_key(user, entries)
+    menu = _MENUS.get(key)
+    if menu is None:
+        if len(_MENUS) > 1000:
+            _MENUS.clear()
+        menu = _MENUS[key] = _build(user, entries)
+    return menu
+
+
+def _build(user, entries) -> list[dict]:
     sections: dict[str, dict] = {}
-    for entry in all_entries():
+    for entry in entries:
         if not entry.capability.allows(user):
             continue
         try:
