@@ -101,3 +101,27 @@ def _build(user, entries) -> list[dict]:
         )
         section["entries"].append({"label": entry.label, "url": url, "url_name": entry.url_name})
     return list(sections.values())
+
+
+_HTML: dict[tuple, str] = {}
+
+
+def menu_html(request) -> str:
+    """The main menu's HTML for this user and page, rendered once per menu and current page
+    (a few hundred template nodes less on every page)."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    user = request.user
+    entries = all_entries()
+    match = getattr(request, "resolver_match", None)
+    active = match.view_name if match else ""
+    key = (_menu_key(user, entries), active)
+    html = _HTML.get(key)
+    if html is None:
+        if len(_HTML) > 5000:
+            _HTML.clear()
+        html = _HTML[key] = render_to_string(
+            "components/_main_menu.html", {"portal_menu": menu_for(user), "active": active}
+        )
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
