@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DecimalField,
-    Exists,
     F,
     OuterRef,
     Q,
@@ -57,11 +57,20 @@ def latest_agreement() -> AgreementVersion | None:
 
 
 def signed_latest_subquery(latest: AgreementVersion | None, customer_ref: str = "customer"):
-    """An Exists() that is true when the customer signed the latest version."""
-    return Exists(
-        AgreementSignature.objects.filter(
-            customer=OuterRef(customer_ref), version_id=latest.pk if latest else -1
-        )
+    """True when the customer signed the latest version. A scalar subquery (LIMIT 1), not
+    EXISTS: PostgreSQL evaluates it for the page's rows only, where it hashed every
+    signature for an EXISTS in the SELECT list."""
+    return Coalesce(
+        Subquery(
+            AgreementSignature.objects.filter(
+                customer=OuterRef(customer_ref), version_id=latest.pk if latest else -1
+            )
+            .order_by()
+            .annotate(signed=Value(True))
+            .values("signed")[:1],
+            output_field=BooleanField(),
+        ),
+        Value(False),
     )
 
 

@@ -362,7 +362,10 @@ def pending_for(partner_id: int, now=None) -> Pending:
     )
     others_shown = list(others[:NOT_LISTED_SHOWN])
     others_count = (
-        len(others_shown) if len(others_shown) < NOT_LISTED_SHOWN else others.order_by().count()
+        len(others_shown)
+        if len(others_shown) < NOT_LISTED_SHOWN
+        # all counted ones less the listed: an index-only count, no row read
+        else counted.order_by().count() - len(listed)
     )
     applied = set(
         IncentiveApplication.objects.filter(partner_id=partner_id).values_list(
