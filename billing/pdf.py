@@ -8,7 +8,7 @@ so the chunks join without half-empty pages. The jobs are rendered in parallel b
 of renderer processes (`billing.pdf_worker`, one per core), then joined with pypdf; the
 "page X of Y" labels are stamped afterwards from one small document that has the final page
 count, so numbering is right across the whole file. Bills up to `BILL_PDF_SINGLE_MAX_LINES`
-(500) lines are one document.
+(1,000) lines are one document.
 
 Renderer processes are plain subprocesses, not multiprocessing children: Celery's prefork
 workers are daemonic and may not have multiprocessing children."""
@@ -280,12 +280,14 @@ def _weasyprint_html():
 
 
 def single_document_max_lines() -> int:
-    """Up to this many lines a bill is one document: one render costs less than cutting and
-    joining. Measured on 2 cores (`bench/pdf_threshold.py`): alone, one document wins at
-    400 lines (4.1 s against 5.3 s) and ties at 1,000 (13.3 s / 13.1 s; chunked was 40 %
-    faster at 1,001 on an idle machine); with two exports at once, chunks win already at
-    400 (6.7 s against 7.8 s). Hence 500."""
-    return int(getattr(settings, "BILL_PDF_SINGLE_MAX_LINES", 500))
+    """Up to this many lines a bill is one document. Measured on 2 shared cores
+    (`bench/pdf_threshold.py`, best of 2, seconds, one document / chunked): one export alone
+    400 lines 4.1 / 5.3, 700 lines 11.8 / 10.4, 1,000 lines 13.3 / 13.1 (chunked 40 % faster
+    at 1,001 on an idle machine); two exports at once 400 lines 7.8 / 6.7, 700 lines
+    11.1 / 19.9, 1,000 lines 19.4 / 21.8. Chunks pay only while a core is free: alone they
+    win from about 700 lines, but two exports at once (a 2-core worker with two export tasks)
+    make them slower up to at least 1,000 lines. Hence 1,000."""
+    return int(getattr(settings, "BILL_PDF_SINGLE_MAX_LINES", 1000))
 
 
 def render_bill_pdf(bill: Bill, out_path: str | Path, *, progress: Progress | None = None) -> int:
