@@ -11,7 +11,9 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 DEBUG = False
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
 DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405 - as in production
+CACHES["default"]["KEY_PREFIX"] = "pc-bench"  # noqa: F405 - shared by both workers
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 # as in production: sessions read from Redis first, landing cards cached per partner
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 HOME_CARDS_CACHE_SECONDS = 60
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c statement_timeout=25000"  # noqa: F405 - as the web process

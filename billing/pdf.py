@@ -280,8 +280,13 @@ def _weasyprint_html():
 
 
 def single_document_max_lines() -> int:
-    """Up to this many lines a bill is one document: one render costs less than cutting and
-    joining, and its memory (about 300 MB at 1,000 lines) is still bounded."""
+    """Up to this many lines a bill is one document. Measured on 2 shared cores
+    (`bench/pdf_threshold.py`, best of 2, seconds, one document / chunked): one export alone
+    400 lines 4.1 / 5.3, 700 lines 11.8 / 10.4, 1,000 lines 13.3 / 13.1 (chunked 40 % faster
+    at 1,001 on an idle machine); two exports at once 400 lines 7.8 / 6.7, 700 lines
+    11.1 / 19.9, 1,000 lines 19.4 / 21.8. Chunks pay only while a core is free: alone they
+    win from about 700 lines, but two exports at once (a 2-core worker with two export tasks)
+    make them slower up to at least 1,000 lines. Hence 1,000."""
     return int(getattr(settings, "BILL_PDF_SINGLE_MAX_LINES", 1000))
 
 

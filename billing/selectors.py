@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
@@ -100,14 +101,36 @@ def _summary(lines, key: str) -> list[dict]:
     return rows
 
 
+SETTLED_SUMMARY_SECONDS = 7 * 24 * 3600
+
+
+def _settled_cached(bill: Bill, name: str, compute):
+    """A settled bill's figures never change: its sums are computed once and kept in the
+    cache (keyed by the bill and when it was generated), not recomputed on every view."""
+    if bill.state != Bill.State.SETTLED:
+        return compute()
+    key = f"bill-summary:{bill.pk}:{name}:{bill.generated_at.timestamp()}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = compute()
+        cache.set(key, rows, SETTLED_SUMMARY_SECONDS)
+    return rows
+
+
 def bill_product_summary(bill: Bill) -> list[dict]:
     """Per product: lines, consumption, refunds (negative), vouchers, amount due."""
-    return _summary(BillLine.objects.filter(bill=bill), "product_code")
+    return _settled_cached(
+        bill, "product", lambda: _summary(BillLine.objects.filter(bill=bill), "product_code")
+    )
 
 
 def bill_reseller_summary(bill: Bill) -> list[dict]:
     """Per reseller on a distributor's bill (`reseller_id` None: its own customers); empty
     when no line belongs to a reseller."""
+    return _settled_cached(bill, "reseller", lambda: _reseller_summary(bill))
+
+
+def _reseller_summary(bill: Bill) -> list[dict]:
     lines = BillLine.objects.filter(bill=bill)
     if not lines.filter(reseller__isnull=False).exists():
         return []

@@ -163,9 +163,31 @@ class RenewForm(BootstrapMixin, forms.Form):
         )
 
 
+class AssociationField(forms.ModelChoiceField):
+    """A customer typed by its account name (or the association's number), not picked from
+    a <select> of every customer: a reseller may have thousands."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if value in self.empty_values:
+            return None
+        lookup = {"pk": value} if value.isdigit() else {"customer__account_name": value}
+        found = self.queryset.filter(**lookup).first()
+        if found is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return found
+
+
 class VoucherIssueForm(BootstrapMixin, forms.Form):
-    association = forms.ModelChoiceField(
-        label=_("Customer"), queryset=Association.objects.none(), empty_label=None
+    association = AssociationField(
+        label=_("Customer"),
+        queryset=Association.objects.none(),
+        empty_label=None,
+        help_text=_("The customer's account name."),
     )
     face_value = money_field(_("Face value (CNY)"))
     valid_until = forms.DateField(
@@ -177,9 +199,6 @@ class VoucherIssueForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, associations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["association"].queryset = associations
-        self.fields["association"].label_from_instance = lambda a: (
-            f"{a.customer.name} ({a.customer.account_name})"
-        )
 
     def valid_until_moment(self):
         day = self.cleaned_data["valid_until"]

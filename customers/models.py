@@ -311,7 +311,15 @@ class Association(models.Model):
                 name="association_unbound_at_matches_state",
             ),
         ]
-        indexes = [models.Index(fields=["customer", "associated_at"])]
+        indexes = [
+            models.Index(fields=["customer", "associated_at"]),
+            # The customer lists' default order, for one partner and for vendor staff.
+            models.Index(
+                fields=["partner", "-associated_at", "-id"], name="association_partner_list"
+            ),
+            models.Index(fields=["-associated_at", "-id"], name="association_list"),
+            models.Index(fields=["partner", "state"], name="association_partner_state"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.customer.name} ↔ {self.partner.name}"
@@ -462,7 +470,19 @@ class LedgerEntry(models.Model):
                 condition=Q(balance_after__gte=0), name="ledger_balance_after_not_negative"
             ),
         ]
-        indexes = [models.Index(fields=["account", "-created_at"])]
+        indexes = [
+            models.Index(fields=["account", "-created_at"]),
+            # An account's ledger page, the latest first (issue [9]).
+            models.Index(fields=["account", "-created_at", "-id"], name="ledger_account_page"),
+            models.Index(fields=["-created_at", "-id"], name="ledger_latest"),
+            # A reseller's figures (received, passed on, ...): sums of one account's entries
+            # of one type, read from the index alone.
+            models.Index(
+                fields=["account", "entry_type"],
+                include=["amount"],
+                name="ledger_account_type_sums",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_entry_type_display()} {self.amount}"

@@ -11,7 +11,6 @@ from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from partner_center.amount_words import in_words
 from partner_center.audit.selectors import timeline_for
 from partner_center.errors import DomainError
 from partner_center.money import cny
+from partner_center.paging import Paginator
 from partner_center.workflow import verb_label
 
 from . import selectors, services
@@ -936,7 +936,7 @@ def funds(request):
             "page_title": _("Funds and voucher quota"),
             "reseller": reseller,
             "distributor": partner.parent_distributor,
-            "entries": _page(request, selectors.reseller_ledger(partner)),
+            "entries": _page(request, selectors.reseller_ledger_window(partner)),
         },
     )
 

@@ -13,6 +13,7 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -342,17 +343,30 @@ class Pending:
     counted opportunities with the reason they are not listed."""
 
     rows: list[PendingRow]
-    not_listed: list[Eligibility]
+    not_listed: list[Eligibility]  # the latest NOT_LISTED_SHOWN of them
     is_pce: bool
+    not_listed_count: int = 0
+
+
+NOT_LISTED_SHOWN = 50
 
 
 def pending_for(partner_id: int, now=None) -> Pending:
-    """Five queries whatever the number of opportunities."""
+    """Six queries whatever the number of opportunities; only the listed ones and the
+    latest few others are read (a partner may have tens of thousands)."""
     today = today_in_shanghai(now)
-    opportunities = list(
-        Opportunity.objects.filter(partner_id=partner_id, state__in=COUNTED_STATES).order_by(
-            "-delivery_completed_on", "-pk"
-        )
+    counted = Opportunity.objects.filter(partner_id=partner_id, state__in=COUNTED_STATES)
+    ready = Q(core_label=True, delivery_completed_on__lte=today)
+    listed = list(counted.filter(ready).order_by("-delivery_completed_on", "-pk"))
+    others = counted.exclude(ready).order_by(
+        F("delivery_completed_on").desc(nulls_first=True), "-pk"
+    )
+    others_shown = list(others[:NOT_LISTED_SHOWN])
+    others_count = (
+        len(others_shown)
+        if len(others_shown) < NOT_LISTED_SHOWN
+        # all counted ones less the listed: an index-only count, no row read
+        else counted.order_by().count() - len(listed)
     )
     applied = set(
         IncentiveApplication.objects.filter(partner_id=partner_id).values_list(
@@ -361,11 +375,6 @@ def pending_for(partner_id: int, now=None) -> Pending:
     )
     programs = list(ProgramPeriod.objects.all())
     pce = is_pce_member(partner_id)
-    listed = [
-        o
-        for o in opportunities
-        if o.core_label and o.delivery_completed_on and o.delivery_completed_on <= today
-    ]
     basis = (
         {
             (row["opportunity_id"], row["product__code"]): row["t"]
@@ -390,10 +399,9 @@ def pending_for(partner_id: int, now=None) -> Pending:
         check_eligibility(
             o, (o.products or [""])[0], today=today, is_pce=pce, applied=applied, programs=programs
         )
-        for o in opportunities
-        if o not in listed
+        for o in others_shown
     ]
-    return Pending(rows, not_listed, pce)
+    return Pending(rows, not_listed, pce, others_count)
 
 
 def eligibility_for(opportunity: Opportunity, offering: str, now=None) -> Eligibility:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from opportunities.catalog import PRODUCT_LABELS
 from partner_center import exports as file_exports
 from partner_center.accounts.access import capability_required, is_vendor_staff
 from partner_center.errors import DomainError
+from partner_center.paging import Paginator
 from partner_center.workflow import By
 
 from . import charts, exports, periods, selectors, services

@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -71,8 +72,11 @@ class OpportunityFilter(DeadlineSoonMixin, django_filters.FilterSet):
     deadline_soon = django_filters.BooleanFilter(
         label=_("Deadline soon"), method="filter_deadline_soon", widget=forms.CheckboxInput
     )
-    partner = django_filters.ModelChoiceFilter(
-        label=_("Partner"), queryset=Partner.objects.order_by("name"), empty_label=_("All")
+    # A text field, not a <select> of every partner (1,000 options were most of the page).
+    partner = django_filters.CharFilter(
+        label=_("Partner"),
+        method="filter_partner",
+        widget=forms.TextInput(attrs={"placeholder": _("Partner name or ID")}),
     )
     sort = SortFilter(
         label=_("Sort by"),
@@ -110,6 +114,16 @@ class OpportunityFilter(DeadlineSoonMixin, django_filters.FilterSet):
         if states:
             self.filters["state"].extra["choices"] = [(s, S(s).label) for s in states]
         _style(self)
+
+    def filter_partner(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if value.isdigit():
+            return queryset.filter(partner_id=int(value))
+        return queryset.filter(
+            partner__in=Partner.objects.filter(name__icontains=value).values("pk")
+        )
 
     def filter_customer(self, queryset, name, value):
         value = value.strip()
@@ -162,8 +176,12 @@ class LeadFilter(django_filters.FilterSet):
         if value == "closed":
             return queryset.filter(closed_at__isnull=False)
         if value == "pool":
-            return queryset.filter(closed_at__isnull=True, held=False)
-        return queryset.filter(share_state=value)
+            # The per-row share lookup (not NOT EXISTS, which PostgreSQL plans as a hash of
+            # every live share) stops as soon as the page is full.
+            return queryset.filter(share_id__isnull=True, closed_at__isnull=True)
+        from .selectors import live_share_of_lead
+
+        return queryset.filter(Exists(live_share_of_lead().filter(state=value)))
 
 
 class DuplicateFilter(django_filters.FilterSet):

@@ -101,6 +101,12 @@ class VendorLead(CustomerFields):
         verbose_name = _("HO lead (pool)")
         verbose_name_plural = _("HO leads (pool)")
         ordering = ["-crm_created_at", "-id"]
+        indexes = [
+            # The HO pool's default order and its sorts (issue [9]).
+            models.Index(fields=["-crm_created_at", "-id"], name="lead_pool_order"),
+            models.Index(fields=["customer_name"], name="lead_customer"),
+            models.Index(fields=["amount"], name="lead_amount"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="lead_amount_not_negative"),
         ]
@@ -250,6 +256,56 @@ class Opportunity(CustomerFields):
                 name="opportunity_reminder_due",
             ),
             models.Index(fields=["partner", "kind", "state"], name="opportunity_partner_state"),
+            # List pages (issue [9]): each default order and each offered sort, for one
+            # partner's list and for vendor staff's list of all partners.
+            models.Index(
+                fields=["partner", "-created_at", "-id"], name="opportunity_partner_created"
+            ),
+            models.Index(fields=["-created_at", "-id"], name="opportunity_created"),
+            models.Index(fields=["partner", "amount"], name="opportunity_partner_amount"),
+            models.Index(fields=["partner", "deadline"], name="opportunity_partner_deadline"),
+            models.Index(fields=["partner", "customer_name"], name="opportunity_partner_customer"),
+            models.Index(
+                fields=["partner", "expected_close_date"], name="opportunity_partner_close"
+            ),
+            models.Index(fields=["amount"], name="opportunity_amount"),
+            models.Index(fields=["deadline"], name="opportunity_deadline"),
+            models.Index(fields=["customer_name"], name="opportunity_customer"),
+            models.Index(fields=["expected_close_date"], name="opportunity_close"),
+            # The HO inbox: one partner's HO shares, the nearest deadline first.
+            models.Index(
+                fields=["partner", "deadline", "-shared_at"],
+                condition=Q(kind="ho"),
+                name="opportunity_ho_inbox",
+            ),
+            # Incentives: a partner's counted opportunities, the latest delivery first, and
+            # those verified or accepted in one month (the estimates page).
+            models.Index(
+                fields=["partner", "-delivery_completed_on", "-id"],
+                condition=Q(state__in=["verified", "accepted"]),
+                name="opportunity_counted_delivery",
+            ),
+            models.Index(
+                fields=["partner", "verified_at"],
+                condition=Q(state="verified"),
+                name="opportunity_verified_month",
+            ),
+            models.Index(
+                fields=["partner", "accepted_at"],
+                condition=Q(state="accepted"),
+                name="opportunity_accepted_month",
+            ),
+            # BD's review queue: open POs by deadline, and sorted by amount.
+            models.Index(
+                fields=["deadline", "id"],
+                condition=Q(kind="po", state__in=["submitted", "under_verification", "returned"]),
+                name="opportunity_review_queue",
+            ),
+            models.Index(
+                fields=["amount"],
+                condition=Q(kind="po", state__in=["submitted", "under_verification", "returned"]),
+                name="opportunity_review_amount",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -389,7 +445,13 @@ class DuplicatePair(models.Model):
         verbose_name = _("duplicate candidate")
         verbose_name_plural = _("duplicate candidates")
         ordering = ["-detected_at", "-id"]
-        indexes = [models.Index(fields=["status", "-detected_at"], name="duplicate_status")]
+        indexes = [
+            models.Index(fields=["status", "-detected_at"], name="duplicate_status"),
+            # The duplicate queue: open pairs, the latest first (issue [9]).
+            models.Index(
+                fields=["-detected_at", "-id"], condition=Q(status="open"), name="duplicate_open"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(other_po__isnull=True, lead__isnull=False)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -301,11 +301,16 @@ def duplicate_hints(po: Opportunity) -> list[DuplicateHint]:
 # ---- HO pool and duplicate queue (BD) ----------------------------------------------------
 
 
+def live_share_of_lead() -> QuerySet[Opportunity]:
+    """The share that holds the outer lead now (pending or accepted), for subqueries."""
+    return Opportunity.objects.filter(lead=OuterRef("pk"), state__in=LIVE_SHARE_STATES)
+
+
 def pool_leads() -> QuerySet[VendorLead]:
-    """Leads with the share that holds them now (if any): state, partner, deadline."""
-    live = Opportunity.objects.filter(lead=OuterRef("pk"), state__in=LIVE_SHARE_STATES)
+    """Leads with the share that holds them now (if any): state, partner, deadline. (No
+    `held` flag in the SELECT: PostgreSQL hashes every live share for it on each page.)"""
+    live = live_share_of_lead().order_by()
     return VendorLead.objects.annotate(
-        held=Exists(live),
         share_id=Subquery(live.values("pk")[:1]),
         share_state=Subquery(live.values("state")[:1]),
         share_partner=Subquery(live.values("partner__name")[:1]),

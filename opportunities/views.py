@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from partner_center import exports, uploads
 from partner_center.accounts.access import capability_required, get_for_user, is_vendor_staff
 from partner_center.errors import DomainError
+from partner_center.paging import Paginator, WindowPaginator
 from partner_center.programs.selectors import is_pce_member
 from partner_center.workdays import working_days_left_many
 
@@ -46,10 +46,10 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
-def _page(request, queryset, size: int = PAGE_SIZE):
+def _page(request, queryset, size: int = PAGE_SIZE, paginator=Paginator):
     with contextlib.suppress(ValueError):
         size = min(max(int(request.GET.get("page_size", size)), 1), MAX_PAGE_SIZE)
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+    return paginator(queryset, size).get_page(request.GET.get("page"))
 
 
 def _failed(form, exc: DomainError) -> None:
@@ -453,7 +453,7 @@ def pool(request):
     base = selectors.pool_leads()
     filterset = LeadFilter(request.GET or None, queryset=base)
     qs = filterset.qs if filterset.is_bound else base
-    page = _page(request, qs)
+    page = _page(request, qs, paginator=WindowPaginator)
     page.object_list = list(page.object_list)
     pending = [lead for lead in page.object_list if lead.share_state == "pending"]
     lefts = working_days_left_many(timezone.now(), [lead.share_deadline for lead in pending])
@@ -551,7 +551,7 @@ def duplicate_queue(request):
     base = selectors.duplicate_queue()
     filterset = DuplicateFilter(request.GET or None, queryset=base)
     qs = filterset.qs if filterset.is_bound else base
-    page = _page(request, qs)
+    page = _page(request, qs, paginator=WindowPaginator)
     rows = []
     from .duplicates import verdict_for
 

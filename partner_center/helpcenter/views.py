@@ -1,10 +1,10 @@
 """Pages: the FAQ (search, categories, one entry) and why a menu is missing."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from partner_center.accounts.access import capability_required
+from partner_center.paging import Paginator
 
 from .filters import FAQSearchForm
 from .models import FAQEntry

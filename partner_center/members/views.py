@@ -3,7 +3,6 @@ member list (invite, withdraw, unlink), plus the page where an invited person an
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from partner_center.accounts.access import capability_required, get_for_user
 from partner_center.errors import DomainError
+from partner_center.paging import Paginator
 from partner_center.workflow import verb_label
 
 from . import services

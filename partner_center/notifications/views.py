@@ -1,7 +1,6 @@
 """Pages: the notification center, e-mail preference and topic subscriptions."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from partner_center.accounts.access import capability_required
 from partner_center.errors import DomainError
+from partner_center.paging import Paginator
 
 from . import services
 from .filters import NotificationFilter

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,6 +10,7 @@ from partner_center.accounts.access import capability_required, get_for_user
 from partner_center.accounts.permissions import PARTNER_PATHS, PartnerType
 from partner_center.audit.selectors import timeline_for
 from partner_center.errors import DomainError
+from partner_center.paging import Paginator
 from partner_center.workflow import verb_label
 
 from . import services

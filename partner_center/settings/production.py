@@ -14,6 +14,13 @@ if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql
 # Keep database connections between requests (each new one costs milliseconds).
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+# A query that runs away is stopped by PostgreSQL itself, before gunicorn's 30 s worker
+# timeout kills the worker and leaves the query running. The web process sets
+# DB_STATEMENT_TIMEOUT_MS (docker-compose: 25000); Celery and migrations run without one.
+if int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "0")):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (  # noqa: F405
+        f"-c statement_timeout={int(os.environ['DB_STATEMENT_TIMEOUT_MS'])}"
+    )
 
 # Behind the reverse proxy (Caddy in docker-compose.yml), which terminates TLS and sets
 # X-Forwarded-Proto; partner_center/proxy.py drops that header unless the request comes from

@@ -340,10 +340,10 @@ def _rows(n, owner, bd, partner):
     [
         ("owner", "list", 7),
         ("owner", "ho_inbox", 7),
-        ("bd", "list", 6),
-        ("bd", "review_queue", 6),
-        ("bd", "pool", 5),
-        ("bd", "duplicates", 4),
+        ("bd", "list", 5),  # the partner filter is a text field: no query for it
+        ("bd", "review_queue", 5),
+        ("bd", "pool", 4),  # no count: the page reads one row more than it shows
+        ("bd", "duplicates", 3),  # no count, as the pool
     ],
 )
 def test_list_pages_run_a_fixed_number_of_queries(

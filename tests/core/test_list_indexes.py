@@ -1,0 +1,294 @@
+"""Each list page's default query is served by the index made for it (issue [9]).
+
+The tables are seeded with a few thousand rows (copies of rows made through the services)
+and analysed; the page is requested, its list query is taken from the queries it ran and
+EXPLAINed with sequential scans disabled, and the plan must read the intended index. A
+change to a list's default order or filter that no index serves any more fails here,
+instead of being found as a sequential scan over millions of rows in production."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from customers.models import Account, LedgerEntry
+from partner_center.accounts.permissions import PartnerType, Role
+from tests.factories import PartnerFactory, partner_user
+from tests.opportunities.conftest import make_ho, make_lead, make_po
+
+ROWS = 3000
+
+
+def _copy(table: str, template_id: int, n: int, changes: dict[str, str]) -> None:
+    """n copies of one row (made through the services), with some columns changed: SQL
+    expressions over g (1..n) and the row's own columns."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "select column_name from information_schema.columns where table_name = %s "
+            "and column_name <> 'id' order by ordinal_position",
+            [table],
+        )
+        cols = [c for (c,) in cur.fetchall()]
+        exprs = [changes.get(c, f't."{c}"').replace("%", "%%") for c in cols]
+        cur.execute(
+            f'insert into "{table}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in cols)}) '
+            f'select {", ".join(exprs)} from "{table}" t, generate_series(1, {n}) g '
+            "where t.id = %s",
+            [template_id],
+        )
+
+
+def _analyze() -> None:
+    with connection.cursor() as cur:
+        cur.execute("analyze")
+
+
+def _plan(client, url: str, table: str, contains: str = "") -> tuple[dict, str]:
+    """The plan (JSON) of the page's list query on `table`: the query that reads the page's
+    rows (LIMIT, not the bounded count)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    candidates = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if f'FROM "{table}"' in q["sql"]
+        and "LIMIT" in q["sql"]
+        and not q["sql"].startswith("SELECT COUNT")
+        and contains in q["sql"]
+    ]
+    assert candidates, f"no list query on {table} for {url}"
+    sql = candidates[0]
+    with connection.cursor() as cur:
+        cur.execute("set local enable_seqscan = off")
+        cur.execute("explain (format json) " + sql)
+        plan = cur.fetchone()[0]
+        cur.execute("set local enable_seqscan = on")
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return plan[0]["Plan"], sql
+
+
+def _nodes(node: dict):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _nodes(child)
+
+
+def _index_name(model, fields: list[str]) -> str:
+    return next(i.name for i in model._meta.indexes if list(i.fields) == fields)
+
+
+def _column_index(table: str, column: str) -> str:
+    """The name of a field's db_index=True index."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "select indexname from pg_indexes where tablename = %s and indexdef like %s",
+            [table, f"%USING btree ({column})"],
+        )
+        return cur.fetchone()[0]
+
+
+def assert_uses_index(client, url: str, table: str, *indexes: str, contains: str = "") -> None:
+    """The page's list query reads `table` through one of `indexes`, never sequentially."""
+    plan, sql = _plan(client, url, table, contains)
+    nodes = list(_nodes(plan))
+    used = {n["Index Name"] for n in nodes if "Index Name" in n}
+    scans = [n["Node Type"] for n in nodes if n.get("Relation Name") == table]
+    assert "Seq Scan" not in scans, (url, scans)
+    assert used & set(indexes), f"{url}: read through {used}, not {indexes}\n{sql}"
+
+
+# ---------------------------------------------------------------- opportunities
+
+
+@pytest.fixture
+def many_opportunities(owner, bd):
+    """As in production, the persona partner holds a small share of all opportunities: ROWS
+    of its POs among ROWS * 10 of twenty other partners; some wait for review."""
+    others = [PartnerFactory().pk for _ in range(20)]
+    po = make_po(owner, state="draft")
+    submitted = make_po(owner, state="submitted")
+    spread = "now() - g * interval '37 minutes'"
+    names = "'客户' || g || '有限公司'"
+    _copy("opportunities_opportunity", po.pk, ROWS, {"created_at": spread, "customer_name": names})
+    _copy(
+        "opportunities_opportunity",
+        po.pk,
+        ROWS * 10,
+        {
+            "created_at": spread,
+            "partner_id": f"('{{{','.join(map(str, others))}}}'::bigint[])[1 + g % 20]",
+            "amount": "g",
+            "deadline": "now() + g * interval '1 minute'",
+            "customer_name": names,
+        },
+    )
+    _copy(
+        "opportunities_opportunity",
+        submitted.pk,
+        ROWS // 10,
+        {"deadline": "now() + g * interval '1 hour'", "amount": "g * 10"},
+    )
+    ho = make_ho(bd, owner.partner, state="declined", user=owner)
+    _copy(
+        "opportunities_opportunity",
+        ho.pk,
+        ROWS // 3,
+        {"deadline": "now() + g * interval '1 hour'"},
+    )
+    _analyze()
+
+
+@pytest.mark.parametrize(
+    ("persona", "url", "index"),
+    [
+        ("owner", "opportunities:list", "opportunity_partner_created"),
+        ("owner", "opportunities:ho_inbox", "opportunity_ho_inbox"),
+        ("bd", "opportunities:list", "opportunity_created"),
+        ("bd", "opportunities:review_queue", "opportunity_review_queue"),
+    ],
+)
+def test_opportunity_lists_read_their_index(
+    request, login, many_opportunities, persona, url, index
+):
+    client = login(request.getfixturevalue(persona))
+    # (-created_at, -id) or the older created_at index: both give the order without a sort
+    created = (
+        _column_index("opportunities_opportunity", "created_at") if "created" in index else index
+    )
+    assert_uses_index(client, reverse(url), "opportunities_opportunity", index, created)
+
+
+@pytest.mark.parametrize(
+    ("persona", "query", "index"),
+    [
+        ("owner", "?sort=-amount", "opportunity_partner_amount"),
+        ("owner", "?sort=deadline", ("opportunity_partner_deadline", "opportunity_deadline")),
+        ("owner", "?sort=customer", "opportunity_partner_customer"),
+        ("owner", "?customer=%E5%AE%A2%E6%88%B712", "opportunity_customer_trgm"),
+        ("bd", "?sort=-amount", "opportunity_amount"),
+    ],
+)
+def test_opportunity_sorts_and_search_read_their_index(
+    request, login, many_opportunities, persona, query, index
+):
+    client = login(request.getfixturevalue(persona))
+    indexes = index if isinstance(index, tuple) else (index,)
+    assert_uses_index(
+        client, reverse("opportunities:list") + query, "opportunities_opportunity", *indexes
+    )
+
+
+def test_ho_pool_reads_its_index(login, bd):
+    lead = make_lead(bd)
+    _copy(
+        "opportunities_vendorlead",
+        lead.pk,
+        ROWS,
+        {"crm_id": "t.crm_id || '-' || g", "crm_created_at": "now() - g * interval '1 hour'"},
+    )
+    _analyze()
+    client = login(bd)
+    assert_uses_index(
+        client, reverse("opportunities:pool"), "opportunities_vendorlead", "lead_pool_order"
+    )
+    assert_uses_index(
+        client,
+        reverse("opportunities:pool") + "?status=pool",
+        "opportunities_vendorlead",
+        "lead_pool_order",
+    )
+
+
+def test_duplicate_queue_reads_its_index(login, bd, many_opportunities):
+    with connection.cursor() as cur:  # pairs of neighbouring POs, a tenth of them open
+        cur.execute(
+            "insert into opportunities_duplicatepair (po_id, other_po_id, matched_on, products, "
+            "detected_at, status, decision_note) select id, next, 'name', '[]', "
+            "now() - id * interval '1 minute', case when id % 10 = 0 then 'open' "
+            "else 'dismissed' end, '' from (select id, lead(id) over (order by id) as next "
+            "from opportunities_opportunity where kind = 'po') p where next is not null"
+        )
+    _analyze()
+    assert_uses_index(
+        login(bd),
+        reverse("opportunities:duplicates"),
+        "opportunities_duplicatepair",
+        "duplicate_open",
+    )
+
+
+# ---------------------------------------------------------------- customers and ledger
+
+
+def test_customer_list_reads_its_index(login, owner):
+    from tests.customers.conftest import associate, make_customer
+
+    association = associate(owner, make_customer(name="云客户有限公司", account_name="c0"))
+    customer_id = association.customer_id
+    _copy(
+        "customers_customer",
+        customer_id,
+        ROWS,
+        {"account_name": "t.account_name || '-' || g", "user_id": "null"},
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            "insert into customers_association (billing_model, state, associated_at, "
+            "unbind_reason, partner_id, customer_id) select 'referral', 'active', "
+            "now() - (id %% 1000) * interval '1 hour', '', %s, id from customers_customer "
+            "where id <> %s",
+            [owner.partner_id, customer_id],
+        )
+    _analyze()
+    assert_uses_index(
+        login(owner), reverse("customers:list"), "customers_association", "association_partner_list"
+    )
+
+
+def test_reseller_ledger_page_reads_only_its_window(db, login):
+    distributor = PartnerFactory(types=[PartnerType.DISTRIBUTOR])
+    reseller = PartnerFactory(types=[PartnerType.RESELLER], parent_distributor=distributor)
+    admin = partner_user(reseller, Role.PARTNER_ADMIN)
+    funds = Account.objects.create(kind=Account.Kind.RESELLER_FUNDS, partner=reseller)
+    Account.objects.create(kind=Account.Kind.VOUCHER_QUOTA, partner=reseller)
+    other = Account.objects.create(kind=Account.Kind.RESELLER_FUNDS, partner=distributor)
+    for account in (funds, other):
+        entry = LedgerEntry.objects.create(
+            account=account,
+            transfer="00000000-0000-0000-0000-000000000001",
+            entry_type=LedgerEntry.Type.DISTRIBUTOR_FUND,
+            amount=10,
+            balance_after=10,
+        )
+        _copy(
+            "customers_ledgerentry",
+            entry.pk,
+            ROWS,
+            {"created_at": "now() - g * interval '1 minute'"},
+        )
+    _analyze()
+    assert_uses_index(
+        login(admin),
+        reverse("customers:funds"),
+        "customers_ledgerentry",
+        "ledger_account_page",
+        _index_name(LedgerEntry, ["account", "-created_at"]),
+        contains="UNION ALL",  # the page's window, not the reseller's figures
+    )
+
+
+def test_the_check_can_fail(login, owner, many_opportunities):
+    """The check itself: a plan that does not read the named index is caught."""
+    with pytest.raises(AssertionError):
+        assert_uses_index(
+            login(owner),
+            reverse("opportunities:list") + "?sort=-amount",
+            "opportunities_opportunity",
+            "opportunity_partner_created",
+        )
