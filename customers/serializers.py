@@ -227,6 +227,7 @@ class BudgetSerializer(ConfirmedMoney):
     monthly_budget = serializers.DecimalField(min_value=Decimal("0"), **MONEY)
 
 
+@extend_schema_serializer(component_name="PendingMoneyOperation")
 class MoneyRequestSerializer(serializers.ModelSerializer):
     """A money operation above the partner's limit, waiting for a second admin."""
 

@@ -148,7 +148,7 @@ def partner_update(
     if changed:
         partner.full_clean(exclude=["credit_code"], validate_unique=False)
         partner.save(update_fields=[*changed])
-        record_event(actor=actor, subject=partner, verb="partner.updated", data=changed)
+        record_event(actor=actor, subject=partner, verb=Verb.PARTNER_UPDATED, data=changed)
     held = partner.type_codes
     for partner_type in sorted(held - type_set):
         partner_exit_type(actor=actor, partner=partner, partner_type=partner_type)

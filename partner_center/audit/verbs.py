@@ -28,6 +28,13 @@ class Verb(models.TextChoices):
         _("Legal representative changed"),
     )
     PARTNER_DEREGISTERED = "partner.deregistered", _("Partner account deregistered")
+    PARTNER_UPDATED = "partner.updated", _("Partner data changed")
+    # Sign-in security (partner_center.security)
+    USER_MFA_ENABLED = "user.mfa_enabled", _("Two-factor authentication turned on")
+    USER_MFA_DISABLED = "user.mfa_disabled", _("Two-factor authentication turned off")
+    PARTNER_MFA_REQUIRED = "partner.mfa_required", _("Two-factor authentication required")
+    PARTNER_MFA_OPTIONAL = "partner.mfa_optional", _("Two-factor authentication optional")
+    USER_SIGNED_OUT_EVERYWHERE = "user.signed_out_everywhere", _("Signed out everywhere")
     PARTNER_PDM_ASSIGNED = "partner.pdm_assigned", _("Partner manager (PDM) assigned")
     MEMBER_MONEY_GRANTED = "member.money_granted", _("Allowed to move money")
     MEMBER_MONEY_REVOKED = "member.money_revoked", _("No longer allowed to move money")

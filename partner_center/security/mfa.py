@@ -24,19 +24,20 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partner_center.accounts.access import is_vendor_staff
 from partner_center.audit.services import record_event
+from partner_center.audit.verbs import Verb as AuditVerb
 from partner_center.errors import DomainError
 
 from .models import TrustedDevice, key_digest
 
 
 class Verb:
-    """Audit event verbs of sign-in security (partner_center.audit.Event.verb)."""
+    """Audit event verbs of sign-in security (members of partner_center.audit.verbs.Verb)."""
 
-    MFA_ENABLED = "user.mfa_enabled"
-    MFA_DISABLED = "user.mfa_disabled"
-    PARTNER_MFA_REQUIRED = "partner.mfa_required"
-    PARTNER_MFA_OPTIONAL = "partner.mfa_optional"
-    SIGNED_OUT_EVERYWHERE = "user.signed_out_everywhere"
+    MFA_ENABLED = AuditVerb.USER_MFA_ENABLED
+    MFA_DISABLED = AuditVerb.USER_MFA_DISABLED
+    PARTNER_MFA_REQUIRED = AuditVerb.PARTNER_MFA_REQUIRED
+    PARTNER_MFA_OPTIONAL = AuditVerb.PARTNER_MFA_OPTIONAL
+    SIGNED_OUT_EVERYWHERE = AuditVerb.USER_SIGNED_OUT_EVERYWHERE
 
 
 SESSION_PENDING = "pc_mfa_pending"

@@ -253,14 +253,9 @@ def test_backup_services_dump_daily_with_retention_and_mirror_media():
 
 
 def test_existing_services_keep_their_order():
-    assert list(compose()["services"])[:6] == [
-        "postgres",
-        "redis",
-        "migrate",
-        "web",
-        "worker",
-        "beat",
-    ]
+    """New services may join; the ones users know keep their relative order."""
+    known = ["postgres", "redis", "migrate", "web", "worker", "beat"]
+    assert [name for name in compose()["services"] if name in known] == known
 
 
 CADDY = shutil.which("caddy", path=str(ROOT / ".venv" / "bin")) or shutil.which("caddy")
