@@ -7,4 +7,9 @@ SCHEDULE: dict = {
         "task": "opportunities.tasks.sweep_deadlines",
         "schedule": timedelta(minutes=5),
     },
+    # Hourly: end expired deal protections, send protection reminders (protection.py).
+    "opportunities-protection-sweep": {
+        "task": "opportunities.tasks.sweep_protection",
+        "schedule": timedelta(hours=1),
+    },
 }

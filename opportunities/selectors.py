@@ -18,6 +18,7 @@ from partner_center.workdays import working_days_left_many
 from partner_center.workflow import verb_label
 
 from . import duplicates as dup
+from . import protection
 from .catalog import Product, RejectionReason, Rule, Stage
 from .models import DuplicatePair, Opportunity, POImport, VendorLead
 from .transitions import (
@@ -285,7 +286,7 @@ def duplicate_hints(po: Opportunity) -> list[DuplicateHint]:
             continue
         other = m.other
         own = other.partner_id == po.partner_id
-        verified = other.state == S.VERIFIED
+        verified = protection.is_live(other)
         hints.append(
             DuplicateHint(
                 own=own,
@@ -320,7 +321,7 @@ def pool_leads() -> QuerySet[VendorLead]:
 
 
 def lead_status(lead) -> str:
-    if lead.closed_at:
+    if lead.state == VendorLead.State.CLOSED:
         return "closed"
     if getattr(lead, "share_state", None):
         return lead.share_state
@@ -331,12 +332,17 @@ def duplicate_queue() -> QuerySet[DuplicatePair]:
     """Open candidate pairs whose items are both still live."""
     return (
         DuplicatePair.objects.filter(status=DuplicatePair.Status.OPEN)
-        .filter(po__state__in=dup.PO_LIVE_STATES)
+        .filter(dup.live_po_q("po__"))
         .filter(
-            Q(other_po__isnull=True, lead__closed_at__isnull=True)
-            | Q(other_po__state__in=dup.PO_LIVE_STATES)
+            Q(other_po__isnull=True, lead__in=VendorLead.objects.filter(protection.lead_live_q()))
+            | (Q(other_po__isnull=False) & dup.live_po_q("other_po__"))
         )
         .select_related("po", "po__partner", "other_po", "other_po__partner", "lead")
+        .annotate(
+            lead_live=Exists(
+                VendorLead.objects.filter(pk=OuterRef("lead_id")).filter(protection.lead_live_q())
+            )
+        )
         .order_by("-detected_at", "-id")
     )
 

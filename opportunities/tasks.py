@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import imports, sla
+from . import imports, protection, sla
 
 
 @shared_task
@@ -18,3 +18,9 @@ def sweep_deadlines() -> dict:
 @shared_task
 def run_po_import(import_id: int) -> int:
     return imports.run_import(import_id)
+
+
+@shared_task
+def sweep_protection() -> dict:
+    """End expired deal protections, then send the protection reminders that are due."""
+    return {"expired": protection.sweep_expired(), "reminded": protection.send_reminders()}
