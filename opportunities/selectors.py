@@ -18,7 +18,7 @@ from partner_center.workdays import working_days_left_many
 from partner_center.workflow import verb_label
 
 from . import duplicates as dup
-from . import protection
+from . import protection, sla
 from .catalog import Product, RejectionReason, Rule, Stage
 from .models import DuplicatePair, Opportunity, POImport, VendorLead
 from .transitions import (
@@ -76,9 +76,12 @@ def attach_days_left(rows, now: datetime | None = None):
         running, working_days_left_many(now, [r.deadline for r in running]), strict=True
     ):
         row.days_left = left
+    cache: dict = {}
     for row in rows:
         if not hasattr(row, "days_left"):
             row.days_left = None
+        # R4.3: a deadline over a year whose schedule is not confirmed may still move.
+        row.deadline_provisional = sla.is_provisional(row, cache=cache)
     return rows
 
 

@@ -104,7 +104,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
         ).data
 
     def get_deadline_provisional(self, obj) -> bool:
-        return sla.is_provisional(obj)
+        return sla.is_provisional(obj, cache=self.context.setdefault("provisional_cache", {}))
 
     def get_protection_live(self, obj) -> bool:
         return protection.is_live(obj)

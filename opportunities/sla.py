@@ -459,9 +459,10 @@ def on_calendar_changed(sender, *, dates, actor=None, **kwargs) -> None:
     recompute_deadlines(dates, actor=actor)
 
 
-def is_provisional(opp: Opportunity) -> bool:
+def is_provisional(opp: Opportunity, cache: dict | None = None) -> bool:
     """Whether the item's running deadline counts over days of a year whose official
-    schedule is not known yet (R4.3): the deadline may still move."""
+    schedule is not known yet (R4.3): the deadline may still move. Lists pass a `cache`
+    (one answer per clock start day and kind)."""
     start = clock_start(opp)
     if not opp.clock_running or start is None or opp.deadline is None:
         return False
@@ -470,4 +471,9 @@ def is_provisional(opp: Opportunity) -> bool:
     # Without a year the packaged calendar lacks, nothing is provisional (no query).
     if all(packaged_calendar_covers(y) for y in range(first.year, last.year + 1)):
         return False
-    return is_provisional_span(first, SLA_WORKING_DAYS[opp.kind])
+    if cache is None:
+        return is_provisional_span(first, SLA_WORKING_DAYS[opp.kind])
+    key = (first, opp.kind)
+    if key not in cache:
+        cache[key] = is_provisional_span(first, SLA_WORKING_DAYS[opp.kind])
+    return cache[key]
