@@ -232,13 +232,21 @@ def notify_swept(ids) -> int:
 
     from .services import bd_recipients, partner_recipients
 
-    items = list(
-        Opportunity.objects.filter(pk__in=list(ids)).only(
+    rows = list(
+        Opportunity.objects.filter(pk__in=list(ids)).values_list(
             "id", "kind", "partner_id", "customer_name", "project_name", "lead_id", "deadline"
         )
     )
-    partner_users = partner_recipients({o.partner_id for o in items})
-    bd_users = bd_recipients() if any(o.kind == K.HO for o in items) else []
+    partner_users = partner_recipients({row[2] for row in rows})
+    bd_users = bd_recipients() if any(row[1] == K.HO for row in rows) else []
+    if not partner_users and not bd_users:
+        return 0
+    items = [
+        Opportunity(
+            id=i, kind=k, partner_id=p, customer_name=c, project_name=pr, lead_id=lead, deadline=d
+        )
+        for i, k, p, c, pr, lead, d in rows
+    ]
     messages = []
     # Users have no language of their own yet: the site's language, as every notification.
     with translation.override(settings.LANGUAGE_CODE):
