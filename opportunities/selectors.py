@@ -127,6 +127,8 @@ def decision_text(opportunity: Opportunity) -> str:
         return _("Failed the validity check: %(reason)s.") % {"reason": reason}
     if rule == Rule.PARTNER_DECLINED:
         return _("Declined by the partner; the vendor reclaimed it into its pool.")
+    if rule == Rule.LEAD_CLOSED:
+        return _("Withdrawn: the vendor closed this lead and no longer pursues it with partners.")
     return ""
 
 

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from opportunities import protection, services, sla
 from opportunities.models import DuplicatePair, Opportunity
-from opportunities.selectors import duplicate_queue
+from opportunities.selectors import decision_text, duplicate_queue
 from partner_center.audit.models import Event
 from partner_center.errors import DomainError, NotAllowed
 from partner_center.notifications.models import Notification
@@ -203,6 +203,7 @@ def test_a_reopened_lead_wins_again_and_a_pending_share_is_withdrawn(owner, outs
     services.lead_retire(actor=bd, lead=lead, reason="vendor_direct")
     ho.refresh_from_db()
     assert ho.state == S.DECLINED and ho.decision_rule == "lead_closed"
+    assert "closed this lead" in decision_text(ho)
     assert Notification.objects.filter(kind="opportunities.ho_withdrawn").exists()
     with pytest.raises(DomainError):
         services.lead_reopen(actor=bd, lead=lead, note="")
