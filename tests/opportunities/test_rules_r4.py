@@ -203,7 +203,7 @@ def test_a_reopened_lead_wins_again_and_a_pending_share_is_withdrawn(owner, outs
     services.lead_retire(actor=bd, lead=lead, reason="vendor_direct")
     ho.refresh_from_db()
     assert ho.state == S.DECLINED and ho.decision_rule == "lead_closed"
-    assert "closed this lead" in decision_text(ho)
+    assert "关闭了该线索" in decision_text(ho)  # the site language (zh-hans)
     assert Notification.objects.filter(kind="opportunities.ho_withdrawn").exists()
     with pytest.raises(DomainError):
         services.lead_reopen(actor=bd, lead=lead, note="")
