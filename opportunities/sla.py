@@ -128,7 +128,9 @@ SELECT (SELECT count(*) FROM due),
        (SELECT count(*) FROM written WHERE verb = '{ho_verb}'),
        (SELECT deadline FROM last),
        (SELECT id FROM last),
-       (SELECT coalesce(array_agg(id), '{{}}') FROM moved)
+       (SELECT coalesce(array_agg(id), '{{}}') FROM moved),
+       (SELECT coalesce(array_agg(DISTINCT partner_id), '{{}}') FROM moved),
+       (SELECT count(*) > 0 FROM moved WHERE kind = 'ho')
 """
 
 
@@ -160,9 +162,9 @@ def _sweep_sql(now: datetime, batch_size: int) -> SweepResult:
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, params)
-            seen, pos, hos, last_deadline, last_id, moved = cursor.fetchone()
+            seen, pos, hos, last_deadline, last_id, moved, partners, any_ho = cursor.fetchone()
             # In the sweep's transaction: each ended row is notified exactly once.
-            notify_swept(moved)
+            notify_swept(moved, partner_ids=partners, any_ho=any_ho)
         result.rejected_pos += pos
         result.expired_hos += hos
         if seen < batch_size:
@@ -215,14 +217,18 @@ def _sweep_portable(now: datetime, batch_size: int) -> SweepResult:
                 ],
                 batch_size=5000,
             )
-            notify_swept([row["id"] for row in due])
+            notify_swept(
+                [row["id"] for row in due],
+                partner_ids={row["partner_id"] for row in due},
+                any_ho=any(row["kind"] == K.HO for row in due),
+            )
         result.rejected_pos += sum(1 for row in due if row["kind"] == K.PO)
         result.expired_hos += sum(1 for row in due if row["kind"] == K.HO)
         if len(due) < batch_size:
             return result
 
 
-def notify_swept(ids) -> int:
+def notify_swept(ids, *, partner_ids, any_ho: bool) -> int:
     """Tell whoever must know that the sweep ended these items (R4.4): the partner's users
     (PO rejected, HO declined by the deadline) and BD (HO reclaimed into the pool). Called
     inside the sweep's transaction with the rows it moved, so each is told once."""
@@ -232,15 +238,19 @@ def notify_swept(ids) -> int:
 
     from .services import bd_recipients, partner_recipients
 
+    # Who is there to tell first: rows nobody reads are not even fetched.
+    partner_users = partner_recipients(set(partner_ids))
+    bd_users = bd_recipients() if any_ho else []
+    if not partner_users and not bd_users:
+        return 0
+    wanted = Opportunity.objects.filter(pk__in=list(ids))
+    if not bd_users:
+        wanted = wanted.filter(partner_id__in=list(partner_users))
     rows = list(
-        Opportunity.objects.filter(pk__in=list(ids)).values_list(
+        wanted.values_list(
             "id", "kind", "partner_id", "customer_name", "project_name", "lead_id", "deadline"
         )
     )
-    partner_users = partner_recipients({row[2] for row in rows})
-    bd_users = bd_recipients() if any(row[1] == K.HO for row in rows) else []
-    if not partner_users and not bd_users:
-        return 0
     items = [
         Opportunity(
             id=i, kind=k, partner_id=p, customer_name=c, project_name=pr, lead_id=lead, deadline=d
