@@ -74,7 +74,15 @@ class OpportunityAdmin(admin.ModelAdmin):
         "core_label",
         "created_at",
     )
-    list_filter = ("kind", "state", "protection", "decision_rule", "core_label", "stage")
+    list_filter = (
+        "kind",
+        "state",
+        "protection",
+        ("extension_requested_at", admin.EmptyFieldListFilter),
+        "decision_rule",
+        "core_label",
+        "stage",
+    )
     search_fields = (
         "customer_name",
         "customer_credit_code",

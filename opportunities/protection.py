@@ -226,3 +226,27 @@ def send_reminders(*, now: datetime | None = None) -> int:
             at=now,
         )
     return len(due)
+
+
+def recompute_reminders(dates) -> int:
+    """After a calendar change: move the protection reminders not sent yet whose count of
+    working days runs over a changed day. Returns how many moved."""
+    from .models import Opportunity
+
+    dates = sorted(set(dates))
+    if not dates:
+        return 0
+    first = datetime.combine(dates[0], datetime.min.time(), tzinfo=SHANGHAI)
+    moved = 0
+    for opp in Opportunity.objects.filter(
+        protection=P.LIVE,
+        protection_reminded_at__isnull=True,
+        protected_until__gte=first,
+        protection_remind_at__lte=first
+        + timedelta(days=dates[-1].toordinal() - dates[0].toordinal() + 1),
+    ).only("id", "protected_until", "protection_remind_at"):
+        remind = reminder_at(opp.protected_until)
+        if remind != opp.protection_remind_at:
+            Opportunity.objects.filter(pk=opp.pk).update(protection_remind_at=remind)
+            moved += 1
+    return moved

@@ -475,6 +475,9 @@ def _local(moment: datetime) -> str:
 
 def on_calendar_changed(sender, *, dates, actor=None, **kwargs) -> None:
     recompute_deadlines(dates, actor=actor)
+    from . import protection
+
+    protection.recompute_reminders(dates)
 
 
 def is_provisional(opp: Opportunity, cache: dict | None = None) -> bool:

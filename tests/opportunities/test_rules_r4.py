@@ -343,3 +343,13 @@ def test_the_sweeps_rejection_notifies_once(owner, teammate, bd, partner, sweep)
     reclaimed = Notification.objects.filter(kind="opportunities.ho_reclaimed")
     assert [n.recipient_id for n in reclaimed] == [bd.pk]
     assert str(ho.pk) in reclaimed.first().title
+
+
+def test_a_calendar_change_moves_a_pending_protection_reminder(owner, bd, admin_user):
+    with time_machine.travel(sh(2026, 7, 10, 10), tick=False):
+        mine = make_po(owner, state="verified", bd=bd)
+    before = mine.protection_remind_at
+    assert before.astimezone(sh(2026, 1, 1).tzinfo).date() == date(2026, 12, 22)
+    calendar.calendar_day_set(actor=admin_user, day=date(2026, 12, 30), working=False)
+    mine.refresh_from_db()
+    assert mine.protection_remind_at == sh(2026, 12, 21)
