@@ -91,6 +91,13 @@ class RejectionReason(models.TextChoices):
 PRODUCT_LABELS = dict(Product.choices)
 
 
+class DealOutcome(models.TextChoices):
+    """How the partner closes a protected deal (R4.1)."""
+
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+
 class LostReason(models.TextChoices):
     """Why the partner lost a deal it closes (deal protection, R4.1)."""
 

@@ -6,7 +6,14 @@ from rest_framework import serializers
 from partner_center.accounts.access import is_vendor_staff
 
 from . import protection, selectors, sla
-from .catalog import ConsentMethod, LeadCloseReason, LostReason, Product, RejectionReason
+from .catalog import (
+    ConsentMethod,
+    DealOutcome,
+    LeadCloseReason,
+    LostReason,
+    Product,
+    RejectionReason,
+)
 from .models import DuplicatePair, Opportunity, POImport, VendorLead
 from .transitions import PO_FIELDS, PROGRESS_FIELDS, RETURNABLE_FIELDS, partner_editable_fields
 
@@ -339,7 +346,7 @@ class POImportCreateSerializer(serializers.Serializer):
 
 
 class CloseDealSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=[("won", "won"), ("lost", "lost")])
+    outcome = serializers.ChoiceField(choices=DealOutcome.choices)
     lost_reason = serializers.ChoiceField(
         choices=LostReason.choices, required=False, allow_blank=True, default=""
     )
