@@ -16,7 +16,7 @@ from partner_center.errors import DomainError
 from partner_center.service_admin import ServiceAdmin
 
 from . import services
-from .catalog import RejectionReason
+from .catalog import LeadCloseReason, RejectionReason
 from .models import (
     CustomerKeyLock,
     DuplicatePair,
@@ -73,7 +73,15 @@ class OpportunityAdmin(ServiceAdmin):
         "core_label",
         "created_at",
     )
-    list_filter = ("kind", "state", "decision_rule", "core_label", "stage")
+    list_filter = (
+        "kind",
+        "state",
+        "protection",
+        ("extension_requested_at", admin.EmptyFieldListFilter),
+        "decision_rule",
+        "core_label",
+        "stage",
+    )
     search_fields = (
         "customer_name",
         "customer_credit_code",
@@ -93,6 +101,8 @@ class OpportunityAdmin(ServiceAdmin):
         "action_return",
         "action_set_core_label",
         "action_clear_core_label",
+        "action_approve_extension",
+        "action_refuse_extension",
     ]
 
     def has_add_permission(self, request):
@@ -210,6 +220,33 @@ class OpportunityAdmin(ServiceAdmin):
             _("Core label removed"),
         )
 
+    @admin.action(description=_("Approve the requested protection extension"))
+    def action_approve_extension(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda o: services.protection_decide_extension(
+                actor=request.user, opportunity=o, approve=True
+            ),
+            _("Extension approved"),
+        )
+
+    @admin.action(description=_("Refuse the requested protection extension (comment above)"))
+    def action_refuse_extension(self, request, queryset):
+        form = OpportunityActionForm(request.POST)
+        form.is_valid()
+        reason = form.cleaned_data.get("comment") or ""
+        _run(
+            self,
+            request,
+            queryset,
+            lambda o: services.protection_decide_extension(
+                actor=request.user, opportunity=o, approve=False, reason=reason
+            ),
+            _("Extension refused"),
+        )
+
 
 class LeadAdminForm(forms.ModelForm):
     class Meta:
@@ -227,6 +264,10 @@ class LeadActionForm(admin.helpers.ActionForm):
     partner = forms.ModelChoiceField(
         label=_("share with"), queryset=Partner.objects.order_by("name"), required=False
     )
+    close_reason = forms.ChoiceField(
+        label=_("close reason"), choices=[("", "–"), *LeadCloseReason.choices], required=False
+    )
+    comment = forms.CharField(label=_("comment"), required=False)
 
 
 class ShareInline(admin.TabularInline):
@@ -250,9 +291,12 @@ class VendorLeadAdmin(ServiceAdmin):
         "project_name",
         "amount",
         "crm_created_at",
+        "state",
         "closed_at",
     )
     list_filter = (
+        "state",
+        "close_reason",
         ("closed_at", admin.EmptyFieldListFilter),
         "customer_industry",
         "customer_region",
@@ -264,14 +308,17 @@ class VendorLeadAdmin(ServiceAdmin):
         "customer_key",
         "created_by",
         "created_at",
+        "state",
         "closed_at",
         "closed_by",
+        "close_reason",
+        "close_note",
         "close_detail",
     )
     inlines = [ShareInline]
     form = LeadAdminForm
     action_form = LeadActionForm
-    actions = ["action_share"]
+    actions = ["action_share", "action_close", "action_reopen"]
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -314,6 +361,35 @@ class VendorLeadAdmin(ServiceAdmin):
             queryset,
             lambda lead: services.ho_share(actor=request.user, lead=lead, partner=partner),
             _("Shared"),
+        )
+
+    @admin.action(description=_("Close the lead (reason and comment chosen above)"))
+    def action_close(self, request, queryset):
+        form = LeadActionForm(request.POST)
+        form.is_valid()
+        reason = form.cleaned_data.get("close_reason") or ""
+        note = form.cleaned_data.get("comment") or ""
+        _run(
+            self,
+            request,
+            queryset,
+            lambda lead: services.lead_retire(
+                actor=request.user, lead=lead, reason=reason, note=note
+            ),
+            _("Closed"),
+        )
+
+    @admin.action(description=_("Reopen the lead (comment above)"))
+    def action_reopen(self, request, queryset):
+        form = LeadActionForm(request.POST)
+        form.is_valid()
+        note = form.cleaned_data.get("comment") or ""
+        _run(
+            self,
+            request,
+            queryset,
+            lambda lead: services.lead_reopen(actor=request.user, lead=lead, note=note),
+            _("Reopened"),
         )
 
 

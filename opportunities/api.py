@@ -27,11 +27,16 @@ from .filters import DuplicateFilter, LeadFilter, OpportunityFilter
 from .models import DuplicatePair, IdempotencyKey, Opportunity, POImport, VendorLead
 from .permissions import REVIEW_OPPORTUNITIES, VIEW_OPPORTUNITIES, WORK_OPPORTUNITIES
 from .serializers import (
+    CloseDealSerializer,
     CoreLabelSerializer,
     DecideSerializer,
     DeclineSerializer,
     DuplicateHintSerializer,
     DuplicatePairSerializer,
+    ExtensionDecisionSerializer,
+    ExtensionRequestSerializer,
+    LeadCloseSerializer,
+    LeadReopenSerializer,
     LeadSerializer,
     LeadWriteSerializer,
     NoteSerializer,
@@ -129,6 +134,44 @@ class OpportunityActionsMixin:
         )
 
     @extend_schema(
+        request=CloseDealSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM]
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """The partner closes a protected deal: won, or lost with a reason (R4.1)."""
+        opp = self.get_object()
+        data = CloseDealSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        opp = services.opportunity_close(actor=request.user, opportunity=opp, **data.validated_data)
+        return self._respond(opp)
+
+    @extend_schema(
+        request=ExtensionRequestSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM]
+    )
+    @action(detail=True, methods=["post"], url_path="request-extension")
+    def request_extension(self, request, pk=None):
+        opp = self.get_object()
+        data = ExtensionRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        opp = services.protection_request_extension(
+            actor=request.user, opportunity=opp, note=data.validated_data["note"]
+        )
+        return self._respond(opp)
+
+    @extend_schema(
+        request=ExtensionDecisionSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM]
+    )
+    @action(detail=True, methods=["post"], url_path="decide-extension")
+    def decide_extension(self, request, pk=None):
+        opp = self.get_object()
+        data = ExtensionDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        opp = services.protection_decide_extension(
+            actor=request.user, opportunity=opp, **data.validated_data
+        )
+        return self._respond(opp)
+
+    @extend_schema(
         request=CoreLabelSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM]
     )
     @action(detail=True, methods=["post"], url_path="core-label")
@@ -170,6 +213,9 @@ class POViewSet(
         "reject": REVIEW_OPPORTUNITIES,
         "return_for_changes": REVIEW_OPPORTUNITIES,
         "core_label": REVIEW_OPPORTUNITIES,
+        "close": WORK_OPPORTUNITIES,
+        "request_extension": WORK_OPPORTUNITIES,
+        "decide_extension": REVIEW_OPPORTUNITIES,
     }
     serializer_class = OpportunitySerializer
     filterset_class = OpportunityFilter
@@ -330,6 +376,9 @@ class HOViewSet(
         "accept": WORK_OPPORTUNITIES,
         "decline": WORK_OPPORTUNITIES,
         "progress": WORK_OPPORTUNITIES,
+        "close": WORK_OPPORTUNITIES,
+        "request_extension": WORK_OPPORTUNITIES,
+        "decide_extension": REVIEW_OPPORTUNITIES,
         "core_label": REVIEW_OPPORTUNITIES,
     }
     serializer_class = OpportunitySerializer
@@ -423,6 +472,25 @@ class LeadViewSet(
             OpportunitySerializer(share, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(request=LeadCloseSerializer, responses=LeadSerializer, parameters=[ID_PARAM])
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Retire the lead from the pool with a reason (R4.2): it wins no duplicate."""
+        lead = self.get_object()
+        data = LeadCloseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.lead_retire(actor=request.user, lead=lead, **data.validated_data)
+        return Response(LeadSerializer(self.get_queryset().get(pk=lead.pk)).data)
+
+    @extend_schema(request=LeadReopenSerializer, responses=LeadSerializer, parameters=[ID_PARAM])
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        lead = self.get_object()
+        data = LeadReopenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.lead_reopen(actor=request.user, lead=lead, note=data.validated_data["note"])
+        return Response(LeadSerializer(self.get_queryset().get(pk=lead.pk)).data)
 
 
 class DuplicatePairViewSet(

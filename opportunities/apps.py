@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class OpportunitiesConfig(AppConfig):
     name = "opportunities"
     verbose_name = _("Opportunities")
+
+    def ready(self) -> None:
+        from partner_center.workcalendar.services import calendar_changed
+
+        from .sla import on_calendar_changed
+
+        calendar_changed.connect(on_calendar_changed, dispatch_uid="opportunities.calendar")

@@ -75,6 +75,7 @@ class Rule(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate of an earlier opportunity")
     VALIDITY = "validity", _("Failed the validity check")
     PARTNER_DECLINED = "partner_declined", _("Declined by the partner")
+    LEAD_CLOSED = "lead_closed", _("The vendor closed the lead")
 
 
 class RejectionReason(models.TextChoices):
@@ -88,3 +89,30 @@ class RejectionReason(models.TextChoices):
 
 
 PRODUCT_LABELS = dict(Product.choices)
+
+
+class DealOutcome(models.TextChoices):
+    """How the partner closes a protected deal (R4.1)."""
+
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+
+class LostReason(models.TextChoices):
+    """Why the partner lost a deal it closes (deal protection, R4.1)."""
+
+    PRICE = "price", _("Price")
+    COMPETITOR = "competitor", _("Went to a competitor")
+    NO_BUDGET = "no_budget", _("No budget")
+    TIMING = "timing", _("Timing")
+    REQUIREMENTS = "requirements", _("Requirements not met")
+    OTHER = "other", _("Other")
+
+
+class LeadCloseReason(models.TextChoices):
+    """Why BD retires a lead from the pool (R4.2)."""
+
+    NOT_INTERESTED = "not_interested", _("The customer is not interested")
+    VENDOR_DIRECT = "vendor_direct", _("Handled directly by the vendor")
+    DUPLICATE = "duplicate", _("Duplicate")
+    OTHER = "other", _("Other")

@@ -6,6 +6,9 @@ one product.
   partner's duplicate is refused at submission and rejected while pending.
 - PO against HO: the HO counts from its creation in the vendor's CRM, the PO from its
   verification; the earlier wins.
+- A verified PO takes part only while its deal protection is live (R4.1, `protection.py`):
+  closed (won or lost) or expired, it frees the customer. A lead takes part while it is in
+  the pool and not given up (R4.2): a lead BD closed wins nothing.
 
 Verifications and submissions serialize per customer by locking `CustomerKeyLock` rows of
 their keys in sorted order, so two duplicates are never verified at the same time."""
@@ -21,6 +24,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from . import protection
 from .models import CustomerKeyLock, DuplicatePair, Opportunity, VendorLead
 
 S = Opportunity.State
@@ -37,8 +41,15 @@ _SUFFIXES = (
     "ltd",
     "inc",
 )
-# PO states that take part in duplicate checks (drafts and rejected POs do not).
+# PO states that take part in duplicate checks (drafts and rejected POs do not); a verified
+# PO only while its protection is live (`live_po_q`).
 PO_LIVE_STATES = (S.SUBMITTED, S.UNDER_VERIFICATION, S.RETURNED, S.VERIFIED)
+PO_WAITING_STATES = (S.SUBMITTED, S.UNDER_VERIFICATION, S.RETURNED)
+
+
+def live_po_q(prefix: str = "") -> Q:
+    """POs that take part in duplicates: waiting for verification, or protected now."""
+    return Q(**{f"{prefix}state__in": PO_WAITING_STATES}) | protection.live_q(prefix=prefix)
 
 
 def normalize_customer_name(name: str) -> str:
@@ -125,7 +136,8 @@ def find_duplicates(item, *, include_leads: bool = True) -> list[Match]:
     dismissed_pos, dismissed_leads = _dismissed_ids(item)
     matches: list[Match] = []
     pos = (
-        Opportunity.objects.filter(kind=Opportunity.Kind.PO, state__in=PO_LIVE_STATES)
+        Opportunity.objects.filter(kind=Opportunity.Kind.PO)
+        .filter(live_po_q())
         .filter(_customer_q(item))
         .exclude(pk__in=dismissed_pos)
         .order_by("id")
@@ -137,7 +149,7 @@ def find_duplicates(item, *, include_leads: bool = True) -> list[Match]:
             matches.append(m)
     if include_leads and isinstance(item, Opportunity):
         leads = (
-            VendorLead.objects.filter(closed_at__isnull=True)
+            VendorLead.objects.filter(protection.lead_live_q())
             .filter(_customer_q(item))
             .exclude(pk__in=dismissed_leads)
             .order_by("id")
@@ -194,12 +206,12 @@ def _fmt(moment: datetime | None) -> str:
 
 
 def first_verified(items) -> Opportunity | None:
-    """PO against PO, first-verified-wins: the earliest verified PO among `items` (ties go to
-    the lower id), or None when none is verified."""
+    """PO against PO, first-verified-wins: the earliest verified PO whose protection is live
+    among `items` (ties go to the lower id), or None when there is none."""
     verified = [
         o
         for o in items
-        if isinstance(o, Opportunity) and o.state == S.VERIFIED and o.verified_at is not None
+        if isinstance(o, Opportunity) and protection.is_live(o) and o.verified_at is not None
     ]
     return min(verified, key=lambda o: (o.verified_at, o.pk)) if verified else None
 
@@ -212,7 +224,8 @@ def ho_wins(lead: VendorLead, po_verified_at: datetime | None) -> bool:
 
 def verdict_for(pair: DuplicatePair) -> Verdict:
     if pair.lead_id:
-        return verdict_po_lead(pair.po, pair.lead)
+        # The queue annotates `lead_live` (one query for the page); otherwise ask.
+        return verdict_po_lead(pair.po, pair.lead, lead_live=getattr(pair, "lead_live", None))
     return verdict_po_po(pair.po, pair.other_po)
 
 
@@ -233,8 +246,14 @@ def verdict_po_po(a: Opportunity, b: Opportunity) -> Verdict:
     )
 
 
-def verdict_po_lead(po: Opportunity, lead: VendorLead) -> Verdict:
-    po_time = po.verified_at if po.state == S.VERIFIED else None
+def verdict_po_lead(po: Opportunity, lead: VendorLead, *, lead_live: bool | None = None) -> Verdict:
+    po_time = po.verified_at if protection.is_live(po) else None
+    if lead_live is None:
+        lead_live = protection.lead_is_live(lead)
+    if not lead_live:
+        if po_time is None:
+            return Verdict(None, None, _("The HO lead is closed: it wins nothing; the PO goes on."))
+        return Verdict(po, lead, _("The HO lead is closed: the PO wins."))
     if ho_wins(lead, po_time):
         return Verdict(
             lead,
@@ -262,7 +281,7 @@ def duplicate_detail(*, winner: Opportunity | VendorLead, loser: Opportunity | V
         winner_kind, winner_basis, winner_time = "po", "verified", winner.verified_at
     if isinstance(loser, VendorLead):
         loser_basis, loser_time = "crm_created", loser.crm_created_at
-    elif loser.state == S.VERIFIED and loser.verified_at:
+    elif protection.is_live(loser) and loser.verified_at:
         loser_basis, loser_time = "verified", loser.verified_at
     else:
         loser_basis, loser_time = "not_verified", None

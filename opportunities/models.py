@@ -17,7 +17,17 @@ from django.utils.translation import gettext_lazy as _
 
 from partner_center.accounts.uscc import validate_uscc
 
-from .catalog import ConsentMethod, Industry, Product, Region, RejectionReason, Rule, Stage
+from .catalog import (
+    ConsentMethod,
+    Industry,
+    LeadCloseReason,
+    LostReason,
+    Product,
+    Region,
+    RejectionReason,
+    Rule,
+    Stage,
+)
 
 
 def validate_products(value) -> None:
@@ -81,7 +91,7 @@ class VendorLead(CustomerFields):
 
     class State(models.TextChoices):
         POOLED = "pooled", _("In the pool")  # BD may correct and share it
-        CLOSED = "closed", _("Closed")  # lost to an earlier verified PO; final
+        CLOSED = "closed", _("Closed")  # lost to an earlier PO, or retired by BD
 
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.POOLED)
     crm_id = models.CharField(_("CRM reference"), max_length=64, unique=True)
@@ -96,6 +106,11 @@ class VendorLead(CustomerFields):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     close_detail = models.JSONField(_("why it was closed"), default=dict, blank=True)
+    # Retired by BD (R4.2): one of LeadCloseReason, with BD's comment.
+    close_reason = models.CharField(
+        _("close reason"), max_length=24, choices=LeadCloseReason.choices, blank=True
+    )
+    close_note = models.TextField(_("close comment"), blank=True)
 
     class Meta:
         verbose_name = _("HO lead (pool)")
@@ -236,6 +251,34 @@ class Opportunity(CustomerFields):
     )
     last_progress_at = models.DateTimeField(_("last progress update"), null=True, blank=True)
 
+    # Deal protection (R4.1, protection.py): live from verification/acceptance until the
+    # partner closes the deal or `protected_until` passes.
+    class Protection(models.TextChoices):
+        NONE = "", _("Not protected")
+        LIVE = "live", _("Protected")
+        WON = "won", _("Closed: won")
+        LOST = "lost", _("Closed: lost")
+        EXPIRED = "expired", _("Protection expired")
+
+    protection = models.CharField(
+        _("deal protection"), max_length=8, choices=Protection.choices, blank=True, default=""
+    )
+    protected_until = models.DateTimeField(_("protected until"), null=True, blank=True)
+    protection_remind_at = models.DateTimeField(
+        _("protection reminder due at"), null=True, blank=True
+    )
+    protection_reminded_at = models.DateTimeField(
+        _("protection reminder sent at"), null=True, blank=True
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    lost_reason = models.CharField(
+        _("lost reason"), max_length=16, choices=LostReason.choices, blank=True
+    )
+    extension_requested_at = models.DateTimeField(
+        _("extension requested at"), null=True, blank=True
+    )
+    extension_request_note = models.TextField(_("why more time is needed"), blank=True)
+
     class Meta:
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
@@ -305,6 +348,11 @@ class Opportunity(CustomerFields):
                 fields=["amount"],
                 condition=Q(kind="po", state__in=["submitted", "under_verification", "returned"]),
                 name="opportunity_review_amount",
+            ),
+            models.Index(
+                fields=["protected_until"],
+                condition=Q(protection="live"),
+                name="opportunity_protection_live",
             ),
         ]
         constraints = [

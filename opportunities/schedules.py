@@ -11,4 +11,9 @@ SCHEDULE: dict = {
         "task": "opportunities.tasks.reap_imports",
         "schedule": timedelta(minutes=1),
     },
+    # Hourly: end expired deal protections, send protection reminders (protection.py).
+    "opportunities-protection-sweep": {
+        "task": "opportunities.tasks.sweep_protection",
+        "schedule": timedelta(hours=1),
+    },
 }

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,7 @@ from partner_center.workdays import working_days_left_many
 from partner_center.workflow import verb_label
 
 from . import duplicates as dup
+from . import protection, sla
 from .catalog import Product, RejectionReason, Rule, Stage
 from .models import DuplicatePair, Opportunity, POImport, VendorLead
 from .transitions import (
@@ -69,9 +70,12 @@ def attach_days_left(rows, now: datetime | None = None):
         running, working_days_left_many(now, [r.deadline for r in running]), strict=True
     ):
         row.days_left = left
+    cache: dict = {}
     for row in rows:
         if not hasattr(row, "days_left"):
             row.days_left = None
+        # R4.3: a deadline over a year whose schedule is not confirmed may still move.
+        row.deadline_provisional = sla.is_provisional(row, cache=cache)
     return rows
 
 
@@ -117,6 +121,8 @@ def decision_text(opportunity: Opportunity) -> str:
         return _("Failed the validity check: %(reason)s.") % {"reason": reason}
     if rule == Rule.PARTNER_DECLINED:
         return _("Declined by the partner; the vendor reclaimed it into its pool.")
+    if rule == Rule.LEAD_CLOSED:
+        return _("Withdrawn: the vendor closed this lead and no longer pursues it with partners.")
     return ""
 
 
@@ -279,7 +285,7 @@ def duplicate_hints(po: Opportunity) -> list[DuplicateHint]:
             continue
         other = m.other
         own = other.partner_id == po.partner_id
-        verified = other.state == S.VERIFIED
+        verified = protection.is_live(other)
         hints.append(
             DuplicateHint(
                 own=own,
@@ -319,7 +325,7 @@ def pool_leads() -> QuerySet[VendorLead]:
 
 
 def lead_status(lead) -> str:
-    if lead.closed_at:
+    if lead.state == VendorLead.State.CLOSED:
         return "closed"
     if getattr(lead, "share_state", None):
         return lead.share_state
@@ -330,12 +336,17 @@ def duplicate_queue() -> QuerySet[DuplicatePair]:
     """Open candidate pairs whose items are both still live."""
     return (
         DuplicatePair.objects.filter(status=DuplicatePair.Status.OPEN)
-        .filter(po__state__in=dup.PO_LIVE_STATES)
+        .filter(dup.live_po_q("po__"))
         .filter(
-            Q(other_po__isnull=True, lead__closed_at__isnull=True)
-            | Q(other_po__state__in=dup.PO_LIVE_STATES)
+            Q(other_po__isnull=True, lead__in=VendorLead.objects.filter(protection.lead_live_q()))
+            | (Q(other_po__isnull=False) & dup.live_po_q("other_po__"))
         )
         .select_related("po", "po__partner", "other_po", "other_po__partner", "lead")
+        .annotate(
+            lead_live=Exists(
+                VendorLead.objects.filter(pk=OuterRef("lead_id")).filter(protection.lead_live_q())
+            )
+        )
         .order_by("-detected_at", "-id")
     )
 

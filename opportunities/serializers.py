@@ -5,8 +5,15 @@ from rest_framework import serializers
 
 from partner_center.accounts.access import is_vendor_staff
 
-from . import selectors
-from .catalog import ConsentMethod, Product, RejectionReason
+from . import protection, selectors, sla
+from .catalog import (
+    ConsentMethod,
+    DealOutcome,
+    LeadCloseReason,
+    LostReason,
+    Product,
+    RejectionReason,
+)
 from .models import DuplicatePair, Opportunity, POImport, VendorLead
 from .transitions import PO_FIELDS, PROGRESS_FIELDS, RETURNABLE_FIELDS, partner_editable_fields
 
@@ -30,6 +37,16 @@ class OpportunitySerializer(serializers.ModelSerializer):
     editable_fields = serializers.SerializerMethodField()
     contact_masked = serializers.SerializerMethodField()
     lead_crm_id = serializers.SerializerMethodField()
+    deadline_provisional = serializers.SerializerMethodField(
+        help_text=(
+            "The deadline counts over days of a year whose official holiday schedule is not "
+            "entered yet: it may still move when the calendar is completed."
+        )
+    )
+    protection_label = serializers.CharField(source="get_protection_display", read_only=True)
+    protection_live = serializers.SerializerMethodField(
+        help_text="Whether this item protects its customer and products now (R4.1)."
+    )
 
     class Meta:
         model = Opportunity
@@ -63,6 +80,15 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "editable_fields",
             "contact_masked",
             "lead_crm_id",
+            "deadline_provisional",
+            "protection",
+            "protection_label",
+            "protection_live",
+            "protected_until",
+            "closed_at",
+            "lost_reason",
+            "extension_requested_at",
+            "extension_request_note",
         )
         read_only_fields = fields
 
@@ -83,6 +109,12 @@ class OpportunitySerializer(serializers.ModelSerializer):
                 "decided_at": obj.decided_at,
             }
         ).data
+
+    def get_deadline_provisional(self, obj) -> bool:
+        return sla.is_provisional(obj, cache=self.context.setdefault("provisional_cache", {}))
+
+    def get_protection_live(self, obj) -> bool:
+        return protection.is_live(obj)
 
     def get_editable_fields(self, obj) -> list[str]:
         user = self._user()
@@ -201,11 +233,22 @@ class LeadSerializer(serializers.ModelSerializer):
             *PO_FIELDS,
             "created_at",
             "closed_at",
+            "state",
+            "close_reason",
+            "close_note",
             "status",
             "share_partner",
             "share_deadline",
         )
-        read_only_fields = ("id", "created_at", "closed_at", "status")
+        read_only_fields = (
+            "id",
+            "created_at",
+            "closed_at",
+            "state",
+            "close_reason",
+            "close_note",
+            "status",
+        )
 
     def get_status(self, obj) -> str:
         return selectors.lead_status(obj)
@@ -300,3 +343,29 @@ class POImportCreateSerializer(serializers.Serializer):
         choices=ConsentMethod.choices, required=False, allow_blank=True, default=""
     )
     consent_note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CloseDealSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=DealOutcome.choices)
+    lost_reason = serializers.ChoiceField(
+        choices=LostReason.choices, required=False, allow_blank=True, default=""
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ExtensionRequestSerializer(serializers.Serializer):
+    note = serializers.CharField(help_text="Why the deal needs more time.")
+
+
+class ExtensionDecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class LeadCloseSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=LeadCloseReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class LeadReopenSerializer(serializers.Serializer):
+    note = serializers.CharField()

@@ -28,8 +28,8 @@ from partner_center.programs.services import ensure_pce_member
 from partner_center.validators import check_date, clean_name, clean_phone
 
 from . import duplicates as dup
-from . import sla
-from .catalog import ConsentMethod, RejectionReason, Rule
+from . import protection, sla
+from .catalog import ConsentMethod, LeadCloseReason, LostReason, RejectionReason, Rule, Stage
 from .models import DuplicatePair, Opportunity, VendorLead
 from .permissions import ACT_FOR_PARTNER, REVIEW_OPPORTUNITIES
 from .transitions import (
@@ -41,6 +41,7 @@ from .transitions import (
     PO_FIELDS,
     PO_OPEN_STATES,
     PROGRESS_FIELDS,
+    PROTECTION,
     RETURNABLE_FIELDS,
     check_editable,
     field_label,
@@ -535,6 +536,7 @@ def po_verify(
             "verified_by": actor,
             "account_manager": account_manager.strip(),
             "account_manager_confirmed_on": confirmed_on,
+            **protection.start_changes(now),
         },
         reason=note,
         data={"account_manager": account_manager.strip(), "confirmed_on": str(confirmed_on)},
@@ -616,6 +618,7 @@ def opportunity_update_progress(
         )
     opp.last_progress_at = timezone.now()
     opp.save(update_fields=[*changed, "last_progress_at"])
+    _progress_protection(actor, opp, before.get("stage"), note)
     record_event(
         actor=actor,
         subject=opp,
@@ -840,6 +843,7 @@ def ho_accept(*, actor, ho: Opportunity) -> Opportunity:
         actor=actor,
         changes={
             "accepted_at": timezone.now(),
+            **protection.start_changes(timezone.now()),
             "contact_name": lead.contact_name,
             "contact_phone": lead.contact_phone,
         },
@@ -1034,3 +1038,238 @@ def po_import_start(
     record_event(actor=actor, subject=imp, verb=Verb.PO_IMPORT_QUEUED, data={"file": name})
     enqueue("opportunities.tasks.run_po_import", {"import_id": imp.pk}, key=f"po-import:{imp.pk}")
     return imp
+
+
+# ---- Deal protection (R4.1, rules in protection.py) --------------------------------------
+
+
+def _progress_protection(actor, opp: Opportunity, stage_before, note: str) -> None:
+    """A progress update that moves the stage forward restarts the protection period; one
+    that reports the deal won or lost closes the protection."""
+    if stage_before is None or not protection.is_live(opp):
+        return
+    if opp.stage in (Stage.WON, Stage.LOST):
+        PROTECTION.apply(
+            opp,
+            "close_won" if opp.stage == Stage.WON else "close_lost",
+            actor=actor,
+            changes={
+                "closed_at": timezone.now(),
+                "lost_reason": LostReason.OTHER if opp.stage == Stage.LOST else "",
+            },
+            reason=note,
+            locked=True,
+        )
+        return
+    if protection.stage_moves_forward(stage_before, opp.stage):
+        until = protection.protection_end(timezone.now())
+        if until > opp.protected_until:
+            PROTECTION.apply(
+                opp,
+                "extend_by_progress",
+                actor=actor,
+                changes={
+                    "protected_until": until,
+                    "protection_remind_at": protection.reminder_at(until),
+                    "protection_reminded_at": None,
+                },
+                data={"protected_until": until.isoformat(), "stage": opp.stage},
+                locked=True,
+            )
+
+
+def _check_protection_live(opp: Opportunity) -> None:
+    if not protection.is_live(opp):
+        raise DomainError(_("This opportunity is not protected any more."), code="wrong_state")
+
+
+@transaction.atomic
+def opportunity_close(
+    *, actor, opportunity: Opportunity, outcome: str, lost_reason: str = "", note: str = ""
+) -> Opportunity:
+    """The partner closes a protected deal as won or lost (lost: with a reason). The
+    customer and products are free for other partners from then on."""
+    opp = _lock(opportunity)
+    require(actor, ACT_FOR_PARTNER, partner_id=opp.partner_id)
+    if outcome not in ("won", "lost"):
+        raise DomainError(_("Choose won or lost."), field="outcome")
+    if outcome == "lost" and lost_reason not in LostReason.values:
+        raise DomainError(_("Choose why the deal was lost."), field="lost_reason")
+    _check_protection_live(opp)
+    PROTECTION.apply(
+        opp,
+        f"close_{outcome}",
+        actor=actor,
+        changes={
+            "closed_at": timezone.now(),
+            "stage": Stage.WON if outcome == "won" else Stage.LOST,
+            "lost_reason": lost_reason if outcome == "lost" else "",
+        },
+        reason=(note or "").strip(),
+        data={"lost_reason": lost_reason} if outcome == "lost" else {},
+        locked=True,
+    )
+    return opp
+
+
+@transaction.atomic
+def protection_request_extension(*, actor, opportunity: Opportunity, note: str) -> Opportunity:
+    """The partner asks BD for `EXTENSION_DAYS` more protection, saying why."""
+    opp = _lock(opportunity)
+    require(actor, ACT_FOR_PARTNER, partner_id=opp.partner_id)
+    if not (note or "").strip():
+        raise DomainError(_("Say why you need more time."), field="note")
+    _check_protection_live(opp)
+    if opp.extension_requested_at:
+        raise DomainError(_("An extension request is waiting for BD already."), code="pending")
+    PROTECTION.apply(
+        opp,
+        "request_extension",
+        actor=actor,
+        changes={"extension_requested_at": timezone.now(), "extension_request_note": note.strip()},
+        reason=note.strip(),
+        locked=True,
+    )
+    _notify(
+        recipients=bd_recipients(),
+        kind="opportunities.protection_extension_requested",
+        title=_("Protection extension requested for #%(id)s") % {"id": opp.pk},
+        body=f"{opp.partner.name} · {opp.customer_name}: {note.strip()}",
+        opportunity=opp,
+    )
+    return opp
+
+
+@transaction.atomic
+def protection_decide_extension(
+    *, actor, opportunity: Opportunity, approve: bool, reason: str = ""
+) -> Opportunity:
+    """BD approves (protection ends `EXTENSION_DAYS` later) or refuses (with a reason)."""
+    require(actor, REVIEW_OPPORTUNITIES)
+    opp = _lock(opportunity)
+    if not opp.extension_requested_at:
+        raise DomainError(_("No extension request is waiting."), code="state")
+    if not approve and not (reason or "").strip():
+        raise DomainError(_("Say why you refuse."), field="reason")
+    _check_protection_live(opp)
+    changes: dict = {"extension_requested_at": None, "extension_request_note": ""}
+    if approve:
+        until = protection.protection_end(
+            max(opp.protected_until, timezone.now()), protection.EXTENSION_DAYS
+        )
+        changes.update(
+            protected_until=until,
+            protection_remind_at=protection.reminder_at(until),
+            protection_reminded_at=None,
+        )
+    PROTECTION.apply(
+        opp,
+        "approve_extension" if approve else "refuse_extension",
+        actor=actor,
+        changes=changes,
+        reason=(reason or "").strip(),
+        data={"protected_until": opp.protected_until.isoformat()} if approve else {},
+        locked=True,
+    )
+    until_text = _fmt(opp.protected_until)
+    _notify_partner(
+        opp,
+        "opportunities.protection_extension_decided",
+        (
+            _("Protection of #%(id)s extended to %(until)s")
+            if approve
+            else _("Protection extension for #%(id)s refused")
+        )
+        % {"id": opp.pk, "until": until_text},
+        (reason or "").strip(),
+    )
+    return opp
+
+
+# ---- Leads BD retires (R4.2) -------------------------------------------------------------
+
+
+@transaction.atomic
+def lead_retire(*, actor, lead: VendorLead, reason: str, note: str = "") -> VendorLead:
+    """BD closes a lead from the pool with a reason: it wins no duplicate any more and a
+    pending share of it is withdrawn. An accepted share must be settled with its partner."""
+    require(actor, REVIEW_OPPORTUNITIES)
+    if reason not in LeadCloseReason.values:
+        raise DomainError(_("Choose why the lead is closed."), field="reason")
+    note = (note or "").strip()
+    if reason == LeadCloseReason.OTHER and not note:
+        raise DomainError(_("Say why the lead is closed."), field="note")
+    lead = _lock_lead(lead)
+    LEAD.check(lead, "retire")
+    if lead.shares.filter(protection.live_q()).exists():
+        raise DomainError(
+            _("A partner accepted this HO: it must close the deal or its protection must end."),
+            code="accepted",
+        )
+    now = timezone.now()
+    for share in lead.shares.select_for_update().filter(state=S.PENDING):
+        HO.apply(
+            share,
+            "withdraw",
+            actor=actor,
+            changes={
+                "decided_at": now,
+                "decided_by": actor,
+                "decision_rule": Rule.LEAD_CLOSED,
+                "decision_note": note,
+                "decision_detail": {"rule": Rule.LEAD_CLOSED},
+            },
+            reason=note,
+            data={"rule": Rule.LEAD_CLOSED},
+            locked=True,
+        )
+        _notify_partner(
+            share,
+            "opportunities.ho_withdrawn",
+            _("HO #%(id)s was withdrawn by the vendor") % {"id": share.pk},
+            share.customer_name,
+        )
+    LEAD.apply(
+        lead,
+        "retire",
+        actor=actor,
+        changes={
+            "closed_at": now,
+            "closed_by": actor,
+            "close_reason": reason,
+            "close_note": note,
+            "close_detail": {"rule": Rule.LEAD_CLOSED, "reason": reason},
+        },
+        reason=note,
+        data={"reason": reason},
+        locked=True,
+    )
+    return lead
+
+
+@transaction.atomic
+def lead_reopen(*, actor, lead: VendorLead, note: str) -> VendorLead:
+    """BD puts a closed lead back in the pool, saying why."""
+    require(actor, REVIEW_OPPORTUNITIES)
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Say why the lead is reopened."), field="note")
+    lead = _lock_lead(lead)
+    LEAD.check(lead, "reopen")
+    dup.lock_customer_keys(lead)
+    LEAD.apply(
+        lead,
+        "reopen",
+        actor=actor,
+        changes={
+            "closed_at": None,
+            "closed_by": None,
+            "close_reason": "",
+            "close_note": "",
+            "close_detail": {},
+        },
+        reason=note,
+        locked=True,
+    )
+    dup.record_pairs(lead, dup.find_duplicates(lead))
+    return lead

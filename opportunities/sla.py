@@ -25,7 +25,13 @@ from django.utils.translation import gettext as _
 from partner_center.audit.models import Event
 from partner_center.audit.services import SYSTEM, PendingEvent, record_events_bulk
 from partner_center.audit.verbs import Verb
-from partner_center.workdays import SHANGHAI, add_working_days, deadline_after
+from partner_center.workdays import (
+    SHANGHAI,
+    add_working_days,
+    deadline_after,
+    is_provisional_span,
+    packaged_calendar_covers,
+)
 
 from .catalog import Rule
 from .models import Opportunity
@@ -121,7 +127,10 @@ SELECT (SELECT count(*) FROM due),
        (SELECT count(*) FROM written WHERE verb = '{po_verb}'),
        (SELECT count(*) FROM written WHERE verb = '{ho_verb}'),
        (SELECT deadline FROM last),
-       (SELECT id FROM last)
+       (SELECT id FROM last),
+       (SELECT coalesce(array_agg(id), '{{}}') FROM moved),
+       (SELECT coalesce(array_agg(DISTINCT partner_id), '{{}}') FROM moved),
+       (SELECT count(*) > 0 FROM moved WHERE kind = 'ho')
 """
 
 
@@ -153,7 +162,9 @@ def _sweep_sql(now: datetime, batch_size: int) -> SweepResult:
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, params)
-            seen, pos, hos, last_deadline, last_id = cursor.fetchone()
+            seen, pos, hos, last_deadline, last_id, moved, partners, any_ho = cursor.fetchone()
+            # In the sweep's transaction: each ended row is notified exactly once.
+            notify_swept(moved, partner_ids=partners, any_ho=any_ho)
         result.rejected_pos += pos
         result.expired_hos += hos
         if seen < batch_size:
@@ -206,10 +217,95 @@ def _sweep_portable(now: datetime, batch_size: int) -> SweepResult:
                 ],
                 batch_size=5000,
             )
+            notify_swept(
+                [row["id"] for row in due],
+                partner_ids={row["partner_id"] for row in due},
+                any_ho=any(row["kind"] == K.HO for row in due),
+            )
         result.rejected_pos += sum(1 for row in due if row["kind"] == K.PO)
         result.expired_hos += sum(1 for row in due if row["kind"] == K.HO)
         if len(due) < batch_size:
             return result
+
+
+def notify_swept(ids, *, partner_ids, any_ho: bool) -> int:
+    """Tell whoever must know that the sweep ended these items (R4.4): the partner's users
+    (PO rejected, HO declined by the deadline) and BD (HO reclaimed into the pool). Called
+    inside the sweep's transaction with the rows it moved, so each is told once."""
+    if not ids:
+        return 0
+    from partner_center.notifications.services import notify_bulk
+
+    from .services import bd_recipients, partner_recipients
+
+    # Who is there to tell first: rows nobody reads are not even fetched.
+    partner_users = partner_recipients(set(partner_ids))
+    bd_users = bd_recipients() if any_ho else []
+    if not partner_users and not bd_users:
+        return 0
+    wanted = Opportunity.objects.filter(pk__in=list(ids))
+    if not bd_users:
+        wanted = wanted.filter(partner_id__in=list(partner_users))
+    rows = list(
+        wanted.values_list(
+            "id", "kind", "partner_id", "customer_name", "project_name", "lead_id", "deadline"
+        )
+    )
+    items = [
+        Opportunity(
+            id=i, kind=k, partner_id=p, customer_name=c, project_name=pr, lead_id=lead, deadline=d
+        )
+        for i, k, p, c, pr, lead, d in rows
+    ]
+    messages = []
+    # Users have no language of their own yet: the site's language, as every notification.
+    with translation.override(settings.LANGUAGE_CODE):
+        for opp in items:
+            link = reverse("opportunities:detail", args=[opp.pk])
+            deadline = timezone.localtime(opp.deadline).strftime("%Y-%m-%d %H:%M")
+            if opp.kind == K.PO:
+                title = _("PO #%(id)s was rejected: verification deadline passed") % {"id": opp.pk}
+                body = _("%(customer)s, %(project)s: it was not verified by %(deadline)s.") % {
+                    "customer": opp.customer_name,
+                    "project": opp.project_name,
+                    "deadline": deadline,
+                }
+                messages.append(
+                    (
+                        partner_users.get(opp.partner_id, []),
+                        "opportunities.sla_rejected",
+                        title,
+                        body,
+                        link,
+                    )
+                )
+                continue
+            title = _("HO #%(id)s was declined automatically: deadline passed") % {"id": opp.pk}
+            body = _(
+                "%(customer)s: it was not accepted by %(deadline)s and went back to the vendor."
+            ) % {
+                "customer": opp.customer_name,
+                "deadline": deadline,
+            }
+            messages.append(
+                (
+                    partner_users.get(opp.partner_id, []),
+                    "opportunities.sla_declined",
+                    title,
+                    body,
+                    link,
+                )
+            )
+            messages.append(
+                (
+                    bd_users,
+                    "opportunities.ho_reclaimed",
+                    _("HO #%(id)s is back in the pool: not accepted in time") % {"id": opp.pk},
+                    opp.customer_name,
+                    reverse("opportunities:lead_detail", args=[opp.lead_id]),
+                )
+            )
+    return len(notify_bulk(messages))
 
 
 # ---- Reminders ---------------------------------------------------------------------------
@@ -290,3 +386,115 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
                 model=Opportunity, verb=Verb.OPPORTUNITY_REMINDER_SENT, rows=rows, at=now
             )
             sent += len(due)
+
+
+# ---- Calendar changes (R4.3) -------------------------------------------------------------
+
+
+def clock_start(opp: Opportunity) -> datetime | None:
+    """When the item's clock started: PO submission, HO sharing (a resubmission keeps it)."""
+    return opp.submitted_at if opp.kind == K.PO else opp.shared_at
+
+
+def recompute_deadlines(dates, *, actor=None, now: datetime | None = None) -> int:
+    """Recompute the deadline and reminder of every open item whose clock runs over one of
+    `dates` (days whose working status changed), from its clock start; record the move and
+    tell the partner. Returns how many deadlines moved. Runs in the calendar change's
+    transaction, so the sweep never sees a stale deadline."""
+    from .services import partner_recipients
+
+    dates = sorted(set(dates))
+    if not dates:
+        return 0
+    now = now or timezone.now()
+    candidates = list(
+        Opportunity.objects.select_for_update()
+        .filter(state__in=SLA_OPEN_STATES, deadline__gte=start_of_day(dates[0]))
+        .order_by("id")
+    )
+    moved = []
+    for opp in candidates:
+        start = clock_start(opp)
+        if start is None:
+            continue
+        start_day = start.astimezone(SHANGHAI).date()
+        last_day = opp.deadline.astimezone(SHANGHAI).date()
+        if not any(start_day < d <= last_day for d in dates):
+            continue
+        deadline, remind_at = clock(start, opp.kind)
+        if deadline == opp.deadline:
+            continue
+        moved.append((opp, opp.deadline, deadline, remind_at))
+    if not moved:
+        return 0
+    for opp, _old, deadline, remind_at in moved:
+        changes = {"deadline": deadline, "remind_at": remind_at}
+        if opp.reminded_at and remind_at > now:
+            changes["reminded_at"] = None  # the reminder is due again, at the new moment
+        Opportunity.objects.filter(pk=opp.pk).update(**changes)
+    record_events_bulk(
+        model=Opportunity,
+        verb=Verb.OPPORTUNITY_DEADLINE_MOVED,
+        rows=(
+            PendingEvent(
+                subject_id=opp.pk,
+                partner_id=opp.partner_id,
+                reason=(f"deadline moved from {_local(old)} to {_local(new)}: calendar changed"),
+                data={"from": old.isoformat(), "to": new.isoformat()},
+            )
+            for opp, old, new, _r in moved
+        ),
+        actor=actor,
+        actor_label="" if actor else SYSTEM,
+        at=now,
+    )
+    from partner_center.notifications.services import notify_bulk
+
+    users = partner_recipients({opp.partner_id for opp, *_rest in moved})
+    with translation.override(settings.LANGUAGE_CODE):
+        notify_bulk(
+            (
+                users.get(opp.partner_id, []),
+                "opportunities.deadline_moved",
+                _("The deadline of #%(id)s moved to %(new)s") % {"id": opp.pk, "new": _local(new)},
+                _(
+                    "The working-day calendar changed: the deadline moved from %(old)s to "
+                    "%(new)s (%(customer)s)."
+                )
+                % {"old": _local(old), "new": _local(new), "customer": opp.customer_name},
+                reverse("opportunities:detail", args=[opp.pk]),
+            )
+            for opp, old, new, _r in moved
+        )
+    return len(moved)
+
+
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def on_calendar_changed(sender, *, dates, actor=None, **kwargs) -> None:
+    recompute_deadlines(dates, actor=actor)
+    from . import protection
+
+    protection.recompute_reminders(dates)
+
+
+def is_provisional(opp: Opportunity, cache: dict | None = None) -> bool:
+    """Whether the item's running deadline counts over days of a year whose official
+    schedule is not known yet (R4.3): the deadline may still move. Lists pass a `cache`
+    (one answer per clock start day and kind)."""
+    start = clock_start(opp)
+    if not opp.clock_running or start is None or opp.deadline is None:
+        return False
+    first = start.astimezone(SHANGHAI).date()
+    last = opp.deadline.astimezone(SHANGHAI).date()
+    # Without a year the packaged calendar lacks, nothing is provisional (no query).
+    if all(packaged_calendar_covers(y) for y in range(first.year, last.year + 1)):
+        return False
+    if cache is None:
+        return is_provisional_span(first, SLA_WORKING_DAYS[opp.kind])
+    key = (first, opp.kind)
+    if key not in cache:
+        cache[key] = is_provisional_span(first, SLA_WORKING_DAYS[opp.kind])
+    return cache[key]

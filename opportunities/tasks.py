@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import imports, sla
+from . import imports, protection, sla
 
 
 @shared_task
@@ -29,3 +29,9 @@ def reap_imports() -> dict:
     from .import_jobs import IMPORT_JOB
 
     return reap(IMPORT_JOB)
+
+
+@shared_task
+def sweep_protection() -> dict:
+    """End expired deal protections, then send the protection reminders that are due."""
+    return {"expired": protection.sweep_expired(), "reminded": protection.send_reminders()}

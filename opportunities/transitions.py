@@ -123,6 +123,14 @@ HO = Lifecycle(
             event="withdrawn",
         ),
         t(
+            "withdraw",
+            {S.PENDING},
+            S.DECLINED,
+            BD,
+            gettext_lazy("Withdrawn: the vendor closed the lead"),
+            event="withdrawn_closed",
+        ),
+        t(
             "expire",
             {S.PENDING},
             S.EXPIRED,
@@ -157,6 +165,63 @@ LEAD = Lifecycle(
             BD,
             gettext_lazy("Closed as a duplicate"),
             event="closed",
+        ),
+        # R4.2: BD retires a lead the vendor dropped, with a reason, and may reopen it.
+        t("retire", {LS.POOLED}, LS.CLOSED, BD, gettext_lazy("Closed by BD"), event="retired"),
+        t("reopen", {LS.CLOSED}, LS.POOLED, BD, gettext_lazy("Reopened"), event="reopened"),
+    ],
+)
+
+PS = Opportunity.Protection
+# Deal protection (R4.1, rules in protection.py) of a verified PO or accepted HO: its own
+# field `protection`, started by verification/acceptance.
+PROTECTION = Lifecycle(
+    key="protection",
+    model=Opportunity,
+    state_field="protection",
+    where={},
+    transitions=[
+        t(
+            "extend_by_progress",
+            {PS.LIVE},
+            None,
+            PARTNER,
+            gettext_lazy("Protection extended: the deal moved forward"),
+            event="extended_by_progress",
+        ),
+        t("close_won", {PS.LIVE}, PS.WON, PARTNER, gettext_lazy("Closed: won"), event="won"),
+        t("close_lost", {PS.LIVE}, PS.LOST, PARTNER, gettext_lazy("Closed: lost"), event="lost"),
+        t(
+            "request_extension",
+            {PS.LIVE},
+            None,
+            PARTNER,
+            gettext_lazy("Protection extension requested"),
+            event="extension_requested",
+        ),
+        t(
+            "approve_extension",
+            {PS.LIVE},
+            None,
+            BD,
+            gettext_lazy("Protection extension approved"),
+            event="extension_approved",
+        ),
+        t(
+            "refuse_extension",
+            {PS.LIVE},
+            None,
+            BD,
+            gettext_lazy("Protection extension refused"),
+            event="extension_refused",
+        ),
+        t(
+            "expire",
+            {PS.LIVE},
+            PS.EXPIRED,
+            SYSTEM,
+            gettext_lazy("Protection expired: the customer is free for other partners"),
+            event="expired",
         ),
     ],
 )

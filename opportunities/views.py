@@ -20,8 +20,9 @@ from partner_center.paging import Paginator, WindowPaginator
 from partner_center.programs.selectors import is_pce_member
 from partner_center.workdays import working_days_left_many
 
-from . import imports, selectors, services
+from . import imports, protection, selectors, services, sla
 from . import transitions as tr
+from .catalog import LeadCloseReason, LostReason
 from .filters import DuplicateFilter, LeadFilter, OpportunityFilter
 from .forms import (
     ConsentForm,
@@ -156,6 +157,9 @@ def opportunity_detail(request, pk: int):
         # The transitions the table allows now (buttons ask this, never the state).
         "can": dict.fromkeys(tr.lifecycle(opp).allowed(opp), True),
         "deadline_passed": opp.clock_running and opp.deadline and opp.deadline < _now(),
+        "deadline_provisional": sla.is_provisional(opp),
+        "protection_live": protection.is_live(opp),
+        "lost_reasons": LostReason.choices,
         "hints": selectors.duplicate_hints(opp)
         if opp.is_po and opp.state in (S.DRAFT, S.RETURNED) and partner_side
         else [],
@@ -445,6 +449,68 @@ def core_label(request, pk: int):
     return redirect("opportunities:detail", opp.pk)
 
 
+# ---- Deal protection (R4.1) ---------------------------------------------------------------
+
+
+def _protection_action(request, pk: int, call, done: str):
+    try:
+        call()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("opportunities:detail", pk)
+
+
+@require_POST
+@capability_required(WORK_OPPORTUNITIES)
+def opportunity_close(request, pk: int):
+    opp = _partner_opportunity(request, pk)
+    return _protection_action(
+        request,
+        opp.pk,
+        lambda: services.opportunity_close(
+            actor=request.user,
+            opportunity=opp,
+            outcome=request.POST.get("outcome", ""),
+            lost_reason=request.POST.get("lost_reason", ""),
+            note=request.POST.get("note", ""),
+        ),
+        _("The deal is closed; its customer is free for other partners."),
+    )
+
+
+@require_POST
+@capability_required(WORK_OPPORTUNITIES)
+def protection_request(request, pk: int):
+    opp = _partner_opportunity(request, pk)
+    return _protection_action(
+        request,
+        opp.pk,
+        lambda: services.protection_request_extension(
+            actor=request.user, opportunity=opp, note=request.POST.get("note", "")
+        ),
+        _("Your request was sent to the vendor."),
+    )
+
+
+@require_POST
+@capability_required(REVIEW_OPPORTUNITIES)
+def protection_decide(request, pk: int):
+    opp = _bd_opportunity(pk)
+    return _protection_action(
+        request,
+        opp.pk,
+        lambda: services.protection_decide_extension(
+            actor=request.user,
+            opportunity=opp,
+            approve=request.POST.get("approve") == "1",
+            reason=request.POST.get("reason", ""),
+        ),
+        _("Decision saved."),
+    )
+
+
 # ---- BD: HO pool -------------------------------------------------------------------------
 
 
@@ -507,6 +573,9 @@ def _lead_page(request, lead: VendorLead, share_form: ShareForm, status: int = 2
             "share_form": share_form,
             "timeline": selectors.lead_timeline(lead, request.user),
             "pairs": DuplicatePair.objects.filter(lead=lead).select_related("po", "po__partner"),
+            "can_retire": tr.LEAD.can(lead, "retire"),
+            "can_reopen": tr.LEAD.can(lead, "reopen"),
+            "close_reasons": LeadCloseReason.choices,
         },
         status=status,
     )
@@ -541,6 +610,38 @@ def lead_share(request, pk: int):
             )
             return redirect("opportunities:lead_detail", lead.pk)
     return _lead_page(request, lead, form, status=400)
+
+
+@require_POST
+@capability_required(REVIEW_OPPORTUNITIES)
+def lead_close(request, pk: int):
+    """Retire a lead from the pool with a reason (R4.2)."""
+    lead = get_object_or_404(VendorLead, pk=pk)
+    try:
+        services.lead_retire(
+            actor=request.user,
+            lead=lead,
+            reason=request.POST.get("reason", ""),
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The lead is closed: it wins no duplicate any more."))
+    return redirect("opportunities:lead_detail", lead.pk)
+
+
+@require_POST
+@capability_required(REVIEW_OPPORTUNITIES)
+def lead_reopen(request, pk: int):
+    lead = get_object_or_404(VendorLead, pk=pk)
+    try:
+        services.lead_reopen(actor=request.user, lead=lead, note=request.POST.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The lead is back in the pool."))
+    return redirect("opportunities:lead_detail", lead.pk)
 
 
 # ---- BD: duplicate queue -----------------------------------------------------------------

@@ -42,6 +42,11 @@ class Verb(models.TextChoices):
     OPPORTUNITY_PROGRESS = "opportunity.progress", _("Progress update")
     OPPORTUNITY_CORE_LABEL = "opportunity.core_label", _("Core label changed")
     OPPORTUNITY_REMINDER_SENT = "opportunity.reminder_sent", _("Deadline reminder sent")
+    OPPORTUNITY_DEADLINE_MOVED = (
+        "opportunity.deadline_moved",
+        _("Deadline moved: the calendar changed"),
+    )
+    PROTECTION_REMINDER_SENT = "opportunity.protection_reminder", _("Protection reminder sent")
     DUPLICATE_APPLY = "duplicate.apply", _("Duplicate settled by the rule")
     DUPLICATE_DISMISS = "duplicate.dismiss", _("Marked as not duplicates")
     PO_IMPORT_QUEUED = "po_import.queued", _("Import queued")

@@ -79,6 +79,40 @@ def _email_backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
 
 
+def notify_bulk(messages: Iterable[tuple]) -> list[Notification]:
+    """`notify` for many messages at once (set-based sweeps): each message is
+    (recipients, kind, title, body, link); one preference query, one INSERT."""
+    messages = [(list(r), kind, title, body, link) for r, kind, title, body, link in messages]
+    user_ids = {u.pk for r, *_rest in messages for u in r if u.is_active}
+    if not user_ids:
+        return []
+    no_email = set(
+        NotificationPreference.objects.filter(
+            user_id__in=user_ids, email_enabled=False
+        ).values_list("user_id", flat=True)
+    )
+    rows = [
+        Notification(
+            recipient=user,
+            kind=kind,
+            title=str(title)[:200],
+            body=str(body),
+            link=link,
+            email_wanted=user.pk not in no_email,
+        )
+        for recipients, kind, title, body, link in messages
+        for user in recipients
+        if user.is_active
+    ]
+    created = Notification.objects.bulk_create(rows, batch_size=2000)
+    ids = [n.pk for n in created if n.email_wanted]
+    if ids:
+        from partner_center.outbox.services import enqueue
+
+        enqueue("partner_center.notifications.tasks.email_notifications", {"notification_ids": ids})
+    return created
+
+
 def email_notifications(notification_ids: list[int]) -> int:
     """E-mail the notifications whose e-mail is still due; returns how many were sent.
 

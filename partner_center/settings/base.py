@@ -193,6 +193,9 @@ SPECTACULAR_SETTINGS = {
         "LabelApplicationStateEnum": "certification.models.LabelApplication.State",
         "ContactChangeChannelEnum": "partner_center.members.models.ContactChange.Channel",
         "DefenseChannelEnum": "certification.models.Defense.Channel",
+        "DealOutcomeEnum": "opportunities.catalog.DealOutcome",
+        "DefenseOutcomeEnum": "certification.models.Defense.Outcome",
+        "LeadCloseReasonEnum": "opportunities.catalog.LeadCloseReason",
     },
 }
 
