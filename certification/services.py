@@ -108,7 +108,12 @@ def _discard_after_commit(attachments: Iterable[Attachment]) -> None:
         paths.append(attachment.path)
         attachment.delete()
     if paths:
-        transaction.on_commit(lambda: [uploads.delete_quietly(p) for p in paths])
+
+        def delete_files() -> None:
+            for path in paths:
+                uploads.delete_quietly(path)
+
+        transaction.on_commit(delete_files)
 
 
 def _check_reasons(reasons: Iterable[str], comment: str, choices) -> list[str]:

@@ -774,8 +774,9 @@ def _carry_out(request: MoneyRequest):
         op.GRANT_QUOTA: reseller_grant_quota,
         op.REDUCE_QUOTA: reseller_reduce_quota,
     }
-    if request.operation in reseller_services:
-        return reseller_services[request.operation](
+    operation = op(request.operation)
+    if operation in reseller_services:
+        return reseller_services[operation](
             reseller=request.reseller, reason=request.reason, **common
         )
     return voucher_issue(
@@ -1753,7 +1754,7 @@ def order_record(*, actor, data: OrderData, now: datetime | None = None) -> tupl
                 actor=actor,
                 account=account,
                 amount=cash,
-                entry_type=ORDER_ENTRY_TYPE[data.order_type],
+                entry_type=ORDER_ENTRY_TYPE[Order.Type(data.order_type)],
                 order=order,
                 reason=_("Order %(no)s") % {"no": order.order_no},
                 now=now,

@@ -102,7 +102,8 @@ def performance_summary(records: QuerySet[PerformanceRecord], period: str) -> Su
         )
         for r in rows.values("order_type").annotate(n=Count("id"), t=Sum("amount"))
     ]
-    by_type.sort(key=lambda b: list(type_labels).index(b.key) if b.key in type_labels else 99)
+    order = [str(key) for key in type_labels]
+    by_type.sort(key=lambda b: order.index(str(b.key)) if b.key in type_labels else 99)
     by_product = [
         Breakdown(r["product_id"], r["product__name"], r["n"], r["t"], r["product__code"])
         for r in rows.values("product_id", "product__name", "product__code")

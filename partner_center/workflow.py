@@ -156,7 +156,8 @@ class Lifecycle:
     def state_label(self, code: str) -> str:
         if not code:
             return ""
-        choices = dict(self.model._meta.get_field(self.state_field).choices or ())
+        field = self.model._meta.get_field(self.state_field)
+        choices = dict(getattr(field, "choices", None) or ())
         return str(choices.get(code, code))
 
     def check(self, obj, name: str) -> Transition:

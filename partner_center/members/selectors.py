@@ -13,7 +13,7 @@ from .models import ContactChange, Membership
 def memberships_for(user, now=None) -> QuerySet[Membership]:
     """The partner's invitations and links (vendor staff: everyone's), with `status`."""
     qs = Membership.objects.select_related("user", "invited_by", "partner")
-    return scope_to_partner(qs, user).with_status(now or timezone.now())
+    return scope_to_partner(qs, user).with_status(now or timezone.now())  # type: ignore[attr-defined]  # MembershipQuerySet
 
 
 def open_invitations_of(user) -> QuerySet[Membership]:

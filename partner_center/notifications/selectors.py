@@ -36,7 +36,7 @@ def subscribers_of(partner, topic: str) -> QuerySet[User]:
     A topic limited to some partner types has no subscribers at a partner without them."""
     if partner is None or not partner.is_active:
         return User.objects.none()
-    needed = TOPIC_PARTNER_TYPES.get(topic)
+    needed = TOPIC_PARTNER_TYPES.get(topic)  # type: ignore[call-overload]  # topic: a Topic value
     if needed and not (needed & partner.type_codes):
         return User.objects.none()
     return User.objects.filter(

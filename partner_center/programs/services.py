@@ -69,7 +69,7 @@ def joined_paths(partner: Partner) -> list[str]:
 
 def deregistration_blockers(partner: Partner) -> list[str]:
     """Labels of the paths that must be exited before the account can be deregistered."""
-    return [PartnerType(p).label for p in joined_paths(partner)]
+    return [str(PartnerType(p).label) for p in joined_paths(partner)]
 
 
 @transaction.atomic
@@ -127,7 +127,7 @@ def pce_refusal(partner: Partner) -> str:
     """Why `partner` can't apply to the PCE program now ("" when it can)."""
     if not partner.is_active:
         return _("This partner account is deregistered.")
-    if not (PCE_ELIGIBLE_TYPES & partner.type_codes):
+    if not (set(PCE_ELIGIBLE_TYPES) & set(partner.type_codes)):
         return _(
             "The PCE program is for partners that sell to or deliver for customers. A "
             "learning & enablement partner can apply once it also holds another type."
