@@ -268,7 +268,7 @@ def duplicate_hints(po: Opportunity) -> list[DuplicateHint]:
     for m in dup.find_duplicates(po):
         products = [str(labels.get(p, p)) for p in m.products]
         matched_on = str(dict(DuplicatePair.Match.choices)[m.matched_on])
-        if m.is_lead:
+        if isinstance(m.other, VendorLead):
             hints.append(
                 DuplicateHint(
                     own=False,

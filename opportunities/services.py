@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -250,7 +251,7 @@ class Consent:
     confirmed: bool
     method: str = ""
     note: str = ""
-    file: object = None  # an uploaded file, optional
+    file: UploadedFile | None = None  # the evidence, optional
 
 
 def _check_consent(consent: Consent) -> None:
@@ -281,7 +282,9 @@ def _fmt(moment) -> str:
 def _refuse_if_verified_elsewhere(po: Opportunity, matches) -> None:
     """Once another partner's duplicate is verified, this PO is no longer accepted."""
     first = dup.first_verified(
-        m.other for m in matches if not m.is_lead and m.other.partner_id != po.partner_id
+        m.other
+        for m in matches
+        if isinstance(m.other, Opportunity) and m.other.partner_id != po.partner_id
     )
     if first is not None:
         raise DomainError(
@@ -502,7 +505,9 @@ def po_verify(
     _check_deadline(po)
     now = timezone.now()
     matches = dup.find_duplicates(po)
-    leads = [m.other for m in matches if m.is_lead and dup.ho_wins(m.other, now)]
+    leads = [
+        m.other for m in matches if isinstance(m.other, VendorLead) and dup.ho_wins(m.other, now)
+    ]
     if leads:
         lead = min(leads, key=lambda lead: lead.crm_created_at)
         raise DomainError(
@@ -514,7 +519,9 @@ def po_verify(
             code="duplicate",
         )
     winner = dup.first_verified(
-        m.other for m in matches if not m.is_lead and m.other.partner_id != po.partner_id
+        m.other
+        for m in matches
+        if isinstance(m.other, Opportunity) and m.other.partner_id != po.partner_id
     )
     if winner is not None:
         _reject(
@@ -552,7 +559,9 @@ def po_verify(
     losers = [
         m.other
         for m in matches
-        if not m.is_lead and m.other.partner_id != po.partner_id and m.other.state in PO_OPEN_STATES
+        if isinstance(m.other, Opportunity)
+        and m.other.partner_id != po.partner_id
+        and m.other.state in PO_OPEN_STATES
     ]
     rejected = []
     for loser in sorted(losers, key=lambda o: o.pk):
@@ -770,7 +779,9 @@ def ho_share(*, actor, lead: VendorLead, partner: Partner, note: str = "") -> Op
     earlier = [
         m.other
         for m in dup.find_duplicates(lead)
-        if m.other.state == S.VERIFIED and not dup.ho_wins(lead, m.other.verified_at)
+        if isinstance(m.other, Opportunity)
+        and m.other.state == S.VERIFIED
+        and not dup.ho_wins(lead, m.other.verified_at)
     ]
     if earlier:
         raise DomainError(
@@ -917,6 +928,7 @@ def duplicate_decide(*, actor, pair: DuplicatePair, decision: str, note: str = "
             raise DomainError(verdict.explanation, code="undecided")
         loser = verdict.loser
         if isinstance(loser, VendorLead):
+            assert isinstance(verdict.winner, Opportunity)  # a lead loses only to a PO
             lead_close(actor=actor, lead=loser, winner=verdict.winner, note=note)
         else:
             loser = _lock(loser)
