@@ -170,7 +170,10 @@ class AssociationField(forms.ModelChoiceField):
     widget = forms.TextInput
 
     def to_python(self, value):
-        value = (value or "").strip()
+        if isinstance(value, Association):
+            return value
+        # A number when the confirmation step binds the values it signed.
+        value = str(value if value is not None else "").strip()
         if value in self.empty_values:
             return None
         lookup = {"pk": value} if value.isdigit() else {"customer__account_name": value}

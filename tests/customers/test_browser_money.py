@@ -101,7 +101,7 @@ def test_reseller_and_voucher_confirmation_screens(
         context.clear_cookies()
         browser_login(page, res_admin)
         page.goto("/customers/vouchers/")
-        page.select_option("select[name=association]", str(association.pk))
+        page.fill("input[name=association]", association.customer.account_name)
         page.fill("input[name=face_value]", "1200")
         until = (timezone.localdate() + timedelta(days=30)).isoformat()
         page.fill("input[name=valid_until]", until)
