@@ -168,11 +168,7 @@ def exception_handler(exc, context):
         if code in (None, "invalid"):
             field_code = _first_code(exc.get_codes())
             code = "invalid" if len(fields) != 1 or not field_code else field_code
-        message = (
-            _first_message(fields.get("non_field_errors"))
-            if len(fields) == 1 and "non_field_errors" in fields
-            else gettext("The request is not valid: see the field errors.")
-        )
+        message = _first_message(fields) or gettext("The request is not valid.")
         response.data = error_body(code, message, fields)
     else:
         if code is None:

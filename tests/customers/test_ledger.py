@@ -202,7 +202,7 @@ class TestPagesAndGrant:
             api.post(f"{base}/fund/", {"amount": "10.00"}).json()["account"]["balance"] == "1010.00"
         )
         refused = api.post(f"{base}/reclaim/", {"amount": "9999.00"})
-        assert refused.status_code == 400 and "amount" in refused.json()
+        assert refused.status_code == 400 and "amount" in refused.json()["fields"]
         assert (
             api.post(f"{base}/budget/", {"monthly_budget": "50.00"}).json()["account"][
                 "monthly_budget"
