@@ -325,7 +325,7 @@ def test_api_flow_start_upload_submit_approve(owner, partner, specialist):
             format="multipart",
         )
         assert response.status_code == 200, response.content
-    slot = response.json()["fields"]["slots"][0]
+    slot = response.json()["slots"][0]
     assert slot["attachment"]["path"].startswith("enterprise/")
     assert slot["attachment"]["download_url"] == (
         f"/api/v1/certification/files/{slot['attachment']['id']}/download/"
