@@ -168,7 +168,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "partner_center.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "partner_center.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "partner_center.api.exception_handler",
 }
 # List filters: an empty choice reads "All" rather than dashes.

@@ -1,0 +1,33 @@
+"""The OpenAPI generator's schema class (kept apart from partner_center.api, which DRF's
+settings import early: drf-spectacular's AutoSchema imports DRF's generic views)."""
+
+import drf_spectacular.openapi
+from rest_framework import serializers
+
+
+def _model_field(field):
+    meta = getattr(getattr(field, "parent", None), "Meta", None)
+    model = getattr(meta, "model", None)
+    source = getattr(field, "source", None) or ""
+    if model is None or not source or "." in source:
+        return None
+    try:
+        return model._meta.get_field(source)
+    except Exception:  # noqa: BLE001 - a property or method, not a model field
+        return None
+
+
+class AutoSchema(drf_spectacular.openapi.AutoSchema):
+    """drf-spectacular's schema, told what read-only fields really answer: DRF drops
+    `allow_blank` from read-only model fields, so a `blank=True` choice or e-mail field would
+    be documented without `""`; a read-only field with `default=None` answers null."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        if getattr(field, "read_only", False):
+            model_field = _model_field(field)
+            if model_field is not None and getattr(model_field, "blank", False):
+                if isinstance(field, (serializers.ChoiceField, serializers.CharField)):
+                    field.allow_blank = True
+            if field.default is None:
+                field.allow_null = True
+        return super()._map_serializer_field(field, direction, bypass_extensions)
