@@ -1,6 +1,8 @@
 """The OpenAPI generator's schema class (kept apart from partner_center.api, which DRF's
 settings import early: drf-spectacular's AutoSchema imports DRF's generic views)."""
 
+import inspect
+
 import drf_spectacular.openapi
 from rest_framework import serializers
 
@@ -25,9 +27,26 @@ class AutoSchema(drf_spectacular.openapi.AutoSchema):
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         if getattr(field, "read_only", False):
             model_field = _model_field(field)
-            if model_field is not None and getattr(model_field, "blank", False):
-                if isinstance(field, (serializers.ChoiceField, serializers.CharField)):
-                    field.allow_blank = True
+            if (
+                model_field is not None
+                and getattr(model_field, "blank", False)
+                and isinstance(field, (serializers.ChoiceField, serializers.CharField))
+            ):
+                field.allow_blank = True
             if field.default is None:
                 field.allow_null = True
         return super()._map_serializer_field(field, direction, bypass_extensions)
+
+    def _get_paginator(self):
+        """Lists paginate; an extra action (e.g. `po/{id}/timeline/`) answers a plain array
+        unless it paginates itself (`paginate_queryset`), and is documented so."""
+        action = getattr(self.view, "action", None)
+        if action and action != "list":
+            handler = getattr(type(self.view), action, None)
+            try:
+                source = inspect.getsource(handler) if handler else ""
+            except (OSError, TypeError):
+                source = ""
+            if "paginate" not in source:
+                return None
+        return super()._get_paginator()
