@@ -268,6 +268,27 @@ _ERROR_DESCRIPTIONS = {
     "404": "Not found (or not yours).",
     "409": "Conflicts with the current state (e.g. a duplicate).",
 }
+# Request examples for the main creates (by operationId).
+CREATE_EXAMPLES = {
+    "v1_opportunities_po_create": {
+        "external_ref": "ERP-2026-0042",
+        "customer_name": "江南精密制造有限公司",
+        "customer_industry": "manufacturing",
+        "customer_region": "east",
+        "project_name": "生产系统上云",
+        "products": ["ecs", "rds"],
+        "amount": "380000.00",
+        "expected_close_date": "2026-09-30",
+    },
+    "v1_customers_invitations_create": {
+        "billing_model": "reseller",
+        "email": "it@customer.example",
+        "note": "华东区新客户",
+    },
+    "v1_billing_invoices_create": {"bill": 42},
+    "v1_members_create": {"email": "colleague@partner.example"},
+    "v1_certification_label_applications_create": {"label": 3, "statement": "我们的交付案例……"},
+}
 _ID_PARAM = re.compile(r"^(id|pk|.+_pk)$")
 
 
@@ -328,6 +349,10 @@ def postprocess_schema(result, generator, request, public):
                 params.append(param)
             if params or "parameters" in operation:
                 operation["parameters"] = params
+            example = CREATE_EXAMPLES.get(operation.get("operationId"))
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if example and body is not None:
+                body["examples"] = {"create": {"summary": "A typical create", "value": example}}
             responses = operation.setdefault("responses", {})
             codes = ["400", "401", "403", "404"]
             if method in ("post", "put", "patch"):

@@ -21,9 +21,9 @@ def _model_field(field):
 
 class AutoSchema(drf_spectacular.openapi.AutoSchema):
     """drf-spectacular's schema, told what read-only fields really answer: DRF drops
-    `allow_blank` from read-only model fields, so a `blank=True` choice or e-mail field would
-    be documented without `""`; a read-only field with `default=None`, or a nested object for a
-nullable foreign key, answers null."""
+        `allow_blank` from read-only model fields, so a `blank=True` choice or e-mail field would
+        be documented without `""`; a read-only field with `default=None`, or a nested object for a
+    nullable foreign key, answers null."""
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         if getattr(field, "read_only", False):

@@ -339,7 +339,7 @@ def test_api_flow_start_upload_submit_approve(owner, partner, specialist):
     response = reviewer.post(
         f"/api/v1/certification/enterprise/{cid}/reject/", {"reasons": []}, format="json"
     )
-    assert response.status_code == 400 and "reasons" in response.json()
+    assert response.status_code == 400 and "reasons" in response.json()["fields"]
     response = reviewer.post(
         f"/api/v1/certification/enterprise/{cid}/approve/", {"comment": "ok"}, format="json"
     )

@@ -55,6 +55,12 @@ def test_every_operation_has_a_summary_a_domain_tag_and_documented_errors(schema
                 assert "{" + param["name"] + "}" in path, where
 
 
+def test_the_main_creates_have_examples(schema):
+    po = schema["paths"]["/api/v1/opportunities/po/"]["post"]
+    example = po["requestBody"]["content"]["application/json"]["examples"]["create"]["value"]
+    assert example["products"] and example["customer_name"]
+
+
 def test_the_schema_endpoint_answers(login, bd):
     response = login(bd).get("/api/schema/?format=json")
     assert response.status_code == 200
