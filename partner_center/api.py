@@ -341,6 +341,13 @@ def postprocess_schema(result, generator, request, public):
             operation.setdefault("summary", _summary_for(operation, method, path))
             params = []
             for param in operation.get("parameters", []):
+                if param.get("in") == "query" and param["name"] == "page_size":
+                    param["schema"] = {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": Pagination.max_page_size,
+                        "default": Pagination.page_size,
+                    }
                 if param.get("in") == "path":
                     if param["name"] not in placeholders:
                         continue

@@ -51,6 +51,8 @@ def test_every_operation_has_a_summary_a_domain_tag_and_documented_errors(schema
             body = operation["responses"][status]["content"]["application/json"]["schema"]
             assert body == {"$ref": "#/components/schemas/ErrorResponse"}, where
         for param in operation.get("parameters", []):
+            if param["name"] == "page_size":
+                assert param["schema"]["maximum"] == 200, where
             if param["in"] == "path":
                 assert "{" + param["name"] + "}" in path, where
 
