@@ -65,9 +65,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "partner_center.api.ApiMiddleware",
     "partner_center.proxy.ForwardedClientMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # /api/ answers JSON errors and every response an X-Request-ID (before CommonMiddleware's
+    # slash redirect).
+    "partner_center.api.ApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
