@@ -16,6 +16,7 @@ from partner_center.demo import PARTNERS, load_all
 from partner_center.wsgi import application
 
 MAX_EXAMPLES = 3
+CALLS = {"count": 0}  # requests sent, so a run that sends none cannot pass
 # Every check but "schema-valid data is accepted": a filter by the id of a row that does not
 # exist (`?product=512`) is rightly a 400, which that check counts as a failure.
 EXCLUDED_CHECKS = [positive_data_acceptance]
@@ -78,6 +79,7 @@ def _fuzz(operation, headers, path_parameters=None, max_examples=MAX_EXAMPLES):
     )
     @given(case=operation.as_strategy(path_parameters=path_parameters or None))
     def run(case):
+        CALLS["count"] += 1
         case.call_and_validate(headers=headers, excluded_checks=EXCLUDED_CHECKS)
 
     try:
@@ -122,11 +124,15 @@ def test_every_get_operation_keeps_its_contract(who, in_process):
     headers = _headers(user)
     failures = []
     client = WsgiClient(application, headers=headers)
-    for operation in _operations(schema, methods={"GET"}):
+    CALLS["count"] = 0
+    operations = list(_operations(schema, methods={"GET"}))
+    assert len(operations) > 80
+    for operation in operations:
         failures += _fuzz(operation, headers)
         if "{" in operation.path and (ids := _real_ids(operation, client)):
             failures += _fuzz(operation, headers, ids)
     assert not failures, "\n\n".join(failures)
+    assert CALLS["count"] >= len(operations)
 
 
 @pytest.mark.django_db
@@ -139,7 +145,11 @@ def test_every_write_operation_keeps_its_contract(who, in_process):
     schema = _schema()
     client = WsgiClient(application, headers=headers)
     failures = []
-    for operation in _operations(schema, methods={"POST", "PUT", "PATCH", "DELETE"}):
+    CALLS["count"] = 0
+    operations = list(_operations(schema, methods={"POST", "PUT", "PATCH", "DELETE"}))
+    assert len(operations) > 50
+    for operation in operations:
         ids = _real_ids(operation, client) if "{" in operation.path else {}
         failures += _fuzz(operation, headers, ids, max_examples=2)
     assert not failures, "\n\n".join(failures)
+    assert CALLS["count"] >= len(operations)
