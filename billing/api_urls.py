@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from partner_center.api import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("billing/bills", api.BillViewSet, basename="billing-api-bills")
 router.register(
     r"billing/bills/(?P<bill_pk>[0-9]+)/lines", api.BillLineViewSet, basename="billing-api-lines"

@@ -492,7 +492,11 @@ class FileViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return selectors.get_attachment_for_user(self.request.user, int(self.kwargs["pk"]))
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)}
+        # The stored file's own type (see certification.uploads.MIME).
+        responses={
+            (200, mime): OpenApiResponse(OpenApiTypes.BINARY)
+            for mime in dict.fromkeys(uploads.MIME.values())
+        }
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):

@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from partner_center.api import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register(
     "certification/enterprise",
     api.EnterpriseCertificationViewSet,

@@ -88,6 +88,19 @@ class EnterpriseListSerializer(serializers.ModelSerializer):
 class EnterpriseDetailSerializer(EnterpriseListSerializer):
     slots = SlotSerializer(many=True, read_only=True)
     persons = PersonSerializer(many=True, read_only=True)
+    # A detail object (fetched one by one, or just changed) has no list annotations.
+    slot_count = serializers.SerializerMethodField()
+    filled_count = serializers.SerializerMethodField()
+
+    def get_slot_count(self, obj) -> int:
+        counted = getattr(obj, "slot_count", None)
+        return obj.slots.count() if counted is None else counted
+
+    def get_filled_count(self, obj) -> int:
+        counted = getattr(obj, "filled_count", None)
+        if counted is None:
+            return obj.slots.filter(attachment__isnull=False).count()
+        return counted
 
     class Meta(EnterpriseListSerializer.Meta):
         fields = [*EnterpriseListSerializer.Meta.fields, "persons", "slots"]
@@ -246,6 +259,13 @@ class DefenseSerializer(serializers.ModelSerializer):
 
 
 class LabelApplicationDetailSerializer(LabelApplicationListSerializer):
+    # A detail object (fetched one by one, or just changed) has no list annotations.
+    evidence_count = serializers.SerializerMethodField()
+
+    def get_evidence_count(self, obj) -> int:
+        counted = getattr(obj, "evidence_count", None)
+        return obj.evidence.count() if counted is None else counted
+
     evidence = EvidenceSerializer(many=True, read_only=True)
     criterion_reviews = serializers.SerializerMethodField()
     defense = serializers.SerializerMethodField()

@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -262,7 +263,7 @@ class InviteStatusView(APIView):
     def get(self, request, token: str):
         invitation = selectors.invitation_by_token(token)
         if invitation is None:
-            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+            raise NotFound()
         problem = services.invitation_problem(invitation, user=request.user)
         latest = selectors.latest_agreement()
         return Response(
@@ -351,7 +352,7 @@ class LatestAgreementView(APIView):
     def get(self, request):
         latest = selectors.latest_agreement()
         if latest is None:
-            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+            raise NotFound()
         return Response(AgreementVersionSerializer(latest).data)
 
 

@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from partner_center.api import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("customers/associations", api.AssociationViewSet, basename="customer-association")
 router.register("customers/invitations", api.InvitationViewSet, basename="customer-invitation")
 router.register("customers/resources", api.ResourceViewSet, basename="customer-resource")

@@ -39,6 +39,7 @@ from .serializers import (
     ProgramPeriodSerializer,
     PublishSerializer,
     ReasonSerializer,
+    RunningStatementSerializer,
     StatementSerializer,
     SummarySerializer,
 )
@@ -166,14 +167,14 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
             return PeriodStatement.objects.none()
         return selectors.statements_for(self.request.user).order_by("-period", "partner_id")
 
-    @extend_schema(responses=StatementSerializer)
+    @extend_schema(responses=RunningStatementSerializer)
     @action(detail=False)
     def running(self, request):
         """The open billing period's estimate, computed now (partners only)."""
         if not request.user.partner_id:
             raise NotFound
         statement = selectors.running_estimate(request.user.partner_id, periods.current_period())
-        return Response(StatementSerializer(statement).data)
+        return Response(RunningStatementSerializer(statement).data)
 
 
 class ProgramPeriodViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from partner_center.api import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("incentives/performance", api.PerformanceViewSet, basename="incentive-performance")
 router.register("incentives/dashboard", api.DashboardViewSet, basename="incentive-dashboard")
 router.register("incentives/statements", api.StatementViewSet, basename="incentive-statement")

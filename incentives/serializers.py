@@ -121,6 +121,12 @@ class StatementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class RunningStatementSerializer(StatementSerializer):
+    """The open period's estimate: computed, not stored, so it has no id yet."""
+
+    id = serializers.IntegerField(read_only=True, allow_null=True)
+
+
 class ProgramPeriodSerializer(serializers.ModelSerializer):
     rules = serializers.CharField(read_only=True)
 

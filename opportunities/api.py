@@ -567,7 +567,15 @@ class POImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(POImportSerializer(imp).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}, parameters=[ID_PARAM]
+        # The failed rows in the uploaded file's format.
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (
+                200,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ): OpenApiTypes.BINARY,
+        },
+        parameters=[ID_PARAM],
     )
     @action(detail=True, methods=["get"], url_path="failed-rows")
     def failed_rows(self, request, pk=None):

@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from partner_center.api import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("opportunities/po", api.POViewSet, basename="opportunity-po")
 router.register("opportunities/ho", api.HOViewSet, basename="opportunity-ho")
 router.register("opportunities/leads", api.LeadViewSet, basename="opportunity-lead")

@@ -1,8 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from partner_center.api import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("partners", api.PartnerViewSet, basename="partner")
 urlpatterns = [path("me/", api.MeView.as_view(), name="api-me"), *router.urls]

@@ -1,7 +1,7 @@
-from rest_framework.routers import SimpleRouter
+from partner_center.api import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("help/entries", api.FAQEntryViewSet, basename="help-entry")
 urlpatterns = router.urls

@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from partner_center.api import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("members/invitations", api.InvitationViewSet, basename="member-invitation")
 router.register("members", api.MembershipViewSet, basename="member")
 router.register("profile/contact-changes", api.ContactChangeViewSet, basename="contact-change")

@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from partner_center.api import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("programs/pce-applications", api.PCEApplicationViewSet, basename="pce-application")
 urlpatterns = [
     path("programs/paths/", api.PathListView.as_view(), name="api-paths"),

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "partner_center.proxy.ForwardedClientMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # /api/ answers JSON errors and every response an X-Request-ID (before CommonMiddleware's
+    # slash redirect).
+    "partner_center.api.ApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -160,17 +163,18 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "partner_center.accounts.sms.LogSmsB
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an unauthenticated call answers 401 with `WWW-Authenticate: Token`.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "partner_center.api.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "partner_center.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "partner_center.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "partner_center.api.exception_handler",
 }
 # List filters: an empty choice reads "All" rather than dashes.
@@ -186,6 +190,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Tags per domain, summaries, typed ids and the error responses on every operation.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partner_center.api.postprocess_schema",
+    ],
     # Choice sets that share a field name across serializers get their own enum names.
     "ENUM_NAME_OVERRIDES": {
         "EnterpriseCertificationStateEnum": "certification.models.EnterpriseCertification.State",

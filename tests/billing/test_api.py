@@ -113,7 +113,7 @@ def test_invoice_create_and_rules(partner, owner, teammate):
     settled = make_bill(partner, "2026-05", lines=[line("106.00")], settled=True)
     client = api(owner)
     refused = client.post("/api/v1/billing/invoices/", {"bill": open_bill.pk}, format="json")
-    assert refused.status_code == 400 and "bill" in refused.json()
+    assert refused.status_code == 400 and "bill" in refused.json()["fields"]
     created = client.post("/api/v1/billing/invoices/", {"bill": settled.pk}, format="json")
     assert created.status_code == 201
     body = created.json()

@@ -102,13 +102,13 @@ def test_api_requires_exactly_one_photo(owner, partner):
     client.force_authenticate(owner)
     data = {"holder_name": "张三", "bank_name": "工商银行", "card_number": CARD}
     response = client.post("/api/v1/certification/bank-cards/", data, format="multipart")
-    assert response.status_code == 400 and "face_photo" in response.json()
+    assert response.status_code == 400 and "face_photo" in response.json()["fields"]
     response = client.post(
         "/api/v1/certification/bank-cards/",
         {**data, "face_photo": [png("a.png"), png("b.png")]},
         format="multipart",
     )
-    assert response.status_code == 400 and "face_photo" in response.json()
+    assert response.status_code == 400 and "face_photo" in response.json()["fields"]
     assert nothing_stored()
     response = client.post(
         "/api/v1/certification/bank-cards/", {**data, "face_photo": png()}, format="multipart"

@@ -317,7 +317,7 @@ def test_api_flow_start_upload_submit_approve(owner, partner, specialist):
         {"position": 2, "file": png()},
         format="multipart",
     )
-    assert response.status_code == 400 and "file" in response.json()
+    assert response.status_code == 400 and "file" in response.json()["fields"]
     for position in (1, 2, 3):
         response = client.post(
             f"/api/v1/certification/enterprise/{cid}/upload/",
@@ -339,7 +339,7 @@ def test_api_flow_start_upload_submit_approve(owner, partner, specialist):
     response = reviewer.post(
         f"/api/v1/certification/enterprise/{cid}/reject/", {"reasons": []}, format="json"
     )
-    assert response.status_code == 400 and "reasons" in response.json()
+    assert response.status_code == 400 and "reasons" in response.json()["fields"]
     response = reviewer.post(
         f"/api/v1/certification/enterprise/{cid}/approve/", {"comment": "ok"}, format="json"
     )
@@ -367,7 +367,7 @@ def test_api_submit_names_the_missing_slots(owner, partner):
         f"/api/v1/certification/enterprise/{cert.pk}/submit/", HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 400
-    assert "#2 ID card, portrait side — 李四" in response.json()["slots"][0]
+    assert "#2 ID card, portrait side — 李四" in response.json()["fields"]["slots"][0]
 
 
 def test_empty_upload_field_on_page(login, owner, partner):

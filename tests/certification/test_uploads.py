@@ -198,7 +198,7 @@ def test_api_answers_400_with_the_field_and_stores_nothing(owner, partner):
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
-    assert "only JPG, JPEG" in response.json()["file"][0]
+    assert "only JPG, JPEG" in response.json()["fields"]["file"][0]
     assert nothing_stored()
 
 

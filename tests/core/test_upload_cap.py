@@ -70,7 +70,7 @@ def test_an_api_upload_over_the_cap_answers_400_with_the_reason(owner, partner):
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
-    assert "too large" in response.json()["detail"]
+    assert "too large" in response.json()["message"]
     assert nothing_stored()
 
 

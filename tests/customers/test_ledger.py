@@ -206,13 +206,16 @@ class TestPagesAndGrant:
         api.force_authenticate(owner)
         base = f"/api/v1/customers/associations/{association.pk}"
         unconfirmed = api.post(f"{base}/fund/", {"amount": "10.00"})
-        assert unconfirmed.status_code == 400 and "壹拾元整" in unconfirmed.json()["confirm"][0]
+        assert (
+            unconfirmed.status_code == 400
+            and "壹拾元整" in unconfirmed.json()["fields"]["confirm"][0]
+        )
         english = api.post(f"{base}/fund/", {"amount": "10.00"}, HTTP_ACCEPT_LANGUAGE="en")
-        assert "ten yuan" in english.json()["confirm"][0]
+        assert "ten yuan" in english.json()["fields"]["confirm"][0]
         fund = api.post(f"{base}/fund/", {"amount": "10.00", "confirm": True})
         assert fund.json()["account"]["balance"] == "1010.00"
         refused = api.post(f"{base}/reclaim/", {"amount": "9999.00", "confirm": True})
-        assert refused.status_code == 400 and "amount" in refused.json()
+        assert refused.status_code == 400 and "amount" in refused.json()["fields"]
         assert (
             api.post(f"{base}/budget/", {"monthly_budget": "50.00", "confirm": True}).json()[
                 "account"

@@ -59,7 +59,7 @@ def test_the_whole_flow_over_the_api(owner, bd, partner, opportunity):
     again = partner_api.post(
         f"{BASE}/applications/", {"opportunity": opportunity.pk, "offering": "ecs"}
     )
-    assert again.status_code == 400 and "offering" in again.json()
+    assert again.status_code == 400 and "offering" in again.json()["fields"]
     assert partner_api.post(f"{BASE}/applications/{pk}/publish/", {}).status_code == 403
     published = bd_api.post(f"{BASE}/applications/{pk}/publish/", {}, format="json").json()
     assert published["state"] == "publicity"

@@ -111,7 +111,7 @@ class TestRefusals:
             "/api/v1/members/", {"email": refused.email}, format="json", HTTP_ACCEPT_LANGUAGE="en"
         )
         assert response.status_code == 400
-        assert "not real-name verified" in response.json()["email"][0]
+        assert "not real-name verified" in response.json()["fields"]["email"][0]
 
 
 class TestLinkValidity:

@@ -68,7 +68,7 @@ class TestPaths:
         assert body.status_code == 200
         assert {p["path"]: p["joined"] for p in body.json()}["consulting"] is True
         refused = api.post("/api/v1/programs/paths/join/", {"path": "reseller"}, format="json")
-        assert refused.status_code == 400 and "path" in refused.json()
+        assert refused.status_code == 400 and "path" in refused.json()["fields"]
         api.post("/api/v1/programs/paths/exit/", {"path": "consulting"}, format="json")
         assert not any(p["joined"] for p in api.get("/api/v1/programs/paths/").json())
 
@@ -118,7 +118,7 @@ class TestDeregistration:
             HTTP_ACCEPT_LANGUAGE="en",
         )
         assert response.status_code == 400
-        assert "Software partner" in response.json()["non_field_errors"][0]
+        assert "Software partner" in response.json()["fields"]["non_field_errors"][0]
 
     def test_allowed_after_exiting_deactivates_and_keeps_records(
         self, path_admin, software_partner, login

@@ -193,7 +193,7 @@ class TestApi:
         assert api.post(f"/api/v1/programs/pce-applications/{pk}/approve/").status_code == 403
         api.force_authenticate(bd)
         rejected = api.post(f"/api/v1/programs/pce-applications/{pk}/reject/", {}, format="json")
-        assert rejected.status_code == 400 and "reason" in rejected.json()
+        assert rejected.status_code == 400 and "reason" in rejected.json()["fields"]
         approved = api.post(f"/api/v1/programs/pce-applications/{pk}/approve/", {}, format="json")
         assert approved.json()["state"] == "approved"
 
