@@ -7,14 +7,24 @@ from django.db import migrations, models
 # Items verified or accepted before deal protection existed: protected from their
 # verification/acceptance for 180 days (the reminder two weeks before the end, roughly 10
 # working days); a deal already reported won or lost is closed.
-START_PROTECTION = """
-UPDATE opportunities_opportunity
-SET protection = CASE WHEN stage IN ('won', 'lost') THEN stage ELSE 'live' END,
-    closed_at = CASE WHEN stage IN ('won', 'lost') THEN coalesce(last_progress_at, now()) END,
-    protected_until = coalesce(verified_at, accepted_at, created_at) + interval '180 days',
-    protection_remind_at = coalesce(verified_at, accepted_at, created_at) + interval '166 days'
-WHERE state IN ('verified', 'accepted')
-"""
+def start_protection(apps, schema_editor):
+    """One UPDATE on every database (the demo runs on SQLite)."""
+    from datetime import timedelta
+
+    from django.db.models import Case, F, Value, When
+    from django.db.models.functions import Coalesce, Now
+
+    Opportunity = apps.get_model("opportunities", "Opportunity")
+    since = Coalesce("verified_at", "accepted_at", "created_at")
+    Opportunity.objects.filter(state__in=["verified", "accepted"]).update(
+        protection=Case(When(stage__in=["won", "lost"], then=F("stage")), default=Value("live")),
+        closed_at=Case(
+            When(stage__in=["won", "lost"], then=Coalesce("last_progress_at", Now())),
+            default=None,
+        ),
+        protected_until=since + timedelta(days=180),
+        protection_remind_at=since + timedelta(days=166),
+    )
 
 
 class Migration(migrations.Migration):
@@ -85,5 +95,5 @@ class Migration(migrations.Migration):
             model_name='opportunity',
             index=models.Index(condition=models.Q(('protection', 'live')), fields=['protected_until'], name='opportunity_protection_live'),
         ),
-        migrations.RunSQL(START_PROTECTION, migrations.RunSQL.noop),
+        migrations.RunPython(start_protection, migrations.RunPython.noop),
     ]
