@@ -10,6 +10,7 @@ One module per area; this package re-exports every name so callers keep
 from __future__ import annotations
 
 from partner_center import workflow  # tests patch services.workflow.apply
+from partner_center.errors import DomainError, NotAllowed
 
 from ._common import (
     DEFENSE_WINDOW_WORKING_DAYS,
@@ -77,6 +78,8 @@ from .pdm import (
 )
 
 __all__ = [
+    "DomainError",
+    "NotAllowed",
     "B",
     "DEFENSE_WINDOW_WORKING_DAYS",
     "E",

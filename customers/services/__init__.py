@@ -13,6 +13,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from partner_center.errors import DomainError, NotAllowed
+
 from ..models import ZERO
 from ._common import (
     AUTO_RENEW_LEAD,
@@ -111,6 +113,8 @@ from .vouchers import (
 )
 
 __all__ = [
+    "DomainError",
+    "NotAllowed",
     "ZERO",
     "timedelta",
     "timezone",
