@@ -1,0 +1,115 @@
+"""Limits, state aliases and helpers shared by the certification service areas:
+who may act, stored attachments, refusal reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partner_center.accounts.access import require
+from partner_center.accounts.models import User
+from partner_center.errors import DomainError, NotAllowed
+from partner_center.notifications.recipients import certification_specialists, partner_admins
+from partner_center.workflow import By
+
+from .. import uploads
+from ..models import (
+    Attachment,
+    BankCardCertification,
+    EnterpriseCertification,
+    LabelApplication,
+)
+from ..permissions import MANAGE_CERTIFICATION, REVIEW_CERTIFICATION
+from ..selectors import is_pdm_of
+
+# [our rules] limits a reviewer can read through; the defense window in working days.
+MAX_STAFF = 10
+MAX_OTHER_CERTIFICATES = 5
+MAX_EVIDENCE_PER_CRITERION = 10
+DEFENSE_WINDOW_WORKING_DAYS = 5
+
+E = EnterpriseCertification.State
+B = BankCardCertification.State
+L = LabelApplication.State
+
+
+# Who may act ----------------------------------------------------------------------------
+
+
+def _require(by: str, actor: User | None, partner_id: int) -> None:
+    """Defence in depth: views check capabilities first; services check again."""
+    if by == By.PARTNER:
+        require(actor, MANAGE_CERTIFICATION, partner_id=partner_id)
+    elif by == By.REVIEWER:
+        require(actor, REVIEW_CERTIFICATION)
+    elif by == By.ORGANIZER:
+        if not is_pdm_of(actor, partner_id):
+            require(actor, REVIEW_CERTIFICATION)
+    elif actor is not None:
+        raise NotAllowed
+
+
+_partner_admins = partner_admins
+_specialists = certification_specialists
+
+
+def _now() -> datetime:
+    return timezone.now()
+
+
+def _store_checked(
+    upload, checked, *, partner_id: int, purpose: str, actor: User | None
+) -> Attachment:
+    """Write the file and its row. Callers run this inside their transaction and, if a
+    later part of the step fails, remove the file with `uploads.delete_quietly`."""
+    path = uploads.store(upload, checked, folder=purpose.replace("_", "-"))
+    try:
+        return Attachment.objects.create(
+            partner_id=partner_id,
+            purpose=purpose,
+            path=path,
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+        )
+    except BaseException:
+        uploads.delete_quietly(path)
+        raise
+
+
+def _discard_after_commit(attachments: Iterable[Attachment]) -> None:
+    """Delete attachment rows now and their files once the transaction commits."""
+    paths = []
+    for attachment in attachments:
+        paths.append(attachment.path)
+        attachment.delete()
+    if paths:
+
+        def delete_files() -> None:
+            for path in paths:
+                uploads.delete_quietly(path)
+
+        transaction.on_commit(delete_files)
+
+
+def _check_reasons(reasons: Iterable[str], comment: str, choices) -> list[str]:
+    codes = list(dict.fromkeys(reasons or []))
+    if not codes:
+        raise DomainError(_("Choose at least one reason for the rejection."), field="reasons")
+    unknown = set(codes) - set(choices.values)
+    if unknown:
+        raise DomainError(_("Unknown reason."), field="reasons")
+    if "other" in codes and not comment.strip():
+        raise DomainError(_("Explain the other reason in the comment."), field="comment")
+    return codes
+
+
+def _reasons_text(codes: list[str], choices) -> str:
+    labels = dict(choices.choices)
+    return "; ".join(str(labels[c]) for c in codes)
