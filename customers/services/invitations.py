@@ -19,6 +19,7 @@ from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
 from partner_center.notifications.recipients import partner_admins
 from partner_center.notifications.services import notify
+from partner_center.validators import clean_name
 
 from ..models import (
     SHANGHAI,
@@ -206,12 +207,12 @@ def customer_register(
         email=email,
         password=password,
         role=Role.CUSTOMER,
-        full_name=name.strip(),
+        full_name=clean_name(name),
         phone=phone.strip(),
     )
     Customer.objects.create(
         user=user,
-        name=name.strip(),
+        name=clean_name(name),
         account_name=_new_account_name(),
         credit_code=credit_code.strip().upper(),
         contact_email=user.email,

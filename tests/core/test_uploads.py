@@ -306,7 +306,7 @@ def test_api_door_answers_400_with_the_field(owner, field_of, kind, case, name, 
     field = field_of(kind)
     response = field.api(_api_client(owner), SimpleUploadedFile(name, content))
     assert response.status_code == 400, response.content
-    errors = response.json()[field.name]
+    errors = response.json()["fields"][field.name]
     assert expected_words(case, name, words, field.images_only) in errors[0]
     assert_nothing_stored()
 
@@ -375,7 +375,7 @@ def test_import_file_refused_through_every_door(login, owner, door, case, name, 
         response = _api_client(owner).post(
             "/api/v1/opportunities/imports/", {"file": upload}, format="multipart"
         )
-        assert response.status_code == 400 and words in response.json()["file"][0]
+        assert response.status_code == 400 and words in response.json()["fields"]["file"][0]
     assert_nothing_stored()
 
 

@@ -223,7 +223,7 @@ class TestPagesAndGrant:
             == "50.00"
         )
         empty = api.post(f"{base}/reclaim/", {"confirm": True})
-        assert empty.status_code == 400 and "amount" in empty.json()
+        assert empty.status_code == 400 and "amount" in empty.json()["fields"]
         everything = api.post(f"{base}/reclaim/", {"reclaim_all": True, "confirm": True})
         assert everything.json()["account"]["balance"] == "0.00"
         entries = api.get(f"{base}/ledger/").json()["results"]

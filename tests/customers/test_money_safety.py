@@ -140,7 +140,7 @@ def test_api_needs_confirm_true_everywhere(
         ("budget", {"monthly_budget": "1"}),
     ]:
         response = api.post(f"{base}/{action}/", data)
-        assert response.status_code == 400 and "confirm" in response.json(), action
+        assert response.status_code == 400 and "confirm" in response.json()["fields"], action
     api.force_authenticate(distributor_admin)
     for action in ("fund", "reclaim", "grant-quota", "reduce-quota"):
         url = f"/api/v1/customers/resellers/{funded_reseller.pk}/{action}/"

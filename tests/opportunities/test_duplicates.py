@@ -202,14 +202,26 @@ def test_the_two_duplicate_rules_are_one_function_each():
     from opportunities.models import Opportunity, VendorLead
 
     t0 = datetime(2026, 5, 1, tzinfo=UTC)
+    FAR = datetime(2100, 1, 1, tzinfo=UTC)  # protection still running
     S = Opportunity.State
-    a = Opportunity(pk=2, state=S.VERIFIED, verified_at=t0)
-    b = Opportunity(pk=1, state=S.VERIFIED, verified_at=t0)
-    c = Opportunity(pk=3, state=S.VERIFIED, verified_at=t0 - timedelta(hours=1))
+    a = Opportunity(pk=2, state=S.VERIFIED, verified_at=t0, protection="live", protected_until=FAR)
+    b = Opportunity(pk=1, state=S.VERIFIED, verified_at=t0, protection="live", protected_until=FAR)
+    c = Opportunity(
+        pk=3,
+        state=S.VERIFIED,
+        verified_at=t0 - timedelta(hours=1),
+        protection="live",
+        protected_until=FAR,
+    )
     pending = Opportunity(pk=4, state=S.SUBMITTED, verified_at=None)
+    # Verified earliest, but its protection ended (lost): it wins nothing any more.
+    lost = Opportunity(
+        pk=5, state=S.VERIFIED, verified_at=t0 - timedelta(days=1), protection="lost"
+    )
     assert dup.first_verified([a, b]) is b
-    assert dup.first_verified([a, b, c, pending]) is c
+    assert dup.first_verified([a, b, c, pending, lost]) is c
     assert dup.first_verified([pending]) is None
+    assert dup.first_verified([lost]) is None
     lead = VendorLead(crm_created_at=t0)
     assert dup.ho_wins(lead, None)
     assert dup.ho_wins(lead, t0 + timedelta(minutes=1))

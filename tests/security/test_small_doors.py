@@ -101,7 +101,7 @@ def test_po_contact_phone_is_checked_by_the_api_and_the_pages(owner, login):
     api = APIClient()
     api.force_authenticate(owner)
     response = api.post(PO, {**BODY, "contact_phone": "not-a-phone"}, format="json")
-    assert response.status_code == 400 and "contact_phone" in response.data
+    assert response.status_code == 400 and "contact_phone" in response.data["fields"]
     page = login(owner).post(
         "/opportunities/po/new/",
         {**PAGE_BODY, "contact_phone": "not-a-phone"},
@@ -120,7 +120,7 @@ def test_dates_out_of_range_are_refused(owner, day):
     api = APIClient()
     api.force_authenticate(owner)
     response = api.post(PO, {**BODY, "expected_close_date": day}, format="json")
-    assert response.status_code == 400 and "expected_close_date" in response.data
+    assert response.status_code == 400 and "expected_close_date" in response.data["fields"]
     assert not Opportunity.objects.exists()
 
 
@@ -161,7 +161,7 @@ def test_date_filters_out_of_range_answer_400_not_500(owner, login):
     api = APIClient()
     api.force_authenticate(owner)
     response = api.get(PO, {"created_after": "9999-12-31"})
-    assert response.status_code == 400 and "created_after" in response.data
+    assert response.status_code == 400 and "created_after" in response.data["fields"]
     page = login(owner).get("/opportunities/", {"created_before": "0001-01-01"})
     assert page.status_code == 200
 
