@@ -354,8 +354,9 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
     "partner_center.security.throttles.UserRateThrottle",
 ]
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
-    "rest_framework.authentication.SessionAuthentication",
+    # Token first: an unauthenticated call answers 401 with `WWW-Authenticate: Token`.
     "partner_center.security.throttles.ThrottledTokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
 ]
 API_THROTTLE_RATES = {
     "anon": os.environ.get("API_THROTTLE_ANON", "60/min"),
