@@ -99,7 +99,8 @@ def test_concurrent_creates_with_one_external_ref_give_one_po_and_a_conflict(own
         if isinstance(obj, Opportunity):
             barrier.wait()  # both passed the "is it taken?" check before either saves
 
-    monkeypatch.setattr(po_services, "_validate", validate_together)
+    # po_create lives in the PO area of the services package; patch the name it calls.
+    monkeypatch.setattr("opportunities.services.pos._validate", validate_together)
     outcomes = []
 
     def create():
