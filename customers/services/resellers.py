@@ -42,6 +42,49 @@ def _notify_reseller(reseller: Partner, title: str) -> None:
     )
 
 
+def _reseller_move(
+    *,
+    actor: User,
+    reseller: Partner,
+    amount,
+    reason: str,
+    approval: MoneyRequest | None,
+    operation: str,
+    kind: str,
+    entry_type: str,
+    towards_reseller: bool,
+    default_reason,
+    notice=None,
+) -> LedgerEntry | MoneyRequest:
+    """One distributor → reseller movement (funds or voucher quota, either way): the
+    capability, the reseller check, the second-admin limit, the ledger move, the notice."""
+    require(actor, FUND_RESELLERS)
+    _check_reseller_of(actor, reseller)
+    amount = ledger.to_money(amount)
+    if _needs_approval(reseller.parent_distributor_id, amount, approval):
+        return _ask_approval(
+            actor=actor,
+            partner_id=reseller.parent_distributor_id,
+            operation=operation,
+            amount=amount,
+            reseller=reseller,
+            reason=reason,
+        )
+    account = _reseller_account(reseller, kind)
+    movement = ledger.move(
+        actor=actor,
+        entry_type=entry_type,
+        amount=amount,
+        source=None if towards_reseller else account,
+        target=account if towards_reseller else None,
+        reason=reason or default_reason % {"d": actor.partner.name},
+    )
+    entry = movement.into if towards_reseller else movement.out
+    if notice is not None:
+        _notify_reseller(reseller, notice % {"d": actor.partner.name, "amount": cny(entry.amount)})
+    return entry
+
+
 @transaction.atomic
 def reseller_fund(
     *,
@@ -52,33 +95,19 @@ def reseller_fund(
     approval: MoneyRequest | None = None,
 ) -> LedgerEntry | MoneyRequest:
     """The distributor allocates money to a tier-2 reseller."""
-    require(actor, FUND_RESELLERS)
-    _check_reseller_of(actor, reseller)
-    amount = ledger.to_money(amount)
-    if _needs_approval(reseller.parent_distributor_id, amount, approval):
-        return _ask_approval(
-            actor=actor,
-            partner_id=reseller.parent_distributor_id,
-            operation=MoneyRequest.Operation.RESELLER_FUND,
-            amount=amount,
-            reseller=reseller,
-            reason=reason,
-        )
-    account = _reseller_account(reseller, Account.Kind.RESELLER_FUNDS)
-    movement = ledger.move(
+    return _reseller_move(
         actor=actor,
-        entry_type=LedgerEntry.Type.DISTRIBUTOR_FUND,
+        reseller=reseller,
         amount=amount,
-        source=None,
-        target=account,
-        reason=reason or _("Funded by %(d)s") % {"d": actor.partner.name},
+        reason=reason,
+        approval=approval,
+        operation=MoneyRequest.Operation.RESELLER_FUND,
+        kind=Account.Kind.RESELLER_FUNDS,
+        entry_type=LedgerEntry.Type.DISTRIBUTOR_FUND,
+        towards_reseller=True,
+        default_reason=_("Funded by %(d)s"),
+        notice=_("%(d)s allocated %(amount)s to you"),
     )
-    _notify_reseller(
-        reseller,
-        _("%(d)s allocated %(amount)s to you")
-        % {"d": actor.partner.name, "amount": cny(movement.into.amount)},
-    )
-    return movement.into
 
 
 @transaction.atomic
@@ -91,28 +120,18 @@ def reseller_reclaim(
     approval: MoneyRequest | None = None,
 ) -> LedgerEntry | MoneyRequest:
     """The distributor takes back funds the reseller has not passed on to customers."""
-    require(actor, FUND_RESELLERS)
-    _check_reseller_of(actor, reseller)
-    amount = ledger.to_money(amount)
-    if _needs_approval(reseller.parent_distributor_id, amount, approval):
-        return _ask_approval(
-            actor=actor,
-            partner_id=reseller.parent_distributor_id,
-            operation=MoneyRequest.Operation.RESELLER_RECLAIM,
-            amount=amount,
-            reseller=reseller,
-            reason=reason,
-        )
-    account = _reseller_account(reseller, Account.Kind.RESELLER_FUNDS)
-    movement = ledger.move(
+    return _reseller_move(
         actor=actor,
-        entry_type=LedgerEntry.Type.DISTRIBUTOR_RECLAIM,
+        reseller=reseller,
         amount=amount,
-        source=account,
-        target=None,
-        reason=reason or _("Reclaimed by %(d)s") % {"d": actor.partner.name},
+        reason=reason,
+        approval=approval,
+        operation=MoneyRequest.Operation.RESELLER_RECLAIM,
+        kind=Account.Kind.RESELLER_FUNDS,
+        entry_type=LedgerEntry.Type.DISTRIBUTOR_RECLAIM,
+        towards_reseller=False,
+        default_reason=_("Reclaimed by %(d)s"),
     )
-    return movement.out
 
 
 @transaction.atomic
@@ -125,33 +144,19 @@ def reseller_grant_quota(
     approval: MoneyRequest | None = None,
 ) -> LedgerEntry | MoneyRequest:
     """The distributor grants voucher quota to a tier-2 reseller."""
-    require(actor, FUND_RESELLERS)
-    _check_reseller_of(actor, reseller)
-    amount = ledger.to_money(amount)
-    if _needs_approval(reseller.parent_distributor_id, amount, approval):
-        return _ask_approval(
-            actor=actor,
-            partner_id=reseller.parent_distributor_id,
-            operation=MoneyRequest.Operation.GRANT_QUOTA,
-            amount=amount,
-            reseller=reseller,
-            reason=reason,
-        )
-    account = _reseller_account(reseller, Account.Kind.VOUCHER_QUOTA)
-    movement = ledger.move(
+    return _reseller_move(
         actor=actor,
-        entry_type=LedgerEntry.Type.QUOTA_GRANT,
+        reseller=reseller,
         amount=amount,
-        source=None,
-        target=account,
-        reason=reason or _("Granted by %(d)s") % {"d": actor.partner.name},
+        reason=reason,
+        approval=approval,
+        operation=MoneyRequest.Operation.GRANT_QUOTA,
+        kind=Account.Kind.VOUCHER_QUOTA,
+        entry_type=LedgerEntry.Type.QUOTA_GRANT,
+        towards_reseller=True,
+        default_reason=_("Granted by %(d)s"),
+        notice=_("%(d)s granted you %(amount)s of voucher quota"),
     )
-    _notify_reseller(
-        reseller,
-        _("%(d)s granted you %(amount)s of voucher quota")
-        % {"d": actor.partner.name, "amount": cny(movement.into.amount)},
-    )
-    return movement.into
 
 
 @transaction.atomic
@@ -164,25 +169,15 @@ def reseller_reduce_quota(
     approval: MoneyRequest | None = None,
 ) -> LedgerEntry | MoneyRequest:
     """The distributor takes back voucher quota the reseller has not issued."""
-    require(actor, FUND_RESELLERS)
-    _check_reseller_of(actor, reseller)
-    amount = ledger.to_money(amount)
-    if _needs_approval(reseller.parent_distributor_id, amount, approval):
-        return _ask_approval(
-            actor=actor,
-            partner_id=reseller.parent_distributor_id,
-            operation=MoneyRequest.Operation.REDUCE_QUOTA,
-            amount=amount,
-            reseller=reseller,
-            reason=reason,
-        )
-    account = _reseller_account(reseller, Account.Kind.VOUCHER_QUOTA)
-    movement = ledger.move(
+    return _reseller_move(
         actor=actor,
-        entry_type=LedgerEntry.Type.QUOTA_REDUCE,
+        reseller=reseller,
         amount=amount,
-        source=account,
-        target=None,
-        reason=reason or _("Reduced by %(d)s") % {"d": actor.partner.name},
+        reason=reason,
+        approval=approval,
+        operation=MoneyRequest.Operation.REDUCE_QUOTA,
+        kind=Account.Kind.VOUCHER_QUOTA,
+        entry_type=LedgerEntry.Type.QUOTA_REDUCE,
+        towards_reseller=False,
+        default_reason=_("Reduced by %(d)s"),
     )
-    return movement.out
