@@ -1,5 +1,6 @@
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
@@ -158,6 +159,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("is a partner's own account"),
         default=False,
         help_text=_("The account a partner company registered with, not a person's account."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language of the user's e-mails and notifications; set by the language "
+            "switch. Empty: the portal's default language."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff (Django admin)"), default=False)

@@ -33,6 +33,11 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     link = models.CharField(_("link"), max_length=500, blank=True)
+    # The message key and parameters of the title and body (see messages.py): the page, the
+    # e-mail and the API render them in the reader's language. `title`/`body` keep the text
+    # as rendered for the recipient when it was sent (admin, search, rows older than keys).
+    title_message = models.JSONField(_("title (message key)"), null=True, blank=True)
+    body_message = models.JSONField(_("message (message key)"), null=True, blank=True)
     created_at = models.DateTimeField(_("sent at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     email_wanted = models.BooleanField(
@@ -76,6 +81,25 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def title_in(self, language: str | None = None) -> str:
+        from .messages import render
+
+        return render(self.title_message, language) if self.title_message else self.title
+
+    def body_in(self, language: str | None = None) -> str:
+        from .messages import render
+
+        return render(self.body_message, language) if self.body_message else self.body
+
+    @property
+    def title_text(self) -> str:
+        """The title in the active language (the page's reader)."""
+        return self.title_in()
+
+    @property
+    def body_text(self) -> str:
+        return self.body_in()
 
     @property
     def area(self) -> str:

@@ -5,6 +5,8 @@ from .models import Notification, Topic
 
 class NotificationSerializer(serializers.ModelSerializer):
     area = serializers.CharField(read_only=True)
+    title = serializers.CharField(source="title_text", read_only=True)
+    body = serializers.CharField(source="body_text", read_only=True)
 
     class Meta:
         model = Notification

@@ -13,20 +13,29 @@ from django.utils.translation import gettext as _
 
 from partner_center.errors import DomainError
 
+from .messages import as_message, render
 from .models import TOPIC_PARTNER_TYPES, Notification, NotificationPreference, Subscription, Topic
+
+
+def _stored(value) -> dict | None:
+    message = as_message(value)
+    return message.to_json() if message is not None else None
 
 
 def notify(
     *,
     recipients: Iterable,
     kind: str,
-    title: str,
-    body: str = "",
+    title,
+    body="",
     link: str = "",
     email: bool = True,
 ) -> list[Notification]:
     """Store one notification per active recipient; with `email`, e-mail it (from Celery,
-    after commit) to those whose preference allows e-mails."""
+    after commit) to those whose preference allows e-mails.
+
+    `title` and `body` are `messages.msg(...)` (or lazy translations) so that each reader
+    gets them in their own language; plain text is stored as it is."""
     now = timezone.now()
     users = [user for user in recipients if user.is_active]
     if not users:
@@ -38,12 +47,15 @@ def notify(
                 user_id__in=[u.pk for u in users], email_enabled=False
             ).values_list("user_id", flat=True)
         )
+    title_message, body_message = _stored(title), _stored(body)
     rows = [
         Notification(
             recipient=user,
             kind=kind,
-            title=str(title)[:200],
-            body=str(body),
+            title=render(title, user.language or None)[:200],
+            body=render(body, user.language or None),
+            title_message=title_message,
+            body_message=body_message,
             link=link,
             email_wanted=email and user.pk not in no_email,
             email_state=Notification.EmailState.PENDING
@@ -95,8 +107,10 @@ def notify_bulk(messages: Iterable[tuple]) -> list[Notification]:
         Notification(
             recipient=user,
             kind=kind,
-            title=str(title)[:200],
-            body=str(body),
+            title=render(title, user.language or None)[:200],
+            body=render(body, user.language or None),
+            title_message=_stored(title),
+            body_message=_stored(body),
             link=link,
             email_wanted=user.pk not in no_email,
         )
@@ -138,11 +152,12 @@ def email_notifications(notification_ids: list[int]) -> int:
             link = (
                 f"{settings.PORTAL_SITE_URL}{note.link}" if note.link.startswith("/") else note.link
             )
-            body = f"{note.body}\n\n{link}".strip()
+            language = note.recipient.language or None
+            body = f"{note.body_in(language)}\n\n{link}".strip()
             now = timezone.now()
             note.email_attempts += 1
             try:
-                send_mail(note.title, body, None, [note.recipient.email])
+                send_mail(note.title_in(language), body, None, [note.recipient.email])
             except Exception as exc:  # noqa: BLE001 - SMTP refusals, sockets, bad addresses
                 note.email_error = f"{type(exc).__name__}: {exc}"[:2000]
                 if note.email_attempts >= EMAIL_MAX_ATTEMPTS:
