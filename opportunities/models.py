@@ -100,6 +100,15 @@ class VendorLead(CustomerFields):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("added to the pool at"), default=timezone.now)
+    # The vendor-side owner (issue [5]): the BD user who looks after this lead.
+    bd_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("BD owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Closed: BD decided the lead loses to an earlier PO; it can no longer be shared.
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
@@ -176,6 +185,24 @@ class Opportunity(CustomerFields):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    # Owners (issue [5]): one of the partner's users (default: the creator of a PO, the user
+    # who accepts an HO) and the vendor's BD user who looks after the deal.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_opportunities",
+    )
+    bd_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("BD owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bd_owned_opportunities",
+    )
 
     # SLA: stored when the clock starts (PO submission, HO sharing), never moved.
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
