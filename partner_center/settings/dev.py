@@ -6,7 +6,15 @@ import os
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env_bool
 
-DEBUG = env_bool("DEBUG", True)
+# The demo shows the product's own 404/500 pages; `DEBUG=1 make demo` for Django's
+# technical pages. WhiteNoise serves the static files straight from the apps (no collectstatic).
+DEBUG = env_bool("DEBUG", False)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+# Links in e-mails point at the port the demo runs on (bin/demo's DEMO_PORT).
+PORTAL_SITE_URL = os.environ.get(
+    "PORTAL_SITE_URL", f"http://127.0.0.1:{os.environ.get('DEMO_PORT', '8000')}"
+)
 VAR = BASE_DIR / "var"
 BROKER_DIR = VAR / "broker"
 for sub in ("in", "processed", "control"):

@@ -19,7 +19,7 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = ROOT / "partner_center" / "settings"
 # Read only by the demo (dev.py) or the tests (test.py), never in production.
-NOT_FOR_PRODUCTION = {"DEBUG"}
+NOT_FOR_PRODUCTION = {"DEBUG", "DEMO_PORT"}
 APP_SERVICES = ("migrate", "web", "worker", "beat")
 
 
