@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partner_center.home import cards_for
 from partner_center.programs.selectors import is_pce_member
+from partner_center.todo import todo_for
 
 from .forms import EmailAuthenticationForm
 from .permissions import PARTNER_ROLES, Role
@@ -33,13 +34,30 @@ def home(request):
     """The landing page of each role."""
     user = request.user
     role = Role.ADMIN if user.is_superuser and user.role not in HOME_TEMPLATES else user.role
-    context = {"page_title": _("Home"), "cards": cards_for(user)}
+    todo_items, todo_kinds = todo_for(user)
+    context = {
+        "page_title": _("Home"),
+        "cards": cards_for(user),
+        "todo_items": todo_items,
+        "todo_count": len(todo_items),
+    }
     if role in PARTNER_ROLES:
         if user.partner is None:
             return redirect("logout")
         context["partner"] = user.partner
         context["pce_member"] = is_pce_member(user.partner_id)
     return render(request, HOME_TEMPLATES[role], context)
+
+
+@login_required
+def todo(request):
+    """Everything that waits for this user, across the modules (partner_center/todo.py)."""
+    todo_items, todo_kinds = todo_for(request.user)
+    return render(
+        request,
+        "accounts/todo.html",
+        {"page_title": _("Needs me"), "todo_items": todo_items, "todo_kinds": todo_kinds},
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):

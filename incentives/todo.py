@@ -1,0 +1,66 @@
+"""To-do items of incentives: amounts to confirm and payments to request (partner); applications
+to review and payments to mark paid (BD)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from partner_center.todo import items, take
+
+from .models import IncentiveApplication
+from .permissions import APPLY_INCENTIVES, REVIEW_INCENTIVES
+
+S = IncentiveApplication.State
+
+
+def _title(a) -> str:
+    return f"#{a.pk} · {a.opportunity.customer_name} · {a.partner.name}"
+
+
+def _url(a) -> str:
+    return reverse("incentives:application_detail", args=[a.pk])
+
+
+def todo(user) -> list:
+    rows = IncentiveApplication.objects.select_related("partner", "opportunity").order_by("pk")
+    if REVIEW_INCENTIVES.allows(user):
+        review = reverse("incentives:review")
+        return items(
+            "incentive_to_review",
+            _("Incentive application to review"),
+            take(rows.filter(state=S.UNDER_REVIEW)),
+            title=_title,
+            url=_url,
+            action=_("Publish the amounts or reject"),
+            more_url=review,
+        ) + items(
+            "incentive_to_pay",
+            _("Incentive payment requested"),
+            take(rows.filter(state=S.PAYMENT_REQUESTED)),
+            title=_title,
+            url=_url,
+            action=_("Mark paid"),
+            more_url=f"{review}?state={S.PAYMENT_REQUESTED}",
+        )
+    if not APPLY_INCENTIVES.allows(user):
+        return []
+    mine = rows.filter(partner_id=user.partner_id)
+    listing = reverse("incentives:applications") + "?tab=applied"
+    return items(
+        "incentive_to_confirm",
+        _("Incentive amounts to confirm"),
+        take(mine.filter(state=S.PUBLICITY)),
+        title=_title,
+        url=_url,
+        action=_("Confirm or dispute"),
+        more_url=f"{listing}&state={S.PUBLICITY}",
+    ) + items(
+        "incentive_payment",
+        _("Incentive ready for a payment request"),
+        take(mine.filter(state=S.CONFIRMED)),
+        title=_title,
+        url=_url,
+        action=_("Request the payment"),
+        more_url=f"{listing}&state={S.CONFIRMED}",
+    )
