@@ -12,7 +12,9 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+
+from partner_center.search import alternatives, parts, text_q, tokens
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
@@ -35,50 +37,45 @@ def index_text(*texts: str) -> str:
     return " ".join(out)
 
 
-def query_parts(query: str) -> tuple[list[str], list[str]]:
-    """(parts that must all match, Latin words) of a user's query."""
-    parts: list[str] = []
-    words: list[str] = []
-    for token in _TOKEN.findall((query or "").lower()):
-        if _IS_CJK.match(token):
-            parts.extend(_cjk_parts(token, for_query=True))
-        else:
-            parts.append(f"{token}:*")
-            words.append(token)
-    return parts, words
-
-
 def search_entries(qs: QuerySet, query: str) -> QuerySet:
-    """Entries matching `query`, best first."""
+    """Entries matching `query` (every token, or one of its glossary alternatives: see
+    partner_center/search.py), best first."""
     query = (query or "").strip()
+    found = tokens(query)
     if not query:
         return qs
-    parts, words = query_parts(query)
-    if not parts:
+    if not found:
         return qs.none()
     if connection.vendor != "postgresql":
-        cond = Q()
-        for term in query.split():
-            cond &= (
-                Q(question_zh__icontains=term)
-                | Q(answer_zh__icontains=term)
-                | Q(question_en__icontains=term)
-                | Q(answer_en__icontains=term)
-                | Q(keywords__icontains=term)
-            )
-        return qs.filter(cond)
+        return qs.filter(
+            text_q(["question_zh", "answer_zh", "question_en", "answer_en", "keywords"], query)
+        )
     vector = (
         SearchVector("index_question", weight="A", config="simple")
         + SearchVector("index_answer", weight="B", config="simple")
         + SearchVector("question_en", weight="A", config="english")
         + SearchVector("answer_en", weight="B", config="english")
     )
-    # Parts are made of letters, digits and CJK characters only: safe in a raw tsquery.
-    tsquery = SearchQuery(
-        " & ".join(f"'{p[:-2]}':*" if p.endswith(":*") else f"'{p}'" for p in parts),
-        config="simple",
-        search_type="raw",
-    )
+
+    def raw(alt: str) -> str:
+        # Only letters, digits and CJK characters reach the raw tsquery.
+        pieces: list[str] = []
+        for part in parts(alt):
+            if _IS_CJK.match(part):
+                pieces.append(f"'{part}'")
+            else:
+                pieces.extend(f"'{word}':*" for word in re.findall(r"[a-z0-9]+", part))
+        return " & ".join(pieces)
+
+    groups = []
+    for token in found:
+        options = [r for r in (raw(a) for a in alternatives(token)) if r]
+        if options:
+            groups.append("(" + " | ".join(f"({o})" for o in options) + ")")
+    if not groups:
+        return qs.none()
+    tsquery = SearchQuery(" & ".join(groups), config="simple", search_type="raw")
+    words = [t for t in found if not _IS_CJK.match(t)]
     if words:
         tsquery = tsquery | SearchQuery(" ".join(words), config="english", search_type="plain")
     return (
