@@ -60,6 +60,29 @@ def todo(request):
     )
 
 
+@login_required
+def search(request):
+    """Global search over what the user may see (partner_center/globalsearch.py)."""
+    from partner_center.globalsearch import menu_hits
+    from partner_center.globalsearch import search as find
+    from partner_center.menus import menu_for
+
+    query = request.GET.get("q", "").strip()[:100]
+    sections = find(request.user, query)
+    pages = menu_hits(request.user, query, menu_for(request.user))
+    return render(
+        request,
+        "accounts/search.html",
+        {
+            "page_title": _("Search"),
+            "query": query,
+            "sections": sections,
+            "pages": pages,
+            "found_any": bool(pages) or any(s.hits for s in sections),
+        },
+    )
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset page with limits per address and per e-mail (see security.lockout)."""
 
