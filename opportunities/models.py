@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, OrderBy, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -137,6 +137,16 @@ class VendorLead(CustomerFields):
 
     def __str__(self) -> str:
         return f"{self.crm_id} · {self.customer_name}"
+
+
+# The HO inbox's order: pending HOs first, nearest deadline first; then the handled ones,
+# newest first. The inbox page orders by it and an index has exactly these expressions.
+HO_INBOX_ORDER = (
+    Case(When(state="pending", then=Value(0)), default=Value(1)),
+    OrderBy(Case(When(state="pending", then=F("deadline"))), nulls_last=True),
+    F("shared_at").desc(),
+    F("id").desc(),
+)
 
 
 class Opportunity(CustomerFields):
@@ -343,10 +353,13 @@ class Opportunity(CustomerFields):
             models.Index(fields=["customer_name"], name="opportunity_customer"),
             models.Index(fields=["expected_close_date"], name="opportunity_close"),
             # The HO inbox: one partner's HO shares, the nearest deadline first.
+            # The HO inbox: pending HOs first, nearest deadline first; then the handled
+            # ones, newest first (HO_INBOX_ORDER, also the page's order).
             models.Index(
-                fields=["partner", "deadline", "-shared_at"],
+                "partner",
+                *HO_INBOX_ORDER,
                 condition=Q(kind="ho"),
-                name="opportunity_ho_inbox",
+                name="opportunity_ho_inbox_pending",
             ),
             # Incentives: a partner's counted opportunities, the latest delivery first, and
             # those verified or accepted in one month (the estimates page).

@@ -37,7 +37,7 @@ from .forms import (
     ShareForm,
     VerifyForm,
 )
-from .models import DuplicatePair, Opportunity, POImport, VendorLead
+from .models import HO_INBOX_ORDER, DuplicatePair, Opportunity, POImport, VendorLead
 from .permissions import REVIEW_OPPORTUNITIES, VIEW_OPPORTUNITIES, WORK_OPPORTUNITIES
 from .transitions import SLA_WORKING_DAYS
 
@@ -116,7 +116,7 @@ def ho_inbox(request):
         base=base,
         template="opportunities/inbox.html",
         title=gettext_lazy("HO inbox"),
-        extra={"default_order": ("deadline", "-shared_at"), "inbox": True},
+        extra={"default_order": HO_INBOX_ORDER, "inbox": True},
         kind=K.HO,
     )
 

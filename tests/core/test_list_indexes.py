@@ -148,7 +148,7 @@ def many_opportunities(owner, bd):
     ("persona", "url", "index"),
     [
         ("owner", "opportunities:list", "opportunity_partner_created"),
-        ("owner", "opportunities:ho_inbox", "opportunity_ho_inbox"),
+        ("owner", "opportunities:ho_inbox", "opportunity_ho_inbox_pending"),
         ("bd", "opportunities:list", "opportunity_created"),
         ("bd", "opportunities:review_queue", "opportunity_review_queue"),
     ],
