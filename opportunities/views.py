@@ -214,12 +214,19 @@ def po_edit(request, pk: int):
         return redirect("opportunities:detail", po.pk)
     form = POForm(request.POST or None, instance=po, editable=editable)
     if request.method == "POST" and form.is_valid():
+        resubmit = "resubmit" in request.POST and tr.PO.can(po, "resubmit")
         try:
-            services.po_edit(actor=request.user, po=po, changes=form.changes())
+            if resubmit:
+                services.po_save_and_resubmit(actor=request.user, po=po, changes=form.changes())
+            else:
+                services.po_edit(actor=request.user, po=po, changes=form.changes())
         except DomainError as exc:
             _failed(form, exc)
         else:
-            messages.success(request, _("Changes saved."))
+            if resubmit:
+                messages.success(request, _("Changes saved and resubmitted."))
+            else:
+                messages.success(request, _("Changes saved."))
             return redirect("opportunities:detail", po.pk)
     return render(
         request,

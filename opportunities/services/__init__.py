@@ -53,6 +53,7 @@ from .pos import (
     po_create,
     po_edit,
     po_resubmit,
+    po_save_and_resubmit,
     po_submit,
 )
 from .progress import (
@@ -119,6 +120,7 @@ __all__ = [
     "po_import_start",
     "po_reject",
     "po_resubmit",
+    "po_save_and_resubmit",
     "po_return_for_changes",
     "po_start_verification",
     "po_submit",

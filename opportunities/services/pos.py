@@ -223,6 +223,14 @@ def po_submit(*, actor, po: Opportunity, consent: Consent) -> Opportunity:
 
 
 @transaction.atomic
+def po_save_and_resubmit(*, actor, po: Opportunity, changes: dict, note: str = "") -> Opportunity:
+    """The fix of a returned PO in one step: save the unlocked fields, then resubmit; either
+    both happen or neither (a refused resubmission leaves the changes unsaved too)."""
+    po = po_edit(actor=actor, po=po, changes=changes)
+    return po_resubmit(actor=actor, po=po, note=note)
+
+
+@transaction.atomic
 def po_resubmit(*, actor, po: Opportunity, note: str = "") -> Opportunity:
     """Returned → submitted, after the partner changed what BD unlocked. The deadline stays."""
     require(actor, ACT_FOR_PARTNER, partner_id=po.partner_id)

@@ -21,3 +21,34 @@ def test_pending_first_then_handled_newest_first(login, owner, bd, partner):
     assert rows[2:] == [declined.pk, accepted.pk]
     body = response.content.decode()
     assert body.count("data-confirm=") >= 2  # each pending row's accept asks first
+
+
+def test_a_returned_po_is_fixed_and_resubmitted_in_one_step(login, owner, po_of):
+    po = po_of("returned")  # BD unlocked contact_phone
+    client = login(owner)
+    page = client.get(reverse("opportunities:po_edit", args=[po.pk])).content.decode()
+    assert 'data-testid="save-and-resubmit"' in page
+    form = {"contact_phone": "13800138000", "resubmit": "1"}
+    response = client.post(reverse("opportunities:po_edit", args=[po.pk]), form)
+    assert response.status_code == 302
+    po.refresh_from_db()
+    assert po.state == "submitted" and po.contact_phone == "13800138000"
+
+
+def test_a_refused_resubmission_saves_nothing(login, owner, po_of, monkeypatch):
+    from opportunities.services import pos
+    from partner_center.errors import DomainError
+
+    po = po_of("returned")
+
+    def refuse(**kwargs):
+        raise DomainError("refused for the test")
+
+    monkeypatch.setattr(pos, "po_resubmit", refuse)
+    client = login(owner)
+    client.post(
+        reverse("opportunities:po_edit", args=[po.pk]),
+        {"contact_phone": "13800138000", "resubmit": "1"},
+    )
+    po.refresh_from_db()
+    assert po.state == "returned" and po.contact_phone != "13800138000"
