@@ -4,6 +4,8 @@
    data-autosubmit             on a select: submit its form on change
    data-navigate               on a select: go to the chosen option's data-url
    data-select-on-click        on an input: select its text on click
+   data-copy                   on a button in an input group: copy the input's value
+                               (data-copied: the button's label for a moment after)
    data-width="42"             set the element's width to 42% (progress bars)
    data-unread-url             the notification badge: fetch the unread count every minute */
 (function () {
@@ -26,6 +28,25 @@
   document.addEventListener("click", function (event) {
     var el = event.target;
     if (el.matches && el.matches("input[data-select-on-click]")) el.select();
+    var copy = el.closest && el.closest("button[data-copy]");
+    if (copy) {
+      var input = copy.closest(".input-group").querySelector("input");
+      var done = function () {
+        var label = copy.textContent;
+        copy.textContent = copy.dataset.copied || label;
+        window.setTimeout(function () { copy.textContent = label; }, 1500);
+      };
+      input.select();
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(input.value).then(done, function () {
+          document.execCommand("copy");
+          done();
+        });
+      } else {
+        document.execCommand("copy");
+        done();
+      }
+    }
   });
 
   function applyWidths(root) {

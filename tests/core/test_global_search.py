@@ -79,7 +79,7 @@ def test_bounded_queries_however_many_hits(login, owner):
 
 def test_top_bar_has_the_search_box(login, owner):
     body = login(owner).get(reverse("home")).content.decode()
-    assert 'data-testid="top-search"' in body
+    assert 'data-testid="top-search"' in body and 'data-testid="search-link"' in body
 
 
 def test_anonymous_is_sent_to_sign_in(client):
