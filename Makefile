@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 
 .PHONY: setup demo test lint check messages bench clean
 
-setup: $(VENV)/.installed locale/.compiled
+setup: $(VENV)/.installed locale/.compiled node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,11 @@ $(VENV)/.installed: pyproject.toml
 locale/.compiled: $(VENV)/.installed $(shell find locale */locale partner_center/*/locale -name '*.po' 2>/dev/null)
 	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
 	touch $@
+
+# axe-core for the accessibility walk (tests/a11y); skipped where npm is missing.
+node_modules/.installed: package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility walk (tests/a11y) will be skipped"; fi
 
 demo: setup
 	bin/demo
