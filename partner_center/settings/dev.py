@@ -7,6 +7,8 @@ from .base import *  # noqa: F403
 from .base import BASE_DIR, env_bool
 
 DEBUG = env_bool("DEBUG", True)
+# The demo may send webhooks to a receiver on this machine (http, 127.0.0.1).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", True)
 VAR = BASE_DIR / "var"
 BROKER_DIR = VAR / "broker"
 for sub in ("in", "processed", "control"):
