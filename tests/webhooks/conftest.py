@@ -83,3 +83,16 @@ def endpoint_of():
         return endpoint, secret
 
     return make
+
+
+@pytest.fixture
+def api_client():
+    """api_client(user) -> a DRF test client authenticated as that user."""
+    from rest_framework.test import APIClient
+
+    def make(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return make
