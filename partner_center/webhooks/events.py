@@ -232,3 +232,27 @@ def from_audit_events_bulk(model: type[models.Model], verb: str, rows: list, at)
         by_type.setdefault(event_type, []).append((row.partner_id, ref, {"action": action}))
     for event_type, items in by_type.items():
         publish_many(event_type, items, at=at)
+
+
+def from_recorded(model: type[models.Model], ids, verbs) -> None:
+    """For a sweep that inserts its audit events itself (the SLA sweep's single SQL
+    statement): publish the events of `verbs` just recorded for these rows."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from partner_center.audit.models import Event
+    from partner_center.audit.services import PendingEvent
+
+    ids = list(ids)
+    if not ids:
+        return
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    rows: dict[str, list] = {}
+    for verb, subject_id, partner_id, from_state, to_state in (
+        Event.objects.filter(subject_type=content_type, subject_id__in=ids, verb__in=list(verbs))
+        .order_by("id")
+        .values_list("verb", "subject_id", "partner_id", "from_state", "to_state")
+    ):
+        rows.setdefault(verb, []).append(PendingEvent(subject_id, partner_id, from_state, to_state))
+    now = timezone.now()
+    for verb, pending in rows.items():
+        from_audit_events_bulk(model, verb, pending, now)
