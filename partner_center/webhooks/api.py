@@ -23,6 +23,9 @@ from .serializers import (
 )
 
 
+MAX_ID = 2**63 - 1  # a database id (bigint); larger values are a 400, not a database error
+
+
 class EndpointViewSet(viewsets.ModelViewSet):
     """The partner's webhook endpoints. Creating one answers its signing secret, once."""
 
@@ -113,9 +116,9 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         qs = selectors.deliveries_for(self.request.user)
         if self.action == "retrieve":
             return qs.prefetch_related("attempt_log")
-        endpoint = self.request.query_params.get("endpoint", "")
-        if endpoint.isdigit():
-            qs = qs.filter(endpoint_id=int(endpoint))
+        if self.request.query_params.get("endpoint"):
+            endpoint = _int_param(self.request, "endpoint", 0, minimum=1, maximum=MAX_ID)
+            qs = qs.filter(endpoint_id=endpoint)
         return qs
 
     @extend_schema(
@@ -154,11 +157,11 @@ class EventFeedView(APIView):
         responses=EventFeedSerializer,
     )
     def get(self, request):
-        after = _int_param(request, "after", 0, minimum=0)
+        after = _int_param(request, "after", 0, minimum=0, maximum=MAX_ID)
         limit = _int_param(request, "limit", 50, minimum=1, maximum=self.MAX_LIMIT)
         partner_id = None
         if is_vendor_staff(request.user) and request.query_params.get("partner"):
-            partner_id = _int_param(request, "partner", 0, minimum=1)
+            partner_id = _int_param(request, "partner", 0, minimum=1, maximum=MAX_ID)
         rows = list(
             selectors.events_for(request.user, after=after, partner_id=partner_id)[: limit + 1]
         )
@@ -192,8 +195,6 @@ def _int_param(request, name, default, *, minimum=None, maximum=None) -> int:
 
 
 def _range_message(minimum, maximum) -> str:
-    if maximum is None:
-        return gettext("Enter a whole number of at least %(min)s.") % {"min": minimum}
     return gettext("Enter a whole number from %(min)s to %(max)s.") % {
         "min": minimum,
         "max": maximum,

@@ -14,6 +14,8 @@ class EndpointSerializer(serializers.ModelSerializer):
     partner = serializers.IntegerField(
         source="partner_id",
         required=False,
+        min_value=1,
+        max_value=2**63 - 1,
         help_text="The partner (vendor admins only; a partner admin's own partner otherwise).",
     )
     secret_hint = serializers.CharField(
