@@ -22,7 +22,6 @@ from .serializers import (
     EventFeedSerializer,
 )
 
-
 MAX_ID = 2**63 - 1  # a database id (bigint); larger values are a 400, not a database error
 
 
