@@ -1,7 +1,5 @@
 """A real Celery worker (Redis broker) delivers a webhook queued through the outbox."""
 
-import time
-
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.db import transaction
@@ -9,18 +7,10 @@ from django.db import transaction
 from partner_center.celery import app
 from partner_center.webhooks import services
 from partner_center.webhooks.models import WebhookDelivery
+from tests.faults import wait_for
 from tests.opportunities.conftest import make_po
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(check, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.2)  # polling a real worker, not simulating time
-    return False
 
 
 def test_worker_delivers_a_signed_event(owner, receiver, verify_snippet):
