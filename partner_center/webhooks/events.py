@@ -155,7 +155,7 @@ def _queue_deliveries(events: list[PartnerEvent]) -> None:
     if not endpoints:
         return
     deliveries = [
-        WebhookDelivery(endpoint=endpoint, event=event, created_at=event.created_at)
+        WebhookDelivery(endpoint=endpoint, event=event)
         for event in events
         for endpoint in endpoints.get(event.partner_id, ())
         if endpoint.wants(event.type)

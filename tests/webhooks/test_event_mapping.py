@@ -76,3 +76,22 @@ def test_no_other_partners_data_in_payloads(owner, bd, partner):
     for event in _events(partner):
         assert set(event.payload) <= {"object", "links", "action"}
         assert set(event.payload["object"]) <= {"kind", "id", "state", "previous_state"}
+
+
+def test_a_certification_decision_is_published(owner, partner, specialist):
+    from certification import services as cert_services
+    from tests.certification.helpers import filled_enterprise
+
+    cert = filled_enterprise(owner, partner, legal_person="张三")
+    cert_services.enterprise_submit(actor=owner, certification=cert)
+    assert not PartnerEvent.objects.filter(type="certification.decided").exists()
+    cert_services.enterprise_approve(actor=specialist, certification=cert, comment="齐全")
+    event = PartnerEvent.objects.get(type="certification.decided")
+    assert event.partner_id == partner.pk
+    assert event.payload["object"] == {
+        "kind": "enterprise_certification",
+        "id": cert.pk,
+        "state": "approved",
+        "previous_state": "submitted",
+    }
+    assert event.payload["links"]["html"].endswith(f"/certification/enterprise/{cert.pk}/")
