@@ -61,6 +61,19 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(DeliveryAttempt)
+class DeliveryAttemptAdmin(admin.ModelAdmin):
+    list_display = ("delivery", "number", "started_at", "status_code", "latency_ms", "succeeded")
+    list_filter = ("succeeded",)
+    raw_id_fields = ("delivery",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(PartnerEvent)
 class PartnerEventAdmin(admin.ModelAdmin):
     list_display = ("id", "type", "partner", "created_at")
