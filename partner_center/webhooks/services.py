@@ -325,15 +325,20 @@ def deliver(*, delivery_id: int) -> WebhookDelivery | None:
     return _record(delivery.pk, number, outcome, started_at=now)
 
 
-def _record(delivery_id: int, number: int, outcome: Outcome, *, started_at) -> WebhookDelivery:
+def _record(
+    delivery_id: int, number: int, outcome: Outcome, *, started_at
+) -> WebhookDelivery | None:
     """Log the attempt and move the delivery on (delivered, a retry later, or given up)."""
     now = timezone.now()
     with transaction.atomic():
         delivery = (
             WebhookDelivery.objects.select_for_update(of=("self",))
             .select_related("endpoint")
-            .get(pk=delivery_id)
+            .filter(pk=delivery_id)
+            .first()
         )
+        if delivery is None:  # its endpoint was deleted meanwhile
+            return None
         if delivery.state != S.SENDING or delivery.attempts != number:
             log.warning(
                 "webhook delivery %s: attempt %s ended after its lease", delivery_id, number

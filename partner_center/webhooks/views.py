@@ -17,14 +17,14 @@ from . import selectors, services
 from .event_types import EventType
 from .events import envelope
 from .forms import EndpointForm
-from .permissions import MANAGE_WEBHOOKS
+from .permissions import MANAGE_OWN_WEBHOOKS
 
 SECRET_SESSION_KEY = "webhooks.new_secret"
 
 
 def _partner_of(request):
     if request.user.partner is None:
-        raise Http404  # vendor admins manage endpoints in Django admin or the API
+        raise Http404
     return request.user.partner
 
 
@@ -37,7 +37,7 @@ def _type_labels(endpoint) -> list[str]:
     return [str(labels.get(t, t)) for t in endpoint.event_types]
 
 
-@capability_required(MANAGE_WEBHOOKS)
+@capability_required(MANAGE_OWN_WEBHOOKS)
 def endpoint_list(request):
     _partner_of(request)
     endpoints = list(selectors.endpoints_for(request.user))
@@ -54,7 +54,7 @@ def endpoint_list(request):
     )
 
 
-@capability_required(MANAGE_WEBHOOKS)
+@capability_required(MANAGE_OWN_WEBHOOKS)
 def endpoint_create(request):
     partner = _partner_of(request)
     form = EndpointForm(request.POST if request.method == "POST" else None)
@@ -76,7 +76,7 @@ def endpoint_create(request):
     )
 
 
-@capability_required(MANAGE_WEBHOOKS)
+@capability_required(MANAGE_OWN_WEBHOOKS)
 def endpoint_edit(request, pk):
     endpoint = selectors.get_endpoint_for_user(request.user, pk)
     initial = {
@@ -101,7 +101,7 @@ def endpoint_edit(request, pk):
     )
 
 
-@capability_required(MANAGE_WEBHOOKS)
+@capability_required(MANAGE_OWN_WEBHOOKS)
 def endpoint_detail(request, pk):
     endpoint = selectors.get_endpoint_for_user(request.user, pk)
     shown = request.session.get(SECRET_SESSION_KEY)
@@ -124,7 +124,7 @@ def endpoint_detail(request, pk):
 
 
 @require_POST
-@capability_required(MANAGE_WEBHOOKS)
+@capability_required(MANAGE_OWN_WEBHOOKS)
 def endpoint_rotate_secret(request, pk):
     endpoint = selectors.get_endpoint_for_user(request.user, pk)
     secret = services.endpoint_rotate_secret(actor=request.user, endpoint=endpoint)
@@ -134,7 +134,7 @@ def endpoint_rotate_secret(request, pk):
 
 
 @require_POST
-@capability_required(MANAGE_WEBHOOKS)
+@capability_required(MANAGE_OWN_WEBHOOKS)
 def endpoint_delete(request, pk):
     endpoint = selectors.get_endpoint_for_user(request.user, pk)
     services.endpoint_delete(actor=request.user, endpoint=endpoint)
@@ -142,7 +142,7 @@ def endpoint_delete(request, pk):
     return redirect("webhooks:list")
 
 
-@capability_required(MANAGE_WEBHOOKS)
+@capability_required(MANAGE_OWN_WEBHOOKS)
 def delivery_detail(request, pk):
     delivery = selectors.get_delivery_for_user(request.user, pk)
     return render(
@@ -158,7 +158,7 @@ def delivery_detail(request, pk):
 
 
 @require_POST
-@capability_required(MANAGE_WEBHOOKS)
+@capability_required(MANAGE_OWN_WEBHOOKS)
 def delivery_redeliver(request, pk):
     delivery = selectors.get_delivery_for_user(request.user, pk)
     try:
