@@ -234,6 +234,10 @@ def notify_swept(ids, *, partner_ids, any_ho: bool) -> int:
     inside the sweep's transaction with the rows it moved, so each is told once."""
     if not ids:
         return 0
+    from partner_center.webhooks.events import from_recorded
+
+    # The sweep writes its events in SQL: the partners' webhooks and feed get them here.
+    from_recorded(Opportunity, ids, EXPIRED_VERB.values())
     from partner_center.notifications.services import notify_bulk
 
     from .services import bd_recipients, partner_recipients

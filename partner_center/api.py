@@ -259,12 +259,14 @@ TAGS = [
     ("notifications", "Notifications, preferences, subscriptions."),
     ("helpcenter", "The help centre's entries."),
     ("accounts", "The signed-in user and partners."),
+    ("webhooks", "Webhook endpoints, their deliveries, and the events feed."),
 ]
 _TAG_BY_PREFIX = [
     ("profile", "members"),
     ("help", "helpcenter"),
     ("me", "accounts"),
     ("partners", "accounts"),
+    ("events", "webhooks"),
 ]
 
 ERROR_COMPONENT = "ErrorResponse"

@@ -51,7 +51,7 @@ def record_event(
     if partner_id is None:
         partner_id = getattr(subject, "partner_id", None)
     partners_changed({partner_id})
-    return Event.objects.create(
+    event = Event.objects.create(
         created_at=at or timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=actor_label or ("" if getattr(actor, "pk", None) else SYSTEM),
@@ -64,6 +64,10 @@ def record_event(
         reason=str(reason),
         data=data or {},
     )
+    from partner_center.webhooks.events import from_audit_event
+
+    from_audit_event(event, subject)  # partner events and webhooks (their one mapping table)
+    return event
 
 
 @dataclass
@@ -90,6 +94,7 @@ def record_events_bulk(
     verb = known_verb(verb)
     ct = ContentType.objects.get_for_model(model, for_concrete_model=False)
     when = at or timezone.now()
+    pending = list(rows)
     events = (
         Event(
             created_at=when,
@@ -104,7 +109,7 @@ def record_events_bulk(
             reason=str(row.reason),
             data=row.data,
         )
-        for row in rows
+        for row in pending
     )
     written = 0
     batch: list[Event] = []
@@ -120,6 +125,9 @@ def record_events_bulk(
         Event.objects.bulk_create(batch)
         written += len(batch)
     partners_changed(partners)
+    from partner_center.webhooks.events import from_audit_events_bulk
+
+    from_audit_events_bulk(model, verb, pending, when)
     return written
 
 

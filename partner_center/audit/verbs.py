@@ -68,6 +68,13 @@ class Verb(models.TextChoices):
     RESOURCE_AUTO_RENEW_FAILED = "resource.auto_renew_failed", _("Automatic renewal failed")
     VOUCHER_ISSUED = "voucher.issued", _("Voucher issued")
     VOUCHER_REVOKED = "voucher.revoked", _("Voucher revoked")
+    # Webhooks (partner_center.webhooks)
+    WEBHOOK_CREATED = "webhook.created", _("Webhook endpoint registered")
+    WEBHOOK_UPDATED = "webhook.updated", _("Webhook endpoint changed")
+    WEBHOOK_DELETED = "webhook.deleted", _("Webhook endpoint deleted")
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated", _("Webhook signing secret replaced")
+    WEBHOOK_DISABLED = "webhook.disabled", _("Webhook endpoint turned off after failures")
+    WEBHOOK_REDELIVERED = "webhook.redelivered", _("Webhook delivery sent again")
 
     @classmethod
     def duplicate(cls, decision: str) -> "Verb":

@@ -17,6 +17,7 @@ AREAS = {
     "incentives": _("Incentives"),
     "certification": _("Certification"),
     "workcalendar": _("Working days"),
+    "webhooks": _("Webhooks"),
 }
 
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "partner_center.notifications",
     "partner_center.helpcenter",
     "partner_center.outbox",
+    "partner_center.webhooks",
     # Business domains
     "opportunities",
     "customers",
@@ -205,6 +206,8 @@ SPECTACULAR_SETTINGS = {
         "DealOutcomeEnum": "opportunities.catalog.DealOutcome",
         "DefenseOutcomeEnum": "certification.models.Defense.Outcome",
         "LeadCloseReasonEnum": "opportunities.catalog.LeadCloseReason",
+        "WebhookDeliveryStateEnum": "partner_center.webhooks.models.WebhookDelivery.State",
+        "WebhookEventTypeEnum": "partner_center.webhooks.event_types.EventType",
     },
 }
 
@@ -255,8 +258,9 @@ CELERY_TASK_ROUTES = {
     "partner_center.notifications.tasks.*": {"queue": "mail"},
     "customers.tasks.email_invitation": {"queue": "mail"},
     "partner_center.members.tasks.send_code": {"queue": "mail"},
+    "partner_center.webhooks.tasks.deliver": {"queue": "webhooks"},
 }
-CELERY_QUEUE_NAMES = ("sweeps", "mail", "exports", "imports")
+CELERY_QUEUE_NAMES = ("sweeps", "mail", "exports", "imports", "webhooks")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic schedules live in code: each app may declare `SCHEDULE` in its `schedules.py`
@@ -283,6 +287,9 @@ PORTAL_SITE_URL = os.environ.get("PORTAL_SITE_URL", "http://127.0.0.1:8000")
 # next recorded event); 0 turns the cache off.
 HOME_CARDS_CACHE_SECONDS = int(os.environ.get("HOME_CARDS_CACHE_SECONDS", "60"))
 EXPORT_FILE_TTL = timedelta(days=int(os.environ.get("EXPORT_FILE_TTL_DAYS", "7")))
+# Webhooks go to https URLs on public addresses only (the SSRF guard); true allows http and
+# private, loopback and link-local addresses (the demo and the tests: endpoints on this host).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,8 @@ WHITENOISE_AUTOREFRESH = True
 PORTAL_SITE_URL = os.environ.get(
     "PORTAL_SITE_URL", f"http://127.0.0.1:{os.environ.get('DEMO_PORT', '8000')}"
 )
+# The demo may send webhooks to a receiver on this machine (http, 127.0.0.1).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", True)
 VAR = BASE_DIR / "var"
 BROKER_DIR = VAR / "broker"
 for sub in ("in", "processed", "control"):

@@ -22,6 +22,7 @@ DOMAIN_TAGS = {
     "notifications",
     "helpcenter",
     "accounts",
+    "webhooks",
 }
 
 

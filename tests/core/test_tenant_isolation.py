@@ -91,6 +91,8 @@ KINDS: dict[str, Callable[[], int]] = {
     "bank_card": _first("certification.BankCardCertification"),
     "label_application": _first("certification.LabelApplication"),
     "attachment": _first("certification.Attachment"),
+    "webhook_endpoint": _first("webhooks.WebhookEndpoint"),
+    "webhook_delivery": _first("webhooks.WebhookDelivery"),
 }
 
 # URL name (exact, or a prefix ending in "-" / ":") -> the kind its id names.
@@ -173,6 +175,10 @@ OBJECT_OF: dict[str, str] = {
     "certification-bank-card-": "bank_card",
     "certification-label-application-": "label_application",
     "certification-file-": "attachment",
+    "webhooks:delivery_": "webhook_delivery",
+    "webhooks:": "webhook_endpoint",
+    "webhook-endpoint-": "webhook_endpoint",
+    "webhook-delivery-": "webhook_delivery",
 }
 
 # Patterns whose argument is not another partner's object, with the reason.
@@ -258,6 +264,13 @@ def world(db):
     POImport.objects.create(
         partner=requester.partner, created_by=requester, file="x.csv", file_name="x.csv"
     )
+    from partner_center.webhooks.events import publish
+    from partner_center.webhooks.models import WebhookEndpoint
+
+    WebhookEndpoint.objects.create(
+        partner=requester.partner, url="https://crm.example.com/hooks", secret="whsec_x"
+    )
+    publish("comment.added", requester.partner_id, {})  # and its delivery
     distributor = PartnerFactory(name="外来总经销", types=[PartnerType.DISTRIBUTOR])
     outsider_partner = PartnerFactory(
         name="外来伙伴有限公司",

@@ -1,0 +1,87 @@
+from django.contrib import admin
+
+from .models import DeliveryAttempt, PartnerEvent, WebhookDelivery, WebhookEndpoint
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """Read-only: partner admins register endpoints on their page or the API (the SSRF
+    guard and the audit event are in the service)."""
+
+    list_display = ("url", "partner", "is_active", "consecutive_failures", "disabled_at")
+    list_filter = ("is_active",)
+    search_fields = ("url", "partner__name")
+    raw_id_fields = ("partner", "created_by")
+    exclude = ("secret",)
+    readonly_fields = (
+        "partner",
+        "url",
+        "event_types",
+        "description",
+        "created_by",
+        "created_at",
+        "secret_rotated_at",
+        "consecutive_failures",
+        "failing_since",
+        "disabled_at",
+        "disabled_reason",
+        "is_active",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+
+class AttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = (
+        "number",
+        "started_at",
+        "status_code",
+        "latency_ms",
+        "response_excerpt",
+        "error",
+        "succeeded",
+    )
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ("id", "endpoint", "event", "state", "attempts", "next_attempt_at")
+    list_filter = ("state",)
+    raw_id_fields = ("endpoint", "event", "redelivery_of", "requested_by")
+    inlines = [AttemptInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DeliveryAttempt)
+class DeliveryAttemptAdmin(admin.ModelAdmin):
+    list_display = ("delivery", "number", "started_at", "status_code", "latency_ms", "succeeded")
+    list_filter = ("succeeded",)
+    raw_id_fields = ("delivery",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PartnerEvent)
+class PartnerEventAdmin(admin.ModelAdmin):
+    list_display = ("id", "type", "partner", "created_at")
+    list_filter = ("type",)
+    raw_id_fields = ("partner",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,135 @@
+from rest_framework import serializers
+
+from .event_types import EventType
+from .models import DeliveryAttempt, PartnerEvent, WebhookDelivery, WebhookEndpoint
+
+
+class EndpointSerializer(serializers.ModelSerializer):
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=EventType.choices),
+        required=False,
+        allow_empty=True,
+        help_text="The event types sent to this endpoint; empty: every type (also future ones).",
+    )
+    partner = serializers.IntegerField(
+        source="partner_id",
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="The partner (vendor admins only; a partner admin's own partner otherwise).",
+    )
+    secret_hint = serializers.CharField(
+        read_only=True, help_text="The first characters of the signing secret."
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = [
+            "id",
+            "partner",
+            "url",
+            "description",
+            "event_types",
+            "is_active",
+            "secret_hint",
+            "created_at",
+            "secret_rotated_at",
+            "consecutive_failures",
+            "failing_since",
+            "disabled_at",
+            "disabled_reason",
+        ]
+        read_only_fields = [
+            "id",
+            "secret_hint",
+            "created_at",
+            "secret_rotated_at",
+            "consecutive_failures",
+            "failing_since",
+            "disabled_at",
+            "disabled_reason",
+        ]
+
+
+class EndpointWithSecretSerializer(EndpointSerializer):
+    secret = serializers.CharField(
+        read_only=True,
+        help_text="The signing secret: shown in this answer only (create, rotate-secret).",
+    )
+
+    class Meta(EndpointSerializer.Meta):
+        fields = [*EndpointSerializer.Meta.fields, "secret"]
+
+
+class AttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeliveryAttempt
+        fields = [
+            "number",
+            "started_at",
+            "status_code",
+            "latency_ms",
+            "response_excerpt",
+            "error",
+            "succeeded",
+        ]
+        read_only_fields = fields
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    event_type = serializers.CharField(source="event.type", read_only=True)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "endpoint",
+            "event",
+            "event_type",
+            "state",
+            "attempts",
+            "next_attempt_at",
+            "created_at",
+            "finished_at",
+            "last_status_code",
+            "last_error",
+            "redelivery_of",
+        ]
+        read_only_fields = fields
+
+
+class DeliveryDetailSerializer(DeliverySerializer):
+    attempt_log = AttemptSerializer(many=True, read_only=True)
+
+    class Meta(DeliverySerializer.Meta):
+        fields = [*DeliverySerializer.Meta.fields, "attempt_log"]
+        read_only_fields = fields
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """The same envelope a webhook's body carries."""
+
+    partner_id = serializers.IntegerField(read_only=True)
+    data = serializers.JSONField(
+        source="payload",
+        read_only=True,
+        help_text="`object` (kind, id, state, previous_state), `links` (html, api), `action`.",
+    )
+
+    class Meta:
+        model = PartnerEvent
+        fields = ["id", "type", "created_at", "partner_id", "data"]
+        read_only_fields = fields
+
+    def to_representation(self, instance):
+        from .events import envelope
+
+        return envelope(instance)  # byte for byte what the webhook's body holds
+
+
+class EventFeedSerializer(serializers.Serializer):
+    results = EventSerializer(many=True)
+    next_after = serializers.IntegerField(
+        help_text="The cursor for the next call: `?after=` this value."
+    )
+    has_more = serializers.BooleanField(help_text="More events wait after `next_after`.")
