@@ -416,6 +416,7 @@ class ResourceViewSet(_ResourceViewSetBase):
         "auto_renew": MANAGE_RESOURCES,
     }
 
+
 class MyResourceViewSet(_ResourceViewSetBase):
     """The signed-in customer's own yearly/monthly resources (it may renew them and set
     auto-renew)."""

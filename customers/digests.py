@@ -228,9 +228,7 @@ def _state_label(model, value: str) -> Message | str:
     return value
 
 
-def _status_changes(
-    resellers: dict[int, Partner], start: datetime, end: datetime
-) -> list[_Change]:
+def _status_changes(resellers: dict[int, Partner], start: datetime, end: datetime) -> list[_Change]:
     """Certification and PCE status changes of the resellers (the day's last state of each
     application or certification)."""
     models = {}
@@ -238,12 +236,16 @@ def _status_changes(
         model = apps.get_model(app_label, model_name)
         models[ContentType.objects.get_for_model(model).pk] = model
     last: dict[tuple[int, int], Event] = {}
-    for event in Event.objects.filter(
-        partner_id__in=list(resellers),
-        subject_type_id__in=list(models),
-        created_at__gte=start,
-        created_at__lt=end,
-    ).exclude(to_state="").order_by("created_at", "id"):
+    for event in (
+        Event.objects.filter(
+            partner_id__in=list(resellers),
+            subject_type_id__in=list(models),
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .exclude(to_state="")
+        .order_by("created_at", "id")
+    ):
         last[(event.subject_type_id, event.subject_id)] = event
     changes = []
     for (type_id, _subject), event in sorted(last.items(), key=lambda kv: kv[1].pk):

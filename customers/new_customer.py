@@ -27,9 +27,8 @@ NEW_CUSTOMER_WINDOW = timedelta(days=90)  # [our rule R4.5]
 
 def paid_vendor_orders_q() -> Q:
     """Orders that count as 'paid on the vendor's site'."""
-    return (
-        Q(source=Order.Source.VENDOR_SITE, amount__gt=0)
-        & ~Q(order_type__in=list(Order.REFUND_TYPES))
+    return Q(source=Order.Source.VENDOR_SITE, amount__gt=0) & ~Q(
+        order_type__in=list(Order.REFUND_TYPES)
     )
 
 
@@ -59,11 +58,14 @@ def relabel(customer_ids: Iterable[int], *, now: datetime | None = None) -> int:
             .first()
         )
         winner = None
-        if first is not None and first.association is not None:
-            if qualifies(
+        if (
+            first is not None
+            and first.association is not None
+            and qualifies(
                 associated_at=first.association.associated_at, first_paid_at=first.formed_at
-            ):
-                winner = first.association
+            )
+        ):
+            winner = first.association
         Association.objects.filter(customer_id=customer_id, new_customer_at__isnull=False).exclude(
             pk=getattr(winner, "pk", None)
         ).update(new_customer_at=None, new_customer_labelled_at=None)

@@ -15,7 +15,6 @@ from .filters import NotificationFilter
 from .forms import PreferenceForm, ResellerThresholdForm, SubscriptionForm
 from .models import Notification, Topic
 from .permissions import MANAGE_SUBSCRIPTIONS, SET_TOPIC_THRESHOLDS, USE_NOTIFICATIONS
-from .services_topics import reseller_low_balance_of, reseller_threshold_set
 from .selectors import (
     email_enabled_for,
     notifications_for,
@@ -23,6 +22,7 @@ from .selectors import (
     subscriptions_for,
     unread_count_for,
 )
+from .services_topics import reseller_low_balance_of, reseller_threshold_set
 
 
 @capability_required(USE_NOTIFICATIONS)

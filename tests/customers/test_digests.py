@@ -170,7 +170,9 @@ def test_new_customer_digest_is_sent_once_the_next_day(owner, teammate, labelled
     note = notes[0]
     assert note.title_in("en") == "New-customer label: 1 customers on Nov. 10, 2026"
     assert "星海科技有限公司 (xinghai01): first paid order" in note.body_in("en")
-    assert "星海科技有限公司" in note.body_in("zh-hans") and "首笔付费订单" in note.body_in("zh-hans")
+    assert "星海科技有限公司" in note.body_in("zh-hans") and "首笔付费订单" in note.body_in(
+        "zh-hans"
+    )
     assert note.link == reverse("customers:list") + "?new_customer=true"
     assert not _digests(teammate, Topic.NEW_CUSTOMER_LABEL).exists()  # not subscribed
     assert Digest.objects.get().items == 1
@@ -191,11 +193,13 @@ def test_a_digest_missed_one_morning_is_sent_later_but_never_twice(owner, labell
 def test_a_worker_dying_while_sending_loses_nothing_and_sends_once(owner, labelled_yesterday):
     notification_services.subscribe(actor=owner, topic=Topic.NEW_CUSTOMER_LABEL)
     with time_machine.travel(NEXT_MORNING, tick=False):
-        with mock.patch(
-            "partner_center.notifications.digests.notify", side_effect=RuntimeError("died")
+        with (
+            mock.patch(
+                "partner_center.notifications.digests.notify", side_effect=RuntimeError("died")
+            ),
+            pytest.raises(RuntimeError),
         ):
-            with pytest.raises(RuntimeError):
-                send_daily_digests()
+            send_daily_digests()
         assert not Digest.objects.exists()  # rolled back with the notification
         assert send_daily_digests() == 1
         assert send_daily_digests() == 0
@@ -232,9 +236,7 @@ def test_reseller_digest_reports_the_days_changes(
     with time_machine.travel(DAY - timedelta(days=2), tick=False):
         services.reseller_fund(actor=dist_admin, reseller=reseller, amount=Decimal("5000"))
         services.reseller_grant_quota(actor=dist_admin, reseller=reseller, amount=Decimal("800"))
-        application = programs.pce_apply(
-            actor=reseller_admin, partner=reseller, accept_rules=True
-        )
+        application = programs.pce_apply(actor=reseller_admin, partner=reseller, accept_rules=True)
     with time_machine.travel(DAY, tick=False):
         # Funds fall below the ¥1,000 default; quota was below it already (not reported).
         services.reseller_reclaim(actor=dist_admin, reseller=reseller, amount=Decimal("4500"))
@@ -311,9 +313,7 @@ def test_distributor_admin_sets_the_threshold_on_the_subscription_page(
         reverse("notifications:subscriptions"), {"reseller_low_balance": "2500.50"}
     )
     assert response.status_code == 302
-    assert TopicSettings.objects.get(partner=distributor).reseller_low_balance == Decimal(
-        "2500.50"
-    )
+    assert TopicSettings.objects.get(partner=distributor).reseller_low_balance == Decimal("2500.50")
     bad = client.post(reverse("notifications:subscriptions"), {"reseller_low_balance": "-1"})
     assert bad.status_code == 200
     assert bad.context["threshold_form"].errors
