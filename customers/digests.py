@@ -34,7 +34,7 @@ from partner_center.notifications.digests import (
     send_digest,
 )
 from partner_center.notifications.messages import Message, as_message, msg
-from partner_center.notifications.models import Topic
+from partner_center.notifications.models import TOPIC_PARTNER_TYPES, Topic
 from partner_center.notifications.services_topics import reseller_low_balance_of
 
 from .models import Account, Association, LedgerEntry
@@ -74,29 +74,6 @@ def new_customer_lines(partner_id: int, day: date) -> list[Message]:
         )
         for a in rows
     ]
-
-
-def send_new_customer_digests(day: date) -> int:
-    sent = 0
-    topic = Topic.NEW_CUSTOMER_LABEL
-    for partner in Partner.objects.filter(pk__in=partners_due(topic, day)).order_by("pk"):
-        lines = new_customer_lines(partner.pk, day)
-        sent += bool(
-            send_digest(
-                partner=partner,
-                topic=topic,
-                day=day,
-                title=msg(
-                    "New-customer label: %(count)s customers on %(day)s",
-                    count=len(lines),
-                    day=day,
-                ),
-                lines=lines,
-                items=len(lines),
-                link=reverse("customers:list") + "?new_customer=true",
-            )
-        )
-    return sent
 
 
 # ---------------------------------------------------------------- reseller information
@@ -299,24 +276,43 @@ def reseller_lines(distributor_id: int, day: date) -> list[Message]:
     return [c.line for c in sorted(changes, key=lambda c: c.reseller)]
 
 
-def send_reseller_digests(day: date) -> int:
+# ---------------------------------------------------------------- sending
+
+
+# topic -> (its lines for one partner and day, the title's message key, the page it links to)
+DIGESTS = {
+    Topic.NEW_CUSTOMER_LABEL: (
+        new_customer_lines,
+        "New-customer label: %(count)s customers on %(day)s",
+        ("customers:list", "?new_customer=true"),
+    ),
+    Topic.RESELLER_INFO: (
+        reseller_lines,
+        "Reseller information of %(day)s: %(count)s changes",
+        ("customers:resellers", ""),
+    ),
+}
+
+
+def send_topic_digests(topic: str, day: date) -> int:
+    """The digests of one topic and day to every partner that has subscribers and has not
+    had it yet; returns how many were sent."""
+    lines_of, title_key, (url_name, query) = DIGESTS[topic]
+    needed = TOPIC_PARTNER_TYPES.get(topic)  # type: ignore[call-overload]
     sent = 0
-    topic = Topic.RESELLER_INFO
     for partner in Partner.objects.filter(pk__in=partners_due(topic, day)).order_by("pk"):
-        if PartnerType.DISTRIBUTOR not in partner.type_codes:
-            continue
-        lines = reseller_lines(partner.pk, day)
+        if needed and not (needed & partner.type_codes):
+            continue  # e.g. reseller information at a partner that is no distributor (now)
+        lines = lines_of(partner.pk, day)
         sent += bool(
             send_digest(
                 partner=partner,
                 topic=topic,
                 day=day,
-                title=msg(
-                    "Reseller information of %(day)s: %(count)s changes", count=len(lines), day=day
-                ),
+                title=msg(title_key, count=len(lines), day=day),
                 lines=lines,
                 items=len(lines),
-                link=reverse("customers:resellers"),
+                link=reverse(url_name) + query,
             )
         )
     return sent
@@ -329,6 +325,6 @@ def send_daily_digests(*, now: datetime | None = None) -> int:
     sent = 0
     for offset in range(CATCH_UP_DAYS - 1, -1, -1):
         day = last - timedelta(days=offset)
-        sent += send_new_customer_digests(day)
-        sent += send_reseller_digests(day)
+        for topic in DIGESTS:
+            sent += send_topic_digests(topic, day)
     return sent

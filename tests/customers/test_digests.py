@@ -361,3 +361,31 @@ def test_hosted_customer_orders_label_too(owner, admin_user, agreement):
         run_import(admin_user, order("H1", customer, DAY - timedelta(hours=1)))
     association.refresh_from_db()
     assert association.is_new_customer
+
+
+def test_days_are_cut_at_midnight_china_time(owner, admin_user, agreement):
+    notification_services.subscribe(actor=owner, topic=Topic.NEW_CUSTOMER_LABEL)
+    late, early = make_customer(name="深夜客户有限公司"), make_customer(name="清晨客户有限公司")
+    referral(owner, late, DAY - timedelta(days=1))
+    referral(owner, early, DAY - timedelta(days=1))
+    last_minute = DAY.replace(hour=23, minute=50)  # 15:50 UTC, still DAY in Beijing
+    with time_machine.travel(last_minute, tick=False):
+        run_import(admin_user, order("L1", late, last_minute))
+    with time_machine.travel(last_minute + timedelta(minutes=20), tick=False):  # the next day
+        run_import(admin_user, order("E1", early, last_minute + timedelta(minutes=15)))
+    with time_machine.travel(NEXT_MORNING, tick=False):
+        assert send_daily_digests() == 1
+    with time_machine.travel(NEXT_MORNING + timedelta(days=1), tick=False):
+        assert send_daily_digests() == 1
+    first, second = Notification.objects.filter(kind="topic.new_customer_label").order_by("pk")
+    assert "深夜客户有限公司" in first.body_in("en") and "清晨" not in first.body_in("en")
+    assert "清晨客户有限公司" in second.body_in("en")
+
+
+def test_the_digest_task_is_scheduled_every_morning():
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["customers-daily-digests"]
+    assert entry["task"] == "customers.tasks.send_daily_digests"
+    assert settings.CELERY_TIMEZONE == "Asia/Shanghai"
+    assert 7 in entry["schedule"].hour and 3 not in entry["schedule"].hour
