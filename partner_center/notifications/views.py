@@ -95,23 +95,19 @@ def preferences(request):
 def subscriptions(request):
     partner = request.user.partner
     allowed = services.topics_for_partner(partner)
+    # The page has two forms: the topics, and (distributors' admins) the digest threshold.
+    threshold_posted = request.method == "POST" and "reseller_low_balance" in request.POST
     form = SubscriptionForm(
-        request.POST if request.method == "POST" else None,
+        request.POST if request.method == "POST" and not threshold_posted else None,
         allowed_topics=allowed,
         initial={"topics": sorted(subscribed_topics_of(request.user))},
     )
     can_set_threshold = SET_TOPIC_THRESHOLDS.allows(request.user)
-    threshold_posted = request.method == "POST" and "reseller_low_balance" in request.POST
     threshold_form = ResellerThresholdForm(
         request.POST if threshold_posted else None,
         initial={"reseller_low_balance": reseller_low_balance_of(request.user.partner_id)},
     )
     if threshold_posted:
-        form = SubscriptionForm(
-            None,
-            allowed_topics=allowed,
-            initial={"topics": sorted(subscribed_topics_of(request.user))},
-        )
         if threshold_form.is_valid():
             try:
                 reseller_threshold_set(
