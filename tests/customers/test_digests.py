@@ -389,3 +389,17 @@ def test_the_digest_task_is_scheduled_every_morning():
     assert entry["task"] == "customers.tasks.send_daily_digests"
     assert settings.CELERY_TIMEZONE == "Asia/Shanghai"
     assert 7 in entry["schedule"].hour and 3 not in entry["schedule"].hour
+
+
+def test_voucher_quota_falling_below_the_threshold_is_reported_once(
+    dist_admin, distributor, reseller
+):
+    with time_machine.travel(DAY - timedelta(days=2), tick=False):
+        services.reseller_grant_quota(actor=dist_admin, reseller=reseller, amount=Decimal("2000"))
+    with time_machine.travel(DAY, tick=False):
+        services.reseller_reduce_quota(actor=dist_admin, reseller=reseller, amount=Decimal("1500"))
+    with time_machine.travel(DAY + timedelta(days=1), tick=False):  # still low, moved again
+        services.reseller_reduce_quota(actor=dist_admin, reseller=reseller, amount=Decimal("100"))
+    lines = [line.render("en") for line in reseller_lines(distributor.pk, DAY.date())]
+    assert lines == ["二级经销A有限公司: voucher quota left 500.00, below 1,000.00"]
+    assert reseller_lines(distributor.pk, DAY.date() + timedelta(days=1)) == []
