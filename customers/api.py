@@ -46,6 +46,7 @@ from .permissions import (
     ISSUE_VOUCHERS,
     MANAGE_RESOURCES,
     MOVE_MONEY,
+    RENEW_OWN_RESOURCES,
     UNBIND_CUSTOMERS,
     VIEW_CUSTOMERS,
     VIEW_MONEY_REQUESTS,
@@ -381,19 +382,11 @@ class _ResourceViewSetBase(viewsets.ReadOnlyModelViewSet):
         )
         return Response(ResourceSerializer(self.get_queryset().get(pk=resource.pk)).data)
 
-
-class ResourceViewSet(_ResourceViewSetBase):
-    """Yearly/monthly resources of the partner's customers."""
-
-    required_capability = {
-        "default": VIEW_CUSTOMERS,
-        "renew": MOVE_MONEY,
-        "auto_renew": MANAGE_RESOURCES,
-    }
-
     @extend_schema(parameters=[PK], request=RenewSerializer, responses=OrderDetailSerializer)
     @action(detail=True, methods=["post"])
     def renew(self, request, pk=None):
+        """Renew and pay from the customer's hosted account: the partner for its customers'
+        resources, the customer (`me/resources/`) for its own — one service, one rule."""
         resource = self.get_object()
         body = RenewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -414,10 +407,24 @@ class ResourceViewSet(_ResourceViewSetBase):
         return Response(OrderDetailSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
-class MyResourceViewSet(_ResourceViewSetBase):
-    """The signed-in customer's own yearly/monthly resources (it may set auto-renew)."""
+class ResourceViewSet(_ResourceViewSetBase):
+    """Yearly/monthly resources of the partner's customers."""
 
-    required_capability = CUSTOMER_SELF
+    required_capability = {
+        "default": VIEW_CUSTOMERS,
+        "renew": MOVE_MONEY,
+        "auto_renew": MANAGE_RESOURCES,
+    }
+
+
+class MyResourceViewSet(_ResourceViewSetBase):
+    """The signed-in customer's own yearly/monthly resources (it may renew them and set
+    auto-renew)."""
+
+    required_capability = {
+        "default": CUSTOMER_SELF,
+        "renew": RENEW_OWN_RESOURCES,
+    }
 
 
 class OrderViewSet(viewsets.ReadOnlyModelViewSet):

@@ -430,3 +430,13 @@ def load(ctx: DemoContext) -> None:
             actor=actor, resource=Resource.objects.get(resource_id=rid), enabled=True
         )
     assert Invitation.objects.filter(state=Invitation.State.ACCEPTED).count() == 6
+
+    # ---- today's digests (R4.6), so subscribers see real ones: 华云数智's new-customer
+    # labels and 鼎盛云联's reseller information (the beat task then skips this day)
+    from partner_center.notifications.digests import digest_day
+
+    from .digests import DIGESTS, send_topic_digests
+
+    today = digest_day(now + timedelta(days=1))
+    for topic in DIGESTS:
+        send_topic_digests(topic, today)

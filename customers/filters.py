@@ -29,6 +29,7 @@ class AssociationFilter(StyledFilterSet):
     state = df.ChoiceFilter(label=_("State"), choices=Association.State.choices)
     billing_model = df.ChoiceFilter(label=_("Billing model"), choices=BillingModel.choices)
     frozen = YesNoFilter(label=_("Account frozen"), field_name="account__frozen")
+    new_customer = YesNoFilter(label=_("New customer"), method="filter_new_customer")
     associated_after = df.DateFilter(
         label=_("Associated from"), field_name="associated_at", lookup_expr="date__gte", widget=DATE
     )
@@ -54,7 +55,12 @@ class AssociationFilter(StyledFilterSet):
 
     class Meta:
         model = Association
-        fields = ["q", "state", "billing_model", "frozen"]
+        fields = ["q", "state", "billing_model", "frozen", "new_customer"]
+
+    def filter_new_customer(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(new_customer_at__isnull=not value)
 
     def search(self, queryset, name, value):
         return queryset.filter(

@@ -294,6 +294,20 @@ class Association(models.Model):
         related_name="+",
     )
     unbind_reason = models.CharField(_("reason for unbinding"), max_length=200, blank=True)
+    # The new-customer label [our rule R4.5, customers/new_customer.py]: the customer's first
+    # paid order on the vendor's site came within 90 days of this association. Set (and
+    # cleared) by the import of orders; `new_customer_labelled_at` is when the portal set it
+    # (the daily digest reports the labels of one day).
+    new_customer_at = models.DateTimeField(
+        _("new customer since"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("When the first paid order that earned the new-customer label was formed."),
+    )
+    new_customer_labelled_at = models.DateTimeField(
+        _("new-customer label set at"), null=True, blank=True, db_index=True
+    )
 
     class Meta:
         verbose_name = _("customer association")
@@ -327,6 +341,10 @@ class Association(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state == self.State.ACTIVE
+
+    @property
+    def is_new_customer(self) -> bool:
+        return self.new_customer_at is not None
 
     @property
     def hosted(self) -> bool:

@@ -56,6 +56,9 @@ ISSUE_VOUCHERS = capability(
 )
 # A sub-customer's own pages.
 CUSTOMER_SELF = capability("customers.self", {Role.CUSTOMER})
+# A customer renews its own yearly/monthly resources, paid from its hosted account (the
+# service checks that the resource is its own).
+RENEW_OWN_RESOURCES = capability("customers.renew_own", {Role.CUSTOMER})
 # The vendor's site sends orders and consumption (an admin's token).
 IMPORT_RECORDS = capability("customers.import", {Role.ADMIN})
 

@@ -12,4 +12,10 @@ SCHEDULE = {
         "task": "customers.tasks.mark_expired_resources",
         "schedule": crontab(minute=5, hour="*"),
     },
+    # Daily digests of subscription topics [R4.6]: yesterday's (China time), sent from 07:30;
+    # the later runs only send what an earlier one missed (one digest per partner and day).
+    "customers-daily-digests": {
+        "task": "customers.tasks.send_daily_digests",
+        "schedule": crontab(minute=30, hour="7-22"),
+    },
 }

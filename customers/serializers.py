@@ -138,6 +138,14 @@ class AssociationSerializer(serializers.ModelSerializer):
     customer = CustomerSerializer(read_only=True)
     account = serializers.SerializerMethodField()
     signed_latest_agreement = serializers.SerializerMethodField()
+    new_customer = serializers.BooleanField(
+        source="is_new_customer",
+        read_only=True,
+        help_text=_(
+            "The customer's first paid order on the vendor's site came within 90 days of "
+            "this association (the new-customer label)."
+        ),
+    )
 
     class Meta:
         model = Association
@@ -151,6 +159,8 @@ class AssociationSerializer(serializers.ModelSerializer):
             "unbound_at",
             "unbind_reason",
             "signed_latest_agreement",
+            "new_customer",
+            "new_customer_at",
             "account",
         ]
         read_only_fields = fields

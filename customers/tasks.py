@@ -39,3 +39,11 @@ def email_registration(invitation_id: int, email: str, code: str) -> bool:
     from .services import registration_send_email
 
     return registration_send_email(invitation_id, email, code)
+
+
+@shared_task(name="customers.tasks.send_daily_digests")
+def send_daily_digests() -> int:
+    """The new-customer label and reseller-information digests of yesterday (once each)."""
+    from .digests import send_daily_digests as send
+
+    return send()

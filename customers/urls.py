@@ -39,5 +39,6 @@ urlpatterns = [
     path("vouchers/<int:pk>/revoke/", views.voucher_revoke, name="voucher_revoke"),
     path("me/", views.me, name="me"),
     path("me/resources/", views.my_resources, name="my_resources"),
+    path("me/resources/<int:pk>/renew/", views.my_resource_renew, name="my_renew"),
     path("me/vouchers/", views.my_vouchers, name="my_vouchers"),
 ]

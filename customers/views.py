@@ -56,6 +56,7 @@ from .permissions import (
     ISSUE_VOUCHERS,
     MANAGE_RESOURCES,
     MOVE_MONEY,
+    RENEW_OWN_RESOURCES,
     UNBIND_CUSTOMERS,
     VIEW_CUSTOMERS,
     VIEW_MONEY_REQUESTS,
@@ -679,9 +680,9 @@ def resource_list(request):
     )
 
 
-@capability_required(MOVE_MONEY)
-def resource_renew(request, pk: int):
-    resource = get_for_user(selectors.resources_for(request.user), request.user, pk=pk)
+def _renew_page(request, resource, *, done_url: str, mine: bool = False):
+    """The renewal form of one resource: the partner's for its customers' resources, the
+    customer's for its own. Both call the one renewal service."""
     vouchers = (
         Voucher.objects.filter(
             customer_id=resource.customer_id,
@@ -715,11 +716,11 @@ def resource_renew(request, pk: int):
                 % {
                     "no": order.order_no,
                     "date": timezone.localtime(
-                        Resource.objects.get(pk=pk).expires_at, SHANGHAI
+                        Resource.objects.get(pk=resource.pk).expires_at, SHANGHAI
                     ).strftime("%Y-%m-%d"),
                 },
             )
-            return redirect("customers:resources")
+            return redirect(done_url)
     return render(
         request,
         "customers/renew.html",
@@ -728,8 +729,25 @@ def resource_renew(request, pk: int):
             "resource": resource,
             "account": account,
             "form": form,
+            "mine": mine,
+            "back_url": done_url,
         },
     )
+
+
+@capability_required(MOVE_MONEY)
+def resource_renew(request, pk: int):
+    resource = get_for_user(selectors.resources_for(request.user), request.user, pk=pk)
+    return _renew_page(request, resource, done_url=reverse("customers:resources"))
+
+
+@capability_required(RENEW_OWN_RESOURCES)
+def my_resource_renew(request, pk: int):
+    """The customer renews its own resource, paid from its hosted account."""
+    resource = selectors.resources_for(request.user).filter(pk=pk).first()
+    if resource is None:  # another customer's resource: it does not exist for this one
+        raise Http404
+    return _renew_page(request, resource, done_url=reverse("customers:my_resources"), mine=True)
 
 
 @require_POST

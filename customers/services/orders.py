@@ -28,6 +28,7 @@ from ..models import (
     Voucher,
     billing_period_of,
 )
+from ..new_customer import is_paid_vendor_order, relabel
 from ._common import ORDER_ENTRY_TYPE, association_at
 from .accounts import VENDOR_SITE, _spend, _spend_voucher
 
@@ -203,6 +204,8 @@ def order_record(
                 now=now,
                 actor_label=VENDOR_SITE,
             )
+    if is_paid_vendor_order(order):
+        relabel([customer.pk], now=now)  # the new-customer label [our rule R4.5]
     return order, True
 
 

@@ -17,6 +17,7 @@ from partner_center.accounts.permissions import Role
 from partner_center.audit.services import record_event
 from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError, NotAllowed
+from partner_center.notifications.messages import msg
 from partner_center.notifications.recipients import partner_admins
 from partner_center.notifications.services import notify
 
@@ -36,6 +37,7 @@ from ..models import (
 )
 from ..permissions import (
     MOVE_MONEY,
+    RENEW_OWN_RESOURCES,
     SWITCH_AUTO_RENEW,
 )
 from ._common import AUTO_RENEW_LEAD, MAX_RENEWAL_PERIODS, add_periods
@@ -55,9 +57,11 @@ def resource_renew(
 ) -> Order:
     """Renew a yearly/monthly resource for `periods` months or years, paid from the
     customer's hosted account (a voucher first, if one is given). Refused with the reason
-    when the account cannot pay."""
+    when the account cannot pay. The one renewal rule for every renewer: the partner (its
+    users who may move money), the customer itself (its own resources only) and the
+    auto-renew sweep (`actor` None) differ only in who acts."""
     if actor is not None:  # None: the auto-renew sweep
-        require(actor, MOVE_MONEY, partner_id=resource.partner_id)
+        _check_renewer(actor, resource)
     now = now or timezone.now()
     resource = Resource.objects.select_for_update().select_related("product").get(pk=resource.pk)
     try:
@@ -149,7 +153,43 @@ def resource_renew(
         },
         actor_label=AUTO_RENEW if actor is None else "",
     )
+    if actor is not None:
+        _tell_partner_customer_renewed(actor, resource, order)
     return order
+
+
+def _own_resource(actor: User, resource: Resource) -> bool:
+    return Customer.objects.filter(pk=resource.customer_id, user=actor).exists()
+
+
+def _check_renewer(actor: User, resource: Resource) -> None:
+    """Who may renew: a customer its own resources; a partner user who may move money its
+    customers' resources."""
+    if actor.role == Role.CUSTOMER:
+        require(actor, RENEW_OWN_RESOURCES)
+        if not _own_resource(actor, resource):
+            raise NotAllowed
+    else:
+        require(actor, MOVE_MONEY, partner_id=resource.partner_id)
+
+
+def _tell_partner_customer_renewed(actor: User, resource: Resource, order: Order) -> None:
+    if actor.role == Role.CUSTOMER and resource.partner_id:
+        notify(
+            recipients=list(partner_admins(resource.partner_id)),
+            kind="customers.customer_renewed",
+            title=msg(
+                "%(customer)s renewed %(resource)s",
+                customer=resource.customer.name,
+                resource=resource.name,
+            ),
+            body=msg(
+                "Order %(no)s, %(amount)s paid from the hosted account.",
+                no=order.order_no,
+                amount=order.amount,
+            ),
+            link=reverse("customers:order_detail", args=[order.pk]),
+        )
 
 
 @transaction.atomic
@@ -158,10 +198,7 @@ def resource_set_auto_renew(*, actor: User, resource: Resource, enabled: bool) -
     account; a referral-model customer sets it on the vendor's site."""
     require(actor, SWITCH_AUTO_RENEW, partner_id=resource.partner_id)
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
-    if (
-        actor.role == Role.CUSTOMER
-        and not Customer.objects.filter(pk=resource.customer_id, user=actor).exists()
-    ):
+    if actor.role == Role.CUSTOMER and not _own_resource(actor, resource):
         raise NotAllowed  # a customer switches only its own resources
     if resource.status == Resource.Status.UNSUBSCRIBED:
         raise DomainError(_("This resource was unsubscribed."))

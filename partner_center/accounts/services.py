@@ -94,11 +94,16 @@ def partner_exit_type(*, actor, partner: Partner, partner_type: str) -> None:
     ).update(exited_at=timezone.now())
     if not updated:
         raise DomainError(_("The partner does not hold this type."), field="partner_type")
+    distributor_id = partner.parent_distributor_id  # the reseller digest names who it left
     if partner_type == PartnerType.RESELLER and partner.parent_distributor_id is not None:
         partner.parent_distributor = None
         partner.save(update_fields=["parent_distributor"])
     record_event(
-        actor=actor, subject=partner, verb=Verb.PARTNER_TYPE_EXITED, from_state=partner_type
+        actor=actor,
+        subject=partner,
+        verb=Verb.PARTNER_TYPE_EXITED,
+        from_state=partner_type,
+        data={"distributor": distributor_id} if partner_type == PartnerType.RESELLER else None,
     )
 
 

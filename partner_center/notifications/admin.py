@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Notification, NotificationPreference, Subscription
+from .models import Digest, Notification, NotificationPreference, Subscription, TopicSettings
 
 
 @admin.register(Notification)
@@ -71,3 +71,34 @@ class SubscriptionAdmin(admin.ModelAdmin):
     def remove(self, request, queryset):
         for sub in queryset.select_related("user"):
             services.unsubscribe(actor=sub.user, topic=sub.topic)
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TopicSettings)
+class TopicSettingsAdmin(_ReadOnly):
+    """The distributor's partner admin sets the threshold on the subscription page."""
+
+    list_display = ("partner", "reseller_low_balance", "updated_at")
+    search_fields = ("partner__name",)
+    list_select_related = ("partner",)
+
+
+@admin.register(Digest)
+class DigestAdmin(_ReadOnly):
+    """The daily digests sent (one per partner, topic and day); written by the digest task."""
+
+    list_display = ("day", "partner", "topic", "items", "recipients", "sent_at")
+    list_filter = ("topic", "day")
+    search_fields = ("partner__name",)
+    list_select_related = ("partner",)
+    date_hierarchy = "sent_at"

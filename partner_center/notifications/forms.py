@@ -25,3 +25,13 @@ class SubscriptionForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         # Topics the partner can't subscribe to are not offered at all.
         self.fields["topics"].choices = [(t, Topic(t).label) for t in allowed_topics]
+
+
+class ResellerThresholdForm(StyledFormMixin, forms.Form):
+    reseller_low_balance = forms.DecimalField(
+        label=_("Report reseller funds or voucher quota below (CNY)"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("Used by the daily reseller-information digest."),
+    )

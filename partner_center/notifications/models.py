@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -5,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.accounts.permissions import PartnerType
+from partner_center.money import money_field
 
 # Kinds are "<area>.<event>"; the notification center filters by area.
 AREAS = {
@@ -176,3 +179,71 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_topic_display()}"
+
+
+# Below this balance (CNY) a reseller's funds or voucher quota is reported in the
+# reseller-information digest, unless the distributor sets another threshold [our rule R4.6].
+DEFAULT_RESELLER_LOW_BALANCE = Decimal("1000.00")
+
+
+class TopicSettings(models.Model):
+    """A partner's settings of its subscriptions (set on the subscription page)."""
+
+    partner = models.OneToOneField(
+        "accounts.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="topic_settings",
+    )
+    reseller_low_balance = money_field(
+        _("low reseller funds or voucher quota"),
+        default=DEFAULT_RESELLER_LOW_BALANCE,
+        help_text=_(
+            "The reseller-information digest reports a reseller whose funds or voucher "
+            "quota fall below this amount."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("subscription settings")
+        verbose_name_plural = _("subscription settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reseller_low_balance__gte=0), name="topic_threshold_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.partner)
+
+
+class Digest(models.Model):
+    """One daily digest of a topic sent to a partner's subscribers: at most one per partner,
+    topic and day (Asia/Shanghai), written in the transaction that sends the notification,
+    so a digest goes out once even when the task runs twice or a worker dies."""
+
+    partner = models.ForeignKey(
+        "accounts.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="digests",
+    )
+    topic = models.CharField(_("topic"), max_length=32, choices=Topic.choices)
+    day = models.DateField(_("day"))
+    items = models.PositiveIntegerField(_("items"), default=0)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("digest")
+        verbose_name_plural = _("digests")
+        ordering = ["-day", "partner_id", "topic"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "topic", "day"], name="one_digest_per_partner_topic_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.get_topic_display()} · {self.day}"

@@ -12,9 +12,9 @@ from partner_center.paging import Paginator
 
 from . import services
 from .filters import NotificationFilter
-from .forms import PreferenceForm, SubscriptionForm
+from .forms import PreferenceForm, ResellerThresholdForm, SubscriptionForm
 from .models import Notification, Topic
-from .permissions import MANAGE_SUBSCRIPTIONS, USE_NOTIFICATIONS
+from .permissions import MANAGE_SUBSCRIPTIONS, SET_TOPIC_THRESHOLDS, USE_NOTIFICATIONS
 from .selectors import (
     email_enabled_for,
     notifications_for,
@@ -22,6 +22,7 @@ from .selectors import (
     subscriptions_for,
     unread_count_for,
 )
+from .services_topics import reseller_low_balance_of, reseller_threshold_set
 
 
 @capability_required(USE_NOTIFICATIONS)
@@ -94,12 +95,30 @@ def preferences(request):
 def subscriptions(request):
     partner = request.user.partner
     allowed = services.topics_for_partner(partner)
+    # The page has two forms: the topics, and (distributors' admins) the digest threshold.
+    threshold_posted = request.method == "POST" and "reseller_low_balance" in request.POST
     form = SubscriptionForm(
-        request.POST if request.method == "POST" else None,
+        request.POST if request.method == "POST" and not threshold_posted else None,
         allowed_topics=allowed,
         initial={"topics": sorted(subscribed_topics_of(request.user))},
     )
-    if request.method == "POST" and form.is_valid():
+    can_set_threshold = SET_TOPIC_THRESHOLDS.allows(request.user)
+    threshold_form = ResellerThresholdForm(
+        request.POST if threshold_posted else None,
+        initial={"reseller_low_balance": reseller_low_balance_of(request.user.partner_id)},
+    )
+    if threshold_posted:
+        if threshold_form.is_valid():
+            try:
+                reseller_threshold_set(
+                    actor=request.user, amount=threshold_form.cleaned_data["reseller_low_balance"]
+                )
+            except DomainError as exc:
+                exc.add_to_form(threshold_form)
+            else:
+                messages.success(request, _("The threshold was saved."))
+                return redirect("notifications:subscriptions")
+    elif request.method == "POST" and form.is_valid():
         try:
             services.subscriptions_set(actor=request.user, topics=form.cleaned_data["topics"])
         except DomainError as exc:
@@ -121,5 +140,9 @@ def subscriptions(request):
             "form": form,
             "team": team,
             "reseller_hidden": Topic.RESELLER_INFO not in allowed,
+            "threshold_form": threshold_form if can_set_threshold else None,
+            "threshold": reseller_low_balance_of(request.user.partner_id)
+            if Topic.RESELLER_INFO in allowed
+            else None,
         },
     )

@@ -139,6 +139,7 @@ OBJECT_OF: dict[str, str] = {
     "customers:invitation_revoke": "customer_invitation",
     "customers:renew": "resource",
     "customers:auto_renew": "resource",
+    "customers:my_renew": "resource",
     "customers:order_detail": "order",
     "customers:reseller_detail": "reseller",
     "customers:voucher_revoke": "voucher",
