@@ -111,7 +111,7 @@ def test_an_unknown_api_path_is_a_404_json(login, owner):
 def test_an_unauthenticated_call_is_a_401_with_www_authenticate():
     response = Client().get("/api/v1/me/")
     assert response.status_code == 401
-    assert response["WWW-Authenticate"] == "Token"
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
     assert response.json()["code"] == "not_authenticated"
 
 

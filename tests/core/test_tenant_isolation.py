@@ -91,6 +91,7 @@ KINDS: dict[str, Callable[[], int]] = {
     "bank_card": _first("certification.BankCardCertification"),
     "label_application": _first("certification.LabelApplication"),
     "attachment": _first("certification.Attachment"),
+    "api_key": _first("apikeys.ApiKey", partner__isnull=False),
 }
 
 # URL name (exact, or a prefix ending in "-" / ":") -> the kind its id names.
@@ -173,6 +174,8 @@ OBJECT_OF: dict[str, str] = {
     "certification-bank-card-": "bank_card",
     "certification-label-application-": "label_application",
     "certification-file-": "attachment",
+    "apikeys:": "api_key",
+    "api-key-": "api_key",
 }
 
 # Patterns whose argument is not another partner's object, with the reason.
