@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .scopes import WRITE_SCOPES
 from .services import EXPIRY_CHOICES
@@ -7,7 +8,7 @@ from .services import EXPIRY_CHOICES
 
 class ApiKeyForm(forms.Form):
     label = forms.CharField(
-        label=_("Label"),
+        label=pgettext_lazy("api key", "Label"),
         max_length=100,
         help_text=_("Which system uses the key, e.g. “CRM sync”."),
     )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 KEY_MARK = "pck"
 
@@ -36,7 +37,7 @@ class ApiKey(models.Model):
         related_name="api_keys",
         verbose_name=_("partner"),
     )
-    label = models.CharField(_("label"), max_length=100)
+    label = models.CharField(pgettext_lazy("api key", "label"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=16, unique=True)
     secret_digest = models.CharField(_("secret digest"), max_length=64)
     scopes = models.JSONField(_("scopes"), default=list)

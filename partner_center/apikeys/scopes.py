@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rest_framework.permissions import SAFE_METHODS
 
 
 class Scope(models.TextChoices):
-    READ = "read", _("Read")
+    READ = "read", pgettext_lazy("scope", "Read")
     OPPORTUNITIES = "opportunities", _("Opportunities")
     MONEY = "customers", _("Customers and money")
     BILLING = "billing", _("Billing")
