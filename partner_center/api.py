@@ -283,6 +283,24 @@ _ERROR_DESCRIPTIONS = {
     "409": "Conflicts with the current state (e.g. a duplicate).",
     "429": "Too many requests (code `rate_limited`): wait `Retry-After` seconds.",
 }
+_RATE_LIMIT_DOC = {
+    "X-RateLimit-Limit": {
+        "description": "Requests allowed in the current window (the tightest limit).",
+        "schema": {"type": "integer"},
+    },
+    "X-RateLimit-Remaining": {
+        "description": "Requests left in the current window.",
+        "schema": {"type": "integer"},
+    },
+    "X-RateLimit-Reset": {
+        "description": "Unix time (seconds) when the current window ends.",
+        "schema": {"type": "integer"},
+    },
+}
+_RETRY_AFTER_DOC = {
+    "description": "Seconds to wait before calling again.",
+    "schema": {"type": "integer"},
+}
 # Request examples for the main creates (by operationId).
 CREATE_EXAMPLES = {
     "v1_opportunities_po_create": {
@@ -387,4 +405,10 @@ def postprocess_schema(result, generator, request, public):
                         "content": {"application/json": {"schema": ref}},
                     },
                 )
+            for code, response in responses.items():
+                if isinstance(response, dict) and "$ref" not in response:
+                    headers = response.setdefault("headers", {})
+                    headers.update(_RATE_LIMIT_DOC)
+                    if code == "429":
+                        headers["Retry-After"] = _RETRY_AFTER_DOC
     return result

@@ -18,6 +18,12 @@ def secret_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+class KeyStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
 class ApiKey(models.Model):
     """A key acts as `user` (who created it), limited by `scopes`. A partner admin's key
     belongs to the partner (`partner`): it stops working when its user leaves the partner or
@@ -88,9 +94,11 @@ class ApiKey(models.Model):
     def is_usable(self) -> bool:
         return not self.is_revoked and not self.is_expired
 
-    def status_label(self) -> str:
+    @property
+    def status(self) -> str:
         if self.is_revoked:
-            return str(_("Revoked"))
-        if self.is_expired:
-            return str(_("Expired"))
-        return str(_("Active"))
+            return KeyStatus.REVOKED
+        return KeyStatus.EXPIRED if self.is_expired else KeyStatus.ACTIVE
+
+    def status_label(self) -> str:
+        return str(KeyStatus(self.status).label)

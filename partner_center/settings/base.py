@@ -203,6 +203,7 @@ SPECTACULAR_SETTINGS = {
         "DealOutcomeEnum": "opportunities.catalog.DealOutcome",
         "DefenseOutcomeEnum": "certification.models.Defense.Outcome",
         "LeadCloseReasonEnum": "opportunities.catalog.LeadCloseReason",
+        "ApiKeyStatusEnum": "partner_center.apikeys.models.KeyStatus",
     },
 }
 
