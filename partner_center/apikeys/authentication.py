@@ -62,7 +62,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             self._fail(request, _("The API key is not valid, expired or revoked."))
         self._touch(key, request)
         view = (getattr(request, "parser_context", None) or {}).get("view")
-        scope = required_scope(request.method, request.path, view)
+        scope = required_scope(request.method, request.path_info, view)
         if scope not in key.scopes:
             raise ScopeMissing
         return key.user, key
