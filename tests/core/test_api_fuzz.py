@@ -113,6 +113,13 @@ def in_process():
     signals.request_finished.connect(close_old_connections)
 
 
+@pytest.fixture
+def many_key_failures(settings):
+    """Schemathesis's `ignored_auth` check resends calls with made-up keys: past the failed
+    key sign-in limit every call of the run, with the right key too, would answer 429."""
+    settings.API_TOKEN_FAILURE_LIMIT = 10**9
+
+
 def _headers(user):
     if user is None:
         return {}
@@ -139,7 +146,7 @@ def _spare_key(user) -> int:
         ("cert", 1),
     ],
 )
-def test_every_get_operation_keeps_its_contract(who, examples, in_process):
+def test_every_get_operation_keeps_its_contract(who, examples, in_process, many_key_failures):
     """On the demo data (rows of every kind, so the list and detail bodies are checked)."""
     ctx = load_all()
     user = ctx.users[who] if who else None
@@ -155,8 +162,8 @@ def test_every_get_operation_keeps_its_contract(who, examples, in_process):
         if "{" in operation.path and (ids := _real_ids(operation, client)):
             failures += _fuzz(operation, headers, ids, max_examples=examples)
     assert not failures, "\n\n".join(failures)
-    # The caller's key still works: the writes were not all refused for a lost key.
-    assert client.get("/api/v1/me/").status_code == 200
+    # The caller's key still works: the answers were not all refusals of a lost key.
+    assert client.get("/api/v1/me/").status_code == (200 if user else 401)
     assert CALLS["count"] >= len(operations)
 
 
@@ -164,7 +171,7 @@ def test_every_get_operation_keeps_its_contract(who, examples, in_process):
 @pytest.mark.parametrize(
     "who,examples", [(ADMIN, 2), ("bd", 2), (MEMBER, 1), (DISTRIBUTOR, 1), ("cert", 1)]
 )
-def test_every_write_operation_keeps_its_contract(who, examples, in_process):
+def test_every_write_operation_keeps_its_contract(who, examples, in_process, many_key_failures):
     """Writes with generated bodies, on real ids where there are some: refusals are 4xx with
     the error body, never a 5xx."""
     ctx = load_all()
