@@ -30,6 +30,7 @@ router = DefaultRouter()
 
 API_PREFIX = "/api/"
 REQUEST_ID_HEADER = "X-Request-ID"
+RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
 
@@ -89,7 +90,7 @@ STATUS_CODES = {
     409: "conflict",
     413: "too_large",
     415: "unsupported_media_type",
-    429: "throttled",
+    429: "rate_limited",
     500: "server_error",
 }
 
@@ -101,6 +102,7 @@ def _status_message(status: int) -> str:
         403: gettext("You are not allowed to do this."),
         404: gettext("Not found."),
         405: gettext("This method is not allowed here."),
+        429: gettext("Too many requests: slow down."),
         500: gettext("Server error: the request could not be completed."),
     }.get(status, gettext("The request could not be completed."))
 
@@ -211,6 +213,9 @@ class ApiMiddleware:
             response = self.get_response(request)
         if request.path_info.startswith(API_PREFIX):
             response = self._as_json(response)
+            # X-RateLimit-* of the call (partner_center.security.throttles.RateLimit).
+            for name, value in getattr(request, "rate_limit_headers", {}).items():
+                response[name] = value
         response[REQUEST_ID_HEADER] = request_id
         return response
 
@@ -240,7 +245,7 @@ class ApiMiddleware:
         replaced = JsonResponse(
             error_body(STATUS_CODES.get(status, "error"), _status_message(status)), status=status
         )
-        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+        for header in ("Allow", "Retry-After", "WWW-Authenticate", *RATE_LIMIT_HEADERS):
             if header in response:
                 replaced[header] = response[header]
         return replaced
@@ -260,6 +265,7 @@ TAGS = [
     ("helpcenter", "The help centre's entries."),
     ("accounts", "The signed-in user and partners."),
     ("webhooks", "Webhook endpoints, their deliveries, and the events feed."),
+    ("apikeys", "API keys of the partner's systems and of staff."),
 ]
 _TAG_BY_PREFIX = [
     ("profile", "members"),
@@ -267,15 +273,35 @@ _TAG_BY_PREFIX = [
     ("me", "accounts"),
     ("partners", "accounts"),
     ("events", "webhooks"),
+    ("api-keys", "apikeys"),
 ]
 
 ERROR_COMPONENT = "ErrorResponse"
 _ERROR_DESCRIPTIONS = {
     "400": "The request is not valid (field errors under `fields`).",
-    "401": "Not authenticated: send `Authorization: Token <key>` or a session cookie.",
+    "401": "Not authenticated: send `Authorization: Bearer <API key>` or a session cookie.",
     "403": "Authenticated, but not allowed to do this.",
     "404": "Not found (or not yours).",
     "409": "Conflicts with the current state (e.g. a duplicate).",
+    "429": "Too many requests (code `rate_limited`): wait `Retry-After` seconds.",
+}
+_RATE_LIMIT_DOC = {
+    "X-RateLimit-Limit": {
+        "description": "Requests allowed in the current window (the tightest limit).",
+        "schema": {"type": "integer"},
+    },
+    "X-RateLimit-Remaining": {
+        "description": "Requests left in the current window.",
+        "schema": {"type": "integer"},
+    },
+    "X-RateLimit-Reset": {
+        "description": "Unix time (seconds) when the current window ends.",
+        "schema": {"type": "integer"},
+    },
+}
+_RETRY_AFTER_DOC = {
+    "description": "Seconds to wait before calling again.",
+    "schema": {"type": "integer"},
 }
 # Request examples for the main creates (by operationId).
 CREATE_EXAMPLES = {
@@ -370,7 +396,7 @@ def postprocess_schema(result, generator, request, public):
             if example and body is not None:
                 body["examples"] = {"create": {"summary": "A typical create", "value": example}}
             responses = operation.setdefault("responses", {})
-            codes = ["400", "401", "403", "404"]
+            codes = ["400", "401", "403", "404", "429"]
             if method in ("post", "put", "patch"):
                 codes.append("409")
             for code in codes:
@@ -381,4 +407,10 @@ def postprocess_schema(result, generator, request, public):
                         "content": {"application/json": {"schema": ref}},
                     },
                 )
+            for code, response in responses.items():
+                if isinstance(response, dict) and "$ref" not in response:
+                    headers = response.setdefault("headers", {})
+                    headers.update(_RATE_LIMIT_DOC)
+                    if code == "429":
+                        headers["Retry-After"] = _RETRY_AFTER_DOC
     return result

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from partner_center.health import healthz
 
 DOMAIN_APPS = ["opportunities", "customers", "billing", "incentives", "certification"]
-CORE_APPS = ["members", "programs", "notifications", "helpcenter", "webhooks"]
+CORE_APPS = ["members", "programs", "notifications", "helpcenter", "webhooks", "apikeys"]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -35,6 +35,8 @@ class Verb(models.TextChoices):
     PARTNER_MFA_REQUIRED = "partner.mfa_required", _("Two-factor authentication required")
     PARTNER_MFA_OPTIONAL = "partner.mfa_optional", _("Two-factor authentication optional")
     USER_SIGNED_OUT_EVERYWHERE = "user.signed_out_everywhere", _("Signed out everywhere")
+    API_KEY_CREATED = "api_key.created", _("API key created")
+    API_KEY_REVOKED = "api_key.revoked", _("API key revoked")
     PARTNER_PDM_ASSIGNED = "partner.pdm_assigned", _("Partner manager (PDM) assigned")
     MEMBER_MONEY_GRANTED = "member.money_granted", _("Allowed to move money")
     MEMBER_MONEY_REVOKED = "member.money_revoked", _("No longer allowed to move money")

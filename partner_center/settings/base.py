@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "partner_center.helpcenter",
     "partner_center.outbox",
     "partner_center.webhooks",
+    "partner_center.apikeys",
     # Business domains
     "opportunities",
     "customers",
@@ -56,7 +57,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -164,9 +164,7 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "partner_center.accounts.sms.LogSmsB
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first: an unauthenticated call answers 401 with `WWW-Authenticate: Token`.
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # keys: see the end
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -208,6 +206,7 @@ SPECTACULAR_SETTINGS = {
         "LeadCloseReasonEnum": "opportunities.catalog.LeadCloseReason",
         "WebhookDeliveryStateEnum": "partner_center.webhooks.models.WebhookDelivery.State",
         "WebhookEventTypeEnum": "partner_center.webhooks.event_types.EventType",
+        "ApiKeyStatusEnum": "partner_center.apikeys.models.KeyStatus",
     },
 }
 
@@ -355,19 +354,18 @@ PASSWORD_RESET_LIMIT_PER_IP = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_IP", 
 PASSWORD_RESET_LIMIT_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_EMAIL", "3"))
 PASSWORD_RESET_LIMIT_WINDOW = timedelta(hours=1)
 
-# API: request rates per anonymous address and per user, and failed token sign-ins per address.
-REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
-    "partner_center.security.throttles.AnonymousRateThrottle",
-    "partner_center.security.throttles.UserRateThrottle",
-]
+# API: request rates per anonymous address, per user and per API key (X-RateLimit-* headers,
+# 429 + Retry-After), and failed key sign-ins per address. Keys: partner_center/apikeys.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["partner_center.security.throttles.RateLimit"]
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
-    # Token first: an unauthenticated call answers 401 with `WWW-Authenticate: Token`.
-    "partner_center.security.throttles.ThrottledTokenAuthentication",
+    # Keys first: an unauthenticated call answers 401 with `WWW-Authenticate: Bearer`.
+    "partner_center.apikeys.authentication.ApiKeyAuthentication",
     "rest_framework.authentication.SessionAuthentication",
 ]
 API_THROTTLE_RATES = {
     "anon": os.environ.get("API_THROTTLE_ANON", "60/min"),
     "user": os.environ.get("API_THROTTLE_USER", "600/min"),
+    "key": os.environ.get("API_THROTTLE_KEY", "300/min"),
 }
 API_TOKEN_FAILURE_LIMIT = int(os.environ.get("API_TOKEN_FAILURE_LIMIT", "10"))
 API_TOKEN_FAILURE_WINDOW = timedelta(minutes=15)

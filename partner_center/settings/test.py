@@ -49,4 +49,4 @@ SESSION_IDLE_TIMEOUT_STAFF = SESSION_IDLE_TIMEOUT_PARTNER = None
 SESSION_ABSOLUTE_LIFETIME = None
 # Webhook tests send to a server on 127.0.0.1; the SSRF guard tests turn this off.
 WEBHOOKS_ALLOW_PRIVATE = True
-API_THROTTLE_RATES = {"anon": "100000/min", "user": "100000/min"}
+API_THROTTLE_RATES = {"anon": "100000/min", "user": "100000/min", "key": "100000/min"}

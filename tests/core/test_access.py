@@ -2,7 +2,6 @@ import pytest
 from django.core import mail
 from django.http import Http404
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from partner_center.accounts.access import get_for_user
@@ -10,6 +9,7 @@ from partner_center.accounts.models import Partner
 from partner_center.accounts.permissions import PartnerType, Role, capability
 from partner_center.menus import menu_for
 from tests.factories import PartnerFactory, partner_user
+from tests.helpers import api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -117,10 +117,9 @@ def test_menu_shows_the_partner_overview_only_to_partner_users(owner, bd):
 
 
 class TestApi:
-    def test_me_with_token(self, owner):
-        token = Token.objects.create(user=owner)
+    def test_me_with_api_key(self, owner):
         api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        api.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key(owner)}")
         body = api.get("/api/v1/me/").json()
         assert body["email"] == owner.email and body["partner"]["name"] == owner.partner.name
 
@@ -160,9 +159,8 @@ class TestApi:
         docs = client.get(reverse("api-docs"))
         assert docs.status_code == 200 and b"cdn" not in docs.content.lower()
         assert b"<script>" not in docs.content  # start-up script is a file (CSP)
-        token = Token.objects.create(user=owner)
         api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        api.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key(owner)}")
         assert api.get("/api/schema/").status_code == 200
 
 

@@ -18,6 +18,7 @@ DOMAIN_TAGS = {
     "incentives",
     "certification",
     "members",
+    "apikeys",
     "programs",
     "notifications",
     "helpcenter",
@@ -48,7 +49,7 @@ def test_every_operation_has_a_summary_a_domain_tag_and_documented_errors(schema
         where = f"{method.upper()} {path}"
         assert operation.get("summary"), where
         assert len(operation["tags"]) == 1 and operation["tags"][0] in DOMAIN_TAGS, where
-        for status in ("400", "401", "403", "404"):
+        for status in ("400", "401", "403", "404", "429"):
             body = operation["responses"][status]["content"]["application/json"]["schema"]
             assert body == {"$ref": "#/components/schemas/ErrorResponse"}, where
         for param in operation.get("parameters", []):
@@ -112,7 +113,7 @@ def test_an_unknown_api_path_is_a_404_json(login, owner):
 def test_an_unauthenticated_call_is_a_401_with_www_authenticate():
     response = Client().get("/api/v1/me/")
     assert response.status_code == 401
-    assert response["WWW-Authenticate"] == "Token"
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
     assert response.json()["code"] == "not_authenticated"
 
 

@@ -93,6 +93,7 @@ KINDS: dict[str, Callable[[], int]] = {
     "attachment": _first("certification.Attachment"),
     "webhook_endpoint": _first("webhooks.WebhookEndpoint"),
     "webhook_delivery": _first("webhooks.WebhookDelivery"),
+    "api_key": _first("apikeys.ApiKey", partner__isnull=False),
 }
 
 # URL name (exact, or a prefix ending in "-" / ":") -> the kind its id names.
@@ -180,6 +181,8 @@ OBJECT_OF: dict[str, str] = {
     "webhooks:": "webhook_endpoint",
     "webhook-endpoint-": "webhook_endpoint",
     "webhook-delivery-": "webhook_delivery",
+    "apikeys:": "api_key",
+    "api-key-": "api_key",
 }
 
 # Patterns whose argument is not another partner's object, with the reason.

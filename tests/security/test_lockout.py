@@ -1,13 +1,15 @@
 """Brute force: the portal login, the admin login, password reset and API tokens."""
 
 import pytest
+import time_machine
 from axes.models import AccessAttempt
 from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from tests.helpers import api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +103,7 @@ def test_password_reset_is_limited_per_email_and_per_address(owner):
     assert "Too many reset requests" in response.content.decode()
 
 
+@time_machine.travel("2026-03-02 10:00:30Z", tick=False)  # one fixed window throughout
 def test_api_answers_429_with_retry_after_over_the_rate(owner, settings):
     cache.clear()
     settings.API_THROTTLE_RATES = {"anon": "3/min", "user": "5/min"}
@@ -121,15 +124,15 @@ def test_api_answers_429_with_retry_after_over_the_rate(owner, settings):
 def test_guessing_api_tokens_is_stopped(owner, settings):
     cache.clear()
     settings.API_TOKEN_FAILURE_LIMIT = 5
-    token = Token.objects.create(user=owner)
+    key = api_key(owner)
     guesser = APIClient(REMOTE_ADDR="192.0.2.30")
     for n in range(5):
         guesser.credentials(HTTP_AUTHORIZATION=f"Token {n:040d}")
         assert guesser.get("/api/v1/me/").status_code in (401, 403)
-    guesser.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    guesser.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     response = guesser.get("/api/v1/me/")
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
     # The owner's own address is not affected.
     owner_api = APIClient(REMOTE_ADDR="192.0.2.31")
-    owner_api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    owner_api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     assert owner_api.get("/api/v1/me/").status_code == 200

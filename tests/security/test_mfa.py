@@ -9,10 +9,10 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from partner_center.security import mfa
+from tests.helpers import api_key
 from tests.security.conftest import totp_code
 
 pytestmark = pytest.mark.django_db
@@ -180,9 +180,8 @@ def test_partner_member_cannot_set_the_partner_rule(teammate, outsider, login):
 
 
 def test_api_tokens_are_not_affected(bd, mfa_on):
-    token = Token.objects.create(user=bd)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key(bd)}")
     assert api.get("/api/v1/me/").status_code == 200
 
 
