@@ -19,7 +19,7 @@ def secret_digest(secret: str) -> str:
 
 
 class KeyStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("key status", "Active")
     EXPIRED = "expired", _("Expired")
     REVOKED = "revoked", _("Revoked")
 
