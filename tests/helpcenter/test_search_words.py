@@ -70,3 +70,9 @@ def test_every_avoided_glossary_word_is_a_search_synonym_of_its_term():
             if SYNONYMS.get(word) is None or SYNONYMS[word] not in preferred:
                 missing.append((word, preferred))
     assert not missing
+
+
+@pytest.mark.parametrize("query", ["申请发票", "开票", "request an invoice", "invoice"])
+def test_requesting_an_invoice_has_an_answer(query):
+    assert "invoice-request" in slugs(faq_entries(query=query))[:3]
+    assert "invoice-request" in fallback(query)

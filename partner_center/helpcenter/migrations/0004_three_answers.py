@@ -87,6 +87,11 @@ def _index_text(*texts):
 
 
 def seed(apps, schema_editor):
+    seed_entries(apps, ENTRIES)
+
+
+def seed_entries(apps, entries):
+    """Create the entries whose slug is missing (later help migrations use it too)."""
     FAQEntry = apps.get_model("helpcenter", "FAQEntry")
     existing = set(FAQEntry.objects.values_list("slug", flat=True))
     FAQEntry.objects.bulk_create(
@@ -106,14 +111,18 @@ def seed(apps, schema_editor):
             index_question=_index_text(zh[0], en[0], keywords),
             index_answer=_index_text(zh[1], en[1]),
         )
-        for slug, category, order, zh, en, keywords, url_name, path, labels in ENTRIES
+        for slug, category, order, zh, en, keywords, url_name, path, labels in entries
         if slug not in existing
     )
 
 
 def unseed(apps, schema_editor):
+    unseed_entries(apps, ENTRIES)
+
+
+def unseed_entries(apps, entries):
     apps.get_model("helpcenter", "FAQEntry").objects.filter(
-        slug__in=[e[0] for e in ENTRIES]
+        slug__in=[e[0] for e in entries]
     ).delete()
 
 
