@@ -205,6 +205,7 @@ SPECTACULAR_SETTINGS = {
         "DealOutcomeEnum": "opportunities.catalog.DealOutcome",
         "DefenseOutcomeEnum": "certification.models.Defense.Outcome",
         "LeadCloseReasonEnum": "opportunities.catalog.LeadCloseReason",
+        "DealFileKindEnum": "opportunities.collab.models.DealAttachment.Kind",
     },
 }
 
