@@ -146,6 +146,7 @@ def test_notifications_are_rendered_in_each_readers_language(po, owner, teammate
     owner.save(update_fields=["language"])
     teammate.language = "zh-hans"
     teammate.save(update_fields=["language"])
+    Opportunity.objects.filter(pk=po.pk).update(owner=owner)
     services.comment_post(actor=bd, opportunity=po, body="@owner 请补充", mentions=[teammate.pk])
     english = notes(owner)[0]
     chinese = notes(teammate)[0]
