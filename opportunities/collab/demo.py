@@ -38,7 +38,7 @@ def load(ctx, *, at, days_ago, reviewing, won) -> None:
         services.comment_post(
             actor=bd,
             opportunity=reviewing,
-            body="@owner 验证需要客户现有系统的架构说明,请在本周内补充上传。",
+            body="@owner 验证需要客户现有系统的架构说明，请在本周内补充上传。",
         )
         services.next_step_add(
             actor=bd,
@@ -51,7 +51,7 @@ def load(ctx, *, at, days_ago, reviewing, won) -> None:
         services.comment_post(
             actor=member,
             opportunity=reviewing,
-            body="收到,架构说明已在整理。客户希望 6 月底前完成一期迁移。",
+            body="收到，架构说明已在整理。客户希望 6 月底前完成一期迁移。",
         )
         services.attachment_upload(
             actor=member,
@@ -85,8 +85,8 @@ def load(ctx, *, at, days_ago, reviewing, won) -> None:
         services.comment_post(
             actor=bd,
             opportunity=reviewing,
-            body="方案已收到,客户经理下周二与客户电话确认需求。",
+            body="方案已收到，客户经理下周二与客户电话确认需求。",
         )
     services.comment_post(
-        actor=huayun, opportunity=won, body="项目已中标,感谢 BD 在验证阶段的支持。"
+        actor=huayun, opportunity=won, body="项目已中标，感谢 BD 在验证阶段的支持。"
     )

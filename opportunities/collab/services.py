@@ -170,6 +170,7 @@ def comment_post(*, actor, opportunity: Opportunity, body: str, mentions=()) -> 
         by_vendor=vendor,
         body=body,
         mentioned=[u.pk for u in mentioned],
+        created_at=timezone.now(),
     )
     _notify_comment(opp, comment, actor, mentioned)
     _publish_comment(comment)
@@ -252,13 +253,18 @@ def next_step_add(
     if assignee_id not in (None, ""):
         assignee = _picked(opp, actor, [assignee_id], field="assignee")[0]
     step = NextStep.objects.create(
-        opportunity=opp, text=text, due_on=due_on, assignee=assignee, created_by=actor
+        opportunity=opp,
+        text=text,
+        due_on=due_on,
+        assignee=assignee,
+        created_by=actor,
+        created_at=timezone.now(),
     )
     record_event(
         actor=actor,
         subject=opp,
         verb=Verb.NEXT_STEP_ADDED,
-        reason=f"{text} ({due_on.isoformat()})",
+        reason=f"{text} · {due_on.isoformat()}",
         data={"next_step": step.pk, "due_on": due_on.isoformat()},
     )
     if assignee is not None and assignee.pk != actor.pk:
@@ -346,6 +352,7 @@ def attachment_upload(*, actor, opportunity: Opportunity, kind: str, upload) -> 
                 sha256=checked.sha256,
                 uploaded_by=actor,
                 by_vendor=is_vendor_staff(actor),
+                uploaded_at=timezone.now(),
             )
             record_event(
                 actor=actor,
