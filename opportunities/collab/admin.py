@@ -3,18 +3,9 @@ services on the deal page and the API, which check who may write)."""
 
 from django.contrib import admin
 
+from partner_center.service_admin import ReadOnlyAdmin
+
 from .models import DealAttachment, DealComment, NextStep
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DealComment)

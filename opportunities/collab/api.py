@@ -17,10 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from partner_center import uploads
 from partner_center.accounts.access import HasCapability
-from partner_center.audit.services import record_event
-from partner_center.audit.verbs import Verb
 
 from .. import selectors as opp_selectors
 from ..models import Opportunity
@@ -35,6 +32,7 @@ from .serializers import (
     NextStepCreateSerializer,
     NextStepSerializer,
 )
+from .views import serve
 
 OPPORTUNITY_PARAM = OpenApiParameter("opportunity_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
 ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -225,17 +223,4 @@ class FileViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         """The file itself, as an attachment with its original name."""
-        attachment = self.get_object()
-        try:
-            handle = uploads.open_stored(attachment.path)
-        except (FileNotFoundError, OSError) as exc:
-            raise Http404 from exc
-        record_event(
-            actor=request.user,
-            subject=attachment,
-            verb=Verb.ATTACHMENT_DOWNLOADED,
-            partner_id=attachment.opportunity.partner_id,
-        )
-        return uploads.download_response(
-            handle, filename=attachment.original_name, content_type=attachment.content_type
-        )
+        return serve(request, self.get_object())

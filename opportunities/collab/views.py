@@ -123,7 +123,12 @@ def attachment_upload(request, pk: int):
 @capability_required(VIEW_OPPORTUNITIES)
 def attachment_download(request, pk: int):
     """Only those who can see the deal get the file (404 for everybody else)."""
-    attachment = selectors.attachment_for_user(request.user, pk)
+    return serve(request, selectors.attachment_for_user(request.user, pk))
+
+
+def serve(request, attachment):
+    """The file as an attachment with its original name (page and API); a download is an
+    event on the file."""
     try:
         handle = uploads.open_stored(attachment.path)
     except (FileNotFoundError, OSError) as exc:
