@@ -150,7 +150,7 @@ def comment_post(*, actor, opportunity: Opportunity, body: str, mentions=()) -> 
     "new comment" notification; the author is never notified."""
     opp = Opportunity.objects.select_related("owner", "bd_owner", "partner").get(pk=opportunity.pk)
     _require(actor, opp)
-    body = (body or "").strip()
+    body = (body or "").replace("\x00", "").strip()
     if not body:
         raise DomainError(_("Write a comment."), field="body", code="required")
     if len(body) > COMMENT_MAX_CHARS:
@@ -239,7 +239,7 @@ def next_step_add(
     """A next step on the deal, due on a day (today or later), for an optional person."""
     opp = Opportunity.objects.select_related("bd_owner").get(pk=opportunity.pk)
     _require(actor, opp)
-    text = " ".join((text or "").split())
+    text = " ".join((text or "").replace("\x00", "").split())
     if not text:
         raise DomainError(_("Say what is to be done."), field="text", code="required")
     if len(text) > NEXT_STEP_MAX_CHARS:
