@@ -81,6 +81,7 @@ class OpportunityAdmin(ServiceAdmin):
         "decision_rule",
         "core_label",
         "stage",
+        "lost_reason",
     )
     search_fields = (
         "customer_name",
@@ -501,3 +502,7 @@ class CustomerKeyLockAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# ---- Working on a deal together (collab): comments, next steps, files ----------------------
+from .collab import admin as collab_admin  # noqa: E402, F401

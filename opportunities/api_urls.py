@@ -1,6 +1,7 @@
 from partner_center.api import Router
 
 from . import api
+from .collab import api as collab_api
 
 router = Router()
 router.register("opportunities/po", api.POViewSet, basename="opportunity-po")
@@ -10,4 +11,15 @@ router.register(
     "opportunities/duplicates", api.DuplicatePairViewSet, basename="opportunity-duplicate"
 )
 router.register("opportunities/imports", api.POImportViewSet, basename="opportunity-import")
+# Working on a deal together (collab)
+DEAL = r"opportunities/(?P<opportunity_pk>\d+)"
+router.register(f"{DEAL}/comments", collab_api.DealCommentViewSet, basename="opportunity-comment")
+router.register(
+    f"{DEAL}/next-steps", collab_api.DealNextStepViewSet, basename="opportunity-deal-next-step"
+)
+router.register(f"{DEAL}/files", collab_api.DealFileViewSet, basename="opportunity-deal-file")
+router.register(
+    "opportunities/next-steps", collab_api.NextStepViewSet, basename="opportunity-next-step"
+)
+router.register("opportunities/files", collab_api.FileViewSet, basename="opportunity-file")
 urlpatterns = router.urls

@@ -376,6 +376,11 @@ def load(ctx) -> None:
         _working_days_ago(40),
     )
 
+    # Working on a deal together (collab): a thread, next steps and files.
+    from .collab.demo import load as load_collab
+
+    load_collab(ctx, at=_at, days_ago=_working_days_ago, reviewing=reviewing, won=won)
+
     # End what is overdue and send the reminders that are due, as beat would.
     sla.sweep_overdue()
     sla.send_due_reminders()

@@ -13,6 +13,7 @@ from partner_center.forms import style_fields
 from partner_center.validators import validate_date_range
 from partner_center.workdays import deadline_after
 
+from .catalog import LostReason
 from .models import DuplicatePair, Opportunity, VendorLead
 from .transitions import SLA_OPEN_STATES
 
@@ -71,6 +72,10 @@ class OpportunityFilter(DeadlineSoonMixin, django_filters.FilterSet):
     )
     deadline_soon = django_filters.BooleanFilter(
         label=_("Deadline soon"), method="filter_deadline_soon", widget=forms.CheckboxInput
+    )
+    # Deals closed lost, by reason (collab, issue [5]).
+    lost_reason = django_filters.ChoiceFilter(
+        label=_("Lost reason"), choices=LostReason.choices, empty_label=_("All")
     )
     # A text field, not a <select> of every partner (1,000 options were most of the page).
     partner = django_filters.CharFilter(

@@ -311,6 +311,9 @@ class Opportunity(CustomerFields):
     lost_reason = models.CharField(
         _("lost reason"), max_length=16, choices=LostReason.choices, blank=True
     )
+    # Collaboration (issue [5]): the partner's words on why the deal was lost (required
+    # with the reason "other").
+    lost_note = models.TextField(_("lost comment"), blank=True)
     extension_requested_at = models.DateTimeField(
         _("extension requested at"), null=True, blank=True
     )
@@ -704,3 +707,7 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}"
+
+
+# ---- Working on a deal together (issue [5]): comments, next steps, attachments -------------
+from .collab.models import DealAttachment, DealComment, NextStep  # noqa: E402, F401

@@ -13,3 +13,8 @@ REVIEW_OPPORTUNITIES = capability("opportunities.review", {Role.BD, Role.ADMIN})
 # What the services require of a partner-side action: a user of that partner (the
 # service passes `partner_id`), or the portal's administrator acting for it in admin.
 ACT_FOR_PARTNER = capability("opportunities.act_for_partner", PARTNER_ROLES | {Role.ADMIN})
+# Working on a deal together (collab): comment, next steps, attachments on the deals one
+# may see — the partner's users on its own deals, BD on every deal.
+COLLABORATE_ON_OPPORTUNITIES = capability(
+    "opportunities.collaborate", PARTNER_ROLES | {Role.BD, Role.ADMIN}
+)

@@ -44,6 +44,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
         )
     )
     protection_label = serializers.CharField(source="get_protection_display", read_only=True)
+    lost_reason_label = serializers.CharField(source="get_lost_reason_display", read_only=True)
     protection_live = serializers.SerializerMethodField(
         help_text="Whether this item protects its customer and products now (R4.1)."
     )
@@ -87,6 +88,8 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "protected_until",
             "closed_at",
             "lost_reason",
+            "lost_reason_label",
+            "lost_note",
             "extension_requested_at",
             "extension_request_note",
         )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .collab import views as collab_views
 
 app_name = "opportunities"
 urlpatterns = [
@@ -33,6 +34,14 @@ urlpatterns = [
     path("pool/<int:pk>/reopen/", views.lead_reopen, name="lead_reopen"),
     path("duplicates/", views.duplicate_queue, name="duplicates"),
     path("duplicates/<int:pk>/decide/", views.duplicate_decide, name="duplicate_decide"),
+    # Working on a deal together (collab)
+    path("<int:pk>/comments/", collab_views.comment_post, name="comment_post"),
+    path("<int:pk>/next-steps/", collab_views.next_step_add, name="next_step_add"),
+    path("next-steps/<int:pk>/done/", collab_views.next_step_done, name="next_step_done"),
+    path("next-steps/<int:pk>/reopen/", collab_views.next_step_reopen, name="next_step_reopen"),
+    path("<int:pk>/files/", collab_views.attachment_upload, name="attachment_upload"),
+    path("files/<int:pk>/", collab_views.attachment_download, name="attachment_download"),
+    path("files/<int:pk>/delete/", collab_views.attachment_delete, name="attachment_delete"),
     # Bulk import
     path("import/", views.import_start, name="import"),
     path("import/template.<str:fmt>", views.import_template, name="import_template"),

@@ -164,7 +164,15 @@ def opportunity_detail(request, pk: int):
         if opp.is_po and opp.state in (S.DRAFT, S.RETURNED) and partner_side
         else [],
     }
-    return render(request, "opportunities/detail.html", context)
+    # Working on a deal together (collab): comments merged into the timeline, next steps,
+    # files; a refused collab form comes back here with its errors (status 400).
+    from .collab.selectors import deal_context
+
+    context.update(deal_context(opp, user, context["timeline"], request=request))
+    response = render(request, "opportunities/detail.html", context)
+    if getattr(request, "collab_errors", None):
+        response.status_code = 400
+    return response
 
 
 def _now():

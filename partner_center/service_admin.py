@@ -64,3 +64,16 @@ def run_per_object(modeladmin, request, queryset, fn, done) -> int:
     if ok:
         modeladmin.message_user(request, done % {"n": ok}, messages.SUCCESS)
     return ok
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin page that only shows rows (their writes go through services elsewhere)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -35,6 +35,7 @@ def _progress_protection(actor, opp: Opportunity, stage_before, note: str) -> No
             changes={
                 "closed_at": timezone.now(),
                 "lost_reason": LostReason.OTHER if opp.stage == Stage.LOST else "",
+                "lost_note": (note or "").strip() if opp.stage == Stage.LOST else "",
             },
             reason=note,
             locked=True,
@@ -74,6 +75,8 @@ def opportunity_close(
         raise DomainError(_("Choose won or lost."), field="outcome")
     if outcome == "lost" and lost_reason not in LostReason.values:
         raise DomainError(_("Choose why the deal was lost."), field="lost_reason")
+    if outcome == "lost" and lost_reason == LostReason.OTHER and not (note or "").strip():
+        raise DomainError(_("Say why the deal was lost."), field="note", code="required")
     _check_protection_live(opp)
     PROTECTION.apply(
         opp,
@@ -83,6 +86,7 @@ def opportunity_close(
             "closed_at": timezone.now(),
             "stage": Stage.WON if outcome == "won" else Stage.LOST,
             "lost_reason": lost_reason if outcome == "lost" else "",
+            "lost_note": (note or "").strip() if outcome == "lost" else "",
         },
         reason=(note or "").strip(),
         data={"lost_reason": lost_reason} if outcome == "lost" else {},

@@ -52,6 +52,12 @@ class Verb(models.TextChoices):
     DUPLICATE_APPLY = "duplicate.apply", _("Duplicate settled by the rule")
     DUPLICATE_DISMISS = "duplicate.dismiss", _("Marked as not duplicates")
     PO_IMPORT_QUEUED = "po_import.queued", _("Import queued")
+    # Working on a deal together (opportunities/collab)
+    NEXT_STEP_ADDED = "opportunity.next_step_added", _("Next step added")
+    NEXT_STEP_DONE = "opportunity.next_step_done", _("Next step done")
+    NEXT_STEP_REOPENED = "opportunity.next_step_reopened", _("Next step reopened")
+    DEAL_ATTACHMENT_ADDED = "opportunity.attachment_added", _("File attached")
+    DEAL_ATTACHMENT_DELETED = "opportunity.attachment_deleted", _("Attached file deleted")
     # Certification
     ATTACHMENT_DOWNLOADED = "attachment.downloaded", _("Attachment downloaded")
     # Customers

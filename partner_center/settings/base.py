@@ -207,6 +207,7 @@ SPECTACULAR_SETTINGS = {
         "WebhookDeliveryStateEnum": "partner_center.webhooks.models.WebhookDelivery.State",
         "WebhookEventTypeEnum": "partner_center.webhooks.event_types.EventType",
         "ApiKeyStatusEnum": "partner_center.apikeys.models.KeyStatus",
+        "DealFileKindEnum": "opportunities.collab.models.DealAttachment.Kind",
     },
 }
 
