@@ -110,8 +110,11 @@ def as_message(value: Any) -> Message | None:
     if isinstance(value, Message):
         return value
     if isinstance(value, Promise):
-        func = getattr(value, "_func", None)
-        args = getattr(value, "_args", ())
+        # Django's lazy proxy keeps its function only in the pickling data.
+        try:
+            func, args = value.__reduce__()[1][:2]
+        except (AttributeError, IndexError, TypeError, ValueError):
+            return None
         name = getattr(func, "__name__", "")
         if name in ("gettext", "ugettext") and len(args) == 1:
             return Message(key=str(args[0]))

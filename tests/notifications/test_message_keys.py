@@ -33,9 +33,7 @@ def msg_calls():
             name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
             if name != "msg":
                 continue
-            context = next(
-                (k.value.value for k in node.keywords if k.arg == "context"), None
-            )
+            context = next((k.value.value for k in node.keywords if k.arg == "context"), None)
             where = f"{path.relative_to(ROOT)}:{node.lineno}"
             keys = _literals(node.args[0])
             assert keys, f"{where}: msg() needs a literal msgid"
