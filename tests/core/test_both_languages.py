@@ -23,10 +23,13 @@ from tests.factories import PartnerFactory, UserFactory, partner_user
 pytestmark = pytest.mark.django_db  # the world below is built once, in the module's transaction
 
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff01-\uff5e]")
+# Chinese sentences joined with the English habit of a space: "客户。 最新协议".
+SPACED = re.compile(r"[。，；：！？][ \t]+[\u3400-\u9fff]")
 WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z’'-]*[A-Za-z](?![A-Za-z0-9_])")
-# Things that are not words of a sentence: e-mail addresses, URLs and paths, file names.
+# Things that are not words of a sentence: e-mail addresses, URLs and paths, file names,
+# shortened random tokens ("…7OD-hU").
 NOT_TEXT = re.compile(
-    r"[\w.+-]+@[\w.-]+|https?://\S+|(?<!\w)/[\w/.?=&%-]+|\b[\w-]+\.(?:pdf|csv|xlsx|png|jpg)\b"
+    r"…[\w-]+|[\w-]+…|[\w.+-]+@[\w.-]+|https?://\S+|(?<!\w)/[\w/.?=&%-]+|\b[\w-]+\.(?:pdf|csv|xlsx|png|jpg)\b"
 )
 # Used as they are on Chinese pages: brand and product names, abbreviations, units.
 ALLOWED = {
@@ -143,6 +146,8 @@ def findings(html: str, language: str) -> list[str]:
             words = [w for w in WORD.findall(text) if w not in ALLOWED]
             if words:
                 found.append(f"English {words}: {' '.join(text.split())[:80]!r}")
+            if SPACED.search(text):
+                found.append(f"space after full-width punctuation: {text.strip()[:80]!r}")
     for options in parser.selects:
         seen = [o for o in options if o]
         twice = sorted({o for o in seen if seen.count(o) > 1})
