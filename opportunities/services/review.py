@@ -81,7 +81,10 @@ def po_return_for_changes(*, actor, po: Opportunity, fields, comment: str) -> Op
         msg("PO #%(id)s needs changes", id=po.pk),
         msg(
             "BD asks you to change: %(fields)s. %(comment)s",
-            fields=join(*(Opportunity._meta.get_field(f).verbose_name for f in fields), sep=", "),
+            fields=join(
+                *(getattr(Opportunity._meta.get_field(f), "verbose_name", f) for f in fields),
+                sep=", ",
+            ),
             comment=po.return_comment,
         ),
     )

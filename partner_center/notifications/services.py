@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from partner_center.errors import DomainError
 
-from .messages import as_message, render
+from .messages import Message, as_message, render
 from .models import TOPIC_PARTNER_TYPES, Notification, NotificationPreference, Subscription, Topic
 
 
@@ -275,7 +275,7 @@ def unsubscribe(*, actor, topic: str) -> int:
 
 
 def notify_subscribers(
-    *, partner, topic: str, title: str, body: str = "", link: str = ""
+    *, partner, topic: str, title: Message | str, body: Message | str = "", link: str = ""
 ) -> list[Notification]:
     """Send one message of `topic` to the partner's subscribers."""
     from .selectors import subscribers_of
