@@ -1,4 +1,4 @@
-"""Texts rendered for their reader (DESIGN habit 17).
+"""Texts rendered for their reader (DESIGN habit 18).
 
 A notification is stored as a message key (the English msgid, with an optional context) and
 its parameters, and rendered in the language of whoever reads it: the page in the request's
