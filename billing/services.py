@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from partner_center.accounts.access import require
 from partner_center.errors import DomainError
+from partner_center.notifications.messages import msg
 from partner_center.notifications.services import notify
 from partner_center.storage import StorageUnavailable, save_or_refuse
 
@@ -463,8 +464,8 @@ def export_render(*, task_id: int) -> ExportTask | None:
             notify(
                 recipients=[task.requested_by],
                 kind="billing.export_done",
-                title=_("Your bill PDF for %(period)s is ready") % {"period": task.bill.period},
-                body=_("Download it from the export task list before it expires."),
+                title=msg("Your bill PDF for %(period)s is ready", period=task.bill.period),
+                body=msg("Download it from the export task list before it expires."),
                 link=reverse("billing:exports"),
                 email=False,
             )
@@ -598,7 +599,7 @@ def invoice_issue(*, actor, invoice: Invoice) -> Invoice:
             notify(
                 recipients=recipients,
                 kind="billing.invoice_issued",
-                title=_("Invoice %(number)s has been issued") % {"number": invoice.number},
+                title=msg("Invoice %(number)s has been issued", number=invoice.number),
                 link=reverse("billing:invoice", args=[invoice.pk]),
             )
     return invoice

@@ -26,13 +26,9 @@ class _Base(django_filters.FilterSet):
     def form(self):
         if not hasattr(self, "_form"):
             form = super().form
+            # django-filter's choice fields add their own empty choice ("All") when their
+            # choices are read: setting choices with one more "" choice showed it twice.
             for field in form.fields.values():
-                select = isinstance(field.widget, forms.Select)
-                if hasattr(field, "queryset"):
-                    if field.empty_label is not None:
-                        field.empty_label = _("Any")
-                elif select and field.choices and field.choices[0][0] == "":
-                    field.choices = [("", _("Any")), *list(field.choices)[1:]]
                 add_class(field.widget, bootstrap_class(field.widget, small=True))
         return self._form
 

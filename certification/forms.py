@@ -167,9 +167,13 @@ class ConcludeForm(StyledFormMixin, forms.Form):
 
 
 class DefenseRequestForm(StyledFormMixin, forms.Form):
+    # The partner's own point of view (the stored choice labels are neutral: staff read them).
     channel = forms.ChoiceField(
         label=_("Request through"),
-        choices=Defense.Channel.choices,
+        choices=[
+            (Defense.Channel.PDM, _("Through our PDM")),
+            (Defense.Channel.SPECIALIST, Defense.Channel.SPECIALIST.label),
+        ],
         widget=forms.RadioSelect(),
     )
     criteria = forms.TypedMultipleChoiceField(

@@ -579,7 +579,8 @@ class Defense(models.Model):
     review experts; the outcome decides the label. One per application."""
 
     class Channel(models.TextChoices):
-        PDM = "pdm", _("Through our PDM")
+        # Neutral wording: staff read it too; the partner's form says "Through our PDM".
+        PDM = "pdm", _("Through the partner's PDM")
         SPECIALIST = "specialist", _("Through a certification specialist")
 
     class Outcome(models.TextChoices):

@@ -4,6 +4,8 @@ import django_filters as df
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.filters import SortFilter, StyledFilterSet, YesNoFilter
@@ -95,7 +97,10 @@ class ResourceFilter(StyledFilterSet):
     expiring = YesNoFilter(
         label=_("Expiring soon"),
         method="filter_expiring",
-        help_text=_("Within %(days)s days") % {"days": EXPIRING_SOON_DAYS},
+        # Lazy: formatted in the reader's language, not in the language of the import.
+        help_text=lazy(
+            lambda: gettext("Within %(days)s days") % {"days": EXPIRING_SOON_DAYS}, str
+        )(),
     )
     status = df.ChoiceFilter(label=_("Status"), choices=Resource.Status.choices)
     auto_renew = YesNoFilter(label=_("Auto-renew"))

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from partner_center.money import cny
 
@@ -50,6 +51,12 @@ def _nice_step(span: float, ticks: int = 5) -> float:
 def _money_label(value: float) -> str:
     sign = "-" if value < 0 else ""
     value = abs(value)
+    if (get_language() or "").startswith("zh"):
+        # Chinese counts in 万 (10⁴) and 亿 (10⁸), not in thousands and millions.
+        for size, unit in ((100_000_000, "亿"), (10_000, "万")):
+            if value >= size:
+                return f"{sign}¥{value / size:,.1f}".removesuffix(".0") + unit
+        return f"{sign}¥{value:,.0f}"
     if value >= 1_000_000:
         return f"{sign}¥{value / 1_000_000:,.1f}M".replace(".0M", "M")
     if value >= 10_000:

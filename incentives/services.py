@@ -21,11 +21,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from customers.models import Order
+from opportunities.catalog import PRODUCT_LABELS
 from opportunities.duplicates import normalize_customer_name
 from opportunities.models import Opportunity
 from partner_center.accounts.access import require
 from partner_center.errors import DomainError
 from partner_center.money import cny
+from partner_center.notifications.messages import join, msg
 from partner_center.notifications.models import Topic
 from partner_center.notifications.recipients import bd_staff, partner_admins
 from partner_center.notifications.selectors import subscribers_of
@@ -276,41 +278,48 @@ def _send_statement(statement: PeriodStatement) -> None:
     notify_subscribers(
         partner=statement.partner,
         topic=Topic.PERFORMANCE,
-        title=_("Performance for %(period)s: %(amount)s")
-        % {"period": statement.period, "amount": cny(statement.performance)},
-        body=_("The billing period is closed; its summary and details are ready."),
+        title=msg(
+            "Performance for %(period)s: %(amount)s",
+            period=statement.period,
+            amount=cny(statement.performance),
+        ),
+        body=msg("The billing period is closed; its summary and details are ready."),
         link=reverse("incentives:performance") + f"?period={statement.period}",
     )
     notify_subscribers(
         partner=statement.partner,
         topic=Topic.ESTIMATED_INCENTIVES,
-        title=_("Estimated incentive for %(period)s: %(amount)s")
-        % {"period": statement.period, "amount": cny(statement.estimated_incentive)},
-        body=_(
+        title=msg(
+            "Estimated incentive for %(period)s: %(amount)s",
+            period=statement.period,
+            amount=cny(statement.estimated_incentive),
+        ),
+        body=msg(
             "Performance %(performance)s at a rate of %(rate)s%%. This is an estimate; the "
-            "incentive paid follows the program's accounting."
-        )
-        % {"performance": cny(statement.performance), "rate": statement.rate},
+            "incentive paid follows the program's accounting.",
+            performance=cny(statement.performance),
+            rate=statement.rate,
+        ),
         link=link,
     )
     achievement = statement.achievement
+    target = msg("Target: %(value)s", value=cny(statement.target))
     lines = [
-        _("Performance: %(value)s") % {"value": cny(statement.performance)},
-        _("Target: %(value)s") % {"value": cny(statement.target)}
-        + (f" ({achievement}%)" if achievement is not None else ""),
-        _("Orders: %(n)s; customers: %(c)s; new customers: %(new)s")
-        % {
-            "n": statement.order_count,
-            "c": statement.customer_count,
-            "new": statement.new_customer_count,
-        },
-        _("Opportunities counted: %(n)s") % {"n": statement.opportunity_count},
+        msg("Performance: %(value)s", value=cny(statement.performance)),
+        join(target, f" ({achievement}%)", sep="") if achievement is not None else target,
+        msg(
+            "Orders: %(n)s; customers: %(c)s; new customers: %(new)s",
+            n=statement.order_count,
+            c=statement.customer_count,
+            new=statement.new_customer_count,
+        ),
+        msg("Opportunities counted: %(n)s", n=statement.opportunity_count),
     ]
     notify_subscribers(
         partner=statement.partner,
         topic=Topic.INDICATOR_DETAILS,
-        title=_("Indicators for %(period)s") % {"period": statement.period},
-        body="\n".join(lines),
+        title=msg("Indicators for %(period)s", period=statement.period),
+        body=join(*lines),
         link=link,
     )
 
@@ -398,7 +407,7 @@ def _bd_recipients(application: IncentiveApplication | None = None) -> list:
 def _subject(application: IncentiveApplication) -> dict:
     return {
         "opp": application.opportunity.project_name,
-        "offering": application.offering_label,
+        "offering": PRODUCT_LABELS.get(application.offering, application.offering),
     }
 
 
@@ -457,9 +466,13 @@ def incentive_apply(
     notify(
         recipients=_bd_recipients(),
         kind="incentives.applied",
-        title=_("Incentive application to review: %(opp)s · %(offering)s") % _subject(application),
-        body=_("%(partner)s applied for the PCE opportunity-sharing incentive.")
-        % {"partner": opp.partner.name},
+        title=msg(
+            "Incentive application to review: %(opp)s · %(offering)s", **_subject(application)
+        ),
+        body=msg(
+            "%(partner)s applied for the PCE opportunity-sharing incentive.",
+            partner=opp.partner.name,
+        ),
         link=_link(application),
     )
     return application
@@ -528,9 +541,12 @@ def incentive_publish(
     notify(
         recipients=_partner_recipients(app),
         kind="incentives.published",
-        title=_("Incentive published, please check it: %(opp)s · %(offering)s") % _subject(app),
-        body=_("Incentive %(amount)s plus tax %(tax)s. Confirm it or dispute it with a reason.")
-        % {"amount": cny(figures.amount), "tax": cny(figures.tax)},
+        title=msg("Incentive published, please check it: %(opp)s · %(offering)s", **_subject(app)),
+        body=msg(
+            "Incentive %(amount)s plus tax %(tax)s. Confirm it or dispute it with a reason.",
+            amount=cny(figures.amount),
+            tax=cny(figures.tax),
+        ),
         link=_link(app),
     )
     return app
@@ -555,7 +571,7 @@ def incentive_reject(*, actor, application: IncentiveApplication, reason: str):
     notify(
         recipients=_partner_recipients(app),
         kind="incentives.rejected",
-        title=_("Incentive application rejected: %(opp)s · %(offering)s") % _subject(app),
+        title=msg("Incentive application rejected: %(opp)s · %(offering)s", **_subject(app)),
         body=reason,
         link=_link(app),
     )
@@ -587,7 +603,7 @@ def incentive_dispute(*, actor, application: IncentiveApplication, reason: str):
     notify(
         recipients=_bd_recipients(app),
         kind="incentives.disputed",
-        title=_("Incentive disputed: %(opp)s · %(offering)s") % _subject(app),
+        title=msg("Incentive disputed: %(opp)s · %(offering)s", **_subject(app)),
         body=reason,
         link=_link(app),
     )
@@ -609,7 +625,7 @@ def incentive_confirm(*, actor, application: IncentiveApplication):
     notify(
         recipients=_bd_recipients(app),
         kind="incentives.confirmed",
-        title=_("Incentive confirmed by the partner: %(opp)s · %(offering)s") % _subject(app),
+        title=msg("Incentive confirmed by the partner: %(opp)s · %(offering)s", **_subject(app)),
         link=_link(app),
     )
     return app
@@ -639,9 +655,8 @@ def incentive_request_payment(*, actor, application: IncentiveApplication, invoi
     notify(
         recipients=_bd_recipients(),
         kind="incentives.payment_requested",
-        title=_("Payment requested: %(opp)s · %(offering)s") % _subject(app),
-        body=_("Total %(total)s, invoice %(invoice)s.")
-        % {"total": cny(app.total), "invoice": invoice_no},
+        title=msg("Payment requested: %(opp)s · %(offering)s", **_subject(app)),
+        body=msg("Total %(total)s, invoice %(invoice)s.", total=cny(app.total), invoice=invoice_no),
         link=_link(app),
     )
     return app
@@ -663,8 +678,8 @@ def incentive_mark_paid(*, actor, application: IncentiveApplication, reference: 
     notify(
         recipients=_partner_recipients(app),
         kind="incentives.paid",
-        title=_("Incentive paid: %(opp)s · %(offering)s") % _subject(app),
-        body=_("%(total)s was paid.") % {"total": cny(app.total)},
+        title=msg("Incentive paid: %(opp)s · %(offering)s", **_subject(app)),
+        body=msg("%(total)s was paid.", total=cny(app.total)),
         link=_link(app),
     )
     return app

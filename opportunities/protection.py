@@ -127,12 +127,10 @@ def start_changes(now: datetime) -> dict:
 def sweep_expired(*, now: datetime | None = None) -> int:
     """End every protection whose period passed (one UPDATE, events in bulk, through the
     PROTECTION table's `expire` row) and tell the partners; idempotent. Returns the count."""
-    from django.conf import settings
     from django.db import transaction
     from django.urls import reverse
-    from django.utils import translation
-    from django.utils.translation import gettext as _
 
+    from partner_center.notifications.messages import msg
     from partner_center.notifications.services import notify_bulk
 
     from .models import Opportunity
@@ -151,34 +149,31 @@ def sweep_expired(*, now: datetime | None = None) -> int:
             return 0
         items = list(Opportunity.objects.filter(pk__in=ids).order_by("id"))
         users = partner_recipients({o.partner_id for o in items})
-        with translation.override(settings.LANGUAGE_CODE):
-            notify_bulk(
-                (
-                    users.get(o.partner_id, []),
-                    "opportunities.protection_expired",
-                    _("Protection of #%(id)s ended") % {"id": o.pk},
-                    _(
-                        "%(customer)s: the protection period ended; other partners may now "
-                        "register this customer and these products."
-                    )
-                    % {"customer": o.customer_name},
-                    reverse("opportunities:detail", args=[o.pk]),
-                )
-                for o in items
+        notify_bulk(
+            (
+                users.get(o.partner_id, []),
+                "opportunities.protection_expired",
+                msg("Protection of #%(id)s ended", id=o.pk),
+                msg(
+                    "%(customer)s: the protection period ended; other partners may now "
+                    "register this customer and these products.",
+                    customer=o.customer_name,
+                ),
+                reverse("opportunities:detail", args=[o.pk]),
             )
+            for o in items
+        )
     return len(ids)
 
 
 def send_reminders(*, now: datetime | None = None) -> int:
     """Remind the partner once, `REMINDER_WORKING_DAYS` working days before the end."""
-    from django.conf import settings
     from django.db import transaction
     from django.urls import reverse
-    from django.utils import translation
-    from django.utils.translation import gettext as _
 
     from partner_center.audit.services import PendingEvent, record_events_bulk
     from partner_center.audit.verbs import Verb
+    from partner_center.notifications.messages import msg
     from partner_center.notifications.services import notify_bulk
 
     from .models import Opportunity
@@ -200,25 +195,24 @@ def send_reminders(*, now: datetime | None = None) -> int:
             return 0
         Opportunity.objects.filter(pk__in=[o.pk for o in due]).update(protection_reminded_at=now)
         users = partner_recipients({o.partner_id for o in due})
-        with translation.override(settings.LANGUAGE_CODE):
-            notify_bulk(
-                (
-                    users.get(o.partner_id, []),
-                    "opportunities.protection_reminder",
-                    _("Protection of #%(id)s ends on %(date)s")
-                    % {
-                        "id": o.pk,
-                        "date": timezone.localtime(o.protected_until).strftime("%Y-%m-%d"),
-                    },
-                    _(
-                        "%(customer)s: report progress that moves the deal forward, close it, "
-                        "or ask BD for more time."
-                    )
-                    % {"customer": o.customer_name},
-                    reverse("opportunities:detail", args=[o.pk]),
-                )
-                for o in due
+        notify_bulk(
+            (
+                users.get(o.partner_id, []),
+                "opportunities.protection_reminder",
+                msg(
+                    "Protection of #%(id)s ends on %(date)s",
+                    id=o.pk,
+                    date=timezone.localtime(o.protected_until).strftime("%Y-%m-%d"),
+                ),
+                msg(
+                    "%(customer)s: report progress that moves the deal forward, close it, "
+                    "or ask BD for more time.",
+                    customer=o.customer_name,
+                ),
+                reverse("opportunities:detail", args=[o.pk]),
             )
+            for o in due
+        )
         record_events_bulk(
             model=Opportunity,
             verb=Verb.PROTECTION_REMINDER_SENT,

@@ -20,11 +20,11 @@ from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from partner_center.audit.models import Event
 from partner_center.audit.services import SYSTEM, PendingEvent, record_events_bulk
 from partner_center.audit.verbs import Verb
+from partner_center.notifications.messages import msg
 from partner_center.workdays import (
     SHANGHAI,
     add_working_days,
@@ -262,53 +262,48 @@ def notify_swept(ids, *, partner_ids, any_ho: bool) -> int:
         for i, k, p, c, pr, lead, d in rows
     ]
     messages = []
-    # Users have no language of their own yet: the site's language, as every notification.
-    with translation.override(settings.LANGUAGE_CODE):
-        for opp in items:
-            link = reverse("opportunities:detail", args=[opp.pk])
-            deadline = timezone.localtime(opp.deadline).strftime("%Y-%m-%d %H:%M")
-            if opp.kind == K.PO:
-                title = _("PO #%(id)s was rejected: verification deadline passed") % {"id": opp.pk}
-                body = _("%(customer)s, %(project)s: it was not verified by %(deadline)s.") % {
-                    "customer": opp.customer_name,
-                    "project": opp.project_name,
-                    "deadline": deadline,
-                }
-                messages.append(
-                    (
-                        partner_users.get(opp.partner_id, []),
-                        "opportunities.sla_rejected",
-                        title,
-                        body,
-                        link,
-                    )
-                )
-                continue
-            title = _("HO #%(id)s was declined automatically: deadline passed") % {"id": opp.pk}
-            body = _(
-                "%(customer)s: it was not accepted by %(deadline)s and went back to the vendor."
-            ) % {
-                "customer": opp.customer_name,
-                "deadline": deadline,
-            }
+    for opp in items:
+        link = reverse("opportunities:detail", args=[opp.pk])
+        deadline = timezone.localtime(opp.deadline).strftime("%Y-%m-%d %H:%M")
+        if opp.kind == K.PO:
             messages.append(
                 (
                     partner_users.get(opp.partner_id, []),
-                    "opportunities.sla_declined",
-                    title,
-                    body,
+                    "opportunities.sla_rejected",
+                    msg("PO #%(id)s was rejected: verification deadline passed", id=opp.pk),
+                    msg(
+                        "%(customer)s, %(project)s: it was not verified by %(deadline)s.",
+                        customer=opp.customer_name,
+                        project=opp.project_name,
+                        deadline=deadline,
+                    ),
                     link,
                 )
             )
-            messages.append(
-                (
-                    bd_users,
-                    "opportunities.ho_reclaimed",
-                    _("HO #%(id)s is back in the pool: not accepted in time") % {"id": opp.pk},
-                    opp.customer_name,
-                    reverse("opportunities:lead_detail", args=[opp.lead_id]),
-                )
+            continue
+        messages.append(
+            (
+                partner_users.get(opp.partner_id, []),
+                "opportunities.sla_declined",
+                msg("HO #%(id)s was declined automatically: deadline passed", id=opp.pk),
+                msg(
+                    "%(customer)s: it was not accepted by %(deadline)s and went back to the "
+                    "vendor.",
+                    customer=opp.customer_name,
+                    deadline=deadline,
+                ),
+                link,
             )
+        )
+        messages.append(
+            (
+                bd_users,
+                "opportunities.ho_reclaimed",
+                msg("HO #%(id)s is back in the pool: not accepted in time", id=opp.pk),
+                opp.customer_name,
+                reverse("opportunities:lead_detail", args=[opp.lead_id]),
+            )
+        )
     return len(notify_bulk(messages))
 
 
@@ -355,23 +350,28 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
                         ]
                     deadline = timezone.localtime(opp.deadline).strftime("%Y-%m-%d %H:%M")
                     if opp.kind == K.HO:
-                        title = _("Accept or decline HO #%(id)s by %(deadline)s") % {
-                            "id": opp.pk,
-                            "deadline": deadline,
-                        }
-                        body = _(
+                        title = msg(
+                            "Accept or decline HO #%(id)s by %(deadline)s",
+                            id=opp.pk,
+                            deadline=deadline,
+                        )
+                        body = msg(
                             "One working day left: %(customer)s. Without an answer the HO is "
-                            "declined automatically and goes back to the vendor."
-                        ) % {"customer": opp.customer_name}
+                            "declined automatically and goes back to the vendor.",
+                            customer=opp.customer_name,
+                        )
                     else:
-                        title = _("PO #%(id)s must be verified by %(deadline)s") % {
-                            "id": opp.pk,
-                            "deadline": deadline,
-                        }
-                        body = _(
+                        title = msg(
+                            "PO #%(id)s must be verified by %(deadline)s",
+                            id=opp.pk,
+                            deadline=deadline,
+                        )
+                        body = msg(
                             "One working day left: %(customer)s, %(project)s. Without a decision "
-                            "the PO is rejected automatically."
-                        ) % {"customer": opp.customer_name, "project": opp.project_name}
+                            "the PO is rejected automatically.",
+                            customer=opp.customer_name,
+                            project=opp.project_name,
+                        )
                     notify(
                         recipients=recipients,
                         kind="opportunities.deadline_reminder",
@@ -455,21 +455,22 @@ def recompute_deadlines(dates, *, actor=None, now: datetime | None = None) -> in
     from partner_center.notifications.services import notify_bulk
 
     users = partner_recipients({opp.partner_id for opp, *_rest in moved})
-    with translation.override(settings.LANGUAGE_CODE):
-        notify_bulk(
-            (
-                users.get(opp.partner_id, []),
-                "opportunities.deadline_moved",
-                _("The deadline of #%(id)s moved to %(new)s") % {"id": opp.pk, "new": _local(new)},
-                _(
-                    "The working-day calendar changed: the deadline moved from %(old)s to "
-                    "%(new)s (%(customer)s)."
-                )
-                % {"old": _local(old), "new": _local(new), "customer": opp.customer_name},
-                reverse("opportunities:detail", args=[opp.pk]),
-            )
-            for opp, old, new, _r in moved
+    notify_bulk(
+        (
+            users.get(opp.partner_id, []),
+            "opportunities.deadline_moved",
+            msg("The deadline of #%(id)s moved to %(new)s", id=opp.pk, new=_local(new)),
+            msg(
+                "The working-day calendar changed: the deadline moved from %(old)s to "
+                "%(new)s (%(customer)s).",
+                old=_local(old),
+                new=_local(new),
+                customer=opp.customer_name,
+            ),
+            reverse("opportunities:detail", args=[opp.pk]),
         )
+        for opp, old, new, _r in moved
+    )
     return len(moved)
 
 

@@ -44,9 +44,16 @@ class SortFilter(df.OrderingFilter):
 
     descending_fmt = pgettext_lazy("sort menu", "{} (descending)")
 
+    def __init__(self, *args, **kwargs):
+        # The empty choice of a sort menu is the list's own order, not "All".
+        kwargs.setdefault("empty_label", _("Default order"))
+        super().__init__(*args, **kwargs)
+
     def build_choices(self, fields, labels):
+        # `field_labels` may name the model field or the URL parameter.
         ascending = [
-            (param, labels.get(field, _(pretty_name(param)))) for field, param in fields.items()
+            (param, labels.get(field) or labels.get(param) or _(pretty_name(param)))
+            for field, param in fields.items()
         ]
         descending = [
             (f"-{param}", labels.get(f"-{param}", format_lazy(self.descending_fmt, label)))

@@ -92,6 +92,7 @@ def reap(kind: JobKind, *, now=None) -> dict:
     from django.urls import reverse
     from django.utils import translation
 
+    from partner_center.notifications.messages import as_message
     from partner_center.notifications.services import notify
     from partner_center.outbox.services import enqueue
 
@@ -124,11 +125,12 @@ def reap(kind: JobKind, *, now=None) -> dict:
                     changes=_failure_changes(job, reason, now),
                 )
                 if owner is not None:
-                    with translation.override(language):
+                    # The title in the owner's language when read; the body names the job.
+                    with translation.override(owner.language or language):
                         notify(
                             recipients=[owner],
                             kind=kind.notify_kind,
-                            title=reason,
+                            title=as_message(kind.failed_message) or reason,
                             body=str(job),
                             link=reverse(kind.link_name),
                         )

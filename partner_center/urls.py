@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from partner_center.accounts.language import set_language
 from partner_center.health import healthz
 
 DOMAIN_APPS = ["opportunities", "customers", "billing", "incentives", "certification"]
@@ -13,7 +14,8 @@ CORE_APPS = ["members", "programs", "notifications", "helpcenter", "webhooks", "
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("partner_center.accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch; a signed-in user's choice is also saved on their account.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("security/", include("partner_center.security.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from partner_center.accounts.access import require
 from partner_center.accounts.models import User
 from partner_center.errors import DomainError, NotAllowed
+from partner_center.notifications.messages import Message, join
 from partner_center.notifications.recipients import certification_specialists, partner_admins
 from partner_center.workflow import By
 
@@ -110,6 +111,8 @@ def _check_reasons(reasons: Iterable[str], comment: str, choices) -> list[str]:
     return codes
 
 
-def _reasons_text(codes: list[str], choices) -> str:
+def _reasons_text(codes: list[str], choices, comment: str = "") -> Message:
+    """The reasons' labels (in the reader's language), then the reviewer's comment."""
     labels = dict(choices.choices)
-    return "; ".join(str(labels[c]) for c in codes)
+    reasons = join(*(labels[c] for c in codes), sep="; ")
+    return join(reasons, comment.strip()) if comment.strip() else reasons

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from partner_center import workflow
 from partner_center.accounts.models import Partner, User
 from partner_center.errors import DomainError
+from partner_center.notifications.messages import msg
 from partner_center.notifications.services import notify
 from partner_center.workflow import By
 
@@ -106,8 +107,9 @@ def bank_card_submit(
                 notify(
                     recipients=_specialists(),
                     kind="certification.bank_card.submitted",
-                    title=_("Bank-card certification to review: %(partner)s")
-                    % {"partner": partner},
+                    title=msg(
+                        "Bank-card certification to review: %(partner)s", partner=partner.name
+                    ),
                     link=reverse("certification:bank-card-detail", args=[cert.pk]),
                 )
             except BaseException:
@@ -140,7 +142,7 @@ def bank_card_approve(*, actor: User, certification, comment: str = "") -> BankC
     notify(
         recipients=_partner_admins(cert.partner_id),
         kind="certification.bank_card.approved",
-        title=_("Bank-card certification approved: %(holder)s") % {"holder": cert.holder_name},
+        title=msg("Bank-card certification approved: %(holder)s", holder=cert.holder_name),
         link=reverse("certification:bank-card-detail", args=[cert.pk]),
     )
     return cert
@@ -154,7 +156,6 @@ def bank_card_reject(
     _require(By.REVIEWER, actor, cert.partner_id)
     workflow.check(cert, "reject")
     codes = _check_reasons(reasons, comment, BankCardCertification.RejectReason)
-    text = _reasons_text(codes, BankCardCertification.RejectReason)
     workflow.apply(
         cert,
         "reject",
@@ -172,8 +173,8 @@ def bank_card_reject(
     notify(
         recipients=_partner_admins(cert.partner_id),
         kind="certification.bank_card.rejected",
-        title=_("Bank-card certification rejected: %(holder)s") % {"holder": cert.holder_name},
-        body="\n".join(filter(None, [text, comment.strip()])),
+        title=msg("Bank-card certification rejected: %(holder)s", holder=cert.holder_name),
+        body=_reasons_text(codes, BankCardCertification.RejectReason, comment),
         link=reverse("certification:bank-card-detail", args=[cert.pk]),
     )
     return cert

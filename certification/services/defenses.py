@@ -15,6 +15,7 @@ from partner_center.accounts.models import User
 from partner_center.accounts.permissions import VENDOR_ROLES
 from partner_center.audit.services import PendingEvent, record_events_bulk
 from partner_center.errors import DomainError
+from partner_center.notifications.messages import msg, names
 from partner_center.notifications.services import notify
 from partner_center.workflow import By
 
@@ -96,8 +97,11 @@ def label_request_defense(
     notify(
         recipients=recipients,
         kind="certification.defense.requested",
-        title=_("Online defense requested: %(label)s, %(partner)s")
-        % {"label": app.label, "partner": app.partner},
+        title=msg(
+            "Online defense requested: %(label)s, %(partner)s",
+            label=names(app.label.name_zh, app.label.name_en),
+            partner=app.partner.name,
+        ),
         body=statement.strip(),
         link=_application_link(app),
     )
@@ -171,9 +175,13 @@ def defense_schedule(
     notify(
         recipients=recipients.values(),
         kind="certification.defense.scheduled",
-        title=_("Online defense on %(when)s: %(label)s, %(partner)s")
-        % {"when": when, "label": app.label, "partner": app.partner},
-        body=_("Meeting link: %(link)s") % {"link": link},
+        title=msg(
+            "Online defense on %(when)s: %(label)s, %(partner)s",
+            when=when,
+            label=names(app.label.name_zh, app.label.name_en),
+            partner=app.partner.name,
+        ),
+        body=msg("Meeting link: %(link)s", link=link),
         link=_application_link(app),
     )
     return defense
@@ -239,12 +247,12 @@ def defense_record_outcome(
     notify(
         recipients=recipients.values(),
         kind=f"certification.defense.{outcome}",
-        title=(
-            _("Defense outcome: %(label)s granted")
+        title=msg(
+            "Defense outcome: %(label)s granted"
             if all_met
-            else _("Defense outcome: %(label)s refused")
-        )
-        % {"label": app.label},
+            else "Defense outcome: %(label)s refused",
+            label=names(app.label.name_zh, app.label.name_en),
+        ),
         body=notes.strip(),
         link=_application_link(app),
     )
@@ -293,8 +301,11 @@ def close_expired_defense_windows(*, now: datetime | None = None, batch_size: in
                 notify(
                     recipients=_partner_admins(partner_id),
                     kind="certification.label.refused",
-                    title=_("Capability label refused: %(label)s") % {"label": labels[label_id]},
-                    body=_("No online defense was requested in time."),
+                    title=msg(
+                        "Capability label refused: %(label)s",
+                        label=names(labels[label_id].name_zh, labels[label_id].name_en),
+                    ),
+                    body=msg("No online defense was requested in time."),
                     link=reverse("certification:label-application-detail", args=[pk]),
                 )
             total += changed

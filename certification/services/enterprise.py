@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from partner_center import workflow
 from partner_center.accounts.models import Partner, User
 from partner_center.errors import DomainError
+from partner_center.notifications.messages import msg
 from partner_center.notifications.services import notify
 from partner_center.workflow import By
 
@@ -255,8 +256,8 @@ def enterprise_submit(*, actor: User, certification) -> EnterpriseCertification:
     notify(
         recipients=_specialists(),
         kind="certification.enterprise.submitted",
-        title=_("Enterprise certification to review: %(partner)s") % {"partner": cert.partner},
-        body=_("%(n)s attachments were submitted in the required order.") % {"n": len(slots)},
+        title=msg("Enterprise certification to review: %(partner)s", partner=cert.partner.name),
+        body=msg("%(n)s attachments were submitted in the required order.", n=len(slots)),
         link=reverse("certification:enterprise-detail", args=[cert.pk]),
     )
     return cert
@@ -282,7 +283,7 @@ def enterprise_approve(*, actor: User, certification, comment: str = "") -> Ente
     notify(
         recipients=_partner_admins(cert.partner_id),
         kind="certification.enterprise.approved",
-        title=_("Your enterprise certification is approved"),
+        title=msg("Your enterprise certification is approved"),
         body=comment.strip(),
         link=reverse("certification:enterprise-detail", args=[cert.pk]),
     )
@@ -297,7 +298,6 @@ def enterprise_reject(
     _require(By.REVIEWER, actor, cert.partner_id)
     workflow.check(cert, "reject")
     codes = _check_reasons(reasons, comment, EnterpriseCertification.RejectReason)
-    text = _reasons_text(codes, EnterpriseCertification.RejectReason)
     workflow.apply(
         cert,
         "reject",
@@ -315,8 +315,8 @@ def enterprise_reject(
     notify(
         recipients=_partner_admins(cert.partner_id),
         kind="certification.enterprise.rejected",
-        title=_("Your enterprise certification was rejected"),
-        body="\n".join(filter(None, [text, comment.strip()])),
+        title=msg("Your enterprise certification was rejected"),
+        body=_reasons_text(codes, EnterpriseCertification.RejectReason, comment),
         link=reverse("certification:enterprise-detail", args=[cert.pk]),
     )
     return cert

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from partner_center import workflow
 from partner_center.accounts.models import User
 from partner_center.errors import DomainError
+from partner_center.notifications.messages import join, msg, names
 from partner_center.notifications.services import notify
 from partner_center.workdays import deadline_after
 from partner_center.workflow import By
@@ -89,7 +90,10 @@ def label_conclude(*, actor: User, application, summary: str = "") -> LabelAppli
         notify(
             recipients=_partner_admins(app.partner_id),
             kind="certification.label.granted",
-            title=_("Capability label granted: %(label)s") % {"label": app.label},
+            title=msg(
+                "Capability label granted: %(label)s",
+                label=names(app.label.name_zh, app.label.name_en),
+            ),
             body=summary.strip(),
             link=_application_link(app),
         )
@@ -108,15 +112,22 @@ def label_conclude(*, actor: User, application, summary: str = "") -> LabelAppli
     notify(
         recipients=_partner_admins(app.partner_id),
         kind="certification.label.review_failed",
-        title=_("Capability label not passed: %(label)s") % {"label": app.label},
-        body=_(
+        title=msg(
+            "Capability label not passed: %(label)s",
+            label=names(app.label.name_zh, app.label.name_en),
+        ),
+        body=msg(
             "Criteria not met: %(criteria)s. If you disagree, request an online defense "
-            "within %(n)s working days."
-        )
-        % {
-            "criteria": "; ".join(f"{c.position}. {c.title}" for c in not_met),
-            "n": DEFENSE_WINDOW_WORKING_DAYS,
-        },
+            "within %(n)s working days.",
+            criteria=join(
+                *(
+                    names(f"{c.position}. {c.title_zh}", f"{c.position}. {c.title_en}")
+                    for c in not_met
+                ),
+                sep="; ",
+            ),
+            n=DEFENSE_WINDOW_WORKING_DAYS,
+        ),
         link=_application_link(app),
     )
     return app
@@ -131,8 +142,11 @@ def label_accept_result(*, actor: User, application) -> LabelApplication:
         notify(
             recipients=[app.reviewed_by],
             kind="certification.label.result_accepted",
-            title=_("The partner accepted the review result: %(label)s, %(partner)s")
-            % {"label": app.label, "partner": app.partner},
+            title=msg(
+                "The partner accepted the review result: %(label)s, %(partner)s",
+                label=names(app.label.name_zh, app.label.name_en),
+                partner=app.partner.name,
+            ),
             link=_application_link(app),
             email=False,
         )

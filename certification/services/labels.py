@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from partner_center import workflow
 from partner_center.accounts.models import Partner, User
 from partner_center.errors import DomainError
+from partner_center.notifications.messages import msg, names
 from partner_center.notifications.services import notify
 from partner_center.workflow import By
 
@@ -156,8 +157,11 @@ def label_submit(*, actor: User, application) -> LabelApplication:
     notify(
         recipients=_specialists(),
         kind="certification.label.submitted",
-        title=_("Label application to review: %(label)s, %(partner)s")
-        % {"label": app.label, "partner": app.partner},
+        title=msg(
+            "Label application to review: %(label)s, %(partner)s",
+            label=names(app.label.name_zh, app.label.name_en),
+            partner=app.partner.name,
+        ),
         link=_application_link(app),
     )
     return app
@@ -180,8 +184,11 @@ def label_withdraw(*, actor: User, application, reason: str = "") -> LabelApplic
         notify(
             recipients=_specialists(),
             kind="certification.label.withdrawn",
-            title=_("Label application withdrawn: %(label)s, %(partner)s")
-            % {"label": app.label, "partner": app.partner},
+            title=msg(
+                "Label application withdrawn: %(label)s, %(partner)s",
+                label=names(app.label.name_zh, app.label.name_en),
+                partner=app.partner.name,
+            ),
             link=_application_link(app),
             email=False,
         )

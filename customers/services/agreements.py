@@ -12,6 +12,7 @@ from partner_center.accounts.permissions import Role
 from partner_center.audit.services import record_event
 from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
+from partner_center.notifications.messages import msg
 from partner_center.notifications.services import notify
 
 from .. import agreement as agreement_text
@@ -75,12 +76,12 @@ def agreement_publish(
     notify(
         recipients=list(users),
         kind="customers.agreement",
-        title=_("Please sign the new version of the association agreement"),
-        body=_(
+        title=msg("Please sign the new version of the association agreement"),
+        body=msg(
             "Version %(v)s of the agreement was published. Your partner sees knowledge "
-            "recommendations for you only after you sign it."
-        )
-        % {"v": version.version},
+            "recommendations for you only after you sign it.",
+            v=version.version,
+        ),
         link=reverse("customers:me"),
     )
     return version

@@ -14,6 +14,7 @@ from partner_center.accounts.models import User
 from partner_center.audit.services import record_event
 from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
+from partner_center.notifications.messages import msg
 from partner_center.notifications.services import notify
 
 from .. import ledger
@@ -87,9 +88,11 @@ def customer_unbind(
         notify(
             recipients=[customer_user],
             kind="customers.unbound",
-            title=_("%(partner)s ended its association with your account")
-            % {"partner": association.partner.name},
-            body=_("From now on your consumption is booked to your own main account."),
+            title=msg(
+                "%(partner)s ended its association with your account",
+                partner=association.partner.name,
+            ),
+            body=msg("From now on your consumption is booked to your own main account."),
             link=reverse("customers:me"),
         )
     return association

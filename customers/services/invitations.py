@@ -17,6 +17,7 @@ from partner_center.accounts.services import user_create
 from partner_center.audit.services import record_event
 from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
+from partner_center.notifications.messages import msg
 from partner_center.notifications.recipients import partner_admins
 from partner_center.notifications.services import notify
 from partner_center.validators import clean_name
@@ -441,8 +442,8 @@ def invitation_accept(
     notify(
         recipients=recipients,
         kind="customers.associated",
-        title=_("%(customer)s accepted your invitation") % {"customer": customer.name},
-        body=_("Set the customer's monthly budget to unfreeze its account.")
+        title=msg("%(customer)s accepted your invitation", customer=customer.name),
+        body=msg("Set the customer's monthly budget to unfreeze its account.")
         if association.hosted
         else "",
         link=reverse("customers:detail", args=[association.pk]),

@@ -13,6 +13,7 @@ from partner_center.accounts.models import User
 from partner_center.accounts.permissions import Role
 from partner_center.errors import DomainError, NotAllowed
 from partner_center.money import cny
+from partner_center.notifications.messages import label, msg
 from partner_center.notifications.recipients import partner_admins
 from partner_center.notifications.services import notify
 
@@ -83,12 +84,12 @@ def _ask_approval(*, actor: User, partner_id: int, operation: str, amount: Decim
     notify(
         recipients=approvers,
         kind="customers.money_request",
-        title=_("%(who)s asks you to approve: %(what)s, %(amount)s")
-        % {
-            "who": actor.get_full_name() or actor.email,
-            "what": request.get_operation_display(),
-            "amount": cny(amount),
-        },
+        title=msg(
+            "%(who)s asks you to approve: %(what)s, %(amount)s",
+            who=actor.get_full_name() or actor.email,
+            what=label(request, "operation"),
+            amount=cny(amount),
+        ),
         link=reverse("customers:money_requests"),
     )
     return request
@@ -163,8 +164,11 @@ def money_request_approve(*, actor: User, request: MoneyRequest) -> MoneyRequest
     notify(
         recipients=[request.requested_by],
         kind="customers.money_request",
-        title=_("Approved and done: %(what)s, %(amount)s")
-        % {"what": request.get_operation_display(), "amount": cny(request.amount)},
+        title=msg(
+            "Approved and done: %(what)s, %(amount)s",
+            what=label(request, "operation"),
+            amount=cny(request.amount),
+        ),
         link=reverse("customers:money_requests"),
     )
     return request
@@ -186,8 +190,11 @@ def money_request_refuse(*, actor: User, request: MoneyRequest, note: str = "") 
     notify(
         recipients=[request.requested_by],
         kind="customers.money_request",
-        title=_("Refused: %(what)s, %(amount)s")
-        % {"what": request.get_operation_display(), "amount": cny(request.amount)},
+        title=msg(
+            "Refused: %(what)s, %(amount)s",
+            what=label(request, "operation"),
+            amount=cny(request.amount),
+        ),
         body=note,
         link=reverse("customers:money_requests"),
     )

@@ -10,6 +10,7 @@ from partner_center.accounts.access import require
 from partner_center.accounts.models import Partner, User
 from partner_center.errors import DomainError
 from partner_center.money import cny
+from partner_center.notifications.messages import Message, msg
 from partner_center.notifications.recipients import partner_admins
 from partner_center.notifications.services import notify
 
@@ -33,7 +34,7 @@ def _check_reseller_of(actor: User, reseller: Partner) -> None:
         raise DomainError(_("This partner is not one of your tier-2 resellers."))
 
 
-def _notify_reseller(reseller: Partner, title: str) -> None:
+def _notify_reseller(reseller: Partner, title: Message) -> None:
     notify(
         recipients=list(partner_admins(reseller.pk)),
         kind="customers.reseller_funds",
@@ -81,7 +82,9 @@ def _reseller_move(
     )
     entry = movement.into if towards_reseller else movement.out
     if notice is not None:
-        _notify_reseller(reseller, notice % {"d": actor.partner.name, "amount": cny(entry.amount)})
+        _notify_reseller(
+            reseller, notice.with_params(d=actor.partner.name, amount=cny(entry.amount))
+        )
     return entry
 
 
@@ -106,7 +109,7 @@ def reseller_fund(
         entry_type=LedgerEntry.Type.DISTRIBUTOR_FUND,
         towards_reseller=True,
         default_reason=_("Funded by %(d)s"),
-        notice=_("%(d)s allocated %(amount)s to you"),
+        notice=msg("%(d)s allocated %(amount)s to you"),
     )
 
 
@@ -155,7 +158,7 @@ def reseller_grant_quota(
         entry_type=LedgerEntry.Type.QUOTA_GRANT,
         towards_reseller=True,
         default_reason=_("Granted by %(d)s"),
-        notice=_("%(d)s granted you %(amount)s of voucher quota"),
+        notice=msg("%(d)s granted you %(amount)s of voucher quota"),
     )
 
 

@@ -17,7 +17,7 @@ from partner_center.accounts.permissions import Role
 from partner_center.audit.services import record_event
 from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError, NotAllowed
-from partner_center.notifications.messages import msg
+from partner_center.notifications.messages import as_message, msg
 from partner_center.notifications.recipients import partner_admins
 from partner_center.notifications.services import notify
 
@@ -287,8 +287,8 @@ def auto_renew_due(*, now: datetime | None = None) -> AutoRenewResult:
                         notify(
                             recipients=list(partner_admins(resource.partner_id)),
                             kind="customers.auto_renew_failed",
-                            title=_("Auto-renewal of %(name)s failed") % {"name": resource.name},
-                            body=message,
+                            title=msg("Auto-renewal of %(name)s failed", name=resource.name),
+                            body=as_message(exc.message) or message,
                             link=reverse("customers:resources") + "?expiring=1",
                         )
     return result

@@ -16,6 +16,7 @@ from partner_center.audit.services import record_event
 from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
 from partner_center.money import cny
+from partner_center.notifications.messages import msg
 from partner_center.notifications.services import notify
 from partner_center.validators import check_date
 
@@ -108,7 +109,7 @@ def voucher_issue(
         notify(
             recipients=[customer_user],
             kind="customers.voucher",
-            title=_("You received a voucher of %(amount)s") % {"amount": cny(amount)},
+            title=msg("You received a voucher of %(amount)s", amount=cny(amount)),
             link=reverse("customers:my_vouchers"),
         )
     return voucher

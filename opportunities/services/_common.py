@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partner_center.errors import DomainError
@@ -46,14 +45,14 @@ bd_recipients = bd_staff
 
 
 def _notify(*, recipients, kind: str, title, body="", opportunity=None, link="") -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            recipients=recipients,
-            kind=kind,
-            title=str(title),
-            body=str(body),
-            link=link or (reverse("opportunities:detail", args=[opportunity.pk])),
-        )
+    """`title`/`body` are `msg(...)` (rendered in each reader's language) or user text."""
+    notify(
+        recipients=recipients,
+        kind=kind,
+        title=title,
+        body=body,
+        link=link or (reverse("opportunities:detail", args=[opportunity.pk])),
+    )
 
 
 def _notify_partner(opportunity: Opportunity, kind: str, title, body="") -> None:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from partner_center.accounts.access import require
 from partner_center.errors import DomainError
+from partner_center.notifications.messages import msg
 
 from .. import duplicates as dup
 from .. import protection
@@ -61,7 +62,7 @@ def lead_retire(*, actor, lead: VendorLead, reason: str, note: str = "") -> Vend
         _notify_partner(
             share,
             "opportunities.ho_withdrawn",
-            _("HO #%(id)s was withdrawn by the vendor") % {"id": share.pk},
+            msg("HO #%(id)s was withdrawn by the vendor", id=share.pk),
             share.customer_name,
         )
     LEAD.apply(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from partner_center.accounts.access import require
 from partner_center.accounts.models import Partner
 from partner_center.errors import Conflict, DomainError
+from partner_center.notifications.messages import msg
 from partner_center.programs.selectors import is_pce_member
 
 from .. import duplicates as dup
@@ -204,9 +205,11 @@ def ho_share(*, actor, lead: VendorLead, partner: Partner, note: str = "") -> Op
     _notify_partner(
         share,
         "opportunities.ho_shared",
-        _("New HO from the vendor: %(customer)s") % {"customer": share.customer_name},
-        _("Accept or decline it by %(deadline)s, or it goes back to the vendor.")
-        % {"deadline": _fmt(deadline)},
+        msg("New HO from the vendor: %(customer)s", customer=share.customer_name),
+        msg(
+            "Accept or decline it by %(deadline)s, or it goes back to the vendor.",
+            deadline=_fmt(deadline),
+        ),
     )
     return share
 
@@ -235,7 +238,7 @@ def ho_accept(*, actor, ho: Opportunity) -> Opportunity:
         _notify(
             recipients=[ho.shared_by],
             kind="opportunities.ho_accepted",
-            title=_("HO #%(id)s was accepted") % {"id": ho.pk},
+            title=msg("HO #%(id)s was accepted", id=ho.pk),
             body=f"{ho.partner.name} · {ho.customer_name}",
             link=reverse("opportunities:lead_detail", args=[ho.lead_id]),
         )
@@ -270,7 +273,7 @@ def ho_decline(*, actor, ho: Opportunity, reason: str) -> Opportunity:
         _notify(
             recipients=[ho.shared_by],
             kind="opportunities.ho_declined",
-            title=_("HO #%(id)s was declined and is back in the pool") % {"id": ho.pk},
+            title=msg("HO #%(id)s was declined and is back in the pool", id=ho.pk),
             body=f"{ho.partner.name} · {ho.customer_name}: {ho.decision_note}",
             link=reverse("opportunities:lead_detail", args=[ho.lead_id]),
         )

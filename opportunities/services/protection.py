@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from partner_center.accounts.access import require
 from partner_center.errors import DomainError
+from partner_center.notifications.messages import msg
 
 from .. import protection
 from ..catalog import LostReason, Stage
@@ -116,7 +117,7 @@ def protection_request_extension(*, actor, opportunity: Opportunity, note: str) 
     _notify(
         recipients=bd_recipients(),
         kind="opportunities.protection_extension_requested",
-        title=_("Protection extension requested for #%(id)s") % {"id": opp.pk},
+        title=msg("Protection extension requested for #%(id)s", id=opp.pk),
         body=f"{opp.partner.name} · {opp.customer_name}: {note.strip()}",
         opportunity=opp,
     )
@@ -158,12 +159,9 @@ def protection_decide_extension(
     _notify_partner(
         opp,
         "opportunities.protection_extension_decided",
-        (
-            _("Protection of #%(id)s extended to %(until)s")
-            if approve
-            else _("Protection extension for #%(id)s refused")
-        )
-        % {"id": opp.pk, "until": until_text},
+        msg("Protection of #%(id)s extended to %(until)s", id=opp.pk, until=until_text)
+        if approve
+        else msg("Protection extension for #%(id)s refused", id=opp.pk),
         (reason or "").strip(),
     )
     return opp

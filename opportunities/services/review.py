@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from partner_center.accounts.access import require
 from partner_center.errors import DomainError
+from partner_center.notifications.messages import join, msg
 from partner_center.validators import check_date
 
 from .. import duplicates as dup
@@ -21,7 +22,6 @@ from ..transitions import (
     PO,
     PO_OPEN_STATES,
     RETURNABLE_FIELDS,
-    field_label,
 )
 from ._common import _check_deadline, _lock, _notify_partner
 from .pos import _fmt
@@ -78,9 +78,15 @@ def po_return_for_changes(*, actor, po: Opportunity, fields, comment: str) -> Op
     _notify_partner(
         po,
         "opportunities.returned",
-        _("PO #%(id)s needs changes") % {"id": po.pk},
-        _("BD asks you to change: %(fields)s. %(comment)s")
-        % {"fields": ", ".join(field_label(f) for f in fields), "comment": po.return_comment},
+        msg("PO #%(id)s needs changes", id=po.pk),
+        msg(
+            "BD asks you to change: %(fields)s. %(comment)s",
+            fields=join(
+                *(getattr(Opportunity._meta.get_field(f), "verbose_name", f) for f in fields),
+                sep=", ",
+            ),
+            comment=po.return_comment,
+        ),
     )
     return po
 
@@ -115,9 +121,12 @@ def _reject(
     _notify_partner(
         po,
         "opportunities.rejected",
-        _("PO #%(id)s was rejected") % {"id": po.pk},
-        _("%(customer)s, %(project)s. Open it to see the rule that decided.")
-        % {"customer": po.customer_name, "project": po.project_name},
+        msg("PO #%(id)s was rejected", id=po.pk),
+        msg(
+            "%(customer)s, %(project)s. Open it to see the rule that decided.",
+            customer=po.customer_name,
+            project=po.project_name,
+        ),
     )
     return po
 
@@ -215,9 +224,12 @@ def po_verify(
     _notify_partner(
         po,
         "opportunities.verified",
-        _("PO #%(id)s passed verification") % {"id": po.pk},
-        _("%(customer)s, %(project)s: your progress updates now take effect.")
-        % {"customer": po.customer_name, "project": po.project_name},
+        msg("PO #%(id)s passed verification", id=po.pk),
+        msg(
+            "%(customer)s, %(project)s: your progress updates now take effect.",
+            customer=po.customer_name,
+            project=po.project_name,
+        ),
     )
     losers = [
         m.other

@@ -13,7 +13,7 @@ class FAQSearchForm(StyledFormMixin, forms.Form):
         label=_("Search"),
         required=False,
         max_length=100,
-        widget=forms.SearchInput(attrs={"placeholder": _("e.g. PCE, 发票, invitation")}),
+        widget=forms.SearchInput(attrs={"placeholder": _("e.g. PCE, invoice, invitation")}),
     )
     category = forms.ChoiceField(
         label=_("Category"),

@@ -23,6 +23,7 @@ from partner_center.accounts.sms import send_sms
 from partner_center.audit.services import record_event
 from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
+from partner_center.notifications.messages import msg
 from partner_center.notifications.models import Subscription
 from partner_center.notifications.services import notify
 from partner_center.validators import clean_name, clean_phone
@@ -161,9 +162,11 @@ def member_invite(*, actor: User, partner: Partner, email: str) -> Membership:
     notify(
         recipients=[invitee],
         kind="members.invited",
-        title=_("%(partner)s invites you to join as a project specialist") % {"partner": partner},
-        body=_("Open the link to accept or decline. It works once and is valid for %(days)s days.")
-        % {"days": INVITATION_VALIDITY_DAYS},
+        title=msg("%(partner)s invites you to join as a project specialist", partner=partner.name),
+        body=msg(
+            "Open the link to accept or decline. It works once and is valid for %(days)s days.",
+            days=INVITATION_VALIDITY_DAYS,
+        ),
         link=invitation_url(membership),
     )
     return membership
@@ -211,7 +214,7 @@ def invitation_accept(*, actor: User, membership: Membership) -> Membership:
         notify(
             recipients=User.objects.filter(pk=membership.invited_by_id),
             kind="members.accepted",
-            title=_("%(person)s accepted your invitation") % {"person": user},
+            title=msg("%(person)s accepted your invitation", person=str(user)),
             link=reverse("members:list"),
         )
     return membership
@@ -253,7 +256,7 @@ def member_unlink(*, actor: User, membership: Membership) -> Membership:
     notify(
         recipients=User.objects.filter(pk=membership.user_id),
         kind="members.unlinked",
-        title=_("Your link to %(partner)s has ended") % {"partner": membership.partner},
+        title=msg("Your link to %(partner)s has ended", partner=membership.partner.name),
     )
     return membership
 

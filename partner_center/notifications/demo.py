@@ -2,6 +2,7 @@
 e-mails, and read and unread notifications."""
 
 from . import services
+from .messages import msg
 from .models import Topic
 
 
@@ -20,20 +21,26 @@ def load(ctx) -> None:
     services.notify_subscribers(
         partner=ctx.partners["huayun"],
         topic=Topic.PERFORMANCE,
-        title="2026-10 账期业绩已生成",
-        body="本账期业绩汇总与明细已可查看。",
+        title=msg(
+            "Performance for %(period)s: %(amount)s", period="2026-10", amount="¥1,286,400.00"
+        ),
+        body=msg("The billing period is closed; its summary and details are ready."),
         link="/incentives/",
     )
     services.notify_subscribers(
         partner=ctx.partners["dingsheng"],
         topic=Topic.RESELLER_INFO,
-        title="云经销商 启航云服 本月新增 3 个客户",
+        title=msg(
+            "Tier-2 reseller %(reseller)s added %(n)s customers this month",
+            reseller=ctx.partners["qihang"].name,
+            n=3,
+        ),
         link="/customers/",
     )
     read = services.notify(
         recipients=[huayun_admin],
         kind="programs.pce_approved",
-        title="贵司已成为 PCE 计划成员",
+        title=msg("Your partner is now a member of the PCE program"),
         link="/programs/pce/",
         email=False,
     )

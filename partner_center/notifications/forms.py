@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.forms import StyledFormMixin
@@ -7,6 +8,15 @@ from .models import Topic
 
 
 class PreferenceForm(StyledFormMixin, forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        required=False,  # left out: unchanged
+        help_text=_(
+            "The portal after you sign in, your e-mails and your notifications use this "
+            "language. The language switch at the top changes it too."
+        ),
+    )
     email_enabled = forms.BooleanField(
         label=_("Also send my notifications by e-mail"),
         required=False,

@@ -1,4 +1,4 @@
-"""Texts rendered for their reader (DESIGN habit 17).
+"""Texts rendered for their reader (DESIGN habit 18).
 
 A notification is stored as a message key (the English msgid, with an optional context) and
 its parameters, and rendered in the language of whoever reads it: the page in the request's
@@ -53,6 +53,11 @@ class Message:
     def __str__(self) -> str:
         return self._render()
 
+    def with_params(self, **params: Any) -> Message:
+        """The same text with (more) parameters, e.g. a notice chosen by a caller and
+        filled in by the service that sends it."""
+        return Message(key=self.key, params={**self.params, **params}, context=self.context)
+
     def to_json(self) -> dict:
         data: dict[str, Any] = {"key": self.key}
         if self.context:
@@ -70,9 +75,33 @@ class Message:
         )
 
 
+@dataclass(frozen=True)
+class Names:
+    """A name kept in both languages (e.g. a capability label's `name_zh`/`name_en`): the
+    reader sees the one of their language (Chinese when there is no English name)."""
+
+    zh: str
+    en: str = ""
+
+    def __str__(self) -> str:
+        english = (translation.get_language() or "").startswith("en")
+        return self.en if english and self.en else self.zh
+
+
+def names(zh: str, en: str = "") -> Names:
+    return Names(zh=zh, en=en)
+
+
 def msg(key: str, /, *, context: str | None = None, **params: Any) -> Message:
     """A text to be translated when it is read, not when it is sent."""
     return Message(key=key, params=params, context=context)
+
+
+def join(*parts: Any, sep: str = "\n") -> Message:
+    """Several texts (messages or plain text) as one message, e.g. the lines of a body; each
+    part is rendered in the reader's language."""
+    params = {f"p{i}": part for i, part in enumerate(parts)}
+    return Message(key=sep.replace("%", "%%").join(f"%({name})s" for name in params), params=params)
 
 
 def as_message(value: Any) -> Message | None:
@@ -81,8 +110,11 @@ def as_message(value: Any) -> Message | None:
     if isinstance(value, Message):
         return value
     if isinstance(value, Promise):
-        func = getattr(value, "_func", None)
-        args = getattr(value, "_args", ())
+        # Django's lazy proxy keeps its function only in the pickling data.
+        try:
+            func, args = value.__reduce__()[1][:2]
+        except (AttributeError, IndexError, TypeError, ValueError):
+            return None
         name = getattr(func, "__name__", "")
         if name in ("gettext", "ugettext") and len(args) == 1:
             return Message(key=str(args[0]))
@@ -115,7 +147,7 @@ def render(value: Any, language: str | None = None) -> str:
 def _render_value(value: Any) -> Any:
     if isinstance(value, Message):
         return value._render()
-    if isinstance(value, Promise):
+    if isinstance(value, (Promise, Names)):
         return str(value)
     if isinstance(value, Decimal):
         return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
@@ -130,6 +162,8 @@ def _dump(value: Any) -> Any:
     message = as_message(value)
     if message is not None:
         return {"$msg": message.to_json()}
+    if isinstance(value, Names):
+        return {"$names": {"zh": value.zh, "en": value.en}}
     if isinstance(value, Decimal):
         return {"$dec": str(value)}
     if isinstance(value, dt.datetime):
@@ -145,6 +179,8 @@ def _load(value: Any) -> Any:
     if isinstance(value, dict):
         if "$msg" in value:
             return Message.from_json(value["$msg"])
+        if "$names" in value:
+            return Names(**value["$names"])
         if "$dec" in value:
             return Decimal(value["$dec"])
         if "$dt" in value:

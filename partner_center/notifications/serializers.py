@@ -1,12 +1,32 @@
+from django.utils import translation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from partner_center.accounts.language import preferred_language
 
 from .models import Notification, Topic
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    """Title and body in the caller's preferred language (else the request's language),
+    as the e-mail and the portal show them."""
+
     area = serializers.CharField(read_only=True)
-    title = serializers.CharField(source="title_text", read_only=True)
-    body = serializers.CharField(source="body_text", read_only=True)
+    title = serializers.SerializerMethodField()
+    body = serializers.SerializerMethodField()
+
+    def _language(self) -> str:
+        request = self.context.get("request")
+        return preferred_language(getattr(request, "user", None), translation.get_language())
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_title(self, note: Notification) -> str:
+        return note.title_in(self._language())
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_body(self, note: Notification) -> str:
+        return note.body_in(self._language())
 
     class Meta:
         model = Notification

@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partner_center.errors import DomainError
 
-from .messages import as_message, render
+from .messages import Message, as_message, render
 from .models import TOPIC_PARTNER_TYPES, Notification, NotificationPreference, Subscription, Topic
 
 
@@ -52,8 +53,8 @@ def notify(
         Notification(
             recipient=user,
             kind=kind,
-            title=render(title, user.language or None)[:200],
-            body=render(body, user.language or None),
+            title=render(title, user.language or settings.LANGUAGE_CODE)[:200],
+            body=render(body, user.language or settings.LANGUAGE_CODE),
             title_message=title_message,
             body_message=body_message,
             link=link,
@@ -107,8 +108,8 @@ def notify_bulk(messages: Iterable[tuple]) -> list[Notification]:
         Notification(
             recipient=user,
             kind=kind,
-            title=render(title, user.language or None)[:200],
-            body=render(body, user.language or None),
+            title=render(title, user.language or settings.LANGUAGE_CODE)[:200],
+            body=render(body, user.language or settings.LANGUAGE_CODE),
             title_message=_stored(title),
             body_message=_stored(body),
             link=link,
@@ -152,7 +153,7 @@ def email_notifications(notification_ids: list[int]) -> int:
             link = (
                 f"{settings.PORTAL_SITE_URL}{note.link}" if note.link.startswith("/") else note.link
             )
-            language = note.recipient.language or None
+            language = note.recipient.language or settings.LANGUAGE_CODE
             body = f"{note.body_in(language)}\n\n{link}".strip()
             now = timezone.now()
             note.email_attempts += 1
@@ -274,7 +275,7 @@ def unsubscribe(*, actor, topic: str) -> int:
 
 
 def notify_subscribers(
-    *, partner, topic: str, title: str, body: str = "", link: str = ""
+    *, partner, topic: str, title: Message | str, body: Message | str = "", link: str = ""
 ) -> list[Notification]:
     """Send one message of `topic` to the partner's subscribers."""
     from .selectors import subscribers_of

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partner_center.accounts.access import capability_required
+from partner_center.accounts.language import language_set, preferred_language, remember_language
 from partner_center.errors import DomainError
 from partner_center.paging import Paginator
 
@@ -76,12 +77,18 @@ def open_notification(request, pk):
 def preferences(request):
     form = PreferenceForm(
         request.POST if request.method == "POST" else None,
-        initial={"email_enabled": email_enabled_for(request.user)},
+        initial={
+            "email_enabled": email_enabled_for(request.user),
+            "language": preferred_language(request.user, request.LANGUAGE_CODE),
+        },
     )
     if request.method == "POST" and form.is_valid():
         services.preference_set(
             actor=request.user, email_enabled=form.cleaned_data["email_enabled"]
         )
+        if form.cleaned_data["language"]:
+            language_set(actor=request.user, language=form.cleaned_data["language"])
+            remember_language(request, form.cleaned_data["language"])
         messages.success(request, _("Your preference was saved."))
         return redirect("notifications:list")
     return render(

@@ -5,6 +5,7 @@ waiting one, and xinrui's rejected application gets its timeline."""
 from django.urls import reverse
 
 from partner_center.audit.services import record_event
+from partner_center.notifications.messages import msg
 from partner_center.notifications.services import notify
 
 from .models import PCEApplication
@@ -19,7 +20,7 @@ def load(ctx) -> None:
     notify(
         recipients=[ctx.users["bd"], ctx.users["bd2"]],
         kind="programs.pce_applied",
-        title=f"{waiting.partner} 申请加入 PCE 计划",
+        title=msg("%(partner)s applied to the PCE program", partner=waiting.partner.name),
         link=reverse("programs:pce_review", kwargs={"pk": waiting.pk}),
         email=False,
     )

@@ -14,6 +14,7 @@ from partner_center.accounts.permissions import PARTNER_PATHS, PartnerType
 from partner_center.audit.services import record_event
 from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
+from partner_center.notifications.messages import msg
 from partner_center.notifications.recipients import bd_staff, partner_admins
 from partner_center.notifications.services import notify
 
@@ -177,7 +178,7 @@ def pce_apply(
     notify(
         recipients=bd_staff(),
         kind="programs.pce_applied",
-        title=_("%(partner)s applied to the PCE program") % {"partner": partner},
+        title=msg("%(partner)s applied to the PCE program", partner=partner.name),
         link=reverse("programs:pce_review", kwargs={"pk": application.pk}),
     )
     return application
@@ -208,9 +209,9 @@ def _decide(
     )
     target = application.state
     if target == PCEApplication.State.APPROVED:
-        title = _("Your partner is now a member of the PCE program")
+        title = msg("Your partner is now a member of the PCE program")
     else:
-        title = _("Your PCE application was not approved")
+        title = msg("Your PCE application was not approved")
     notify(
         recipients=partner_admins(application.partner_id),
         kind=f"programs.pce_{target}",

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "partner_center.accounts.language.LanguageCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -184,6 +185,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The partner portal's REST API: the same rules as the pages.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Always in English, whatever the request's language (partner_center/schema_language.py).
+    "DEFAULT_GENERATOR_CLASS": "partner_center.schema_language.EnglishSchemaGenerator",
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI from our own static files: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

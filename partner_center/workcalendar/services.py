@@ -29,15 +29,17 @@ def warn_missing_next_year(today: date | None = None) -> bool:
     if year is None:
         return False
     from partner_center.accounts.models import User
+    from partner_center.notifications.messages import msg
     from partner_center.notifications.services import notify
 
-    subject = _("Working-day calendar: %(year)s is not entered yet") % {"year": year}
-    body = _(
+    subject = msg("Working-day calendar: %(year)s is not entered yet", year=year)
+    body = msg(
         "SLA deadlines that reach into %(year)s are computed from provisional days "
         "(Monday to Friday less computed statutory holidays). Enter the published holiday "
-        "and make-up days in Django admin, then tick the year as complete."
-    ) % {"year": year}
-    mail_admins(subject, body)
+        "and make-up days in Django admin, then tick the year as complete.",
+        year=year,
+    )
+    mail_admins(str(subject), str(body))
     notify(
         recipients=User.objects.filter(is_staff=True, is_active=True),
         kind="calendar_missing",
