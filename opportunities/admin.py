@@ -501,3 +501,6 @@ class CustomerKeyLockAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from . import admin_pipeline  # noqa: E402, F401 - stage probabilities, HO profiles

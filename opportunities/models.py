@@ -691,3 +691,7 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}"
+
+
+# Pipeline tools (issue [5]): stage probabilities and HO profiles.
+from .pipeline_models import HOProfile, StageProbability  # noqa: E402, F401

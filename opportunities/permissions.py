@@ -13,3 +13,9 @@ REVIEW_OPPORTUNITIES = capability("opportunities.review", {Role.BD, Role.ADMIN})
 # What the services require of a partner-side action: a user of that partner (the
 # service passes `partner_id`), or the portal's administrator acting for it in admin.
 ACT_FOR_PARTNER = capability("opportunities.act_for_partner", PARTNER_ROLES | {Role.ADMIN})
+# A partner's own pipeline dashboard, PO/HO assessment and HO requirements (issue [5]).
+VIEW_PIPELINE = capability("opportunities.view_pipeline", PARTNER_ROLES)
+# Change the partner's HO profile (industries, regions, products it serves; lead routing).
+MANAGE_HO_PROFILE = capability("opportunities.manage_ho_profile", {Role.PARTNER_ADMIN, Role.ADMIN})
+# Set the stage probabilities of the weighted pipeline (Django admin).
+MANAGE_STAGE_PROBABILITIES = capability("opportunities.manage_stage_probabilities", {Role.ADMIN})

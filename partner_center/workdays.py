@@ -175,3 +175,24 @@ def working_days_left_many(now: datetime, deadlines) -> list[int]:
         count += overrides[day][0] if day in overrides else _packaged_day(day).is_working
         running[day] = count
     return [running[d] if d is not None and d > today else 0 for d in lasts]
+
+
+def working_days_between_many(pairs) -> list[int]:
+    """For each (start, end) moment pair: the working days after the start's day up to and
+    including the end's day (Shanghai), e.g. submitted on Friday, verified on Monday = 1.
+    One calendar query for all pairs (dashboards' medians)."""
+    spans = [
+        (a.astimezone(SHANGHAI).date(), b.astimezone(SHANGHAI).date()) for a, b in pairs if a and b
+    ]
+    if not spans:
+        return []
+    first = min(start for start, _end in spans)
+    last = max(end for _start, end in spans)
+    overrides = _overrides(first, last)
+    running: dict[date, int] = {first: 0}
+    count, day = 0, first
+    while day < last:
+        day += timedelta(days=1)
+        count += overrides[day][0] if day in overrides else _packaged_day(day).is_working
+        running[day] = count
+    return [max(0, running[end] - running[start]) if end > start else 0 for start, end in spans]
