@@ -15,11 +15,14 @@ from django.utils.safestring import SafeString, mark_safe
 
 from incentives.charts import OTHERS, PALETTE
 
-WIDTH = 360
-ROW = 38  # label line + bar
+WIDTH = 340
+ROW = 40  # label line + bar
 BAR = 14
-LABEL_GAP = 16
-VALUE_SPACE = 96  # right of the longest bar: room for its value
+LABEL_GAP = 17
+VALUE_SPACE = 112  # right of the longest bar: room for its value
+# Colours by meaning (the incentives palette): under way, reached, waiting on the
+# partner, ended without success.
+TONES = {"": PALETTE[0], "good": PALETTE[5], "warn": PALETTE[2], "muted": OTHERS}
 
 
 @dataclass
@@ -28,7 +31,7 @@ class Bar:
     value: float
     text: str  # the value as shown (count, money, percent)
     key: str = ""
-    muted: bool = False  # an ending that is not progress (rejected, declined): grey
+    tone: str = ""  # "", "good", "warn" or "muted" (see TONES)
 
 
 def bar_chart(bars: Sequence[Bar], *, title: str, empty_text: str = "") -> SafeString:
@@ -39,20 +42,15 @@ def bar_chart(bars: Sequence[Bar], *, title: str, empty_text: str = "") -> SafeS
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'class="pc-pipe-chart" role="img" aria-label="{escape(title)}" data-testid="chart" '
-        f'preserveAspectRatio="xMinYMin meet" font-size="12" font-family="inherit">',
+        f'preserveAspectRatio="xMinYMin meet" font-size="13" font-family="inherit">',
         f"<title>{escape(title)}</title>",
     ]
-    colour_index = 0
     for index, bar in enumerate(bars):
         y = index * ROW
-        if bar.muted:
-            colour = OTHERS
-        else:
-            colour = PALETTE[colour_index % len(PALETTE)]
-            colour_index += 1
+        colour = TONES.get(bar.tone, TONES[""])
         width = plot * float(bar.value) / top if top else 0.0
         parts.append(
-            f'<text x="0" y="{y + 12}" fill="#1f2329">{escape(bar.label)}</text>'
+            f'<text x="0" y="{y + 13}" fill="#1f2329">{escape(bar.label)}</text>'
             f'<rect x="0" y="{y + LABEL_GAP}" width="{plot:.1f}" height="{BAR}" rx="2" '
             f'fill="#f2f3f5"/>'
         )
@@ -63,7 +61,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, empty_text: str = "") -> SafeS
                 f"<title>{escape(bar.label)}: {escape(bar.text)}</title></rect>"
             )
         parts.append(
-            f'<text x="{max(width, 0) + 6:.1f}" y="{y + LABEL_GAP + 11}" fill="#646a73">'
+            f'<text x="{max(width, 0) + 6:.1f}" y="{y + LABEL_GAP + 12}" fill="#646a73">'
             f"{escape(bar.text)}</text>"
         )
     if not top and empty_text:

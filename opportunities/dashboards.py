@@ -226,7 +226,10 @@ class Sla:
 
 
 def _median(values: list[int]) -> float | None:
-    return float(statistics.median(values)) if values else None
+    if not values:
+        return None
+    middle = float(statistics.median(values))
+    return int(middle) if middle.is_integer() else middle
 
 
 def sla(qs: QuerySet[Opportunity]) -> Sla:

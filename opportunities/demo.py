@@ -376,6 +376,11 @@ def load(ctx) -> None:
         _working_days_ago(40),
     )
 
+    # Pipeline tools (issue [5]): HO profiles, verified deals at every stage.
+    from .demo_pipeline import load as load_pipeline
+
+    load_pipeline(ctx)
+
     # End what is overdue and send the reminders that are due, as beat would.
     sla.sweep_overdue()
     sla.send_due_reminders()

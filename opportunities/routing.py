@@ -307,6 +307,15 @@ def requirements(partner_id: int, now: datetime | None = None) -> list[Requireme
     member = is_pce_member(partner_id)
     declared = bool(profile.industries and profile.regions and profile.products)
     enough = profile.ended >= MIN_ENDED_FOR_RATES
+
+    def rate_text(rate):
+        if enough:
+            return _percent(rate)
+        return _("%(rate)s, counted once %(count)s HOs have ended") % {
+            "rate": _percent(rate),
+            "count": MIN_ENDED_FOR_RATES,
+        }
+
     acceptance = profile.acceptance_rate
     record = profile.sla_record
     return [
@@ -346,7 +355,7 @@ def requirements(partner_id: int, now: datetime | None = None) -> list[Requireme
             "acceptance",
             _("Acceptance rate"),
             f"{MIN_ACCEPTANCE_RATE}%",
-            _percent(acceptance),
+            rate_text(acceptance),
             not enough or (acceptance or 0) >= MIN_ACCEPTANCE_RATE,
             _("Accept the HOs you can serve; decline only those you cannot."),
         ),
@@ -354,7 +363,7 @@ def requirements(partner_id: int, now: datetime | None = None) -> list[Requireme
             "sla",
             _("HOs answered within 3 working days"),
             f"{MIN_SLA_RECORD}%",
-            _percent(record),
+            rate_text(record),
             not enough or (record or 0) >= MIN_SLA_RECORD,
             _("Accept or decline every HO before its deadline."),
         ),

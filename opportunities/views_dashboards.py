@@ -25,7 +25,17 @@ from .pipeline_models import HOProfile
 from .services.pipeline import update_ho_profile
 
 PAGE_SIZE = 50
-ENDINGS = {"rejected", "declined", "expired"}  # funnel steps drawn grey
+# The tone of each funnel step and stage in the charts (see charts.TONES).
+TONE = {
+    "rejected": "muted",
+    "declined": "muted",
+    "expired": "muted",
+    "lost": "muted",
+    "returned": "warn",
+    "verified": "good",
+    "accepted": "good",
+    "won": "good",
+}
 
 
 def short_money(value) -> str:
@@ -45,7 +55,7 @@ def funnel_chart(steps, kind: str, title: str):
                 s.count,
                 f"{s.count} · {short_money(s.amount)}",
                 s.state,
-                s.state in ENDINGS,
+                TONE.get(s.state, ""),
             )
             for s in steps
             if s.kind == kind
@@ -63,7 +73,7 @@ def stage_chart(stages, title: str):
                 float(r.amount),
                 f"{short_money(r.amount)} → {short_money(r.weighted)}",
                 r.stage or "none",
-                r.stage == "lost",
+                TONE.get(r.stage, ""),
             )
             for r in stages
         ],
