@@ -182,10 +182,17 @@ class RoutingSerializer(serializers.Serializer):
     candidates = CandidateSerializer(many=True)
 
 
-class ProfileSerializer(serializers.Serializer):
-    industries = serializers.ListField(child=serializers.ChoiceField(Industry.choices))
-    regions = serializers.ListField(child=serializers.ChoiceField(Region.choices))
-    products = serializers.ListField(child=serializers.ChoiceField(Product.choices))
+class HOProfileSerializer(serializers.Serializer):
+    industries = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Industry codes: " + ", ".join(Industry.values),
+    )
+    regions = serializers.ListField(
+        child=serializers.CharField(), help_text="Region codes: " + ", ".join(Region.values)
+    )
+    products = serializers.ListField(
+        child=serializers.CharField(), help_text="Product codes: " + ", ".join(Product.values)
+    )
     labels = serializers.ListField(child=serializers.CharField(), read_only=True)
     pending = serializers.IntegerField(read_only=True)
     acceptance_rate = serializers.FloatField(read_only=True, allow_null=True)
@@ -203,7 +210,7 @@ class RequirementSerializer(serializers.Serializer):
 
 
 class RequirementsSerializer(serializers.Serializer):
-    profile = ProfileSerializer()
+    profile = HOProfileSerializer()
     requirements = RequirementSerializer(many=True)
     all_met = serializers.BooleanField()
 
@@ -354,11 +361,11 @@ class RoutingViewSet(viewsets.GenericViewSet):
         """The partner's HO profile and where it stands against the HO requirements."""
         return Response(RequirementsSerializer(_requirements_data(request.user.partner_id)).data)
 
-    @extend_schema(request=ProfileSerializer, responses=RequirementsSerializer)
+    @extend_schema(request=HOProfileSerializer, responses=RequirementsSerializer)
     @action(detail=False, methods=["put"])
     def profile(self, request):
         """Replace the industries, regions and products the partner serves (partner admin)."""
-        data = ProfileSerializer(data=request.data)
+        data = HOProfileSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         update_ho_profile(
             actor=request.user,

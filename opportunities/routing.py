@@ -154,6 +154,12 @@ def profile_of(partner_id: int, now: datetime | None = None) -> Profile:
 # ---- R5.7 Scoring ------------------------------------------------------------------------
 
 
+def _tidy(points: float) -> float:
+    """Points to one decimal, whole numbers without one (20, not 20.0)."""
+    points = round(float(points), 1)
+    return int(points) if points.is_integer() else points
+
+
 @dataclass
 class Factor:
     code: str
@@ -161,6 +167,10 @@ class Factor:
     points: float
     max_points: float
     detail: str
+
+    def __post_init__(self):
+        self.points = _tidy(self.points)
+        self.max_points = _tidy(self.max_points)
 
 
 @dataclass
@@ -173,7 +183,7 @@ class Candidate:
 
     @property
     def score(self) -> float:
-        return round(sum(f.points for f in self.factors), 1)
+        return _tidy(sum(f.points for f in self.factors))
 
 
 def _rate_points(rate: float | None, weight: int) -> float:
