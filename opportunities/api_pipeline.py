@@ -51,25 +51,24 @@ def _fake(view) -> bool:
 # ---- Serializers (responses) -------------------------------------------------------------
 
 
-class AssessmentRowSerializer(serializers.Serializer):
+class FiguresSerializer(serializers.Serializer):
+    """Counts and amounts of verified POs and accepted HOs."""
+
+    po_count = serializers.IntegerField()
+    po_amount = serializers.DecimalField(**MONEY)
+    ho_count = serializers.IntegerField()
+    ho_amount = serializers.DecimalField(**MONEY)
+    total_count = serializers.IntegerField()
+    total_amount = serializers.DecimalField(**MONEY)
+
+
+class AssessmentRowSerializer(FiguresSerializer):
     partner = serializers.IntegerField(source="pk")
     partner_name = serializers.CharField(source="name")
-    po_count = serializers.IntegerField()
-    po_amount = serializers.DecimalField(**MONEY)
-    ho_count = serializers.IntegerField()
-    ho_amount = serializers.DecimalField(**MONEY)
-    total_count = serializers.IntegerField()
-    total_amount = serializers.DecimalField(**MONEY)
 
 
-class PeriodFiguresSerializer(serializers.Serializer):
+class PeriodFiguresSerializer(FiguresSerializer):
     period = serializers.CharField()
-    po_count = serializers.IntegerField()
-    po_amount = serializers.DecimalField(**MONEY)
-    ho_count = serializers.IntegerField()
-    ho_amount = serializers.DecimalField(**MONEY)
-    total_count = serializers.IntegerField()
-    total_amount = serializers.DecimalField(**MONEY)
 
 
 class PartnerAssessmentSerializer(serializers.Serializer):

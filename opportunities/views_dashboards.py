@@ -85,6 +85,14 @@ def stage_chart(stages, title: str):
 # ---- Dashboards --------------------------------------------------------------------------
 
 
+def _charts(board) -> dict:
+    return {
+        "po_chart": funnel_chart(board.funnel, "po", _("POs by state")),
+        "ho_chart": funnel_chart(board.funnel, "ho", _("HOs by state")),
+        "stage_chart": stage_chart(board.stages, _("Amount by stage, and weighted")),
+    }
+
+
 @capability_required(VIEW_PIPELINE)
 def partner_dashboard(request):
     form = DashboardFilterForm(request.GET)
@@ -96,9 +104,7 @@ def partner_dashboard(request):
             "page_title": _("Pipeline dashboard"),
             "filter": {"form": form},
             "board": board,
-            "po_chart": funnel_chart(board.funnel, "po", _("POs by state")),
-            "ho_chart": funnel_chart(board.funnel, "ho", _("HOs by state")),
-            "stage_chart": stage_chart(board.stages, _("Amount by stage, and weighted")),
+            **_charts(board),
         },
     )
 
@@ -115,9 +121,7 @@ def bd_dashboard(request):
             "filter": {"form": form},
             "board": board,
             "breakdown_label": dashboards.BREAKDOWNS[board.breakdown_by],
-            "po_chart": funnel_chart(board.funnel, "po", _("POs by state")),
-            "ho_chart": funnel_chart(board.funnel, "ho", _("HOs by state")),
-            "stage_chart": stage_chart(board.stages, _("Amount by stage, and weighted")),
+            **_charts(board),
         },
     )
 
