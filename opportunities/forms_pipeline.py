@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.accounts.models import Partner, User
@@ -12,6 +13,7 @@ from partner_center.periods import is_period, period_choices
 
 from . import assessment, dashboards
 from .catalog import Industry, Product, Region
+from .models import Opportunity
 
 ALL = [("", _("All"))]
 
@@ -52,9 +54,9 @@ class DashboardFilterForm(_Filters):
             )
             self.fields["partner"] = forms.ModelChoiceField(
                 label=_("Partner"),
-                queryset=Partner.objects.filter(opportunities__isnull=False)
-                .distinct()
-                .order_by("name"),
+                queryset=Partner.objects.filter(
+                    Exists(Opportunity.objects.filter(partner=OuterRef("pk")))
+                ).order_by("name"),
                 required=False,
                 empty_label=_("All"),
             )

@@ -130,6 +130,11 @@ def profiles(partner_ids, now: datetime | None = None) -> dict[int, Profile]:
     recent_ho = Q(kind=K.HO, shared_at__gte=since)
     stats = (
         Opportunity.objects.filter(partner_id__in=ids)
+        .filter(
+            Q(kind=K.HO, state=S.PENDING)
+            | recent_ho
+            | Q(kind=K.PO, state=S.VERIFIED, verified_at__gte=since)
+        )
         .values("partner_id")
         .annotate(
             pending=Count("id", filter=Q(kind=K.HO, state=S.PENDING)),

@@ -356,3 +356,19 @@ def test_profile_service_refuses_another_partner(partner, outsider):
             actor=outsider, partner_id=partner.pk, industries=[], regions=[], products=[]
         )
     assert partner_user(partner, Role.PARTNER_MEMBER, email="m@huayun.test").role
+
+
+def test_routing_queries_do_not_grow_with_partners(candidates, bd):
+    lead = make_lead(bd, customer_industry="manufacturing", customer_region="east")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            routing.rank(lead)
+        return len(captured)
+
+    few = queries()
+    for i in range(10):
+        partner = PartnerFactory(types=[PartnerType.SOLUTION_PROVIDER], pce=True)
+        HOProfile.objects.create(partner=partner, regions=["east"])
+        make_lead(bd, customer_name=f"另一客户{i}有限公司")
+    assert queries() == few
