@@ -69,7 +69,8 @@ def stage_chart(stages, title: str):
     return bar_chart(
         [
             Bar(
-                f"{r.label} ({r.probability}%)",
+                _("%(stage)s (%(probability)s%%)")
+                % {"stage": r.label, "probability": r.probability},
                 float(r.amount),
                 f"{short_money(r.amount)} → {short_money(r.weighted)}",
                 r.stage or "none",
