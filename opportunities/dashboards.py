@@ -9,13 +9,12 @@ sharing; a draft by its creation). Without a period, every item counts."""
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +82,19 @@ def scoped(filters: Filters, *, include_drafts: bool = False) -> QuerySet[Opport
     return qs
 
 
+# ---- One grouped scan --------------------------------------------------------------------
+
+
+def cube(qs: QuerySet[Opportunity], by: str | None = None) -> list[dict]:
+    """Count and amount per kind, state, stage and deciding rule (and per BD owner, region or
+    industry with `by`): one GROUP BY whose few rows the funnel, the stages, the SLA counts
+    and the breakdown are folded from."""
+    keys = ["kind", "state", "stage", "decision_rule"]
+    if by:
+        keys.append(_BREAKDOWN_FIELD[by])
+    return list(qs.values(*keys).annotate(n=Count("id"), amount=_money("amount")).order_by())
+
+
 # ---- Funnel ------------------------------------------------------------------------------
 
 
@@ -95,8 +107,10 @@ class FunnelStep:
     amount: Decimal = ZERO
 
 
-def funnel(qs: QuerySet[Opportunity], *, include_drafts: bool = False) -> list[FunnelStep]:
-    """Count and amount per kind and state (one query), in lifecycle order."""
+def funnel(
+    qs: QuerySet[Opportunity], *, include_drafts: bool = False, rows: list[dict] | None = None
+) -> list[FunnelStep]:
+    """Count and amount per kind and state, in lifecycle order (from `rows` of `cube`)."""
     labels = dict(S.choices)
     steps = {
         (kind, state): FunnelStep(kind, state, str(labels[state]))
@@ -104,12 +118,11 @@ def funnel(qs: QuerySet[Opportunity], *, include_drafts: bool = False) -> list[F
         for state in states
         if include_drafts or state != S.DRAFT
     }
-    for row in (
-        qs.values("kind", "state").annotate(n=Count("id"), amount=_money("amount")).order_by()
-    ):
+    for row in cube(qs) if rows is None else rows:
         step = steps.get((row["kind"], row["state"]))
         if step is not None:
-            step.count, step.amount = row["n"], row["amount"]
+            step.count += row["n"]
+            step.amount += row["amount"]
     return list(steps.values())
 
 
@@ -135,23 +148,18 @@ class StageRow:
         return (self.amount * self.probability / 100).quantize(Decimal("0.01"))
 
 
-def by_stage(qs: QuerySet[Opportunity]) -> list[StageRow]:
-    """Verified POs and accepted HOs per stage with amount and probability (two queries)."""
+def by_stage(qs: QuerySet[Opportunity], rows: list[dict] | None = None) -> list[StageRow]:
+    """Verified POs and accepted HOs per stage with amount and probability (from `rows` of
+    `cube`, and one query for the probabilities)."""
     chances = probabilities()
     labels = dict(STAGE_CHOICES)
-    rows = {s: StageRow(s, str(labels[s]), chances[s]) for s in STAGE_ORDER}
-    grouped = (
-        qs.filter(state__in=ACTIVE_STATES)
-        .values("stage")
-        .annotate(n=Count("id"), amount=_money("amount"))
-        .order_by()
-    )
-    for row in grouped:
-        target = rows.get(row["stage"] or NO_STAGE)
-        if target is not None:
+    stages = {s: StageRow(s, str(labels[s]), chances[s]) for s in STAGE_ORDER}
+    for row in cube(qs) if rows is None else rows:
+        target = stages.get(row["stage"] or NO_STAGE)
+        if target is not None and row["state"] in ACTIVE_STATES:
             target.count += row["n"]
             target.amount += row["amount"]
-    return list(rows.values())
+    return list(stages.values())
 
 
 def weighted_pipeline(stages: list[StageRow]) -> Decimal:
@@ -225,41 +233,67 @@ class Sla:
         return self._share(self.ho_concluded - self.ho_auto_declined, self.ho_concluded)
 
 
-def _median(values: list[int]) -> float | None:
-    if not values:
+def _median(days: list[int], weights: list[int]) -> float | None:
+    """The median of `days`, each counted `weights` times."""
+    total = sum(weights)
+    if not total:
         return None
-    middle = float(statistics.median(values))
-    return int(middle) if middle.is_integer() else middle
+    ordered = sorted(zip(days, weights, strict=True))
+
+    def nth(k: int) -> int:  # the k-th value (0-based) in the expanded list
+        seen = 0
+        for value, weight in ordered:
+            seen += weight
+            if k < seen:
+                return value
+        raise AssertionError("unreachable")
+
+    middle = (nth((total - 1) // 2) + nth(total // 2)) / 2
+    return int(middle) if float(middle).is_integer() else middle
 
 
-def sla(qs: QuerySet[Opportunity]) -> Sla:
-    """PO verification and HO acceptance against their SLAs (one aggregate query) and the
-    median working days to verify / to accept (two queries and one calendar query)."""
-    expired = Q(decision_rule=Rule.SLA_EXPIRED)
-    figures = qs.aggregate(
-        po_verified=Count("id", filter=Q(kind=K.PO, state=S.VERIFIED)),
-        po_rejected_by_bd=Count("id", filter=Q(kind=K.PO, state=S.REJECTED) & ~expired),
-        po_auto_rejected=Count("id", filter=Q(kind=K.PO, state=S.REJECTED) & expired),
-        po_open=Count("id", filter=Q(kind=K.PO, state__in=SLA_OPEN_STATES)),
-        ho_accepted=Count("id", filter=Q(kind=K.HO, state=S.ACCEPTED)),
-        ho_declined=Count("id", filter=Q(kind=K.HO, state=S.DECLINED)),
-        ho_auto_declined=Count("id", filter=Q(kind=K.HO, state=S.EXPIRED)),
-        ho_open=Count("id", filter=Q(kind=K.HO, state=S.PENDING)),
+def _day_pairs(qs: QuerySet[Opportunity], start: str, end: str) -> list[tuple]:
+    """(start day, end day, how many) in China Standard Time: one grouped query."""
+    return list(
+        qs.filter(**{f"{start}__isnull": False, f"{end}__isnull": False})
+        .values_list(TruncDate(start, tzinfo=SHANGHAI), TruncDate(end, tzinfo=SHANGHAI))
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    result = Sla(**figures)
-    verify_pairs = list(
-        qs.filter(kind=K.PO, verified_at__isnull=False, submitted_at__isnull=False).values_list(
-            "submitted_at", "verified_at"
-        )
-    )
-    accept_pairs = list(
-        qs.filter(kind=K.HO, accepted_at__isnull=False, shared_at__isnull=False).values_list(
-            "shared_at", "accepted_at"
-        )
-    )
-    days = working_days_between_many(verify_pairs + accept_pairs)
-    result.median_days_to_verify = _median(days[: len(verify_pairs)])
-    result.median_days_to_accept = _median(days[len(verify_pairs) :])
+
+
+def _sla_counter(row: dict) -> str | None:
+    """Which `Sla` count a `cube` row adds to."""
+    kind, state = row["kind"], row["state"]
+    if kind == K.PO:
+        if state == S.REJECTED:
+            expired = row["decision_rule"] == Rule.SLA_EXPIRED
+            return "po_auto_rejected" if expired else "po_rejected_by_bd"
+        if state in SLA_OPEN_STATES:
+            return "po_open"
+        return "po_verified" if state == S.VERIFIED else None
+    return {
+        S.ACCEPTED: "ho_accepted",
+        S.DECLINED: "ho_declined",
+        S.EXPIRED: "ho_auto_declined",
+        S.PENDING: "ho_open",
+    }.get(state)
+
+
+def sla(qs: QuerySet[Opportunity], rows: list[dict] | None = None) -> Sla:
+    """PO verification and HO acceptance against their SLAs (from `rows` of `cube`) and the
+    median working days to verify / to accept (two queries grouped by day and one calendar
+    query)."""
+    result = Sla()
+    for row in cube(qs) if rows is None else rows:
+        counter = _sla_counter(row)
+        if counter:
+            setattr(result, counter, getattr(result, counter) + row["n"])
+    verify = _day_pairs(qs.filter(kind=K.PO), "submitted_at", "verified_at")
+    accept = _day_pairs(qs.filter(kind=K.HO), "shared_at", "accepted_at")
+    days = working_days_between_many([(a, b) for a, b, _n in verify + accept])
+    result.median_days_to_verify = _median(days[: len(verify)], [n for *_ab, n in verify])
+    result.median_days_to_accept = _median(days[len(verify) :], [n for *_ab, n in accept])
     return result
 
 
@@ -305,44 +339,42 @@ class BreakdownRow:
     auto_ended: int
 
 
-def breakdown(qs: QuerySet[Opportunity], by: str) -> list[BreakdownRow]:
-    """Items per BD owner, region or industry (one query): in total, with a running clock,
-    verified/accepted (and their amount), ended by the sweep."""
-    column = _BREAKDOWN_FIELD.get(by, "bd_owner")
-    values = [column]
-    if by == "bd_owner":
-        values += ["bd_owner__full_name", "bd_owner__email"]
-    grouped = (
-        qs.values(*values)
-        .annotate(
-            total=Count("id"),
-            open=Count("id", filter=Q(state__in=SLA_OPEN_STATES)),
-            active=Count("id", filter=Q(state__in=ACTIVE_STATES)),
-            active_amount=_money("amount", Q(state__in=ACTIVE_STATES)),
-            auto_ended=Count("id", filter=Q(decision_rule=Rule.SLA_EXPIRED)),
-        )
-        .order_by("-total", F(column).asc(nulls_last=True))
-    )
+def breakdown(
+    qs: QuerySet[Opportunity], by: str, rows: list[dict] | None = None
+) -> list[BreakdownRow]:
+    """Items per BD owner, region or industry (from `rows` of `cube(qs, by)`): in total, with
+    a running clock, verified/accepted (and their amount), ended by the sweep."""
+    by = by if by in _BREAKDOWN_FIELD else "bd_owner"
+    column = _BREAKDOWN_FIELD[by]
     labels = {"region": dict(Region.choices), "industry": dict(Industry.choices)}.get(by, {})
-    rows = []
-    for row in grouped:
-        key = row[column]
-        if by == "bd_owner":
-            label = row["bd_owner__full_name"] or row["bd_owner__email"] or _("Nobody")
-        else:
-            label = labels.get(key) or _("Not given")
-        rows.append(
-            BreakdownRow(
-                key=str(key or ""),
-                label=str(label),
-                total=row["total"],
-                open=row["open"],
-                active=row["active"],
-                active_amount=row["active_amount"],
-                auto_ended=row["auto_ended"],
+    rows = cube(qs, by) if rows is None else rows
+    if by == "bd_owner":  # one query for the names of the few owners
+        from partner_center.accounts.models import User
+
+        owners = {row[column] for row in rows if row[column]}
+        labels = {
+            str(pk): name or email
+            for pk, name, email in User.objects.filter(pk__in=owners).values_list(
+                "pk", "full_name", "email"
             )
-        )
-    return rows
+        }
+    found: dict[str, BreakdownRow] = {}
+    for row in rows:
+        key = str(row[column] or "")
+        target = found.get(key)
+        if target is None:
+            empty = _("Nobody") if by == "bd_owner" else _("Not given")
+            label = labels.get(key) or empty
+            target = found[key] = BreakdownRow(key, str(label), 0, 0, 0, ZERO, 0)
+        target.total += row["n"]
+        if row["state"] in SLA_OPEN_STATES:
+            target.open += row["n"]
+        if row["state"] in ACTIVE_STATES:
+            target.active += row["n"]
+            target.active_amount += row["amount"]
+        if row["decision_rule"] == Rule.SLA_EXPIRED:
+            target.auto_ended += row["n"]
+    return sorted(found.values(), key=lambda r: (-r.total, r.key == "", r.key))
 
 
 # ---- The two dashboards ------------------------------------------------------------------
@@ -370,15 +402,16 @@ def bd_dashboard(filters: Filters, *, breakdown_by: str = "bd_owner", now=None) 
     # The lists show what is due now, whatever period the figures cover.
     due = scoped(Filters(**{**filters.__dict__, "period": ""}))
     by = breakdown_by if breakdown_by in BREAKDOWNS else "bd_owner"
+    rows = cube(qs, by)
     return BDDashboard(
         filters=filters,
-        funnel=funnel(qs),
-        stages=by_stage(qs),
-        sla=sla(qs),
+        funnel=funnel(qs, rows=rows),
+        stages=by_stage(qs, rows),
+        sla=sla(qs, rows),
         overdue=overdue(due, now),
         due_today=due_today(due, now),
         breakdown_by=by,
-        breakdown=breakdown(qs, by),
+        breakdown=breakdown(qs, by, rows),
     )
 
 
@@ -404,10 +437,11 @@ class PartnerDashboard:
 def partner_dashboard(partner_id: int, filters: Filters) -> PartnerDashboard:
     filters = Filters(**{**filters.__dict__, "partner_id": partner_id, "bd_owner_id": None})
     qs = scoped(filters, include_drafts=True)
+    rows = cube(qs)
     return PartnerDashboard(
         filters=filters,
-        funnel=funnel(qs, include_drafts=True),
-        stages=by_stage(qs),
+        funnel=funnel(qs, include_drafts=True, rows=rows),
+        stages=by_stage(qs, rows),
         win=win_rate(qs),
-        sla=sla(qs),
+        sla=sla(qs, rows),
     )

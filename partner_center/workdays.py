@@ -178,12 +178,14 @@ def working_days_left_many(now: datetime, deadlines) -> list[int]:
 
 
 def working_days_between_many(pairs) -> list[int]:
-    """For each (start, end) moment pair: the working days after the start's day up to and
-    including the end's day (Shanghai), e.g. submitted on Friday, verified on Monday = 1.
-    One calendar query for all pairs (dashboards' medians)."""
-    spans = [
-        (a.astimezone(SHANGHAI).date(), b.astimezone(SHANGHAI).date()) for a, b in pairs if a and b
-    ]
+    """For each (start, end) pair of moments or Shanghai dates: the working days after the
+    start's day up to and including the end's day, e.g. submitted on Friday, verified on
+    Monday = 1. One calendar query for all pairs (dashboards' medians)."""
+
+    def day(value) -> date:
+        return value.astimezone(SHANGHAI).date() if isinstance(value, datetime) else value
+
+    spans = [(day(a), day(b)) for a, b in pairs if a and b]
     if not spans:
         return []
     first = min(start for start, _end in spans)
