@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Min, Sum
 
-from opportunities.models import Opportunity
+from opportunities import assessment
 from partner_center.accounts.models import Partner
 from partner_center.accounts.permissions import SELLING_TYPES
 
@@ -35,17 +35,8 @@ def estimated_incentive(performance, program: ProgramPeriod | None):
 
 def opportunity_counts(period: str, partner_id: int | None = None) -> dict[int, int]:
     """Per partner: opportunities that came to count for the assessment in the period
-    (POs verified, HOs accepted in it)."""
-    start, end = periods.bounds(period)
-    qs = Opportunity.objects.filter(
-        Q(state=Opportunity.State.VERIFIED, verified_at__gte=start, verified_at__lt=end)
-        | Q(state=Opportunity.State.ACCEPTED, accepted_at__gte=start, accepted_at__lt=end)
-    )
-    if partner_id is not None:
-        qs = qs.filter(partner_id=partner_id)
-    return dict(
-        qs.values("partner_id").annotate(n=Count("id")).order_by().values_list("partner_id", "n")
-    )
+    (POs verified, HOs accepted in it): `opportunities.assessment` decides."""
+    return assessment.counts_by_partner(period, partner_id)
 
 
 def build_statements(

@@ -505,4 +505,5 @@ class CustomerKeyLockAdmin(admin.ModelAdmin):
 
 
 # ---- Working on a deal together (collab): comments, next steps, files ----------------------
+from . import admin_pipeline  # noqa: E402, F401 - stage probabilities, HO profiles
 from .collab import admin as collab_admin  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from partner_center.api import Router
 
-from . import api
+from . import api, api_pipeline
 from .collab import api as collab_api
 
 router = Router()
@@ -22,4 +22,16 @@ router.register(
     "opportunities/next-steps", collab_api.NextStepViewSet, basename="opportunity-next-step"
 )
 router.register("opportunities/files", collab_api.FileViewSet, basename="opportunity-file")
+# Pipeline tools (issue [5])
+router.register(
+    "opportunities/assessment", api_pipeline.AssessmentViewSet, basename="opportunity-assessment"
+)
+router.register(
+    "opportunities/dashboard",
+    api_pipeline.PipelineDashboardViewSet,
+    basename="opportunity-dashboard",
+)
+router.register(
+    "opportunities/routing", api_pipeline.RoutingViewSet, basename="opportunity-routing"
+)
 urlpatterns = router.urls

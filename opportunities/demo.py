@@ -380,6 +380,10 @@ def load(ctx) -> None:
     from .collab.demo import load as load_collab
 
     load_collab(ctx, at=_at, days_ago=_working_days_ago, reviewing=reviewing, won=won)
+    # Pipeline tools (issue [5]): HO profiles, verified deals at every stage.
+    from .demo_pipeline import load as load_pipeline
+
+    load_pipeline(ctx)
 
     # End what is overdue and send the reminders that are due, as beat would.
     sla.sweep_overdue()

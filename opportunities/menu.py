@@ -2,7 +2,12 @@ from django.utils.translation import gettext_lazy as _
 
 from partner_center.menus import MenuEntry
 
-from .permissions import REVIEW_OPPORTUNITIES, VIEW_OPPORTUNITIES, WORK_OPPORTUNITIES
+from .permissions import (
+    REVIEW_OPPORTUNITIES,
+    VIEW_OPPORTUNITIES,
+    VIEW_PIPELINE,
+    WORK_OPPORTUNITIES,
+)
 
 ENTRIES = [
     MenuEntry("sales", _("Opportunities"), "opportunities:list", VIEW_OPPORTUNITIES, 10),
@@ -13,4 +18,18 @@ ENTRIES = [
     ),
     MenuEntry("review", _("HO pool"), "opportunities:pool", REVIEW_OPPORTUNITIES, 20),
     MenuEntry("review", _("Duplicate queue"), "opportunities:duplicates", REVIEW_OPPORTUNITIES, 30),
+    # Pipeline tools (issue [5])
+    MenuEntry("sales", _("Pipeline dashboard"), "opportunities:dashboard", VIEW_PIPELINE, 40),
+    MenuEntry("sales", _("PO/HO assessment"), "opportunities:assessment", VIEW_PIPELINE, 45),
+    MenuEntry("sales", _("HO profile"), "opportunities:ho_profile", VIEW_PIPELINE, 50),
+    MenuEntry(
+        "review", _("Pipeline dashboard"), "opportunities:bd_dashboard", REVIEW_OPPORTUNITIES, 40
+    ),
+    MenuEntry(
+        "review",
+        _("PO/HO assessment"),
+        "opportunities:assessment_overview",
+        REVIEW_OPPORTUNITIES,
+        45,
+    ),
 ]

@@ -711,3 +711,6 @@ class IdempotencyKey(models.Model):
 
 # ---- Working on a deal together (issue [5]): comments, next steps, attachments -------------
 from .collab.models import DealAttachment, DealComment, NextStep  # noqa: E402, F401
+
+# Pipeline tools (issue [5]): stage probabilities and HO profiles.
+from .pipeline_models import HOProfile, StageProbability  # noqa: E402, F401

@@ -18,3 +18,9 @@ ACT_FOR_PARTNER = capability("opportunities.act_for_partner", PARTNER_ROLES | {R
 COLLABORATE_ON_OPPORTUNITIES = capability(
     "opportunities.collaborate", PARTNER_ROLES | {Role.BD, Role.ADMIN}
 )
+# A partner's own pipeline dashboard, PO/HO assessment and HO requirements (issue [5]).
+VIEW_PIPELINE = capability("opportunities.view_pipeline", PARTNER_ROLES)
+# Change the partner's HO profile (industries, regions, products it serves; lead routing).
+MANAGE_HO_PROFILE = capability("opportunities.manage_ho_profile", {Role.PARTNER_ADMIN, Role.ADMIN})
+# Set the stage probabilities of the weighted pipeline (Django admin).
+MANAGE_STAGE_PROBABILITIES = capability("opportunities.manage_stage_probabilities", {Role.ADMIN})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_dashboards
 from .collab import views as collab_views
 
 app_name = "opportunities"
@@ -47,4 +47,20 @@ urlpatterns = [
     path("import/template.<str:fmt>", views.import_template, name="import_template"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/failed/", views.import_failed_rows, name="import_failed"),
+    # Pipeline dashboards, PO/HO assessment, HO profile (issue [5])
+    path("dashboard/", views_dashboards.partner_dashboard, name="dashboard"),
+    path("dashboard/bd/", views_dashboards.bd_dashboard, name="bd_dashboard"),
+    path("assessment/", views_dashboards.assessment_mine, name="assessment"),
+    path("assessment/partners/", views_dashboards.assessment_overview, name="assessment_overview"),
+    path(
+        "assessment/partners/export.<str:fmt>",
+        views_dashboards.assessment_export,
+        name="assessment_export",
+    ),
+    path(
+        "assessment/partners/<int:pk>/",
+        views_dashboards.assessment_partner,
+        name="assessment_partner",
+    ),
+    path("ho-profile/", views_dashboards.ho_profile, name="ho_profile"),
 ]

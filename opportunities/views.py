@@ -20,7 +20,7 @@ from partner_center.paging import Paginator, WindowPaginator
 from partner_center.programs.selectors import is_pce_member
 from partner_center.workdays import working_days_left_many
 
-from . import imports, protection, selectors, services, sla
+from . import imports, protection, routing, selectors, services, sla
 from . import transitions as tr
 from .catalog import LeadCloseReason, LostReason
 from .filters import DuplicateFilter, LeadFilter, OpportunityFilter
@@ -40,6 +40,7 @@ from .forms import (
 from .models import HO_INBOX_ORDER, DuplicatePair, Opportunity, POImport, VendorLead
 from .permissions import REVIEW_OPPORTUNITIES, VIEW_OPPORTUNITIES, WORK_OPPORTUNITIES
 from .transitions import SLA_WORKING_DAYS
+from .views_dashboards import rank_share_form
 
 S = Opportunity.State
 K = Opportunity.Kind
@@ -577,6 +578,9 @@ def lead_create(request):
 
 def _lead_page(request, lead: VendorLead, share_form: ShareForm, status: int = 200):
     lead = selectors.pool_leads().get(pk=lead.pk)
+    # Lead routing (R5.7): the partners ranked by fit, with the points of each factor.
+    candidates = routing.rank(lead)
+    rank_share_form(share_form, candidates)
     return render(
         request,
         "opportunities/lead_detail.html",
@@ -591,6 +595,8 @@ def _lead_page(request, lead: VendorLead, share_form: ShareForm, status: int = 2
             "can_retire": tr.LEAD.can(lead, "retire"),
             "can_reopen": tr.LEAD.can(lead, "reopen"),
             "close_reasons": LeadCloseReason.choices,
+            "candidates": candidates,
+            "max_score": routing.MAX_SCORE,
         },
         status=status,
     )

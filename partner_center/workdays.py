@@ -175,3 +175,26 @@ def working_days_left_many(now: datetime, deadlines) -> list[int]:
         count += overrides[day][0] if day in overrides else _packaged_day(day).is_working
         running[day] = count
     return [running[d] if d is not None and d > today else 0 for d in lasts]
+
+
+def working_days_between_many(pairs) -> list[int]:
+    """For each (start, end) pair of moments or Shanghai dates: the working days after the
+    start's day up to and including the end's day, e.g. submitted on Friday, verified on
+    Monday = 1. One calendar query for all pairs (dashboards' medians)."""
+
+    def day(value) -> date:
+        return value.astimezone(SHANGHAI).date() if isinstance(value, datetime) else value
+
+    spans = [(day(a), day(b)) for a, b in pairs if a and b]
+    if not spans:
+        return []
+    first = min(start for start, _end in spans)
+    last = max(end for _start, end in spans)
+    overrides = _overrides(first, last)
+    running: dict[date, int] = {first: 0}
+    count, day = 0, first
+    while day < last:
+        day += timedelta(days=1)
+        count += overrides[day][0] if day in overrides else _packaged_day(day).is_working
+        running[day] = count
+    return [max(0, running[end] - running[start]) if end > start else 0 for start, end in spans]

@@ -104,10 +104,13 @@ def test_no_serious_violations_on_any_menu_page(demo_world, live_server):
                 host = live_server.url.split("//")[1].split(":")[0]
                 context.add_cookies(
                     [
-                        {"name": "sessionid", "value": client.cookies["sessionid"].value,
-                         "domain": host, "path": "/"},
-                        {"name": "django_language", "value": language, "domain": host,
-                         "path": "/"},
+                        {
+                            "name": "sessionid",
+                            "value": client.cookies["sessionid"].value,
+                            "domain": host,
+                            "path": "/",
+                        },
+                        {"name": "django_language", "value": language, "domain": host, "path": "/"},
                     ]
                 )
                 page = context.new_page()
