@@ -1,6 +1,6 @@
 from partner_center.api import Router
 
-from . import api
+from . import api, api_pipeline
 
 router = Router()
 router.register("opportunities/po", api.POViewSet, basename="opportunity-po")
@@ -10,4 +10,7 @@ router.register(
     "opportunities/duplicates", api.DuplicatePairViewSet, basename="opportunity-duplicate"
 )
 router.register("opportunities/imports", api.POImportViewSet, basename="opportunity-import")
+router.register(
+    "opportunities/saved-views", api_pipeline.SavedViewViewSet, basename="opportunity-saved-view"
+)
 urlpatterns = router.urls

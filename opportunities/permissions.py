@@ -13,3 +13,6 @@ REVIEW_OPPORTUNITIES = capability("opportunities.review", {Role.BD, Role.ADMIN})
 # What the services require of a partner-side action: a user of that partner (the
 # service passes `partner_id`), or the portal's administrator acting for it in admin.
 ACT_FOR_PARTNER = capability("opportunities.act_for_partner", PARTNER_ROLES | {Role.ADMIN})
+# Give a partner's opportunity to another user of the partner (the partner admin; the
+# portal's administrator in admin). BD owners are set by BD (REVIEW_OPPORTUNITIES).
+ASSIGN_OWNERS = capability("opportunities.assign_owners", {Role.PARTNER_ADMIN, Role.ADMIN})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_pipeline
 
 app_name = "opportunities"
 urlpatterns = [
@@ -33,6 +33,12 @@ urlpatterns = [
     path("pool/<int:pk>/reopen/", views.lead_reopen, name="lead_reopen"),
     path("duplicates/", views.duplicate_queue, name="duplicates"),
     path("duplicates/<int:pk>/decide/", views.duplicate_decide, name="duplicate_decide"),
+    # Pipeline tools (issue [5]): owners, saved views
+    path("<int:pk>/owner/", views_pipeline.opportunity_owner, name="owner"),
+    path("<int:pk>/bd-owner/", views_pipeline.opportunity_bd_owner, name="bd_owner"),
+    path("pool/<int:pk>/bd-owner/", views_pipeline.lead_bd_owner, name="lead_bd_owner"),
+    path("views/save/", views_pipeline.saved_view_save, name="saved_view_save"),
+    path("views/<int:pk>/delete/", views_pipeline.saved_view_delete, name="saved_view_delete"),
     # Bulk import
     path("import/", views.import_start, name="import"),
     path("import/template.<str:fmt>", views.import_template, name="import_template"),

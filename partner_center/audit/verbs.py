@@ -50,6 +50,14 @@ class Verb(models.TextChoices):
     DUPLICATE_APPLY = "duplicate.apply", _("Duplicate settled by the rule")
     DUPLICATE_DISMISS = "duplicate.dismiss", _("Marked as not duplicates")
     PO_IMPORT_QUEUED = "po_import.queued", _("Import queued")
+    # Opportunity owners (issue [5])
+    OPPORTUNITY_OWNER_CHANGED = "opportunity.owner_changed", _("Owner changed")
+    OPPORTUNITY_BD_OWNER_CHANGED = "opportunity.bd_owner_changed", _("BD owner changed")
+    OPPORTUNITY_OWNER_HANDED_OVER = (
+        "opportunity.owner_handed_over",
+        _("Owner left the partner: handed over to the partner admin"),
+    )
+    LEAD_BD_OWNER_CHANGED = "lead.bd_owner_changed", _("BD owner of the lead changed")
     # Certification
     ATTACHMENT_DOWNLOADED = "attachment.downloaded", _("Attachment downloaded")
     # Customers
