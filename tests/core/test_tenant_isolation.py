@@ -74,6 +74,7 @@ KINDS: dict[str, Callable[[], int]] = {
     "lead": _first("opportunities.VendorLead"),
     "duplicate": _first("opportunities.DuplicatePair"),
     "po_import": _first("opportunities.POImport"),
+    "saved_view": _first("opportunities.SavedView"),
     "association": _first("customers.Association"),
     "customer_invitation": _first("customers.Invitation"),
     "resource": _first("customers.Resource"),
@@ -123,6 +124,10 @@ OBJECT_OF: dict[str, str] = {
     "opportunities:lead_": "lead",
     "opportunities:duplicate_decide": "duplicate",
     "opportunities:import_": "po_import",
+    "opportunities:owner": "po",
+    "opportunities:bd_owner": "po",
+    "opportunities:saved_view_delete": "saved_view",
+    "opportunity-saved-view-": "saved_view",
     "opportunity-po-": "po",
     "opportunity-ho-": "ho",
     "opportunity-lead-": "lead",
@@ -257,6 +262,11 @@ def world(db):
     ExportTask.objects.create(partner=bill.partner, bill=bill)
     POImport.objects.create(
         partner=requester.partner, created_by=requester, file="x.csv", file_name="x.csv"
+    )
+    from opportunities.models import SavedView
+
+    SavedView.objects.create(
+        user=requester, list_key="opportunities", name="待我处理", query="state=draft"
     )
     distributor = PartnerFactory(name="外来总经销", types=[PartnerType.DISTRIBUTOR])
     outsider_partner = PartnerFactory(
