@@ -7,6 +7,7 @@ a saved view is a query string the list understands and nothing more."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.http import QueryDict
@@ -24,7 +25,7 @@ L = SavedView.ListKey
 MAX_VIEWS_PER_LIST = 20
 
 # Who may use which list, and the parameters the list understands.
-LISTS = {
+LISTS: dict[str, tuple[Any, Any]] = {
     L.OPPORTUNITIES: (VIEW_OPPORTUNITIES, OpportunityFilter),
     L.HO_INBOX: (WORK_OPPORTUNITIES, OpportunityFilter),
     L.REVIEW_QUEUE: (REVIEW_OPPORTUNITIES, OpportunityFilter),
@@ -36,13 +37,13 @@ LISTS = {
 @dataclass(frozen=True)
 class BuiltinView:
     key: str
-    name: str
+    name: Any  # a lazy translation
     query: str
 
 
 ACTION_NEEDED = "action_needed=on&sort=deadline"
 # The default view of a list: what it shows when opened without any parameter [our rule R5.8].
-BUILTIN_VIEWS = {
+BUILTIN_VIEWS: dict[str, BuiltinView] = {
     L.OPPORTUNITIES: BuiltinView("action", gettext_lazy("Action needed"), ACTION_NEEDED),
     L.REVIEW_QUEUE: BuiltinView("action", gettext_lazy("Action needed"), ACTION_NEEDED),
 }
