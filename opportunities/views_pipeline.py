@@ -32,13 +32,22 @@ LIST_URLS = {
 # ---- Saved views -------------------------------------------------------------------------
 
 
+PAGING = frozenset({"page", "page_size"})
+
+
 def list_data(request, list_key: str) -> QueryDict | None:
-    """The parameters a list is filtered with: the request's, or, when it has none, the
-    list's default view ("Action needed"); None for an unfiltered list."""
-    if request.GET:
+    """The parameters a list is filtered with: the request's, or, when it has none but
+    paging, the list's default view ("Action needed", kept while paging); None for an
+    unfiltered list."""
+    if set(request.GET) - PAGING:
         return request.GET
     default = saved_views.default_query(list_key)
-    return QueryDict(default) if default else None
+    if not default:
+        return request.GET or None
+    data = QueryDict(default, mutable=True)
+    for name in PAGING & set(request.GET):
+        data.setlist(name, request.GET.getlist(name))
+    return data
 
 
 def saved_views_context(request, list_key: str, data: QueryDict | None) -> dict:

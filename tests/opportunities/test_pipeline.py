@@ -248,6 +248,10 @@ def test_action_needed_is_the_default_view(login, owner, bd, partner):
     assert "已提交客户" not in body and "验证中客户" not in body
     body = login(owner).get(url("list"), {"view": "all"}).content.decode()
     assert "已提交客户" in body and "草稿客户" in body
+    # paging keeps the default view
+    response = login(owner).get(url("list"), {"page": "1", "page_size": "2"})
+    assert response.context["views_active"] == "action"
+    assert "?page=2" in response.content.decode() or "page=2" in response.content.decode()
     # BD's queue: what BD must review or verify, the nearest deadline first
     response = login(bd).get(url("review_queue"))
     names = [row.customer_name for row in response.context["rows"]]
