@@ -114,31 +114,29 @@ class OpportunityAdmin(ServiceAdmin):
 
     @admin.action(description=_("Give to the owner whose e-mail is above"))
     def action_set_owner(self, request, queryset):
-        owner = _owner_from_action_bar(self, request, OpportunityActionForm)
-        if owner is not None:
-            _run(
-                self,
-                request,
-                queryset,
-                lambda opp: owners.opportunity_set_owner(
-                    actor=request.user, opportunity=opp, owner=owner
-                ),
-                _("Owner changed"),
-            )
+        _give_to(
+            self,
+            request,
+            queryset,
+            OpportunityActionForm,
+            lambda opp, user: owners.opportunity_set_owner(
+                actor=request.user, opportunity=opp, owner=user
+            ),
+            _("Owner changed"),
+        )
 
     @admin.action(description=_("Give to the BD owner whose e-mail is above"))
     def action_set_bd_owner(self, request, queryset):
-        owner = _owner_from_action_bar(self, request, OpportunityActionForm)
-        if owner is not None:
-            _run(
-                self,
-                request,
-                queryset,
-                lambda opp: owners.opportunity_set_bd_owner(
-                    actor=request.user, opportunity=opp, bd_owner=owner
-                ),
-                _("BD owner changed"),
-            )
+        _give_to(
+            self,
+            request,
+            queryset,
+            OpportunityActionForm,
+            lambda opp, user: owners.opportunity_set_bd_owner(
+                actor=request.user, opportunity=opp, bd_owner=user
+            ),
+            _("BD owner changed"),
+        )
 
     def has_add_permission(self, request):
         return False  # POs are created by partners, HO shares from the pool
@@ -306,14 +304,17 @@ class LeadActionForm(admin.helpers.ActionForm):
     owner_email = forms.CharField(label=_("new owner's e-mail"), required=False)
 
 
-def _owner_from_action_bar(modeladmin, request, form_class):
+def _give_to(modeladmin, request, queryset, form_class, call, done_message) -> None:
+    """An owner action: `call(obj, user)` for each row, the user named by the e-mail typed
+    in the action bar."""
     form = form_class(request.POST)
     form.is_valid()
     email = (form.cleaned_data.get("owner_email") or "").strip()
-    owner = User.objects.filter(email__iexact=email).first() if email else None
-    if owner is None:
+    user = User.objects.filter(email__iexact=email).first() if email else None
+    if user is None:
         modeladmin.message_user(request, _("Enter the e-mail of an existing user."), messages.ERROR)
-    return owner
+        return
+    _run(modeladmin, request, queryset, lambda obj: call(obj, user), done_message)
 
 
 class ShareInline(admin.TabularInline):
@@ -370,17 +371,16 @@ class VendorLeadAdmin(ServiceAdmin):
 
     @admin.action(description=_("Give to the BD owner whose e-mail is above"))
     def action_set_bd_owner(self, request, queryset):
-        owner = _owner_from_action_bar(self, request, LeadActionForm)
-        if owner is not None:
-            _run(
-                self,
-                request,
-                queryset,
-                lambda lead: owners.lead_set_bd_owner(
-                    actor=request.user, lead=lead, bd_owner=owner
-                ),
-                _("BD owner changed"),
-            )
+        _give_to(
+            self,
+            request,
+            queryset,
+            LeadActionForm,
+            lambda lead, user: owners.lead_set_bd_owner(
+                actor=request.user, lead=lead, bd_owner=user
+            ),
+            _("BD owner changed"),
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -63,32 +63,40 @@ def _tell_new_owner(user, actor, *, title, body: str, link: str) -> None:
     )
 
 
+def _reassign(obj, field: str, new_owner, *, actor, verb, title, body: str, link: str):
+    """Set `obj.<field>` (locked row), record the change, tell the new owner."""
+    previous = getattr(obj, field)
+    if previous is not None and previous.pk == new_owner.pk:
+        return obj
+    setattr(obj, field, new_owner)
+    obj.save(update_fields=[field])
+    record_event(
+        actor=actor,
+        subject=obj,
+        verb=verb,
+        reason=f"{_name(previous) or '–'} → {_name(new_owner)}",
+        data={"from": previous.pk if previous else None, "to": new_owner.pk},
+    )
+    _tell_new_owner(new_owner, actor, title=title, body=body, link=link)
+    return obj
+
+
 @transaction.atomic
 def opportunity_set_owner(*, actor, opportunity: Opportunity, owner: User) -> Opportunity:
     """The partner admin gives the deal to another active user of the partner."""
     opportunity = _lock(opportunity)
     require(actor, ASSIGN_OWNERS, partner_id=opportunity.partner_id)
     _check_partner_user(owner, opportunity.partner_id)
-    if opportunity.owner_id == owner.pk:
-        return opportunity
-    previous = opportunity.owner
-    opportunity.owner = owner
-    opportunity.save(update_fields=["owner"])
-    record_event(
-        actor=actor,
-        subject=opportunity,
-        verb=Verb.OPPORTUNITY_OWNER_CHANGED,
-        reason=f"{_name(previous) or '–'} → {_name(owner)}",
-        data={"from": previous.pk if previous else None, "to": owner.pk},
-    )
-    _tell_new_owner(
+    return _reassign(
+        opportunity,
+        "owner",
         owner,
-        actor,
+        actor=actor,
+        verb=Verb.OPPORTUNITY_OWNER_CHANGED,
         title=msg("You now own opportunity #%(number)s", number=opportunity.pk),
         body=f"{opportunity.customer_name} · {opportunity.project_name}",
         link=reverse("opportunities:detail", args=[opportunity.pk]),
     )
-    return opportunity
 
 
 @transaction.atomic
@@ -97,26 +105,16 @@ def opportunity_set_bd_owner(*, actor, opportunity: Opportunity, bd_owner: User)
     require(actor, REVIEW_OPPORTUNITIES)
     opportunity = _lock(opportunity)
     _check_bd_user(bd_owner)
-    if opportunity.bd_owner_id == bd_owner.pk:
-        return opportunity
-    previous = opportunity.bd_owner
-    opportunity.bd_owner = bd_owner
-    opportunity.save(update_fields=["bd_owner"])
-    record_event(
-        actor=actor,
-        subject=opportunity,
-        verb=Verb.OPPORTUNITY_BD_OWNER_CHANGED,
-        reason=f"{_name(previous) or '–'} → {_name(bd_owner)}",
-        data={"from": previous.pk if previous else None, "to": bd_owner.pk},
-    )
-    _tell_new_owner(
+    return _reassign(
+        opportunity,
+        "bd_owner",
         bd_owner,
-        actor,
+        actor=actor,
+        verb=Verb.OPPORTUNITY_BD_OWNER_CHANGED,
         title=msg("You are now the BD owner of opportunity #%(number)s", number=opportunity.pk),
         body=f"{opportunity.partner.name} · {opportunity.customer_name}",
         link=reverse("opportunities:detail", args=[opportunity.pk]),
     )
-    return opportunity
 
 
 @transaction.atomic
@@ -125,26 +123,16 @@ def lead_set_bd_owner(*, actor, lead: VendorLead, bd_owner: User) -> VendorLead:
     require(actor, REVIEW_OPPORTUNITIES)
     lead = _lock_lead(lead)
     _check_bd_user(bd_owner)
-    if lead.bd_owner_id == bd_owner.pk:
-        return lead
-    previous = lead.bd_owner
-    lead.bd_owner = bd_owner
-    lead.save(update_fields=["bd_owner"])
-    record_event(
-        actor=actor,
-        subject=lead,
-        verb=Verb.LEAD_BD_OWNER_CHANGED,
-        reason=f"{_name(previous) or '–'} → {_name(bd_owner)}",
-        data={"from": previous.pk if previous else None, "to": bd_owner.pk},
-    )
-    _tell_new_owner(
+    return _reassign(
+        lead,
+        "bd_owner",
         bd_owner,
-        actor,
+        actor=actor,
+        verb=Verb.LEAD_BD_OWNER_CHANGED,
         title=msg("You are now the BD owner of HO lead %(crm)s", crm=lead.crm_id),
         body=lead.customer_name,
         link=reverse("opportunities:lead_detail", args=[lead.pk]),
     )
-    return lead
 
 
 @transaction.atomic

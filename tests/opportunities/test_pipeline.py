@@ -401,3 +401,34 @@ def test_api_lists_with_owners_run_a_fixed_number_of_queries(owner, teammate, bd
     _rows(30, owner, teammate, bd, partner)
     assert count_queries(api(owner).get, "/api/v1/opportunities/po/", {"page_size": 50}) == one
     assert count_queries(api(bd).get, "/api/v1/opportunities/leads/", {"page_size": 50}) == lead_one
+
+
+# ---- Admin ---------------------------------------------------------------------------------
+
+
+def test_admin_actions_reassign_through_the_services(client, owner, teammate, bd, bd2):
+    staff = UserFactory(
+        role=Role.BD, email="bd-admin@vendor.test", is_staff=True, is_superuser=True
+    )
+    client.force_login(staff)
+    po = make_po(owner)
+    lead = make_lead(bd)
+    changelist = reverse("admin:opportunities_opportunity_changelist")
+    client.post(
+        changelist,
+        {"action": "action_set_bd_owner", "_selected_action": [po.pk], "owner_email": bd2.email},
+    )
+    assert Opportunity.objects.get(pk=po.pk).bd_owner == bd2
+    # the portal's administrator (a superuser) may act for the partner
+    client.post(
+        changelist,
+        {"action": "action_set_owner", "_selected_action": [po.pk], "owner_email": teammate.email},
+    )
+    assert Opportunity.objects.get(pk=po.pk).owner == teammate
+    client.post(
+        reverse("admin:opportunities_vendorlead_changelist"),
+        {"action": "action_set_bd_owner", "_selected_action": [lead.pk], "owner_email": bd2.email},
+    )
+    assert VendorLead.objects.get(pk=lead.pk).bd_owner == bd2
+    page = client.get(reverse("admin:opportunities_savedview_changelist"))
+    assert page.status_code == 200
