@@ -39,8 +39,9 @@ class SavedViewSerializer(serializers.ModelSerializer):
         read_only_fields = ("id", "created_at")
         extra_kwargs = {
             "query": {
+                "required": True,
                 "help_text": "The list's filters and sort as a query string, e.g. "
-                "`state=returned&sort=deadline`; other parameters are dropped."
+                "`state=returned&sort=deadline`; other parameters are dropped.",
             },
             # A new name is checked by the service (same name again: the view is replaced).
             "name": {"validators": []},

@@ -432,3 +432,10 @@ def test_admin_actions_reassign_through_the_services(client, owner, teammate, bd
     assert VendorLead.objects.get(pk=lead.pk).bd_owner == bd2
     page = client.get(reverse("admin:opportunities_savedview_changelist"))
     assert page.status_code == 200
+
+
+def test_a_saved_view_without_query_is_a_400(owner):
+    response = api(owner).post(
+        "/api/v1/opportunities/saved-views/", {"list_key": "opportunities", "name": "x"}
+    )
+    assert response.status_code == 400 and "query" in response.json()["fields"]
