@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from partner_center import uploads
-from partner_center.accounts.models import Partner
+from partner_center.accounts.models import Partner, User
 from partner_center.errors import DomainError
 from partner_center.service_admin import ServiceAdmin
 
@@ -24,8 +24,10 @@ from .models import (
     ImportRow,
     Opportunity,
     POImport,
+    SavedView,
     VendorLead,
 )
+from .services import owners
 from .transitions import PO, PROGRESS_FIELDS, partner_editable_fields
 
 S = Opportunity.State
@@ -43,6 +45,7 @@ class OpportunityActionForm(admin.helpers.ActionForm):
         label=_("fields to unlock (comma-separated)"), required=False
     )
     comment = forms.CharField(label=_("comment"), required=False)
+    owner_email = forms.CharField(label=_("new owner's e-mail"), required=False)
 
 
 def _run(modeladmin, request, queryset, call, done_message):
@@ -71,6 +74,8 @@ class OpportunityAdmin(ServiceAdmin):
         "amount",
         "deadline",
         "core_label",
+        "owner",
+        "bd_owner",
         "created_at",
     )
     list_filter = (
@@ -91,7 +96,7 @@ class OpportunityAdmin(ServiceAdmin):
         "external_ref",
         "lead__crm_id",
     )
-    list_select_related = ("partner",)
+    list_select_related = ("partner", "owner", "bd_owner")
     date_hierarchy = "created_at"
     raw_id_fields = ("partner", "lead")
     action_form = OpportunityActionForm
@@ -104,7 +109,35 @@ class OpportunityAdmin(ServiceAdmin):
         "action_clear_core_label",
         "action_approve_extension",
         "action_refuse_extension",
+        "action_set_owner",
+        "action_set_bd_owner",
     ]
+
+    @admin.action(description=_("Give to the owner whose e-mail is above"))
+    def action_set_owner(self, request, queryset):
+        _give_to(
+            self,
+            request,
+            queryset,
+            OpportunityActionForm,
+            lambda opp, user: owners.opportunity_set_owner(
+                actor=request.user, opportunity=opp, owner=user
+            ),
+            _("Owner changed"),
+        )
+
+    @admin.action(description=_("Give to the BD owner whose e-mail is above"))
+    def action_set_bd_owner(self, request, queryset):
+        _give_to(
+            self,
+            request,
+            queryset,
+            OpportunityActionForm,
+            lambda opp, user: owners.opportunity_set_bd_owner(
+                actor=request.user, opportunity=opp, bd_owner=user
+            ),
+            _("BD owner changed"),
+        )
 
     def has_add_permission(self, request):
         return False  # POs are created by partners, HO shares from the pool
@@ -269,6 +302,20 @@ class LeadActionForm(admin.helpers.ActionForm):
         label=_("close reason"), choices=[("", "–"), *LeadCloseReason.choices], required=False
     )
     comment = forms.CharField(label=_("comment"), required=False)
+    owner_email = forms.CharField(label=_("new owner's e-mail"), required=False)
+
+
+def _give_to(modeladmin, request, queryset, form_class, call, done_message) -> None:
+    """An owner action: `call(obj, user)` for each row, the user named by the e-mail typed
+    in the action bar."""
+    form = form_class(request.POST)
+    form.is_valid()
+    email = (form.cleaned_data.get("owner_email") or "").strip()
+    user = User.objects.filter(email__iexact=email).first() if email else None
+    if user is None:
+        modeladmin.message_user(request, _("Enter the e-mail of an existing user."), messages.ERROR)
+        return
+    _run(modeladmin, request, queryset, lambda obj: call(obj, user), done_message)
 
 
 class ShareInline(admin.TabularInline):
@@ -293,6 +340,7 @@ class VendorLeadAdmin(ServiceAdmin):
         "amount",
         "crm_created_at",
         "state",
+        "bd_owner",
         "closed_at",
     )
     list_filter = (
@@ -303,9 +351,10 @@ class VendorLeadAdmin(ServiceAdmin):
         "customer_region",
     )
     search_fields = ("crm_id", "customer_name", "customer_credit_code", "project_name")
-    list_select_related = ("created_by",)
+    list_select_related = ("created_by", "bd_owner")
     date_hierarchy = "crm_created_at"
     readonly_fields = (
+        "bd_owner",
         "customer_key",
         "created_by",
         "created_at",
@@ -319,7 +368,20 @@ class VendorLeadAdmin(ServiceAdmin):
     inlines = [ShareInline]
     form = LeadAdminForm
     action_form = LeadActionForm
-    actions = ["action_share", "action_close", "action_reopen"]
+    actions = ["action_share", "action_close", "action_reopen", "action_set_bd_owner"]
+
+    @admin.action(description=_("Give to the BD owner whose e-mail is above"))
+    def action_set_bd_owner(self, request, queryset):
+        _give_to(
+            self,
+            request,
+            queryset,
+            LeadActionForm,
+            lambda lead, user: owners.lead_set_bd_owner(
+                actor=request.user, lead=lead, bd_owner=user
+            ),
+            _("BD owner changed"),
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -507,3 +569,20 @@ class CustomerKeyLockAdmin(admin.ModelAdmin):
 # ---- Working on a deal together (collab): comments, next steps, files ----------------------
 from . import admin_pipeline  # noqa: E402, F401 - stage probabilities, HO profiles
 from .collab import admin as collab_admin  # noqa: E402, F401
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(admin.ModelAdmin):
+    """Read-only: users save and delete their views on the list pages."""
+
+    list_display = ("user", "list_key", "name", "query", "created_at")
+    list_filter = ("list_key",)
+    search_fields = ("user__email", "name")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "list_key", "name", "query", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

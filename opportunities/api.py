@@ -22,10 +22,16 @@ from partner_center.accounts.access import HasCapability
 from partner_center.accounts.models import Partner
 
 from . import selectors, services
+from .api_pipeline_tools import LeadOwnerActionMixin, OwnerActionsMixin
 from .duplicates import verdict_for
 from .filters import DuplicateFilter, LeadFilter, OpportunityFilter
 from .models import DuplicatePair, IdempotencyKey, Opportunity, POImport, VendorLead
-from .permissions import REVIEW_OPPORTUNITIES, VIEW_OPPORTUNITIES, WORK_OPPORTUNITIES
+from .permissions import (
+    ASSIGN_OWNERS,
+    REVIEW_OPPORTUNITIES,
+    VIEW_OPPORTUNITIES,
+    WORK_OPPORTUNITIES,
+)
 from .serializers import (
     CloseDealSerializer,
     CoreLabelSerializer,
@@ -189,6 +195,7 @@ class OpportunityActionsMixin:
 
 
 class POViewSet(
+    OwnerActionsMixin,
     OpportunityActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -216,6 +223,8 @@ class POViewSet(
         "close": WORK_OPPORTUNITIES,
         "request_extension": WORK_OPPORTUNITIES,
         "decide_extension": REVIEW_OPPORTUNITIES,
+        "owner": ASSIGN_OWNERS,
+        "bd_owner": REVIEW_OPPORTUNITIES,
     }
     serializer_class = OpportunitySerializer
     filterset_class = OpportunityFilter
@@ -362,6 +371,7 @@ class POViewSet(
 
 
 class HOViewSet(
+    OwnerActionsMixin,
     OpportunityActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -380,6 +390,8 @@ class HOViewSet(
         "request_extension": WORK_OPPORTUNITIES,
         "decide_extension": REVIEW_OPPORTUNITIES,
         "core_label": REVIEW_OPPORTUNITIES,
+        "owner": ASSIGN_OWNERS,
+        "bd_owner": REVIEW_OPPORTUNITIES,
     }
     serializer_class = OpportunitySerializer
     filterset_class = OpportunityFilter
@@ -415,6 +427,7 @@ class HOViewSet(
 
 
 class LeadViewSet(
+    LeadOwnerActionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

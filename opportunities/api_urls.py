@@ -1,6 +1,6 @@
 from partner_center.api import Router
 
-from . import api, api_pipeline
+from . import api, api_pipeline, api_pipeline_tools
 from .collab import api as collab_api
 
 router = Router()
@@ -33,5 +33,10 @@ router.register(
 )
 router.register(
     "opportunities/routing", api_pipeline.RoutingViewSet, basename="opportunity-routing"
+)
+router.register(
+    "opportunities/saved-views",
+    api_pipeline_tools.SavedViewViewSet,
+    basename="opportunity-saved-view",
 )
 urlpatterns = router.urls

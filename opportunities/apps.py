@@ -12,3 +12,9 @@ class OpportunitiesConfig(AppConfig):
         from .sla import on_calendar_changed
 
         calendar_changed.connect(on_calendar_changed, dispatch_uid="opportunities.calendar")
+
+        from partner_center.members.signals import member_left
+
+        from .services.owners import on_member_left
+
+        member_left.connect(on_member_left, dispatch_uid="opportunities.owner_hand_over")

@@ -46,6 +46,25 @@ KIND_STATES = {
 }
 
 
+# "Action needed" (issue [5]): what waits for the partner (its drafts, POs returned for
+# changes, HOs to accept) or for BD (POs to review or verify).
+PARTNER_ACTION_STATES = (S.DRAFT, S.RETURNED, S.PENDING)
+BD_ACTION_STATES = (S.SUBMITTED, S.UNDER_VERIFICATION)
+
+
+def action_states(user) -> tuple:
+    return BD_ACTION_STATES if user is not None and is_vendor_staff(user) else PARTNER_ACTION_STATES
+
+
+def owned_by(queryset, user):
+    """The user's own deals: a partner user's as owner, vendor staff's as BD owner."""
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    if is_vendor_staff(user):
+        return queryset.filter(bd_owner=user)
+    return queryset.filter(owner=user)
+
+
 class OpportunityFilter(DeadlineSoonMixin, django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Opportunity.Kind.choices, empty_label=_("All")
@@ -76,6 +95,13 @@ class OpportunityFilter(DeadlineSoonMixin, django_filters.FilterSet):
     # Deals closed lost, by reason (collab, issue [5]).
     lost_reason = django_filters.ChoiceFilter(
         label=_("Lost reason"), choices=LostReason.choices, empty_label=_("All")
+    )
+    # Issue [5]: my deals (partner: owner = me; vendor: BD owner = me), and what waits for me.
+    mine = django_filters.BooleanFilter(
+        label=_("Mine"), method="filter_mine", widget=forms.CheckboxInput
+    )
+    action_needed = django_filters.BooleanFilter(
+        label=_("Action needed"), method="filter_action_needed", widget=forms.CheckboxInput
     )
     # A text field, not a <select> of every partner (1,000 options were most of the page).
     partner = django_filters.CharFilter(
@@ -110,6 +136,7 @@ class OpportunityFilter(DeadlineSoonMixin, django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         request = kwargs.get("request")
         user = user or getattr(request, "user", None)
+        self.user = user
         if user is None or not is_vendor_staff(user):
             # A partner never sees the list of other partners.
             self.filters.pop("partner")
@@ -119,6 +146,12 @@ class OpportunityFilter(DeadlineSoonMixin, django_filters.FilterSet):
         if states:
             self.filters["state"].extra["choices"] = [(s, S(s).label) for s in states]
         _style(self)
+
+    def filter_mine(self, queryset, name, value):
+        return owned_by(queryset, self.user) if value else queryset
+
+    def filter_action_needed(self, queryset, name, value):
+        return queryset.filter(state__in=action_states(self.user)) if value else queryset
 
     def filter_partner(self, queryset, name, value):
         value = value.strip()
@@ -154,6 +187,9 @@ class LeadFilter(django_filters.FilterSet):
     customer = django_filters.CharFilter(
         label=_("Customer"), field_name="customer_name", lookup_expr="icontains"
     )
+    mine = django_filters.BooleanFilter(
+        label=_("Mine"), method="filter_mine", widget=forms.CheckboxInput
+    )
     sort = SortFilter(
         label=_("Sort by"),
         empty_label=_("Default order"),
@@ -176,6 +212,14 @@ class LeadFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self)
+
+    def filter_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if not value:
+            return queryset
+        if user is None or not user.is_authenticated:
+            return queryset.none()
+        return queryset.filter(bd_owner=user)
 
     def filter_status(self, queryset, name, value):
         if value == "closed":

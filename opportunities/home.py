@@ -41,7 +41,8 @@ def cards(user) -> list[HomeCard]:
                 f"{listing}?state={S.RETURNED}",
                 tone="warning" if counts["returned"] else "secondary",
             ),
-            HomeCard(_("POs in review"), str(counts["po_open"]), listing),
+            # (the bare list opens on "Action needed": this count is of every open PO)
+            HomeCard(_("POs in review"), str(counts["po_open"]), f"{listing}?view=all"),
         ]
     if REVIEW_OPPORTUNITIES.allows(user):
         counts = Opportunity.objects.filter(kind=K.PO, state__in=PO_OPEN).aggregate(
@@ -51,7 +52,7 @@ def cards(user) -> list[HomeCard]:
             HomeCard(
                 _("POs to review"),
                 str(counts["open"]),
-                reverse("opportunities:review_queue"),
+                reverse("opportunities:review_queue") + "?view=all",  # with the returned POs
                 hint=_("%(n)s due within two days") % {"n": counts["due"]},
                 tone="danger" if counts["due"] else "info",
             )

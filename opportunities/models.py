@@ -397,6 +397,9 @@ class Opportunity(CustomerFields):
                 condition=Q(protection="live"),
                 name="opportunity_protection_live",
             ),
+            # "Mine" filters of the lists (issue [5]): owner / BD owner, then state.
+            models.Index(fields=["owner", "state"], name="opportunity_owner_state"),
+            models.Index(fields=["bd_owner", "state"], name="opportunity_bd_owner_state"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -714,3 +717,38 @@ from .collab.models import DealAttachment, DealComment, NextStep  # noqa: E402, 
 
 # Pipeline tools (issue [5]): stage probabilities and HO profiles.
 from .pipeline_models import HOProfile, StageProbability  # noqa: E402, F401
+
+# ---- Saved views of the lists (issue [5]) -------------------------------------------------
+
+
+class SavedView(models.Model):
+    """A user's named filters and sort of one list page; only its user sees it."""
+
+    class ListKey(models.TextChoices):
+        OPPORTUNITIES = "opportunities", _("Opportunities")
+        HO_INBOX = "ho_inbox", _("HO inbox")
+        REVIEW_QUEUE = "review_queue", _("PO review queue")
+        HO_POOL = "ho_pool", _("HO pool")
+        DUPLICATES = "duplicates", _("Duplicate queue")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    list_key = models.CharField(_("list"), max_length=24, choices=ListKey.choices)
+    name = models.CharField(_("name"), max_length=60)
+    # The list's query string (filters and sort only), e.g. "state=returned&sort=deadline".
+    query = models.CharField(_("filters and sort"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["list_key", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "list_key", "name"], name="saved_view_name_per_user_list"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_list_key_display()} · {self.name}"

@@ -24,3 +24,6 @@ VIEW_PIPELINE = capability("opportunities.view_pipeline", PARTNER_ROLES)
 MANAGE_HO_PROFILE = capability("opportunities.manage_ho_profile", {Role.PARTNER_ADMIN, Role.ADMIN})
 # Set the stage probabilities of the weighted pipeline (Django admin).
 MANAGE_STAGE_PROBABILITIES = capability("opportunities.manage_stage_probabilities", {Role.ADMIN})
+# Give a partner's opportunity to another user of the partner (the partner admin; the
+# portal's administrator in admin). BD owners are set by BD (REVIEW_OPPORTUNITIES).
+ASSIGN_OWNERS = capability("opportunities.assign_owners", {Role.PARTNER_ADMIN, Role.ADMIN})

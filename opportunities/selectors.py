@@ -41,12 +41,16 @@ STATE_LABELS = dict(S.choices)
 
 def opportunities_for(user) -> QuerySet[Opportunity]:
     """The opportunities the user may see: its partner's, or all for vendor staff."""
-    return scope_to_partner(Opportunity.objects.select_related("partner"), user)
+    return scope_to_partner(
+        Opportunity.objects.select_related("partner", "owner", "bd_owner"), user
+    )
 
 
 def opportunity_for_user(user, pk: int) -> Opportunity:
     return get_for_user(
-        Opportunity.objects.select_related("partner", "lead", "verified_by", "shared_by"),
+        Opportunity.objects.select_related(
+            "partner", "lead", "verified_by", "shared_by", "owner", "bd_owner"
+        ),
         user,
         pk=pk,
     )
@@ -56,7 +60,7 @@ def review_queue() -> QuerySet[Opportunity]:
     """POs waiting for BD, the nearest deadline first."""
     return (
         Opportunity.objects.filter(kind=K.PO, state__in=PO_OPEN_STATES)
-        .select_related("partner")
+        .select_related("partner", "owner", "bd_owner")
         .order_by("deadline", "id")
     )
 
@@ -316,12 +320,16 @@ def pool_leads() -> QuerySet[VendorLead]:
     """Leads with the share that holds them now (if any): state, partner, deadline. (No
     `held` flag in the SELECT: PostgreSQL hashes every live share for it on each page.)"""
     live = live_share_of_lead().order_by()
-    return VendorLead.objects.annotate(
-        share_id=Subquery(live.values("pk")[:1]),
-        share_state=Subquery(live.values("state")[:1]),
-        share_partner=Subquery(live.values("partner__name")[:1]),
-        share_deadline=Subquery(live.values("deadline")[:1]),
-    ).order_by("-crm_created_at", "-id")
+    return (
+        VendorLead.objects.select_related("bd_owner")
+        .annotate(
+            share_id=Subquery(live.values("pk")[:1]),
+            share_state=Subquery(live.values("state")[:1]),
+            share_partner=Subquery(live.values("partner__name")[:1]),
+            share_deadline=Subquery(live.values("deadline")[:1]),
+        )
+        .order_by("-crm_created_at", "-id")
+    )
 
 
 def lead_status(lead) -> str:

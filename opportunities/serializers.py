@@ -45,6 +45,12 @@ class OpportunitySerializer(serializers.ModelSerializer):
     )
     protection_label = serializers.CharField(source="get_protection_display", read_only=True)
     lost_reason_label = serializers.CharField(source="get_lost_reason_display", read_only=True)
+    owner_name = serializers.CharField(
+        source="owner", read_only=True, allow_null=True, default=None
+    )
+    bd_owner_name = serializers.CharField(
+        source="bd_owner", read_only=True, allow_null=True, default=None
+    )
     protection_live = serializers.SerializerMethodField(
         help_text="Whether this item protects its customer and products now (R4.1)."
     )
@@ -92,6 +98,10 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "lost_note",
             "extension_requested_at",
             "extension_request_note",
+            "owner",
+            "owner_name",
+            "bd_owner",
+            "bd_owner_name",
         )
         read_only_fields = fields
 
@@ -226,6 +236,9 @@ class LeadSerializer(serializers.ModelSerializer):
     status = serializers.SerializerMethodField()
     share_partner = serializers.CharField(read_only=True, allow_null=True, default=None)
     share_deadline = serializers.DateTimeField(read_only=True, allow_null=True, default=None)
+    bd_owner_name = serializers.CharField(
+        source="bd_owner", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = VendorLead
@@ -242,9 +255,12 @@ class LeadSerializer(serializers.ModelSerializer):
             "status",
             "share_partner",
             "share_deadline",
+            "bd_owner",
+            "bd_owner_name",
         )
         read_only_fields = (
             "id",
+            "bd_owner",
             "created_at",
             "closed_at",
             "state",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_dashboards
+from . import views, views_dashboards, views_pipeline
 from .collab import views as collab_views
 
 app_name = "opportunities"
@@ -42,6 +42,12 @@ urlpatterns = [
     path("<int:pk>/files/", collab_views.attachment_upload, name="attachment_upload"),
     path("files/<int:pk>/", collab_views.attachment_download, name="attachment_download"),
     path("files/<int:pk>/delete/", collab_views.attachment_delete, name="attachment_delete"),
+    # Pipeline tools (issue [5]): owners, saved views
+    path("<int:pk>/owner/", views_pipeline.opportunity_owner, name="owner"),
+    path("<int:pk>/bd-owner/", views_pipeline.opportunity_bd_owner, name="bd_owner"),
+    path("pool/<int:pk>/bd-owner/", views_pipeline.lead_bd_owner, name="lead_bd_owner"),
+    path("views/save/", views_pipeline.saved_view_save, name="saved_view_save"),
+    path("views/<int:pk>/delete/", views_pipeline.saved_view_delete, name="saved_view_delete"),
     # Bulk import
     path("import/", views.import_start, name="import"),
     path("import/template.<str:fmt>", views.import_template, name="import_template"),

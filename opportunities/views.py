@@ -20,7 +20,7 @@ from partner_center.paging import Paginator, WindowPaginator
 from partner_center.programs.selectors import is_pce_member
 from partner_center.workdays import working_days_left_many
 
-from . import imports, protection, routing, selectors, services, sla
+from . import imports, protection, routing, selectors, services, sla, views_pipeline
 from . import transitions as tr
 from .catalog import LeadCloseReason, LostReason
 from .filters import DuplicateFilter, LeadFilter, OpportunityFilter
@@ -78,12 +78,13 @@ def _action_page(request, opp, form, act, *, title, submit_label, success="", **
 # ---- Lists -------------------------------------------------------------------------------
 
 
-def _opportunity_list(request, *, base, template, title, extra=None, kind=None, states=None):
-    filterset = OpportunityFilter(
-        request.GET or None, queryset=base, request=request, kind=kind, states=states
-    )
+def _opportunity_list(
+    request, *, base, template, title, list_key, extra=None, kind=None, states=None
+):
+    data = views_pipeline.list_data(request, list_key)  # "Action needed" when bare
+    filterset = OpportunityFilter(data, queryset=base, request=request, kind=kind, states=states)
     qs = filterset.qs if filterset.is_bound else base
-    if not filterset.is_bound or not request.GET.get("sort"):
+    if not filterset.is_bound or not data.get("sort"):
         qs = qs.order_by(*(extra or {}).get("default_order", ("-created_at", "-id")))
     page = _page(request, qs)
     page.object_list = selectors.attach_days_left(page.object_list)
@@ -94,6 +95,7 @@ def _opportunity_list(request, *, base, template, title, extra=None, kind=None, 
         "rows": page.object_list,
         "is_vendor": is_vendor_staff(request.user),
         "pce_member": is_pce_member(request.user.partner_id) if request.user.partner_id else False,
+        **views_pipeline.saved_views_context(request, list_key, data),
         **(extra or {}),
     }
     return render(request, template, context)
@@ -106,6 +108,7 @@ def opportunity_list(request):
         base=selectors.opportunities_for(request.user),
         template="opportunities/list.html",
         title=gettext_lazy("Opportunities"),
+        list_key="opportunities",
     )
 
 
@@ -117,6 +120,7 @@ def ho_inbox(request):
         base=base,
         template="opportunities/inbox.html",
         title=gettext_lazy("HO inbox"),
+        list_key="ho_inbox",
         extra={"default_order": HO_INBOX_ORDER, "inbox": True},
         kind=K.HO,
     )
@@ -129,6 +133,7 @@ def review_queue(request):
         base=selectors.review_queue(),
         template="opportunities/review_queue.html",
         title=gettext_lazy("PO review queue"),
+        list_key="review_queue",
         extra={"default_order": ("deadline", "id")},
         kind=K.PO,
         states=tr.PO_OPEN_STATES,
@@ -164,6 +169,7 @@ def opportunity_detail(request, pk: int):
         "hints": selectors.duplicate_hints(opp)
         if opp.is_po and opp.state in (S.DRAFT, S.RETURNED) and partner_side
         else [],
+        **views_pipeline.owners_context(request, opp),
     }
     # Working on a deal together (collab): comments merged into the timeline, next steps,
     # files; a refused collab form comes back here with its errors (status 400).
@@ -533,7 +539,8 @@ def protection_decide(request, pk: int):
 @capability_required(REVIEW_OPPORTUNITIES)
 def pool(request):
     base = selectors.pool_leads()
-    filterset = LeadFilter(request.GET or None, queryset=base)
+    data = views_pipeline.list_data(request, "ho_pool")
+    filterset = LeadFilter(data, queryset=base, request=request)
     qs = filterset.qs if filterset.is_bound else base
     page = _page(request, qs, paginator=WindowPaginator)
     page.object_list = list(page.object_list)
@@ -551,6 +558,7 @@ def pool(request):
             "filter": filterset,
             "page_obj": page,
             "rows": page.object_list,
+            **views_pipeline.saved_views_context(request, "ho_pool", data),
         },
     )
 
@@ -597,6 +605,7 @@ def _lead_page(request, lead: VendorLead, share_form: ShareForm, status: int = 2
             "close_reasons": LeadCloseReason.choices,
             "candidates": candidates,
             "max_score": routing.MAX_SCORE,
+            "bd_owner_choices": list(views_pipeline.owners.assignable_bd_owners()),
         },
         status=status,
     )
@@ -671,7 +680,8 @@ def lead_reopen(request, pk: int):
 @capability_required(REVIEW_OPPORTUNITIES)
 def duplicate_queue(request):
     base = selectors.duplicate_queue()
-    filterset = DuplicateFilter(request.GET or None, queryset=base)
+    data = views_pipeline.list_data(request, "duplicates")
+    filterset = DuplicateFilter(data, queryset=base)
     qs = filterset.qs if filterset.is_bound else base
     page = _page(request, qs, paginator=WindowPaginator)
     rows = []
@@ -683,7 +693,13 @@ def duplicate_queue(request):
     return render(
         request,
         "opportunities/duplicates.html",
-        {"page_title": _("Duplicate queue"), "filter": filterset, "page_obj": page, "rows": rows},
+        {
+            "page_title": _("Duplicate queue"),
+            "filter": filterset,
+            "page_obj": page,
+            "rows": rows,
+            **views_pipeline.saved_views_context(request, "duplicates", data),
+        },
     )
 
 

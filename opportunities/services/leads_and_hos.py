@@ -72,7 +72,11 @@ def lead_create(*, actor, crm_id: str, crm_created_at, data: dict) -> VendorLead
     if unknown:
         raise DomainError(_("Unknown field."), field=sorted(unknown)[0])
     lead = VendorLead(
-        crm_id=crm_id, crm_created_at=crm_created_at, created_by=actor, state=LEAD["create"].target
+        crm_id=crm_id,
+        crm_created_at=crm_created_at,
+        created_by=actor,
+        bd_owner=actor,
+        state=LEAD["create"].target,
     )
     for name, value in _normalize(data).items():
         setattr(lead, name, value)
@@ -175,6 +179,7 @@ def ho_share(*, actor, lead: VendorLead, partner: Partner, note: str = "") -> Op
         created_at=now,
         shared_at=now,
         shared_by=actor,
+        bd_owner_id=lead.bd_owner_id or actor.pk,
         deadline=deadline,
         remind_at=remind_at,
     )
@@ -231,6 +236,8 @@ def ho_accept(*, actor, ho: Opportunity) -> Opportunity:
             **protection.start_changes(timezone.now()),
             "contact_name": lead.contact_name,
             "contact_phone": lead.contact_phone,
+            # The accepting user owns the deal (unless an admin accepted for the partner).
+            "owner": actor if actor.partner_id == ho.partner_id else ho.owner,
         },
         locked=True,
     )

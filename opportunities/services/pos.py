@@ -67,6 +67,7 @@ def po_create(*, actor, partner: Partner, data: dict, external_ref: str = "") ->
         state=S.DRAFT,
         partner=partner,
         created_by=actor,
+        owner=actor if getattr(actor, "partner_id", None) == partner.pk else None,
         created_at=timezone.now(),
         external_ref=external_ref,
         **values,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partner_center.accounts.access import require
+from partner_center.accounts.permissions import Role
 from partner_center.errors import DomainError
 from partner_center.notifications.messages import join, msg
 from partner_center.validators import check_date
@@ -40,7 +41,12 @@ def po_start_verification(*, actor, po: Opportunity, note: str = "") -> Opportun
         po,
         "start_verification",
         actor=actor,
-        changes={"reviewed_at": timezone.now(), "reviewed_by": actor},
+        changes={
+            "reviewed_at": timezone.now(),
+            "reviewed_by": actor,
+            # The reviewer becomes the BD owner unless BD assigned one (issue [5]).
+            "bd_owner": po.bd_owner or (actor if actor.role == Role.BD else None),
+        },
         reason=note,
         locked=True,
     )

@@ -217,6 +217,13 @@ class UserAdmin(BaseUserAdmin):
         from partner_center.members.services import member_record_partner_change
 
         member_record_partner_change(actor=request.user, user=obj, old_partner_id=old_partner_id)
+        if change and "is_active" in form.changed_data and not obj.is_active and obj.partner_id:
+            # A deactivated person leaves its partner's deals (opportunities hands them over).
+            from partner_center.members.signals import member_left
+
+            member_left.send(
+                sender=type(obj), user=obj, partner_id=obj.partner_id, actor=request.user
+            )
 
     add_fieldsets = (
         (

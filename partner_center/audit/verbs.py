@@ -58,6 +58,14 @@ class Verb(models.TextChoices):
     NEXT_STEP_REOPENED = "opportunity.next_step_reopened", _("Next step reopened")
     DEAL_ATTACHMENT_ADDED = "opportunity.attachment_added", _("File attached")
     DEAL_ATTACHMENT_DELETED = "opportunity.attachment_deleted", _("Attached file deleted")
+    # Opportunity owners (issue [5])
+    OPPORTUNITY_OWNER_CHANGED = "opportunity.owner_changed", _("Owner changed")
+    OPPORTUNITY_BD_OWNER_CHANGED = "opportunity.bd_owner_changed", _("BD owner changed")
+    OPPORTUNITY_OWNER_HANDED_OVER = (
+        "opportunity.owner_handed_over",
+        _("Owner left the partner: handed over to the partner admin"),
+    )
+    LEAD_BD_OWNER_CHANGED = "lead.bd_owner_changed", _("BD owner of the lead changed")
     # Certification
     ATTACHMENT_DOWNLOADED = "attachment.downloaded", _("Attachment downloaded")
     # Customers

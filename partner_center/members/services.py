@@ -42,6 +42,7 @@ from .permissions import (
     MANAGE_PROFILE,
     MANAGE_PROFILE_OR_ADMIN,
 )
+from .signals import member_left
 from .transitions import MEMBERSHIP
 
 CODE_VALIDITY = timedelta(minutes=15)
@@ -252,6 +253,9 @@ def member_unlink(*, actor: User, membership: Membership) -> Membership:
     User.objects.filter(pk=membership.user_id, partner_id=membership.partner_id).update(
         partner=None, role=Role.CUSTOMER, can_move_money=False
     )
+    member_left.send(
+        sender=Membership, user=membership.user, partner_id=membership.partner_id, actor=actor
+    )
     Subscription.objects.filter(user_id=membership.user_id).delete()  # partner's topics
     notify(
         recipients=User.objects.filter(pk=membership.user_id),
@@ -303,6 +307,7 @@ def member_end_link_of(*, actor, user: User, partner_id: int) -> int:
     )
     for membership in rows:
         _unlink(membership, actor=actor, at=timezone.now())
+    member_left.send(sender=Membership, user=user, partner_id=partner_id, actor=actor)
     return len(rows)
 
 

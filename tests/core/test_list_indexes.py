@@ -161,7 +161,51 @@ def test_opportunity_lists_read_their_index(
     created = (
         _column_index("opportunities_opportunity", "created_at") if "created" in index else index
     )
-    assert_uses_index(client, reverse(url), "opportunities_opportunity", index, created)
+    # "All": the bare list opens on the "Action needed" view (see the next test)
+    assert_uses_index(
+        client, reverse(url) + "?view=all", "opportunities_opportunity", index, created
+    )
+
+
+@pytest.mark.parametrize(
+    ("persona", "url", "query", "indexes"),
+    [
+        # "Action needed", the lists' default view (issue [5]): the open states, nearest
+        # deadline first (read by deadline, or by state when few rows are open)
+        (
+            "owner",
+            "opportunities:list",
+            "",
+            ("opportunity_partner_deadline", "opportunity_deadline", "opportunity_partner_state"),
+        ),
+        ("bd", "opportunities:list", "", ("opportunity_deadline", "opportunity_sla_open")),
+        (
+            "bd",
+            "opportunities:review_queue",
+            "",
+            ("opportunity_review_queue", "opportunity_partner_state", "opportunity_sla_open"),
+        ),
+        # "Mine": owner / BD owner, then state (here one user owns every row, so the planner
+        # may as well read the list's own index)
+        (
+            "owner",
+            "opportunities:list",
+            "?mine=on",
+            ("opportunity_owner_state", "opportunity_partner_created"),
+        ),
+        (
+            "bd",
+            "opportunities:list",
+            "?mine=on",
+            ("opportunity_bd_owner_state", "opportunities_opportunity_bd_owner_id_d38a8c0b"),
+        ),
+    ],
+)
+def test_default_views_and_mine_read_their_index(
+    request, login, many_opportunities, persona, url, query, indexes
+):
+    client = login(request.getfixturevalue(persona))
+    assert_uses_index(client, reverse(url) + query, "opportunities_opportunity", *indexes)
 
 
 @pytest.mark.parametrize(

@@ -76,6 +76,7 @@ KINDS: dict[str, Callable[[], int]] = {
     "po_import": _first("opportunities.POImport"),
     "next_step": _first("opportunities.NextStep"),
     "deal_attachment": _first("opportunities.DealAttachment"),
+    "saved_view": _first("opportunities.SavedView"),
     "association": _first("customers.Association"),
     "customer_invitation": _first("customers.Invitation"),
     "resource": _first("customers.Resource"),
@@ -133,6 +134,10 @@ OBJECT_OF: dict[str, str] = {
     "opportunities:next_step_": "next_step",
     "opportunities:attachment_upload": "po",
     "opportunities:attachment_": "deal_attachment",
+    "opportunities:owner": "po",
+    "opportunities:bd_owner": "po",
+    "opportunities:saved_view_delete": "saved_view",
+    "opportunity-saved-view-": "saved_view",
     "opportunity-po-": "po",
     "opportunity-ho-": "ho",
     "opportunity-lead-": "lead",
@@ -291,6 +296,11 @@ def world(db):
         partner=requester.partner, url="https://crm.example.com/hooks", secret="whsec_x"
     )
     publish("comment.added", requester.partner_id, {})  # and its delivery
+    from opportunities.models import SavedView
+
+    SavedView.objects.create(
+        user=requester, list_key="opportunities", name="待我处理", query="state=draft"
+    )
     distributor = PartnerFactory(name="外来总经销", types=[PartnerType.DISTRIBUTOR])
     outsider_partner = PartnerFactory(
         name="外来伙伴有限公司",

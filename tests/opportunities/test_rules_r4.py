@@ -311,7 +311,7 @@ def test_a_provisional_deadline_is_marked_in_the_api_and_on_the_page(owner, api,
         data = api(owner).get(f"/api/v1/opportunities/po/{po.pk}/").json()
         assert data["deadline_provisional"] is True
         page = login(owner).get(f"/opportunities/{po.pk}/").content.decode()
-        listing = login(owner).get("/opportunities/").content.decode()
+        listing = login(owner).get("/opportunities/?view=all").content.decode()
         listed = api(owner).get("/api/v1/opportunities/po/").json()["results"]
     assert 'data-provisional="1"' in page
     assert 'data-provisional="1"' in listing
