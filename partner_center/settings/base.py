@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "partner_center.notifications",
     "partner_center.helpcenter",
     "partner_center.outbox",
+    "partner_center.idempotency",
     # Business domains
     "opportunities",
     "customers",
@@ -82,6 +83,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "partner_center.accounts.access.NotAllowedMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # API writes: Idempotency-Key replays (outer), then ETag / If-Match (README "Concurrency").
+    "partner_center.idempotency.middleware.IdempotencyMiddleware",
+    "partner_center.concurrency.ConditionalMiddleware",
 ]
 
 ROOT_URLCONF = "partner_center.urls"
