@@ -198,6 +198,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "partner_center.api.postprocess_schema",
+        "partner_center.api_headers.postprocess_schema",
     ],
     # Choice sets that share a field name across serializers get their own enum names.
     "ENUM_NAME_OVERRIDES": {

@@ -1,0 +1,89 @@
+"""Optimistic concurrency (partner_center/concurrency): every GET answers an ETag; a write
+with a stale If-Match answers 412 precondition_failed and changes nothing."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from opportunities.models import Opportunity
+
+from .conftest import make_po
+
+pytestmark = pytest.mark.django_db
+PO = "/api/v1/opportunities/po/"
+
+
+def _api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_detail_and_list_answer_an_etag_that_follows_the_object(owner):
+    po = make_po(owner)
+    client = _api(owner)
+    first = client.get(f"{PO}{po.pk}/")
+    etag = first["ETag"]
+    assert etag.startswith('"') and len(etag) == 34
+    assert client.get(f"{PO}{po.pk}/")["ETag"] == etag  # stable while nothing changes
+    assert client.get(PO)["ETag"]
+    client.patch(f"{PO}{po.pk}/", {"project_name": "新名称"}, format="json")
+    assert client.get(f"{PO}{po.pk}/")["ETag"] != etag
+
+
+def test_two_blind_patches_with_the_same_etag_the_second_gets_412(owner, teammate):
+    po = make_po(owner)
+    etag = _api(owner).get(f"{PO}{po.pk}/")["ETag"]
+    first = _api(owner).patch(
+        f"{PO}{po.pk}/", {"project_name": "甲"}, format="json", HTTP_IF_MATCH=etag
+    )
+    assert first.status_code == 200
+    second = _api(owner).patch(
+        f"{PO}{po.pk}/", {"project_name": "乙"}, format="json", HTTP_IF_MATCH=etag
+    )
+    assert second.status_code == 412
+    body = second.json()
+    assert body["code"] == "precondition_failed" and set(body) == {"code", "message", "fields"}
+    assert second["ETag"] == _api(owner).get(f"{PO}{po.pk}/")["ETag"]
+    assert Opportunity.objects.get(pk=po.pk).project_name == "甲"
+
+
+def test_a_current_etag_or_star_or_none_proceeds(owner):
+    po = make_po(owner)
+    client = _api(owner)
+    etag = client.get(f"{PO}{po.pk}/")["ETag"]
+    weak = client.patch(
+        f"{PO}{po.pk}/", {"project_name": "一"}, format="json", HTTP_IF_MATCH=f"W/{etag}"
+    )
+    assert weak.status_code == 200
+    star = client.patch(f"{PO}{po.pk}/", {"project_name": "二"}, format="json", HTTP_IF_MATCH="*")
+    assert star.status_code == 200
+    blind = client.patch(f"{PO}{po.pk}/", {"project_name": "三"}, format="json")
+    assert blind.status_code == 200
+    assert Opportunity.objects.get(pk=po.pk).project_name == "三"
+
+
+def test_a_stale_etag_on_a_transition_is_412(owner):
+    po = make_po(owner)
+    client = _api(owner)
+    etag = client.get(f"{PO}{po.pk}/")["ETag"]
+    client.patch(f"{PO}{po.pk}/", {"project_name": "改过"}, format="json")
+    response = client.post(
+        f"{PO}{po.pk}/submit/",
+        {"consent_confirmed": True, "consent_method": "email", "consent_note": "邮件确认"},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    assert response.status_code == 412
+    assert Opportunity.objects.get(pk=po.pk).state == Opportunity.State.DRAFT
+
+
+def test_if_match_on_a_create_or_another_partners_object(owner, outsider):
+    po = make_po(owner)
+    etag = _api(owner).get(f"{PO}{po.pk}/")["ETag"]
+    # An outsider cannot learn anything from If-Match: the write answers 404 as without it.
+    hidden = _api(outsider).patch(
+        f"{PO}{po.pk}/", {"project_name": "x"}, format="json", HTTP_IF_MATCH='"stale"'
+    )
+    assert hidden.status_code == 404
+    assert _api(outsider).get(f"{PO}{po.pk}/").status_code == 404
+    assert etag  # the owner's ETag is never shown to the outsider
