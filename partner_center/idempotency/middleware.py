@@ -25,6 +25,7 @@ import logging
 import re
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
@@ -166,6 +167,8 @@ def _request_hash(request) -> str | None:
     digest = hashlib.sha256()
     try:
         if request.content_type == "multipart/form-data" and request.method == "POST":
+            if int(request.META.get("CONTENT_LENGTH") or 0) > settings.UPLOAD_MAX_REQUEST_BYTES:
+                return None  # refused by the upload cap while the view reads it
             for name in sorted(request.POST):
                 digest.update(json.dumps([name, request.POST.getlist(name)]).encode())
             for name in sorted(request.FILES):

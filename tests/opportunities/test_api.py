@@ -55,6 +55,16 @@ def test_create_is_idempotent_with_a_key(api, owner):
     assert StoredResponse.objects.count() == 1
 
 
+def test_a_multipart_create_is_idempotent_too(api, owner):
+    client = api(owner)
+    body = {**BODY, "external_ref": "ERP-8"}
+    first = client.post(PO, body, format="multipart", HTTP_IDEMPOTENCY_KEY="mp-1")
+    again = client.post(PO, body, format="multipart", HTTP_IDEMPOTENCY_KEY="mp-1")
+    assert first.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert first.data["products"] == ["ecs", "rds"]
+    assert Opportunity.objects.filter(external_ref="ERP-8").count() == 1
+
+
 def test_external_reference_is_kept_and_unique(api, owner):
     client = api(owner)
     first = client.post(PO, BODY, format="json").data

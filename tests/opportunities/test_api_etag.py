@@ -87,3 +87,37 @@ def test_if_match_on_a_create_or_another_partners_object(owner, outsider):
     assert hidden.status_code == 404
     assert _api(outsider).get(f"{PO}{po.pk}/").status_code == 404
     assert etag  # the owner's ETag is never shown to the outsider
+
+
+def test_an_api_view_with_its_own_get_honours_if_match(owner):
+    client = _api(owner)
+    url = "/api/v1/notifications/preferences/"
+    etag = client.get(url)["ETag"]
+    assert (
+        client.put(url, {"email_enabled": False}, format="json", HTTP_IF_MATCH=etag).status_code
+        == 200
+    )
+    stale = client.put(url, {"email_enabled": True}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert client.get(url).json()["email_enabled"] is False
+
+
+def test_a_create_ignores_if_match(owner):
+    from .conftest import po_data
+
+    body = {k: str(v) if not isinstance(v, list) else v for k, v in po_data().items()}
+    response = _api(owner).post(PO, body, format="json", HTTP_IF_MATCH='"whatever"')
+    assert response.status_code == 201
+
+
+def test_a_retry_after_the_object_changed_replays_rather_than_412(owner):
+    """Idempotency is checked before If-Match: the retry of a write that succeeded gets
+    its answer again, though its If-Match is stale by now."""
+    po = make_po(owner)
+    client = _api(owner)
+    etag = client.get(f"{PO}{po.pk}/")["ETag"]
+    headers = {"HTTP_IF_MATCH": etag, "HTTP_IDEMPOTENCY_KEY": "patch-1"}
+    first = client.patch(f"{PO}{po.pk}/", {"project_name": "甲"}, format="json", **headers)
+    again = client.patch(f"{PO}{po.pk}/", {"project_name": "甲"}, format="json", **headers)
+    assert first.status_code == again.status_code == 200
+    assert again["Idempotent-Replayed"] == "true"
