@@ -64,7 +64,10 @@ class ConditionalMiddleware:
         if target is None:
             return self.get_response(request)
         with named_lock(f"object:{target}"):
-            current = current_etag(request, target)
+            read = read_object(request, target)
+            if read is not None and read.status_code in (401, 429):
+                return read  # not signed in, or rate limited: the write is not tried unchecked
+            current = etag_for(read) if read is not None and read.status_code == 200 else None
             if current is not None and not _matches(if_match, current):
                 message = gettext(
                     "This object was changed since you read it: read it again, then retry."
@@ -104,9 +107,10 @@ def object_path(request) -> str | None:
         return None
 
 
-def current_etag(request, path: str) -> str | None:
-    """The ETag a GET of `path` answers this caller now; None when it does not answer 200
-    (the write then answers 404/403 itself)."""
+def read_object(request, path: str):
+    """The response a GET of `path` answers this caller now (its ETag is the current one);
+    None when the path does not resolve. Any answer but 200 (a 403, 404) skips the check:
+    the write answers for itself."""
     try:
         match = resolve(path)
     except Resolver404:
@@ -132,6 +136,4 @@ def current_etag(request, path: str) -> str | None:
     response = match.func(clone, *match.args, **match.kwargs)
     if hasattr(response, "render") and callable(response.render):
         response.render()
-    if response.status_code != 200:
-        return None
-    return etag_for(response)
+    return response
