@@ -7,6 +7,7 @@ from .models import StoredResponse
 class StoredResponseAdmin(admin.ModelAdmin):
     list_display = ["created_at", "user", "method", "path", "status_code", "expires_at"]
     search_fields = ["key", "path", "user__email"]
+    list_select_related = ("user",)
     readonly_fields = [f.name for f in StoredResponse._meta.fields]
 
     def has_add_permission(self, request):
