@@ -41,6 +41,10 @@ ETAG_HEADER = {
     "description": "The version of this representation: send it back as `If-Match`.",
     "schema": {"type": "string"},
 }
+WRITE_ETAG_HEADER = {
+    "description": "With `If-Match`: the object's new version, for the next write.",
+    "schema": {"type": "string"},
+}
 REPLAYED_HEADER = {
     "description": "`true` when this answer is the stored answer to an `Idempotency-Key`.",
     "schema": {"type": "string", "enum": ["true"]},
@@ -78,4 +82,7 @@ def postprocess_schema(result, generator, request, public):
             if method != "post" or on_object:
                 params.append(IF_MATCH)
                 responses.setdefault("412", _error("412"))
+                for status, response in responses.items():
+                    if status.startswith("2"):
+                        response.setdefault("headers", {})["ETag"] = WRITE_ETAG_HEADER
     return result

@@ -7,6 +7,7 @@ send it back as `If-Match`: PATCH/PUT/DELETE on an object, or POST on one of its
 (its GET, as this caller) under a lock on the object, and the write runs only when it
 matches — otherwise 412 `precondition_failed`, with the current ETag, and nothing changes.
 Two clients that PATCH the same version: the first wins, the second gets 412 and re-reads.
+A successful write sent with `If-Match` answers the object's new `ETag`.
 `If-Match: *` matches any existing object. Without `If-Match` a write proceeds as before.
 """
 
@@ -72,10 +73,19 @@ class ConditionalMiddleware:
                 message = gettext(
                     "This object was changed since you read it: read it again, then retry."
                 )
-                response = JsonResponse(error_body("precondition_failed", message), status=412)
+                response = JsonResponse(
+                    error_body("precondition_failed", message),
+                    status=412,
+                    json_dumps_params={"ensure_ascii": False},
+                )
                 response["ETag"] = current
                 return response
-            return self.get_response(request)
+            response = self.get_response(request)
+            if 200 <= response.status_code < 300:  # the new version, for the next If-Match
+                fresh = read_object(request, target)
+                if fresh is not None and fresh.status_code == 200:
+                    response["ETag"] = etag_for(fresh)
+            return response
 
 
 def object_path(request) -> str | None:

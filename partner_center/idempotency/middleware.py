@@ -45,7 +45,8 @@ HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 TTL = timedelta(hours=24)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-KEPT_HEADERS = ("Location", "Content-Disposition", "Content-Language", "ETag")
+KEPT_HEADERS = ("Location", "Content-Disposition", "Content-Language", "ETag", "Vary")
+UTF8 = {"ensure_ascii": False}
 _SANE_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 
@@ -63,7 +64,9 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         if not _SANE_KEY.match(key):
             message = gettext("An Idempotency-Key is 1 to 255 printable ASCII characters.")
-            return JsonResponse(error_body("invalid_idempotency_key", message), status=400)
+            return JsonResponse(
+                error_body("invalid_idempotency_key", message), status=400, json_dumps_params=UTF8
+            )
         user = _api_user(request)
         digest = _request_hash(request) if user is not None else None
         if digest is None:  # not signed in, or a body we cannot read: the view answers
@@ -84,7 +87,11 @@ class IdempotencyMiddleware:
                         "This Idempotency-Key was already used for another request: "
                         "use a new key for a new request."
                     )
-                    return JsonResponse(error_body("idempotency_key_reused", message), status=422)
+                    return JsonResponse(
+                        error_body("idempotency_key_reused", message),
+                        status=422,
+                        json_dumps_params=UTF8,
+                    )
                 return replay(stored)
             response = self.get_response(request)
             if _storable(response):

@@ -37,6 +37,7 @@ def test_two_blind_patches_with_the_same_etag_the_second_gets_412(owner, teammat
         f"{PO}{po.pk}/", {"project_name": "甲"}, format="json", HTTP_IF_MATCH=etag
     )
     assert first.status_code == 200
+    assert first["ETag"] == _api(owner).get(f"{PO}{po.pk}/")["ETag"] != etag  # the new one
     second = _api(owner).patch(
         f"{PO}{po.pk}/", {"project_name": "乙"}, format="json", HTTP_IF_MATCH=etag
     )
