@@ -19,14 +19,9 @@ from partner_center.accounts.permissions import Role
 from partner_center.idempotency import tasks
 from partner_center.idempotency.models import StoredResponse
 from tests.factories import partner_user
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
-
-
-def _api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def _fund(client, association, key, amount="100.00"):
@@ -44,7 +39,7 @@ def _balance(account) -> Decimal:
 
 
 def test_a_retried_fund_moves_money_once_and_replays_the_first_body(owner, association, account):
-    client = _api(owner)
+    client = api_client(owner)
     entries = LedgerEntry.objects.count()
     first = _fund(client, association, "fund-0001")
     assert first.status_code == 200 and "Idempotent-Replayed" not in first
@@ -68,7 +63,7 @@ def test_a_retried_fund_moves_money_once_and_replays_the_first_body(owner, assoc
 
 
 def test_without_a_key_each_call_runs(owner, association, account):
-    client = _api(owner)
+    client = api_client(owner)
     _fund(client, association, None)
     _fund(client, association, None)
     assert _balance(account) == Decimal("1200.00")
@@ -76,7 +71,7 @@ def test_without_a_key_each_call_runs(owner, association, account):
 
 
 def test_the_same_key_for_another_request_is_422(owner, association, account):
-    client = _api(owner)
+    client = api_client(owner)
     assert _fund(client, association, "k-1").status_code == 200
     other_body = _fund(client, association, "k-1", amount="7.00")
     assert other_body.status_code == 422
@@ -93,7 +88,7 @@ def test_the_same_key_for_another_request_is_422(owner, association, account):
 
 
 def test_a_refused_request_is_not_stored_so_the_corrected_retry_runs(owner, association, account):
-    client = _api(owner)
+    client = api_client(owner)
     bad = _fund(client, association, "k-2", amount="-1")
     assert bad.status_code == 400
     good = _fund(client, association, "k-2")
@@ -102,7 +97,7 @@ def test_a_refused_request_is_not_stored_so_the_corrected_retry_runs(owner, asso
 
 
 def test_a_key_is_remembered_for_24_hours_then_swept(owner, association, account):
-    client = _api(owner)
+    client = api_client(owner)
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         _fund(client, association, "day-key")
@@ -118,7 +113,7 @@ def test_a_key_is_remembered_for_24_hours_then_swept(owner, association, account
 
 
 def test_an_expired_row_not_yet_swept_is_not_replayed(owner, association, account):
-    client = _api(owner)
+    client = api_client(owner)
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         _fund(client, association, "late")
@@ -130,21 +125,21 @@ def test_an_expired_row_not_yet_swept_is_not_replayed(owner, association, accoun
 
 def test_keys_are_per_user(owner, association, account, partner):
     colleague = partner_user(partner, Role.PARTNER_ADMIN, email="co@p.test", can_move_money=True)
-    _fund(_api(owner), association, "shared-key")
-    theirs = _fund(_api(colleague), association, "shared-key")
+    _fund(api_client(owner), association, "shared-key")
+    theirs = _fund(api_client(colleague), association, "shared-key")
     assert theirs.status_code == 200 and "Idempotent-Replayed" not in theirs
     assert _balance(account) == Decimal("1200.00")
 
 
 def test_an_outsider_reusing_a_key_gets_their_own_answer(owner, outsider, association, account):
-    _fund(_api(owner), association, "k-out")
-    response = _fund(_api(outsider), association, "k-out")
+    _fund(api_client(owner), association, "k-out")
+    response = _fund(api_client(outsider), association, "k-out")
     assert response.status_code == 404 and "Idempotent-Replayed" not in response
     assert _balance(account) == Decimal("1100.00")
 
 
 def test_a_malformed_key_is_400(owner, association, account):
-    response = _fund(_api(owner), association, "x" * 256)
+    response = _fund(api_client(owner), association, "x" * 256)
     assert response.status_code == 400 and response.json()["code"] == "invalid_idempotency_key"
     assert _balance(account) == Decimal("1000.00")
 
@@ -186,7 +181,7 @@ def test_concurrent_duplicates_wait_for_the_first_and_replay(owner, association,
 
     def send():
         try:
-            responses.append(_fund(_api(owner), association, "race-key"))
+            responses.append(_fund(api_client(owner), association, "race-key"))
         finally:
             connections.close_all()
 

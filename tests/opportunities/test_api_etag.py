@@ -2,9 +2,9 @@
 with a stale If-Match answers 412 precondition_failed and changes nothing."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from opportunities.models import Opportunity
+from tests.helpers import api_client
 
 from .conftest import make_po
 
@@ -12,15 +12,9 @@ pytestmark = pytest.mark.django_db
 PO = "/api/v1/opportunities/po/"
 
 
-def _api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def test_detail_and_list_answer_an_etag_that_follows_the_object(owner):
     po = make_po(owner)
-    client = _api(owner)
+    client = api_client(owner)
     first = client.get(f"{PO}{po.pk}/")
     etag = first["ETag"]
     assert etag.startswith('"') and len(etag) == 34
@@ -32,25 +26,25 @@ def test_detail_and_list_answer_an_etag_that_follows_the_object(owner):
 
 def test_two_blind_patches_with_the_same_etag_the_second_gets_412(owner, teammate):
     po = make_po(owner)
-    etag = _api(owner).get(f"{PO}{po.pk}/")["ETag"]
-    first = _api(owner).patch(
+    etag = api_client(owner).get(f"{PO}{po.pk}/")["ETag"]
+    first = api_client(owner).patch(
         f"{PO}{po.pk}/", {"project_name": "甲"}, format="json", HTTP_IF_MATCH=etag
     )
     assert first.status_code == 200
-    assert first["ETag"] == _api(owner).get(f"{PO}{po.pk}/")["ETag"] != etag  # the new one
-    second = _api(owner).patch(
+    assert first["ETag"] == api_client(owner).get(f"{PO}{po.pk}/")["ETag"] != etag  # the new one
+    second = api_client(owner).patch(
         f"{PO}{po.pk}/", {"project_name": "乙"}, format="json", HTTP_IF_MATCH=etag
     )
     assert second.status_code == 412
     body = second.json()
     assert body["code"] == "precondition_failed" and set(body) == {"code", "message", "fields"}
-    assert second["ETag"] == _api(owner).get(f"{PO}{po.pk}/")["ETag"]
+    assert second["ETag"] == api_client(owner).get(f"{PO}{po.pk}/")["ETag"]
     assert Opportunity.objects.get(pk=po.pk).project_name == "甲"
 
 
 def test_a_current_etag_or_star_or_none_proceeds(owner):
     po = make_po(owner)
-    client = _api(owner)
+    client = api_client(owner)
     etag = client.get(f"{PO}{po.pk}/")["ETag"]
     weak = client.patch(
         f"{PO}{po.pk}/", {"project_name": "一"}, format="json", HTTP_IF_MATCH=f"W/{etag}"
@@ -65,7 +59,7 @@ def test_a_current_etag_or_star_or_none_proceeds(owner):
 
 def test_a_stale_etag_on_a_transition_is_412(owner):
     po = make_po(owner)
-    client = _api(owner)
+    client = api_client(owner)
     etag = client.get(f"{PO}{po.pk}/")["ETag"]
     client.patch(f"{PO}{po.pk}/", {"project_name": "改过"}, format="json")
     response = client.post(
@@ -80,18 +74,18 @@ def test_a_stale_etag_on_a_transition_is_412(owner):
 
 def test_if_match_on_a_create_or_another_partners_object(owner, outsider):
     po = make_po(owner)
-    etag = _api(owner).get(f"{PO}{po.pk}/")["ETag"]
+    etag = api_client(owner).get(f"{PO}{po.pk}/")["ETag"]
     # An outsider cannot learn anything from If-Match: the write answers 404 as without it.
-    hidden = _api(outsider).patch(
+    hidden = api_client(outsider).patch(
         f"{PO}{po.pk}/", {"project_name": "x"}, format="json", HTTP_IF_MATCH='"stale"'
     )
     assert hidden.status_code == 404
-    assert _api(outsider).get(f"{PO}{po.pk}/").status_code == 404
+    assert api_client(outsider).get(f"{PO}{po.pk}/").status_code == 404
     assert etag  # the owner's ETag is never shown to the outsider
 
 
 def test_an_api_view_with_its_own_get_honours_if_match(owner):
-    client = _api(owner)
+    client = api_client(owner)
     url = "/api/v1/notifications/preferences/"
     etag = client.get(url)["ETag"]
     assert (
@@ -107,7 +101,7 @@ def test_a_create_ignores_if_match(owner):
     from .conftest import po_data
 
     body = {k: str(v) if not isinstance(v, list) else v for k, v in po_data().items()}
-    response = _api(owner).post(PO, body, format="json", HTTP_IF_MATCH='"whatever"')
+    response = api_client(owner).post(PO, body, format="json", HTTP_IF_MATCH='"whatever"')
     assert response.status_code == 201
 
 
@@ -115,7 +109,7 @@ def test_a_retry_after_the_object_changed_replays_rather_than_412(owner):
     """Idempotency is checked before If-Match: the retry of a write that succeeded gets
     its answer again, though its If-Match is stale by now."""
     po = make_po(owner)
-    client = _api(owner)
+    client = api_client(owner)
     etag = client.get(f"{PO}{po.pk}/")["ETag"]
     headers = {"HTTP_IF_MATCH": etag, "HTTP_IDEMPOTENCY_KEY": "patch-1"}
     first = client.patch(f"{PO}{po.pk}/", {"project_name": "甲"}, format="json", **headers)

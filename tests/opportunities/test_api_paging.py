@@ -4,9 +4,9 @@ cursor mode whose pages follow the list's sort plus the id — every row once, b
 from decimal import Decimal
 
 import pytest
-from rest_framework.test import APIClient
 
 from partner_center import paging
+from tests.helpers import api_client
 
 from .conftest import make_po
 
@@ -16,9 +16,7 @@ PO = "/api/v1/opportunities/po/"
 
 @pytest.fixture
 def client(owner):
-    api = APIClient()
-    api.force_authenticate(owner)
-    return api
+    return api_client(owner)
 
 
 @pytest.fixture
