@@ -19,7 +19,7 @@ from partner_center.accounts.permissions import Role
 from partner_center.idempotency import tasks
 from partner_center.idempotency.models import StoredResponse
 from tests.factories import partner_user
-from tests.helpers import api_client
+from tests.helpers import api_client, wait_for_a_lock_waiter
 
 pytestmark = pytest.mark.django_db
 
@@ -190,21 +190,13 @@ def test_concurrent_duplicates_wait_for_the_first_and_replay(owner, association,
         threads = [threading.Thread(target=send) for _ in range(2)]
         for thread in threads:
             thread.start()
-        waiting = threading.Event()
-        for _ in range(500):  # until one request waits on the other's advisory lock
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
-                )
-                if cursor.fetchone()[0]:
-                    break
-            waiting.wait(0.02)
+        seen_waiting = wait_for_a_lock_waiter()
         release.set()
         for thread in threads:
             thread.join(20)
     finally:
         services.account_fund = original
-    assert len(calls) == 1
+    assert seen_waiting and len(calls) == 1
     assert sorted(r.status_code for r in responses) == [200, 200]
     assert [r.get("Idempotent-Replayed") for r in responses].count("true") == 1
     assert responses[0].content == responses[1].content
