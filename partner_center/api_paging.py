@@ -1,6 +1,7 @@
 """API list pagination (README "Pagination"): page numbers by default, a cursor on request.
 
-Page numbers: `?page=` and `?page_size=` (1 to 200, 50 by default). `count` is exact up to
+Page numbers: `?page=` and `?page_size=` (1 to 200, 50 by default), in the list's sort with
+the id last (ties keep one order from page to page). `count` is exact up to
 10 000 matching rows; above that it reads 10 000, `count_capped` is true and pages stop
 there (`partner_center.paging.Paginator`: no exact COUNT(*) over millions of rows). To read
 further, or to walk a list that changes while you read it, use the cursor.
@@ -46,6 +47,8 @@ class Pagination(pagination.PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.cursor_mode = self.cursor_query_param in request.query_params
         if not self.cursor_mode:
+            if isinstance(queryset, QuerySet):
+                queryset = with_id_last(queryset)
             return super().paginate_queryset(queryset, request, view)
         self.request = request
         token = request.query_params.get(self.cursor_query_param, "")
@@ -195,6 +198,26 @@ def order_keys(queryset) -> list[tuple[str, bool]]:
     if not keys or keys[-1][0] != "pk":
         keys.append(("pk", keys[-1][1] if keys else False))
     return keys
+
+
+def with_id_last(queryset):
+    """The queryset's own order with the id as the last key, so rows that tie on the sort
+    (same amount, no deadline) keep one order from page to page."""
+    query = queryset.query
+    ordering = list(query.order_by) or (
+        list(queryset.model._meta.ordering) if query.default_ordering else []
+    )
+    descending = False
+    for item in ordering:
+        if isinstance(item, str):
+            name, descending = item.lstrip("-"), item.startswith("-")
+        elif isinstance(item, OrderBy) and isinstance(item.expression, F):
+            name, descending = item.expression.name, item.descending
+        else:
+            continue
+        if name in ("pk", "id"):
+            return queryset
+    return queryset.order_by(*ordering, "-pk" if descending else "pk")
 
 
 def _order_by(keys, *, invert: bool):
