@@ -47,13 +47,13 @@ class Pagination(pagination.PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.cursor_mode = self.cursor_query_param in request.query_params
         if not self.cursor_mode:
-            if isinstance(queryset, QuerySet):
+            if _keyed(queryset):
                 queryset = with_id_last(queryset)
             return super().paginate_queryset(queryset, request, view)
         self.request = request
         token = request.query_params.get(self.cursor_query_param, "")
         size = self.get_page_size(request)
-        if isinstance(queryset, QuerySet):
+        if _keyed(queryset):
             return self._keyset_page(queryset, token, size)
         return self._position_page(queryset, token, size)
 
@@ -198,6 +198,18 @@ def order_keys(queryset) -> list[tuple[str, bool]]:
     if not keys or keys[-1][0] != "pk":
         keys.append(("pk", keys[-1][1] if keys else False))
     return keys
+
+
+def _keyed(queryset) -> bool:
+    """A queryset of model rows, each with its id: not grouped (`values().annotate()`),
+    not DISTINCT, not dicts. Others page by position."""
+    return (
+        isinstance(queryset, QuerySet)
+        and not queryset._fields
+        and queryset.query.group_by is None
+        and not queryset.query.distinct
+        and not queryset.query.combinator
+    )
 
 
 def with_id_last(queryset):
