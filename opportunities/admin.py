@@ -20,7 +20,6 @@ from .catalog import LeadCloseReason, RejectionReason
 from .models import (
     CustomerKeyLock,
     DuplicatePair,
-    IdempotencyKey,
     ImportRow,
     Opportunity,
     POImport,
@@ -536,18 +535,6 @@ class POImportAdmin(admin.ModelAdmin):
     search_fields = ("file_name", "partner__name")
     list_select_related = ("partner",)
     readonly_fields = [f.name for f in POImport._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(admin.ModelAdmin):
-    list_display = ("scope", "owner_key", "key", "object_id", "created_at")
-    list_filter = ("scope",)
-    search_fields = ("key", "owner_key")
-    readonly_fields = ("scope", "owner_key", "key", "request_hash", "object_id", "created_at")
-    list_select_related = ()
 
     def has_add_permission(self, request):
         return False

@@ -1,13 +1,9 @@
 """The opportunities API: the same services and selectors as the pages, so the same rules.
-Creates accept an `Idempotency-Key` header: a repeat with the same key and body returns the
-first result (with `Idempotent-Replayed: true`); the same key with another body is refused."""
+Every write accepts an `Idempotency-Key` header (partner_center/idempotency); a PO with an
+`external_ref` (a lead with a `crm_id`) already on file answers 409 with its id."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-
-from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -25,7 +21,7 @@ from . import selectors, services
 from .api_pipeline_tools import LeadOwnerActionMixin, OwnerActionsMixin
 from .duplicates import verdict_for
 from .filters import DuplicateFilter, LeadFilter, OpportunityFilter
-from .models import DuplicatePair, IdempotencyKey, Opportunity, POImport, VendorLead
+from .models import DuplicatePair, Opportunity, POImport, VendorLead
 from .permissions import (
     ASSIGN_OWNERS,
     REVIEW_OPPORTUNITIES,
@@ -62,47 +58,7 @@ from .serializers import (
 from .transitions import PO_FIELDS, PROGRESS_FIELDS, check_editable
 
 K = Opportunity.Kind
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="Repeat a create safely: the same key and body return the first result.",
-)
 ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
-def idempotent_create(request, *, scope: str, create, load, serialize):
-    """Run `create()` once per Idempotency-Key (per partner, or per user for vendor staff)."""
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if not key:
-        return Response(serialize(create()), status=status.HTTP_201_CREATED)
-    if len(key) > 128:
-        raise serializers.ValidationError({"Idempotency-Key": ["At most 128 characters."]})
-    user = request.user
-    owner = f"partner:{user.partner_id}" if user.partner_id else f"user:{user.pk}"
-    digest = hashlib.sha256(
-        json.dumps(request.data, sort_keys=True, default=str).encode()
-    ).hexdigest()
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = IdempotencyKey.objects.create(
-                    owner_key=owner, scope=scope, key=key, request_hash=digest
-                )
-        except IntegrityError:
-            record = IdempotencyKey.objects.get(owner_key=owner, scope=scope, key=key)
-            if record.request_hash != digest:
-                raise serializers.ValidationError(
-                    {"Idempotency-Key": ["This key was used with a different request."]}
-                ) from None
-            response = Response(serialize(load(record.object_id)), status=status.HTTP_201_CREATED)
-            response["Idempotent-Replayed"] = "true"
-            return response
-        obj = create()
-        record.object_id = obj.pk
-        record.save(update_fields=["object_id"])
-    return Response(serialize(obj), status=status.HTTP_201_CREATED)
 
 
 class OpportunityActionsMixin:
@@ -245,24 +201,18 @@ class POViewSet(
     @extend_schema(
         request=POWriteSerializer,
         responses={201: OpportunitySerializer},
-        parameters=[IDEMPOTENCY_HEADER],
     )
     def create(self, request, *args, **kwargs):
         data = POWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         external_ref = values.pop("external_ref", "")
-        return idempotent_create(
-            request,
-            scope="po.create",
-            create=lambda: services.po_create(
-                actor=request.user,
-                partner=request.user.partner,
-                data=values,
-                external_ref=external_ref,
-            ),
-            load=lambda pk: self.get_queryset().get(pk=pk),
-            serialize=lambda obj: OpportunitySerializer(obj, context={"request": request}).data,
+        po = services.po_create(
+            actor=request.user, partner=request.user.partner, data=values, external_ref=external_ref
+        )
+        return Response(
+            OpportunitySerializer(po, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
         )
 
     @extend_schema(request=POUpdateSerializer, responses=OpportunitySerializer)
@@ -449,7 +399,6 @@ class LeadViewSet(
     @extend_schema(
         request=LeadWriteSerializer,
         responses={201: LeadSerializer},
-        parameters=[IDEMPOTENCY_HEADER],
     )
     def create(self, request, *args, **kwargs):
         data = LeadWriteSerializer(data=request.data)
@@ -457,14 +406,11 @@ class LeadViewSet(
         values = dict(data.validated_data)
         crm_id = values.pop("crm_id")
         crm_created_at = values.pop("crm_created_at")
-        return idempotent_create(
-            request,
-            scope="lead.create",
-            create=lambda: services.lead_create(
-                actor=request.user, crm_id=crm_id, crm_created_at=crm_created_at, data=values
-            ),
-            load=lambda pk: self.get_queryset().get(pk=pk),
-            serialize=lambda obj: LeadSerializer(self.get_queryset().get(pk=obj.pk)).data,
+        lead = services.lead_create(
+            actor=request.user, crm_id=crm_id, crm_created_at=crm_created_at, data=values
+        )
+        return Response(
+            LeadSerializer(self.get_queryset().get(pk=lead.pk)).data, status=status.HTTP_201_CREATED
         )
 
     @extend_schema(

@@ -689,29 +689,6 @@ class ImportRow(models.Model):
         return f"{self.po_import_id}:{self.row_number} {self.outcome}"
 
 
-class IdempotencyKey(models.Model):
-    """An API create with an Idempotency-Key header: a repeat returns the first result."""
-
-    owner_key = models.CharField(max_length=40)  # "partner:<id>" or "user:<id>"
-    scope = models.CharField(max_length=40)
-    key = models.CharField(max_length=128)
-    request_hash = models.CharField(max_length=64)
-    object_id = models.BigIntegerField(null=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("idempotency key")
-        verbose_name_plural = _("idempotency keys")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["owner_key", "scope", "key"], name="one_result_per_idempotency_key"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.key}"
-
-
 # ---- Working on a deal together (issue [5]): comments, next steps, attachments -------------
 from .collab.models import DealAttachment, DealComment, NextStep  # noqa: E402, F401
 

@@ -18,10 +18,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext
-from rest_framework import exceptions, filters, pagination, serializers
+from rest_framework import exceptions, filters, serializers
 from rest_framework.routers import DefaultRouter, SimpleRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from partner_center.api_paging import Pagination  # noqa: F401 - DEFAULT_PAGINATION_CLASS
 from partner_center.errors import Conflict, DomainError, NotAllowed
 
 logger = logging.getLogger(__name__)
@@ -46,17 +47,22 @@ class Router(SimpleRouter):
         return super().get_lookup_regex(viewset, lookup_prefix)
 
 
-class Pagination(pagination.PageNumberPagination):
-    """`?page=` and `?page_size=` (1 to 200, 50 by default)."""
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
 class OrderingFilter(filters.OrderingFilter):
     """DRF's `?ordering=`, which steps aside when a list's filter set sorts by `?sort=` (the
     pages' sort options): the view's default order would otherwise undo that sort."""
+
+    def get_schema_operation_parameters(self, view):
+        """`?ordering=` documented with the list's sort keys (`-` for descending)."""
+        params = super().get_schema_operation_parameters(view)
+        fields = getattr(view, "ordering_fields", None)
+        if isinstance(fields, (list, tuple)) and fields:
+            for param in params:
+                if param["name"] == self.ordering_param:
+                    param["schema"] = {
+                        "type": "string",
+                        "enum": [key for field in fields for key in (field, f"-{field}")],
+                    }
+        return params
 
     def filter_queryset(self, request, queryset, view):
         if request.query_params.get("sort") and not request.query_params.get(self.ordering_param):

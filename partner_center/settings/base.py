@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "partner_center.outbox",
     "partner_center.webhooks",
     "partner_center.apikeys",
+    "partner_center.idempotency",
     # Business domains
     "opportunities",
     "customers",
@@ -84,6 +85,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "partner_center.accounts.access.NotAllowedMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # API writes: Idempotency-Key replays (outer), then ETag / If-Match (README "Concurrency").
+    "partner_center.idempotency.middleware.IdempotencyMiddleware",
+    "partner_center.concurrency.ConditionalMiddleware",
 ]
 
 ROOT_URLCONF = "partner_center.urls"
@@ -196,6 +200,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "partner_center.api.postprocess_schema",
+        "partner_center.api_headers.postprocess_schema",
     ],
     # Choice sets that share a field name across serializers get their own enum names.
     "ENUM_NAME_OVERRIDES": {

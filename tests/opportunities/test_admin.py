@@ -44,7 +44,6 @@ def test_admin_lists_render(login, admin_user, owner, bd, partner):
         "vendorlead",
         "duplicatepair",
         "poimport",
-        "idempotencykey",
         "customerkeylock",
     ):
         response = client.get(reverse(f"admin:opportunities_{name}_changelist"), {"q": "江南"})
