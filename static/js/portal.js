@@ -75,9 +75,23 @@
     setInterval(refresh, 60000);
   }
 
+  // A table or chart wider than the screen scrolls sideways: keyboard users reach it with Tab
+  // and scroll it with the arrow keys (WCAG 2.1.1; axe "scrollable-region-focusable").
+  function focusableScrollers() {
+    document.querySelectorAll(".table-responsive, .pc-chart-wrap, .overflow-auto").forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth + 1) {
+        if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
+      } else if (el.getAttribute("tabindex") === "0") {
+        el.removeAttribute("tabindex");
+      }
+    });
+  }
+
   function ready() {
     applyWidths(document);
     unreadBadge();
+    focusableScrollers();
+    window.addEventListener("resize", focusableScrollers);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();

@@ -135,7 +135,7 @@ class TestExistingRowsMigration:
     """notifications 0005: rows sent before message keys get them back from the catalogues."""
 
     migration = importlib.import_module(
-        "partner_center.notifications.migrations.0005_recover_message_keys"
+        "partner_center.notifications.migrations.0006_recover_message_keys"
     )
 
     def test_rows_are_matched_against_the_catalogues(self, owner):
