@@ -19,6 +19,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='opportunity',
-            index=models.Index(models.F('partner'), models.Case(models.When(state='pending', then=models.Value(0)), default=models.Value(1)), models.OrderBy(models.Case(models.When(state='pending', then=models.F('deadline'))), nulls_last=True), models.OrderBy(models.F('shared_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('kind', 'ho')), name='opportunity_ho_inbox_pending'),
+            index=models.Index(models.F('partner'), models.Case(models.When(state='pending', then=models.Value(0)), default=models.Value(1)), models.Case(models.When(state='pending', then=models.F('deadline'))), models.OrderBy(models.F('shared_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('kind', 'ho')), name='opportunity_ho_inbox_pending'),
         ),
     ]

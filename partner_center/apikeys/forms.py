@@ -7,6 +7,12 @@ from .services import EXPIRY_CHOICES
 
 
 class ApiKeyForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expires_in_days"].choices = [
+            (d, _("%(days)s days") % {"days": d}) for d in EXPIRY_CHOICES
+        ]
+
     label = forms.CharField(
         label=pgettext_lazy("api key", "Label"),
         max_length=100,
@@ -21,7 +27,7 @@ class ApiKeyForm(forms.Form):
     )
     expires_in_days = forms.TypedChoiceField(
         label=_("Expires in"),
-        choices=[(d, _("%(days)s days") % {"days": d}) for d in EXPIRY_CHOICES],
+        choices=[],  # labels in the reader's language: set per form
         coerce=int,
         initial=90,
     )

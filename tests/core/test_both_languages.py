@@ -76,7 +76,19 @@ ALLOWED = {
     "IP",
     "XLSX",
     "YYYY-MM",
+    # Terms Chinese pages keep in English (product and protocol names).
+    "Webhook",
+    "ERP",
+    "POST",
+    "ELB",
+    "GaussDB",
+    "MRS",
+    "DWS",
+    "ModelArts",
 }
+# Phrases the Chinese help entries quote in English on purpose (the PCE expansion, the file
+# types of certification attachments).
+QUOTED = re.compile(r"Partner Customer Engagement|\b(?:download|jpg|jpeg|bmp|png|gif|pdf)\b")
 ALLOWED_EN_CJK = {"中文"}  # the language switch names itself
 
 SKIP_TAGS = {"script", "style", "svg", "template", "code", "pre"}
@@ -143,7 +155,7 @@ def findings(html: str, language: str) -> list[str]:
             if chinese and text.strip() not in ALLOWED_EN_CJK:
                 found.append(f"Chinese: {text.strip()[:80]!r}")
         else:
-            words = [w for w in WORD.findall(text) if w not in ALLOWED]
+            words = [w for w in WORD.findall(QUOTED.sub(" ", text)) if w not in ALLOWED]
             if words:
                 found.append(f"English {words}: {' '.join(text.split())[:80]!r}")
             if SPACED.search(text):

@@ -67,3 +67,23 @@ def can(obj, name: str) -> bool:
     from partner_center.workflow import lifecycle_of
 
     return lifecycle_of(obj).can(obj, name)
+
+
+@register.filter
+def active_filter_count(filterset) -> int:
+    """How many filters of a list are in use (the sort and the page don't count): the number
+    on the phone's folded filter button."""
+    form = getattr(filterset, "form", None)
+    if form is None or not form.is_bound:
+        return 0
+    ignored = {"sort", "ordering", "page", "view", "cursor"}
+    count = 0
+    for name in form.fields:
+        if name in ignored:
+            continue
+        value = form.data.getlist(name) if hasattr(form.data, "getlist") else form.data.get(name)
+        if isinstance(value, list):
+            value = [v for v in value if v not in ("", None)]
+        if value not in ("", None, [], ["unknown"]):
+            count += 1
+    return count
