@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import pgettext
 
 from partner_center import workflow
 from partner_center.accounts.models import User
@@ -242,7 +243,7 @@ def _event_detail(event) -> str:
     if event.verb == "enterprise.upload" and "position" in data:
         return _slot_text(data)
     if event.verb == "enterprise.upload_batch" and data.get("files"):
-        return "; ".join(_slot_text(item) for item in data["files"])
+        return pgettext("list separator", "; ").join(_slot_text(i) for i in data["files"])
     if event.verb in {"enterprise.reject", "bank_card.reject"}:
         model = (
             EnterpriseCertification

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods
 
 from partner_center import workflow
@@ -238,7 +238,9 @@ def enterprise_detail(request, pk: int):
                             _("%(n)s files uploaded: %(slots)s.")
                             % {
                                 "n": len(done),
-                                "slots": "; ".join(f"#{s.position} {s.label}" for s in done),
+                                "slots": pgettext("list separator", "; ").join(
+                                    f"#{s.position} {s.label}" for s in done
+                                ),
                             },
                         )
                         return redirect("certification:enterprise-detail", cert.pk)

@@ -29,6 +29,16 @@ def _filled(cert):
     }
 
 
+def _three_files(owner, cert, reversed_with=None):
+    """The licence and both ID sides in order, or the other way round with slots chosen."""
+    files = [pdf("licence.pdf"), png("front.png"), png("back.png")]
+    if reversed_with:
+        files.reverse()
+    return services.enterprise_upload_many(
+        actor=owner, certification=cert, files=files, positions=reversed_with
+    )
+
+
 def _batch_events(cert):
     return [e for e in timeline_for(cert) if e.verb == "enterprise.upload_batch"]
 
@@ -43,11 +53,7 @@ def test_order_suggestion_fills_empty_slots_in_order(owner, partner):
 
 def test_several_files_go_into_their_slots_in_one_step_with_one_event(owner, partner):
     cert = _start(owner, partner)
-    done = services.enterprise_upload_many(
-        actor=owner,
-        certification=cert,
-        files=[pdf("licence.pdf"), png("front.png"), png("back.png")],
-    )
+    done = _three_files(owner, cert)
     assert [s.position for s in done] == [1, 2, 3]
     assert _filled(cert) == {1: "licence.pdf", 2: "front.png", 3: "back.png"}
     events = _batch_events(cert)
@@ -58,12 +64,7 @@ def test_several_files_go_into_their_slots_in_one_step_with_one_event(owner, par
 
 def test_the_user_reassigns_files_before_saving(owner, partner):
     cert = _start(owner, partner)
-    services.enterprise_upload_many(
-        actor=owner,
-        certification=cert,
-        files=[png("back.png"), png("front.png"), pdf("licence.pdf")],
-        positions=[3, 2, 1],
-    )
+    _three_files(owner, cert, reversed_with=[3, 2, 1])
     assert _filled(cert) == {1: "licence.pdf", 2: "front.png", 3: "back.png"}
 
 
@@ -167,11 +168,7 @@ def test_teammate_cannot_batch_upload(login, owner, teammate, partner):
 
 def _submitted(owner, partner):
     cert = _start(owner, partner)
-    services.enterprise_upload_many(
-        actor=owner,
-        certification=cert,
-        files=[pdf("licence.pdf"), png("front.png"), png("back.png")],
-    )
+    _three_files(owner, cert)
     return services.enterprise_submit(actor=owner, certification=cert)
 
 
