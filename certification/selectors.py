@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import pgettext
 
 from partner_center import workflow
 from partner_center.accounts.models import User
@@ -225,17 +226,24 @@ def timeline(obj) -> list:
     return events
 
 
+def _slot_text(data: dict) -> str:
+    """ "#3 ID card, portrait side — 张三" from an upload event's data."""
+    kinds = dict(AttachmentSlot.Kind.choices)
+    what = data.get("title") or str(kinds.get(data.get("slot"), data.get("slot", "")))
+    if data.get("person"):
+        what = f"{what} — {data['person']}"
+    return f"#{data.get('position', '')} {what}"
+
+
 def _event_detail(event) -> str:
     """The line under a timeline entry, in the reader's language: events store codes and
     the people's own words, and the labels are looked up when shown."""
     data = event.data or {}
     comment = event.reason
     if event.verb == "enterprise.upload" and "position" in data:
-        kinds = dict(AttachmentSlot.Kind.choices)
-        what = data.get("title") or str(kinds.get(data.get("slot"), data.get("slot", "")))
-        if data.get("person"):
-            what = f"{what} — {data['person']}"
-        return f"#{data['position']} {what}"
+        return _slot_text(data)
+    if event.verb == "enterprise.upload_batch" and data.get("files"):
+        return pgettext("list separator", "; ").join(_slot_text(i) for i in data["files"])
     if event.verb in {"enterprise.reject", "bank_card.reject"}:
         model = (
             EnterpriseCertification

@@ -34,6 +34,13 @@ ENTERPRISE = Lifecycle(
             gettext_lazy("Changed the certificates and persons"),
         ),
         t("upload", [E.DRAFT], E.DRAFT, By.PARTNER, gettext_lazy("Uploaded an attachment")),
+        t(
+            "upload_batch",
+            [E.DRAFT],
+            E.DRAFT,
+            By.PARTNER,
+            gettext_lazy("Uploaded several attachments at once"),
+        ),
         t("submit", [E.DRAFT], E.SUBMITTED, By.PARTNER, gettext_lazy("Submitted for review")),
         t("approve", [E.SUBMITTED], E.APPROVED, By.REVIEWER, gettext_lazy("Approved")),
         t("reject", [E.SUBMITTED], E.REJECTED, By.REVIEWER, gettext_lazy("Rejected")),

@@ -4,6 +4,8 @@ calls one service. A refused action shows its message next to the field it is ab
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -11,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods
 
 from partner_center import workflow
@@ -20,8 +22,9 @@ from partner_center.audit.services import record_event
 from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
 from partner_center.paging import Paginator
+from partner_center.uploads import limit_text
 
-from . import selectors, services, uploads
+from . import previews, selectors, services, uploads
 from .filters import (
     BankCardFilter,
     DefenseFilter,
@@ -210,14 +213,38 @@ def enterprise_detail(request, pk: int):
     user = request.user
     decision_form = DecisionForm(prefix="decision")
     upload_errors: dict[int, str] = {}
+    batch_error = ""
     page_error = ""
     if request.method == "POST":
         action = request.POST.get("action")
         try:
-            if action in {"upload", "submit", "revise"}:
+            if action in {"upload", "upload_many", "submit", "revise"}:
                 if not _owns(user, cert):
                     raise PermissionDenied
-                if action == "upload":
+                if action == "upload_many":
+                    files = request.FILES.getlist("files")
+                    chosen = [_int(v) or None for v in request.POST.getlist("slot")]
+                    try:
+                        done = services.enterprise_upload_many(
+                            actor=user, certification=cert, files=files, positions=chosen
+                        )
+                    except DomainError as exc:
+                        if exc.field != "files":
+                            raise
+                        batch_error = str(exc.message)
+                    else:
+                        messages.success(
+                            request,
+                            _("%(n)s files uploaded: %(slots)s.")
+                            % {
+                                "n": len(done),
+                                "slots": pgettext("list separator", "; ").join(
+                                    f"#{s.position} {s.label}" for s in done
+                                ),
+                            },
+                        )
+                        return redirect("certification:enterprise-detail", cert.pk)
+                elif action == "upload":
                     form = SlotUploadForm(request.POST, request.FILES)
                     position = _int(request.POST.get("position"))
                     if not form.is_valid():
@@ -283,7 +310,8 @@ def enterprise_detail(request, pk: int):
             page_error = str(exc.message)
         cert = selectors.get_enterprise_for_user(user, pk)
     slots = list(cert.slots.all())
-    first_empty = next((s.position for s in slots if s.attachment_id is None), None)
+    first_empty_slot = next((s for s in slots if s.attachment_id is None), None)
+    first_empty = first_empty_slot.position if first_empty_slot else None
     return render(
         request,
         "certification/enterprise_detail.html",
@@ -298,6 +326,9 @@ def enterprise_detail(request, pk: int):
             "steps": workflow.allowed(cert),
             "decision_form": decision_form,
             "upload_errors": upload_errors,
+            "batch_error": batch_error,
+            "first_empty_slot": first_empty_slot,
+            "upload_limit": limit_text(),
             "page_error": page_error,
             "accept": uploads.accept_attribute(),
             "formats": uploads.formats_text(),
@@ -800,6 +831,8 @@ DOWNLOAD_LABEL = gettext_lazy("Downloaded")
 def file_download(request, pk: int):
     """Serve a stored file to its partner's users and reviewers only (404 otherwise)."""
     attachment = selectors.get_attachment_for_user(request.user, pk)
+    if request.GET.get("preview") == "1":
+        return _file_preview(request, attachment)
     try:
         handle = uploads.open_stored(attachment.path)
     except (FileNotFoundError, OSError) as exc:
@@ -811,4 +844,22 @@ def file_download(request, pk: int):
         filename=attachment.original_name,
         content_type=attachment.content_type,
         inline=inline,
+    )
+
+
+def _file_preview(request, attachment):
+    """An image's thumbnail or a PDF's first page as PNG, shown inline on the review page
+    (same access rule and headers as the file; viewing it is recorded like a download)."""
+    try:
+        png = previews.preview(attachment)
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    if png is None:
+        raise Http404
+    record_event(actor=request.user, subject=attachment, verb=DOWNLOAD_VERB)
+    return uploads.download_response(
+        io.BytesIO(png),
+        filename=f"{attachment.original_name}.png",
+        content_type="image/png",
+        inline=True,
     )

@@ -56,6 +56,8 @@ from .enterprise import (
     enterprise_start,
     enterprise_submit,
     enterprise_upload,
+    enterprise_upload_many,
+    suggest_slots,
 )
 from .label_reviews import (
     _check_verdict,
@@ -118,6 +120,8 @@ __all__ = [
     "enterprise_start",
     "enterprise_submit",
     "enterprise_upload",
+    "enterprise_upload_many",
+    "suggest_slots",
     "label_accept_result",
     "label_add_evidence",
     "label_apply",

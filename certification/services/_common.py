@@ -93,8 +93,11 @@ def _discard_after_commit(attachments: Iterable[Attachment]) -> None:
     if paths:
 
         def delete_files() -> None:
+            from ..previews import preview_path
+
             for path in paths:
                 uploads.delete_quietly(path)
+                uploads.delete_quietly(preview_path(path))
 
         transaction.on_commit(delete_files)
 

@@ -226,6 +226,138 @@ def enterprise_upload(*, actor: User, certification, position: int, upload) -> A
     return slot
 
 
+def suggest_slots(slots: list[AttachmentSlot], count: int) -> list[int | None]:
+    """The slot positions suggested for `count` files dropped at once, by order: the first
+    file goes to the first empty slot, the next to the next empty slot, and so on (None when
+    there are more files than empty slots)."""
+    empty = [s.position for s in sorted(slots, key=lambda s: s.position) if not s.attachment_id]
+    return [empty[i] if i < len(empty) else None for i in range(count)]
+
+
+def enterprise_upload_many(
+    *, actor: User, certification, files: list, positions: list[int | None] | None = None
+) -> list[AttachmentSlot]:
+    """Put several files into their slots in one step ([our rule] all or nothing).
+
+    `positions[i]` is the slot chosen for `files[i]`; a missing choice takes the suggestion
+    by order (`suggest_slots`). Every file is checked first: if one is refused, the message
+    names each refused file and nothing is stored. After the batch, every slot that receives
+    a file must have all earlier slots filled (by an earlier upload or by this batch). The
+    timeline gets one event for the batch."""
+    files = [f for f in files if f is not None]
+    if not files:
+        raise DomainError(_("Choose at least one file."), field="files", code="no_files")
+    refused: list[str] = []
+    checked = []
+    for upload in files:
+        try:
+            checked.append(uploads.check_upload(upload, field="files"))
+        except DomainError as exc:
+            refused.append(str(exc.message))
+    if refused:
+        raise DomainError(
+            _("Nothing was uploaded. %(problems)s") % {"problems": " ".join(refused)},
+            field="files",
+            code="bad_file",
+        )
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            cert = _lock_enterprise(certification)
+            _require(By.PARTNER, actor, cert.partner_id)
+            workflow.check(cert, "upload_batch")
+            slots = list(cert.slots.select_related("person", "attachment").order_by("position"))
+            by_position = {s.position: s for s in slots}
+            chosen = _batch_positions(slots, len(files), positions)
+            targets = set(chosen)
+            for position in sorted(targets):
+                earlier_empty = [
+                    s
+                    for s in slots
+                    if s.position < position
+                    and s.attachment_id is None
+                    and s.position not in targets
+                ]
+                if earlier_empty:
+                    first = earlier_empty[0]
+                    raise DomainError(
+                        _(
+                            "Attachments go in order: slot %(n)s (%(label)s) needs a file "
+                            "before slot %(this)s."
+                        )
+                        % {"n": first.position, "label": first.label, "this": position},
+                        field="files",
+                        code="order",
+                    )
+            done = []
+            replaced = []
+            for upload, check, position in zip(files, checked, chosen, strict=True):
+                slot = by_position[position]
+                attachment = _store_checked(
+                    upload,
+                    check,
+                    partner_id=cert.partner_id,
+                    purpose=Attachment.Purpose.ENTERPRISE,
+                    actor=actor,
+                )
+                stored.append(attachment.path)
+                if slot.attachment is not None:
+                    replaced.append(slot.attachment)
+                slot.attachment = attachment
+                done.append(slot)
+            AttachmentSlot.objects.bulk_update(done, ["attachment"])
+            _discard_after_commit(replaced)
+            workflow.apply(
+                cert,
+                "upload_batch",
+                actor=actor,
+                data={
+                    "files": [
+                        {
+                            "position": s.position,
+                            "slot": s.kind,
+                            "person": s.person.name if s.person_id else "",
+                            "title": s.title,
+                            "name": s.attachment.original_name,
+                        }
+                        for s in sorted(done, key=lambda s: s.position)
+                    ],
+                    "replaced": len(replaced),
+                },
+                locked=True,
+            )
+    except BaseException:
+        for path in stored:
+            uploads.delete_quietly(path)
+        raise
+    return sorted(done, key=lambda s: s.position)
+
+
+def _batch_positions(slots, count: int, positions) -> list[int]:
+    suggested = suggest_slots(slots, count)
+    valid = {s.position for s in slots}
+    chosen: list[int] = []
+    for i in range(count):
+        given = positions[i] if positions and i < len(positions) else None
+        position = given or suggested[i]
+        if position is None:
+            raise DomainError(
+                _("More files than empty slots: choose a slot for each file."),
+                field="files",
+                code="too_many_files",
+            )
+        if position not in valid:
+            raise DomainError(_("There is no slot with this number."), field="files")
+        chosen.append(position)
+    if len(set(chosen)) != len(chosen):
+        raise DomainError(
+            _("Two files are assigned to the same slot: choose a different slot for each file."),
+            field="files",
+            code="same_slot",
+        )
+    return chosen
+
+
 @transaction.atomic
 def enterprise_submit(*, actor: User, certification) -> EnterpriseCertification:
     cert = _lock_enterprise(certification)

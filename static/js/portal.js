@@ -98,3 +98,61 @@
   // Parts swapped in by htmx (export and import progress) get their widths too.
   document.addEventListener("htmx:afterSwap", function (event) { applyWidths(event.target); });
 })();
+
+/* Several files at once into ordered slots (enterprise certification):
+   form[data-batch-upload]     the form; its input[data-batch-files] takes several files
+   [data-dropzone]             files dropped here go into that input
+   template[data-slot-options] a select of the slots (option[data-empty] = still empty);
+                               one copy per chosen file, preset by order (first file -> first
+                               empty slot, ...), listed in [data-batch-list] */
+(function () {
+  "use strict";
+  function listFiles(form) {
+    var input = form.querySelector("input[data-batch-files]");
+    var list = form.querySelector("[data-batch-list]");
+    var template = form.querySelector("template[data-slot-options]");
+    if (!input || !list || !template) return;
+    list.replaceChildren();
+    var empty = [];
+    template.content.querySelectorAll("option[data-empty]").forEach(function (o) { empty.push(o.value); });
+    Array.prototype.forEach.call(input.files, function (file, i) {
+      var item = document.createElement("li");
+      item.className = "pc-batch-item";
+      var label = document.createElement("label");
+      label.className = "small text-break";
+      label.htmlFor = "batch-slot-" + i;
+      label.textContent = file.name;
+      var select = template.content.querySelector("select").cloneNode(true);
+      select.id = "batch-slot-" + i;
+      if (i < empty.length) select.value = empty[i];
+      else {
+        var none = document.createElement("option");
+        none.value = "";
+        none.textContent = "—";
+        select.prepend(none);
+        select.value = "";
+      }
+      item.append(label, select);
+      list.append(item);
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-batch-upload]");
+    if (form && event.target.matches("input[data-batch-files]")) listFiles(form);
+  });
+  document.querySelectorAll("[data-dropzone]").forEach(function (zone) {
+    zone.addEventListener("dragover", function (event) {
+      event.preventDefault();
+      zone.classList.add("pc-dropzone-over");
+    });
+    zone.addEventListener("dragleave", function () { zone.classList.remove("pc-dropzone-over"); });
+    zone.addEventListener("drop", function (event) {
+      event.preventDefault();
+      zone.classList.remove("pc-dropzone-over");
+      var input = zone.querySelector("input[data-batch-files]");
+      if (!input || !event.dataTransfer || !event.dataTransfer.files.length) return;
+      input.files = event.dataTransfer.files;
+      input.dispatchEvent(new Event("change", {bubbles: true}));
+    });
+  });
+})();

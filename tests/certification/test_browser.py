@@ -75,3 +75,47 @@ def test_partner_uploads_in_order_and_submits_then_specialist_approves(
     assert reviewer.locator("[data-testid=approval]").count() == 1
     cert.refresh_from_db()
     assert cert.state == "approved" and cert.decided_by == specialist
+
+
+def test_several_files_are_suggested_by_order_reassigned_and_saved_at_once(
+    page, browser_context, browser_login
+):
+    partner = PartnerFactory(name="一次上传伙伴有限公司")
+    owner = partner_user(partner, Role.PARTNER_ADMIN, email="batch-owner@partner.test")
+    specialist = UserFactory(role=Role.CERT_SPECIALIST, email="batch-cert@vendor.test")
+    browser_login(page, owner)
+    page.goto("/certification/enterprise/")
+    page.click("[data-testid=start-enterprise]")
+    page.fill("input[name=legal_person]", "张三")
+    page.click("[data-testid=setup-save]")
+    page.wait_for_url("**/certification/enterprise/*/")
+    page.locator("input[data-batch-files]").set_input_files(
+        [
+            _file("营业执照.pdf", "application/pdf", pdf_bytes()),
+            _file("国徽面.png", "image/png", image_bytes("PNG")),
+            _file("人像面.jpg", "image/jpeg", image_bytes("JPEG")),
+        ]
+    )
+    selects = page.locator("[data-testid=batch-list] select")
+    assert [selects.nth(i).input_value() for i in range(3)] == ["1", "2", "3"]  # by order
+    selects.nth(1).select_option("3")
+    selects.nth(2).select_option("2")
+    page.click("[data-testid=batch-save]")
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=slot][data-filled='1']").count() == 3
+    cert = EnterpriseCertification.objects.get(partner=partner)
+    names = list(
+        cert.slots.order_by("position").values_list("attachment__original_name", flat=True)
+    )
+    assert names == ["营业执照.pdf", "人像面.jpg", "国徽面.png"]
+    page.click("[data-testid=submit]")
+    page.wait_for_load_state()
+
+    page.context.clear_cookies()
+    browser_login(page, specialist)
+    page.goto(f"/certification/enterprise/{cert.pk}/")
+    previews = page.locator("img[data-testid=preview]")
+    assert previews.count() == 3
+    page.wait_for_load_state("networkidle")
+    widths = [previews.nth(i).evaluate("img => img.naturalWidth") for i in range(3)]
+    assert all(w > 0 for w in widths)  # the PDF page and both images render
