@@ -31,7 +31,9 @@ def main(seconds: int) -> None:
     )
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[
+        -1
+    ]  # the e-mail backend (the first is the lockout check, which has no get_user)
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     cookie = {
