@@ -6,8 +6,9 @@ from __future__ import annotations
 import contextlib
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +26,7 @@ from . import transitions as tr
 from .catalog import LeadCloseReason, LostReason
 from .filters import DuplicateFilter, LeadFilter, OpportunityFilter
 from .forms import (
+    BulkReviewForm,
     ConsentForm,
     DecideForm,
     DeclineForm,
@@ -134,10 +136,53 @@ def review_queue(request):
         template="opportunities/review_queue.html",
         title=gettext_lazy("PO review queue"),
         list_key="review_queue",
-        extra={"default_order": ("deadline", "id")},
+        extra={"default_order": ("deadline", "id"), "bulk": True, "bulk_form": BulkReviewForm()},
         kind=K.PO,
         states=tr.PO_OPEN_STATES,
     )
+
+
+@require_POST
+@capability_required(REVIEW_OPPORTUNITIES)
+def review_bulk(request):
+    """The action BD chose for the POs ticked in the review queue; back to the queue with a
+    summary of what was done and what was refused, and why."""
+    form = BulkReviewForm(request.POST)
+    query = QueryDict(request.POST.get("next_query", "")).urlencode()  # the queue's filters
+    back = redirect(f"{reverse('opportunities:review_queue')}?{query}")
+    if not form.is_valid():
+        messages.error(request, _("Choose what to do with the selected POs."))
+        return back
+    data = form.cleaned_data
+    try:
+        results = services.po_bulk_review(
+            request.user,
+            request.POST.getlist("ids"),
+            data["action"],
+            comment=data["comment"],
+            reason=data["reason"],
+            fields=data["fields"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return back
+    done = [r for r in results if r.ok]
+    refused = [r for r in results if not r.ok]
+    if done:
+        messages.success(request, _("Done: %(count)s POs.") % {"count": len(done)})
+    if refused:
+        messages.warning(
+            request,
+            _("Refused: %(count)s POs. %(reasons)s")
+            % {
+                "count": len(refused),
+                "reasons": " ".join(
+                    _("PO #%(id)s: %(reason)s") % {"id": r.id, "reason": r.message}
+                    for r in refused
+                ),
+            },
+        )
+    return back
 
 
 # ---- Detail ------------------------------------------------------------------------------
