@@ -221,8 +221,7 @@ def review_bulk(request):
             % {
                 "count": len(refused),
                 "reasons": " ".join(
-                    _("PO #%(id)s: %(reason)s") % {"id": r.id, "reason": r.message}
-                    for r in refused
+                    _("PO #%(id)s: %(reason)s") % {"id": r.id, "reason": r.message} for r in refused
                 ),
             },
         )

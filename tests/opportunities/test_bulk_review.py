@@ -47,9 +47,9 @@ def test_bd_passes_review_of_50_pos_and_a_refused_one_does_not_stop_the_others(o
     assert all(by_id[p.pk].ok for p in pos)
     refused = by_id[verified.pk]
     assert not refused.ok and refused.code == "wrong_state" and refused.message
-    assert set(Opportunity.objects.filter(pk__in=[p.pk for p in pos]).values_list("state", flat=True)) == {
-        S.UNDER_VERIFICATION
-    }
+    assert set(
+        Opportunity.objects.filter(pk__in=[p.pk for p in pos]).values_list("state", flat=True)
+    ) == {S.UNDER_VERIFICATION}
     assert Opportunity.objects.get(pk=verified.pk).state == S.VERIFIED
     assert _events(pos, "po.review_passed").count() == 50  # one event per PO
     notes = Notification.objects.filter(recipient=owner, kind="opportunities.review_passed")
@@ -139,7 +139,9 @@ def test_api_bulk_review(owner, bd, outsider):
     refused = [r for r in body["results"] if not r["ok"]]
     assert refused[0]["id"] == rejected.pk and refused[0]["message"]
     for user in (owner, outsider):
-        assert api(user).post(url, {"ids": ids, "action": "reject"}, format="json").status_code == 403
+        assert (
+            api(user).post(url, {"ids": ids, "action": "reject"}, format="json").status_code == 403
+        )
     response = api(bd).post(url, {"ids": [], "action": "reject"}, format="json")
     assert response.status_code == 400 and "ids" in response.json()["fields"]
 
