@@ -30,18 +30,29 @@ def _products(value) -> str:
     return ", ".join(str(p) for p in value or ())
 
 
+def _deal_header() -> list:
+    """The columns an opportunity and a lead share (the amount is the 6th)."""
+    return [_("Customer"), _("Project"), _("Industry"), _("Region"), _("Products"), _("Amount")]
+
+
+def _deal_cells(obj) -> list:
+    return [
+        obj.customer_name,
+        obj.project_name,
+        obj.get_customer_industry_display(),
+        obj.get_customer_region_display(),
+        _products(obj.products),
+        obj.amount,
+    ]
+
+
 def opportunity_rows(queryset, *, with_partner: bool):
     header = [
         "#",
         _("Kind"),
         _("State"),
         *([_("Partner")] if with_partner else []),
-        _("Customer"),
-        _("Project"),
-        _("Industry"),
-        _("Region"),
-        _("Products"),
-        _("Amount"),
+        *_deal_header(),
         _("Expected close date"),
         _("Deadline"),
         _("Owner"),
@@ -56,12 +67,7 @@ def opportunity_rows(queryset, *, with_partner: bool):
                 opp.kind.upper(),
                 opp.get_state_display(),
                 *([opp.partner.name] if with_partner else []),
-                opp.customer_name,
-                opp.project_name,
-                opp.get_customer_industry_display(),
-                opp.get_customer_region_display(),
-                _products(opp.products),
-                opp.amount,
+                *_deal_cells(opp),
                 opp.expected_close_date.isoformat() if opp.expected_close_date else "",
                 _when(opp.deadline),
                 _person(opp.owner),
@@ -86,12 +92,7 @@ def lead_rows(queryset):
         _("CRM reference"),
         _("Status"),
         _("Partner"),
-        _("Customer"),
-        _("Project"),
-        _("Industry"),
-        _("Region"),
-        _("Products"),
-        _("Amount"),
+        *_deal_header(),
         _("Deadline"),
         _("BD owner"),
         _("Created on"),
@@ -105,12 +106,7 @@ def lead_rows(queryset):
                 lead.crm_id,
                 _(LEAD_STATUS[status]) if status in LEAD_STATUS else status,
                 lead.share_partner or "",
-                lead.customer_name,
-                lead.project_name,
-                lead.get_customer_industry_display(),
-                lead.get_customer_region_display(),
-                _products(lead.products),
-                lead.amount,
+                *_deal_cells(lead),
                 _when(lead.share_deadline),
                 _person(lead.bd_owner),
                 _when(lead.crm_created_at),
