@@ -8,6 +8,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tests.helpers import count_queries
+
 from .conftest import make_lead, make_po
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +70,23 @@ def test_pool_export_applies_its_filters_and_is_bd_only(client, owner, bd):
     client.force_login(owner)
     assert client.get(url).status_code == 403
     assert client.get(reverse("opportunities:review_queue_export", args=["csv"])).status_code == 403
+
+
+def test_export_queries_do_not_grow_with_the_rows(client, owner, bd):
+    client.force_login(bd)
+    url = reverse("opportunities:review_queue_export", args=["csv"])
+
+    def export():
+        _csv(client.get(url, {"view": "all"}))
+
+    make_po(owner, state="submitted", bd=bd, customer_name="客户甲有限公司")
+    one = count_queries(export)
+    for i in range(4):
+        make_po(owner, state="submitted", bd=bd, customer_name=f"客户{i}有限公司")
+    assert count_queries(export) == one
+    pool = reverse("opportunities:ho_pool_export", args=["xlsx"])
+    make_lead(bd, customer_name="池一有限公司")
+    one = count_queries(client.get, pool)
+    for i in range(4):
+        make_lead(bd, customer_name=f"池{i}有限公司")
+    assert count_queries(client.get, pool) == one
