@@ -29,6 +29,8 @@ from .permissions import (
     WORK_OPPORTUNITIES,
 )
 from .serializers import (
+    BulkReviewResultSerializer,
+    BulkReviewSerializer,
     CloseDealSerializer,
     CoreLabelSerializer,
     DecideSerializer,
@@ -175,6 +177,7 @@ class POViewSet(
         "verify": REVIEW_OPPORTUNITIES,
         "reject": REVIEW_OPPORTUNITIES,
         "return_for_changes": REVIEW_OPPORTUNITIES,
+        "bulk_review": REVIEW_OPPORTUNITIES,
         "core_label": REVIEW_OPPORTUNITIES,
         "close": WORK_OPPORTUNITIES,
         "request_extension": WORK_OPPORTUNITIES,
@@ -318,6 +321,30 @@ class POViewSet(
             comment=data.validated_data["comment"],
         )
         return self._respond(po)
+
+    @extend_schema(request=BulkReviewSerializer, responses=BulkReviewResultSerializer)
+    @action(detail=False, methods=["post"], url_path="bulk-review")
+    def bulk_review(self, request):
+        """Pass review, return for changes or reject up to 200 POs at once. Each PO goes
+        through the single action (its own event and notification); a refused PO is listed
+        with its reason and does not stop the others."""
+        data = BulkReviewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        results = services.po_bulk_review(
+            request.user,
+            v["ids"],
+            v["action"],
+            comment=v["comment"],
+            reason=v["reason"],
+            fields=v["fields"],
+        )
+        done = sum(1 for r in results if r.ok)
+        return Response(
+            BulkReviewResultSerializer(
+                {"done": done, "refused": len(results) - done, "results": results}
+            ).data
+        )
 
 
 class HOViewSet(

@@ -182,6 +182,41 @@ class ReturnForm(forms.Form):
         _bootstrap(self)
 
 
+class BulkReviewForm(forms.Form):
+    """BD's one action on the POs ticked in the review queue (issue [5])."""
+
+    action = forms.ChoiceField(
+        label=_("Action"),
+        choices=[
+            ("pass_review", _("Pass review")),
+            ("return_for_changes", _("Return for changes")),
+            ("reject", _("Reject")),
+        ],
+    )
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[("", "–"), *RejectionReason.choices],
+        required=False,
+        help_text=_("For a rejection."),
+    )
+    fields = forms.MultipleChoiceField(
+        label=_("Fields the partner should change"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("For a return for changes."),
+    )
+    comment = forms.CharField(
+        label=_("Comment for the partner"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fields"].choices = [(f, field_label(f)) for f in RETURNABLE_FIELDS]
+        _bootstrap(self)
+
+
 class LeadForm(forms.ModelForm):
     products = ProductsField()
 

@@ -202,6 +202,35 @@ class ReturnSerializer(serializers.Serializer):
     comment = serializers.CharField()
 
 
+class BulkReviewSerializer(serializers.Serializer):
+    """One review action on many POs: pass review, return for changes or reject."""
+
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=200
+    )
+    action = serializers.ChoiceField(choices=["pass_review", "return_for_changes", "reject"])
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.ChoiceField(
+        choices=RejectionReason.choices, required=False, allow_blank=True, default=""
+    )
+    fields = serializers.ListField(
+        child=serializers.ChoiceField(choices=RETURNABLE_FIELDS), required=False, default=list
+    )
+
+
+class BulkResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    ok = serializers.BooleanField()
+    message = serializers.CharField(allow_blank=True)
+    code = serializers.CharField(allow_blank=True)
+
+
+class BulkReviewResultSerializer(serializers.Serializer):
+    done = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    results = BulkResultSerializer(many=True)
+
+
 class CoreLabelSerializer(serializers.Serializer):
     core_label = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -18,6 +18,10 @@ urlpatterns = [
     path("<int:pk>/decline/", views.ho_decline, name="ho_decline"),
     # BD
     path("review/", views.review_queue, name="review_queue"),
+    path("review/bulk/", views.review_bulk, name="review_bulk"),
+    path("export.<str:fmt>", views.opportunities_export, name="opportunities_export"),
+    path("review/export.<str:fmt>", views.review_queue_export, name="review_queue_export"),
+    path("pool/export.<str:fmt>", views.pool_export, name="ho_pool_export"),
     path("<int:pk>/start-verification/", views.po_start_verification, name="po_start_verification"),
     path("<int:pk>/verify/", views.po_verify, name="po_verify"),
     path("<int:pk>/reject/", views.po_reject, name="po_reject"),

@@ -6,8 +6,9 @@ from __future__ import annotations
 import contextlib
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,11 +21,12 @@ from partner_center.paging import Paginator, WindowPaginator
 from partner_center.programs.selectors import is_pce_member
 from partner_center.workdays import working_days_left_many
 
-from . import imports, protection, routing, selectors, services, sla, views_pipeline
+from . import imports, list_exports, protection, routing, selectors, services, sla, views_pipeline
 from . import transitions as tr
 from .catalog import LeadCloseReason, LostReason
 from .filters import DuplicateFilter, LeadFilter, OpportunityFilter
 from .forms import (
+    BulkReviewForm,
     ConsentForm,
     DecideForm,
     DeclineForm,
@@ -45,6 +47,7 @@ from .views_dashboards import rank_share_form
 S = Opportunity.State
 K = Opportunity.Kind
 PAGE_SIZE = 20
+EXPORTABLE = ("opportunities", "review_queue", "ho_pool")
 MAX_PAGE_SIZE = 100
 
 
@@ -78,14 +81,28 @@ def _action_page(request, opp, form, act, *, title, submit_label, success="", **
 # ---- Lists -------------------------------------------------------------------------------
 
 
-def _opportunity_list(
-    request, *, base, template, title, list_key, extra=None, kind=None, states=None
-):
+def _filtered(request, *, base, list_key, default_order=None, kind=None, states=None):
+    """The list's rows as the page shows them: its filters (the default view when bare) and
+    its sort. The page and its export share it."""
     data = views_pipeline.list_data(request, list_key)  # "Action needed" when bare
     filterset = OpportunityFilter(data, queryset=base, request=request, kind=kind, states=states)
     qs = filterset.qs if filterset.is_bound else base
     if not filterset.is_bound or not data.get("sort"):
-        qs = qs.order_by(*(extra or {}).get("default_order", ("-created_at", "-id")))
+        qs = qs.order_by(*(default_order or ("-created_at", "-id")))
+    return data, filterset, qs
+
+
+def _opportunity_list(
+    request, *, base, template, title, list_key, extra=None, kind=None, states=None
+):
+    data, filterset, qs = _filtered(
+        request,
+        base=base,
+        list_key=list_key,
+        default_order=(extra or {}).get("default_order"),
+        kind=kind,
+        states=states,
+    )
     page = _page(request, qs)
     page.object_list = selectors.attach_days_left(page.object_list)
     context = {
@@ -96,6 +113,8 @@ def _opportunity_list(
         "is_vendor": is_vendor_staff(request.user),
         "pce_member": is_pce_member(request.user.partner_id) if request.user.partner_id else False,
         **views_pipeline.saved_views_context(request, list_key, data),
+        "export_name": f"opportunities:{list_key}_export" if list_key in EXPORTABLE else "",
+        "export_query": request.GET.urlencode(),
         **(extra or {}),
     }
     return render(request, template, context)
@@ -134,10 +153,79 @@ def review_queue(request):
         template="opportunities/review_queue.html",
         title=gettext_lazy("PO review queue"),
         list_key="review_queue",
-        extra={"default_order": ("deadline", "id")},
+        extra={"default_order": ("deadline", "id"), "bulk": True, "bulk_form": BulkReviewForm()},
         kind=K.PO,
         states=tr.PO_OPEN_STATES,
     )
+
+
+@capability_required(VIEW_OPPORTUNITIES)
+def opportunities_export(request, fmt: str):
+    _data, _filters, qs = _filtered(
+        request, base=selectors.opportunities_for(request.user), list_key="opportunities"
+    )
+    return list_exports.response(
+        fmt,
+        list_exports.opportunity_rows(qs, with_partner=is_vendor_staff(request.user)),
+        filename="opportunities",
+    )
+
+
+@capability_required(REVIEW_OPPORTUNITIES)
+def review_queue_export(request, fmt: str):
+    _data, _filters, qs = _filtered(
+        request,
+        base=selectors.review_queue(),
+        list_key="review_queue",
+        default_order=("deadline", "id"),
+        kind=K.PO,
+        states=tr.PO_OPEN_STATES,
+    )
+    return list_exports.response(
+        fmt, list_exports.opportunity_rows(qs, with_partner=True), filename="po-review-queue"
+    )
+
+
+@require_POST
+@capability_required(REVIEW_OPPORTUNITIES)
+def review_bulk(request):
+    """The action BD chose for the POs ticked in the review queue; back to the queue with a
+    summary of what was done and what was refused, and why."""
+    form = BulkReviewForm(request.POST)
+    query = QueryDict(request.POST.get("next_query", "")).urlencode()  # the queue's filters
+    back = redirect(f"{reverse('opportunities:review_queue')}?{query}")
+    if not form.is_valid():
+        messages.error(request, _("Choose what to do with the selected POs."))
+        return back
+    data = form.cleaned_data
+    try:
+        results = services.po_bulk_review(
+            request.user,
+            request.POST.getlist("ids"),
+            data["action"],
+            comment=data["comment"],
+            reason=data["reason"],
+            fields=data["fields"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return back
+    done = [r for r in results if r.ok]
+    refused = [r for r in results if not r.ok]
+    if done:
+        messages.success(request, _("Done: %(count)s POs.") % {"count": len(done)})
+    if refused:
+        messages.warning(
+            request,
+            _("Refused: %(count)s POs. %(reasons)s")
+            % {
+                "count": len(refused),
+                "reasons": " ".join(
+                    _("PO #%(id)s: %(reason)s") % {"id": r.id, "reason": r.message} for r in refused
+                ),
+            },
+        )
+    return back
 
 
 # ---- Detail ------------------------------------------------------------------------------
@@ -538,10 +626,7 @@ def protection_decide(request, pk: int):
 
 @capability_required(REVIEW_OPPORTUNITIES)
 def pool(request):
-    base = selectors.pool_leads()
-    data = views_pipeline.list_data(request, "ho_pool")
-    filterset = LeadFilter(data, queryset=base, request=request)
-    qs = filterset.qs if filterset.is_bound else base
+    data, filterset, qs = _pool_filtered(request)
     page = _page(request, qs, paginator=WindowPaginator)
     page.object_list = list(page.object_list)
     pending = [lead for lead in page.object_list if lead.share_state == "pending"]
@@ -559,8 +644,23 @@ def pool(request):
             "page_obj": page,
             "rows": page.object_list,
             **views_pipeline.saved_views_context(request, "ho_pool", data),
+            "export_name": "opportunities:ho_pool_export",
+            "export_query": request.GET.urlencode(),
         },
     )
+
+
+def _pool_filtered(request):
+    base = selectors.pool_leads()
+    data = views_pipeline.list_data(request, "ho_pool")
+    filterset = LeadFilter(data, queryset=base, request=request)
+    return data, filterset, (filterset.qs if filterset.is_bound else base)
+
+
+@capability_required(REVIEW_OPPORTUNITIES)
+def pool_export(request, fmt: str):
+    _data, _filters, qs = _pool_filtered(request)
+    return list_exports.response(fmt, list_exports.lead_rows(qs), filename="ho-pool")
 
 
 @capability_required(REVIEW_OPPORTUNITIES)

@@ -23,6 +23,9 @@ from ._common import (
     bd_recipients,
     partner_recipients,
 )
+from .bulk import (
+    po_bulk_review,
+)
 from .duplicates import (
     duplicate_decide,
     lead_close,
@@ -115,6 +118,7 @@ __all__ = [
     "opportunity_set_core_label",
     "opportunity_update_progress",
     "partner_recipients",
+    "po_bulk_review",
     "po_create",
     "po_edit",
     "po_import_start",

@@ -50,6 +50,16 @@ def po_start_verification(*, actor, po: Opportunity, note: str = "") -> Opportun
         reason=note,
         locked=True,
     )
+    _notify_partner(
+        po,
+        "opportunities.review_passed",
+        msg("PO #%(id)s passed review", id=po.pk),
+        msg(
+            "%(customer)s, %(project)s: BD is now verifying it with the customer.",
+            customer=po.customer_name,
+            project=po.project_name,
+        ),
+    )
     return po
 
 

@@ -212,6 +212,7 @@ SPECTACULAR_SETTINGS = {
         "DealOutcomeEnum": "opportunities.catalog.DealOutcome",
         "DefenseOutcomeEnum": "certification.models.Defense.Outcome",
         "LeadCloseReasonEnum": "opportunities.catalog.LeadCloseReason",
+        "RejectionReasonEnum": "opportunities.catalog.RejectionReason",
         "WebhookDeliveryStateEnum": "partner_center.webhooks.models.WebhookDelivery.State",
         "WebhookEventTypeEnum": "partner_center.webhooks.event_types.EventType",
         "ApiKeyStatusEnum": "partner_center.apikeys.models.KeyStatus",

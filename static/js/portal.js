@@ -4,6 +4,7 @@
    data-autosubmit             on a select: submit its form on change
    data-navigate               on a select: go to the chosen option's data-url
    data-select-on-click        on an input: select its text on click
+   data-select-all="name"      on a checkbox: tick or untick every checkbox named "name"
    data-copy                   on a button in an input group: copy the input's value
                                (data-copied: the button's label for a moment after)
    data-width="42"             set the element's width to 42% (progress bars)
@@ -19,6 +20,10 @@
   document.addEventListener("change", function (event) {
     var el = event.target;
     if (el.matches("select[data-autosubmit]")) el.form.submit();
+    if (el.matches("input[data-select-all]")) {
+      document.querySelectorAll('input[type="checkbox"][name="' + el.dataset.selectAll + '"]')
+        .forEach(function (box) { box.checked = el.checked; });
+    }
     if (el.matches("select[data-navigate]")) {
       var url = el.options[el.selectedIndex].dataset.url;
       if (url) window.location = url;

@@ -222,6 +222,8 @@ NOT_OWNED: dict[str, str] = {
     "incentives:performance_export": "the file format",
     "incentives:dashboard_export": "the file format",
     "opportunities:assessment_export": "the file format (BD only)",
+    "opportunities:opportunities_export": "the file format: the rows are the user's own list",
+    "opportunities:review_queue_export": "the file format (BD only)",
     "incentives:estimate_detail": "a billing period: the user's own estimate",
     "incentive-program-detail": "program periods are published to every partner",
     "certification:label-apply": "capability labels are published to every partner",
