@@ -279,16 +279,16 @@ def reseller_lines(distributor_id: int, day: date) -> list[Message]:
 # ---------------------------------------------------------------- sending
 
 
-# topic -> (its lines for one partner and day, the title's message key, the page it links to)
+# topic -> (its lines for one partner and day, the title's message, the page it links to)
 DIGESTS = {
     Topic.NEW_CUSTOMER_LABEL: (
         new_customer_lines,
-        "New-customer label: %(count)s customers on %(day)s",
+        msg("New-customer label: %(count)s customers on %(day)s"),
         ("customers:list", "?new_customer=true"),
     ),
     Topic.RESELLER_INFO: (
         reseller_lines,
-        "Reseller information of %(day)s: %(count)s changes",
+        msg("Reseller information of %(day)s: %(count)s changes"),
         ("customers:resellers", ""),
     ),
 }
@@ -297,7 +297,7 @@ DIGESTS = {
 def send_topic_digests(topic: str, day: date) -> int:
     """The digests of one topic and day to every partner that has subscribers and has not
     had it yet; returns how many were sent."""
-    lines_of, title_key, (url_name, query) = DIGESTS[topic]
+    lines_of, title, (url_name, query) = DIGESTS[topic]
     needed = TOPIC_PARTNER_TYPES.get(topic)  # type: ignore[call-overload]
     sent = 0
     for partner in Partner.objects.filter(pk__in=partners_due(topic, day)).order_by("pk"):
@@ -309,7 +309,7 @@ def send_topic_digests(topic: str, day: date) -> int:
                 partner=partner,
                 topic=topic,
                 day=day,
-                title=msg(title_key, count=len(lines), day=day),
+                title=title.with_params(count=len(lines), day=day),
                 lines=lines,
                 items=len(lines),
                 link=reverse(url_name) + query,

@@ -190,9 +190,9 @@ def _notify_comment(opp, comment, actor, mentioned: list[User]) -> None:
         (
             mentioned,
             "opportunities.comment_mention",
-            "%(who)s mentioned you on #%(id)s",
+            msg("%(who)s mentioned you on #%(id)s"),
         ),
-        (others, "opportunities.comment_added", "%(who)s commented on #%(id)s"),
+        (others, "opportunities.comment_added", msg("%(who)s commented on #%(id)s")),
     ):
         # Vendor readers see the author's name; partner readers see "Vendor BD" for BD.
         for for_vendor in (True, False):
@@ -203,7 +203,7 @@ def _notify_comment(opp, comment, actor, mentioned: list[User]) -> None:
             notify(
                 recipients=group,
                 kind=kind,
-                title=msg(title, who=who, id=opp.pk),
+                title=title.with_params(who=who, id=opp.pk),
                 body=msg("%(customer)s: %(text)s", customer=opp.customer_name, text=excerpt),
                 link=_link(opp) + "#comments",
             )
