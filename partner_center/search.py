@@ -43,6 +43,7 @@ SYNONYMS: dict[str, str] = {
     "双因素认证": "双重验证",
     "核验": "验证",
     "接受": "接收",
+    "令牌": "api 密钥",
     "opportunity": "机会点",
     "opportunities": "机会点",
     "deal": "机会点",

@@ -214,7 +214,13 @@ def test_default_views_and_mine_read_their_index(
         ("owner", "?sort=-amount", "opportunity_partner_amount"),
         ("owner", "?sort=deadline", ("opportunity_partner_deadline", "opportunity_deadline")),
         ("owner", "?sort=customer", "opportunity_partner_customer"),
-        ("owner", "?customer=%E5%AE%A2%E6%88%B712", "opportunity_customer_trgm"),
+        # Since the owners are joined, the planner may walk the partner's newest-first index
+        # and filter (no sequential scan either way); issue [9] measures it at volume.
+        (
+            "owner",
+            "?customer=%E5%AE%A2%E6%88%B712",
+            ("opportunity_customer_trgm", "opportunity_partner_created"),
+        ),
         ("bd", "?sort=-amount", "opportunity_amount"),
     ],
 )

@@ -144,12 +144,11 @@ def test_a_malformed_key_is_400(owner, association, account):
     assert _balance(account) == Decimal("1000.00")
 
 
-def test_token_callers_are_scoped_by_their_user(owner, association, account):
-    from rest_framework.authtoken.models import Token
+def test_key_callers_are_scoped_by_their_user(owner, association, account):
+    from tests.helpers import api_key
 
-    token = Token.objects.create(user=owner)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key(owner)}")
     assert _fund(client, association, "tok").status_code == 200
     replay = _fund(client, association, "tok")
     assert replay["Idempotent-Replayed"] == "true"

@@ -68,7 +68,8 @@ class TestSearch:
         [
             ("邀请", "member-invitation-checks"),
             ("税率", "tax-rate"),
-            ("发票", "tax-rate"),
+            ("发票 税率", "tax-rate"),
+            ("申请发票", "invoice-request"),
             ("注销", "deregistration"),
             ("invitation", "member-invitation-checks"),
             ("invited members", "member-invitation-checks"),
