@@ -10,8 +10,8 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from partner_center import exports, uploads
@@ -21,7 +21,17 @@ from partner_center.paging import Paginator, WindowPaginator
 from partner_center.programs.selectors import is_pce_member
 from partner_center.workdays import working_days_left_many
 
-from . import imports, list_exports, protection, routing, selectors, services, sla, views_pipeline
+from . import (
+    imports,
+    list_exports,
+    protection,
+    routing,
+    selectors,
+    services,
+    sla,
+    stepper,
+    views_pipeline,
+)
 from . import transitions as tr
 from .catalog import LeadCloseReason, LostReason
 from .filters import DuplicateFilter, LeadFilter, OpportunityFilter
@@ -243,9 +253,14 @@ def opportunity_detail(request, pk: int):
         "is_vendor": vendor,
         "timeline": selectors.timeline(opp, user),
         "decision_text": selectors.decision_text(opp),
+        "stepper": stepper.steps(opp),
         "contact_visible": selectors.contact_visible(opp, user),
         "editable": tr.partner_editable_fields(opp) if partner_side else frozenset(),
         "unlocked_labels": [tr.field_label(f) for f in opp.unlocked_fields or []],
+        # A list in the reader's punctuation: 联系电话、预计金额 / contact phone, amount
+        "unlocked_text": ("、" if get_language().startswith("zh") else ", ").join(
+            str(tr.field_label(f)) for f in opp.unlocked_fields or []
+        ),
         "partner_actions": partner_side,
         "bd_actions": vendor and REVIEW_OPPORTUNITIES.allows(user),
         # The transitions the table allows now (buttons ask this, never the state).
