@@ -114,7 +114,7 @@ class BillLineFilter(django_filters.FilterSet):
 
 class ExportTaskFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
-        choices=ExportTask.State.choices, empty_label=_("All states")
+        choices=ExportTask.State.choices, label=_("State"), empty_label=_("All states")
     )
     period = django_filters.CharFilter(
         field_name="bill__period", label=_("Billing period"), widget=PERIOD_INPUT
@@ -127,7 +127,9 @@ class ExportTaskFilter(django_filters.FilterSet):
 
 
 class InvoiceFilter(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(choices=Invoice.State.choices, empty_label=_("All states"))
+    state = django_filters.ChoiceFilter(
+        choices=Invoice.State.choices, label=_("State"), empty_label=_("All states")
+    )
     period = django_filters.CharFilter(
         field_name="bill__period", label=_("Billing period"), widget=PERIOD_INPUT
     )
@@ -139,7 +141,7 @@ class InvoiceFilter(django_filters.FilterSet):
 
 class BillFilter(django_filters.FilterSet):
     period = django_filters.CharFilter(field_name="period", label=_("Billing period"))
-    state = django_filters.ChoiceFilter(choices=Bill.State.choices)
+    state = django_filters.ChoiceFilter(choices=Bill.State.choices, label=_("State"))
 
     class Meta:
         model = Bill
