@@ -5,13 +5,21 @@ from partner_center.menus import MenuEntry
 from .permissions import ORGANIZE_DEFENSE, REVIEW_CERTIFICATION, VIEW_CERTIFICATION
 
 ENTRIES = [
-    MenuEntry("certification", _("Overview"), "certification:overview", VIEW_CERTIFICATION, 1),
+    MenuEntry(
+        "certification",
+        _("Overview"),
+        "certification:overview",
+        VIEW_CERTIFICATION,
+        1,
+        help_slug="page-certification-overview",
+    ),
     MenuEntry(
         "certification",
         _("Enterprise certification"),
         "certification:enterprise-list",
         VIEW_CERTIFICATION,
         10,
+        help_slug="page-enterprise-certification",
     ),
     MenuEntry(
         "certification",
@@ -19,6 +27,7 @@ ENTRIES = [
         "certification:bank-card-list",
         VIEW_CERTIFICATION,
         20,
+        help_slug="page-bank-card-certification",
     ),
     MenuEntry(
         "certification",
@@ -26,6 +35,7 @@ ENTRIES = [
         "certification:label-catalogue",
         VIEW_CERTIFICATION,
         30,
+        help_slug="page-capability-labels",
     ),
     MenuEntry(
         "certification",
@@ -33,6 +43,7 @@ ENTRIES = [
         "certification:label-application-list",
         VIEW_CERTIFICATION,
         40,
+        help_slug="page-label-applications",
     ),
     MenuEntry(
         "review",
@@ -40,6 +51,7 @@ ENTRIES = [
         "certification:enterprise-queue",
         REVIEW_CERTIFICATION,
         60,
+        help_slug="page-enterprise-review",
     ),
     MenuEntry(
         "review",
@@ -47,6 +59,7 @@ ENTRIES = [
         "certification:bank-card-queue",
         REVIEW_CERTIFICATION,
         61,
+        help_slug="page-bank-card-review",
     ),
     MenuEntry(
         "review",
@@ -54,6 +67,14 @@ ENTRIES = [
         "certification:label-application-queue",
         REVIEW_CERTIFICATION,
         62,
+        help_slug="page-label-review",
     ),
-    MenuEntry("review", _("Online defenses"), "certification:defense-list", ORGANIZE_DEFENSE, 63),
+    MenuEntry(
+        "review",
+        _("Online defenses"),
+        "certification:defense-list",
+        ORGANIZE_DEFENSE,
+        63,
+        help_slug="page-online-defenses",
+    ),
 ]

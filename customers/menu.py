@@ -14,9 +14,23 @@ from .permissions import (
 SELLING = _("Shown to solution providers, distributors and resellers.")
 
 ENTRIES = [
-    MenuEntry("customers", _("Customer management"), "customers:list", VIEW_CUSTOMERS, 10, SELLING),
     MenuEntry(
-        "customers", _("Invitation links"), "customers:invitations", INVITE_CUSTOMERS, 20, SELLING
+        "customers",
+        _("Customer management"),
+        "customers:list",
+        VIEW_CUSTOMERS,
+        10,
+        SELLING,
+        help_slug="page-customers",
+    ),
+    MenuEntry(
+        "customers",
+        _("Invitation links"),
+        "customers:invitations",
+        INVITE_CUSTOMERS,
+        20,
+        SELLING,
+        help_slug="page-customer-invitations",
     ),
     MenuEntry(
         "customers",
@@ -25,8 +39,17 @@ ENTRIES = [
         VIEW_CUSTOMERS,
         30,
         SELLING,
+        help_slug="page-prepaid-resources",
     ),
-    MenuEntry("customers", _("Customer orders"), "customers:orders", VIEW_CUSTOMERS, 40, SELLING),
+    MenuEntry(
+        "customers",
+        _("Customer orders"),
+        "customers:orders",
+        VIEW_CUSTOMERS,
+        40,
+        SELLING,
+        help_slug="page-customer-orders",
+    ),
     MenuEntry(
         "customers",
         _("Waiting for approval"),
@@ -34,6 +57,7 @@ ENTRIES = [
         VIEW_MONEY_REQUESTS,
         45,
         _("Money operations above the partner's limit, for a second admin."),
+        help_slug="page-money-requests",
     ),
     MenuEntry(
         "customers",
@@ -42,6 +66,7 @@ ENTRIES = [
         VIEW_RESELLERS,
         50,
         _("Shown to distributors only."),
+        help_slug="page-resellers",
     ),
     MenuEntry(
         "customers",
@@ -50,6 +75,7 @@ ENTRIES = [
         VIEW_RESELLER_FUNDS,
         60,
         _("Shown to tier-2 resellers only."),
+        help_slug="page-reseller-funds",
     ),
     MenuEntry(
         "customers",
@@ -58,8 +84,25 @@ ENTRIES = [
         VIEW_RESELLER_FUNDS,
         70,
         _("Shown to tier-2 resellers only."),
+        help_slug="page-vouchers",
     ),
-    MenuEntry("account", _("My partner"), "customers:me", CUSTOMER_SELF, 10),
-    MenuEntry("account", _("My resources"), "customers:my_resources", CUSTOMER_SELF, 20),
-    MenuEntry("account", _("My vouchers"), "customers:my_vouchers", CUSTOMER_SELF, 30),
+    MenuEntry(
+        "account", _("My partner"), "customers:me", CUSTOMER_SELF, 10, help_slug="page-my-partner"
+    ),
+    MenuEntry(
+        "account",
+        _("My resources"),
+        "customers:my_resources",
+        CUSTOMER_SELF,
+        20,
+        help_slug="page-my-resources",
+    ),
+    MenuEntry(
+        "account",
+        _("My vouchers"),
+        "customers:my_vouchers",
+        CUSTOMER_SELF,
+        30,
+        help_slug="page-my-vouchers",
+    ),
 ]

@@ -15,7 +15,13 @@ SELLING = _("Shown to solution providers, distributors and resellers.")
 
 ENTRIES = [
     MenuEntry(
-        "incentives", _("Performance"), "incentives:performance", VIEW_PERFORMANCE, 10, SELLING
+        "incentives",
+        _("Performance"),
+        "incentives:performance",
+        VIEW_PERFORMANCE,
+        10,
+        SELLING,
+        help_slug="page-performance",
     ),
     MenuEntry(
         "incentives",
@@ -24,6 +30,7 @@ ENTRIES = [
         VIEW_DASHBOARD,
         20,
         _("Shown to distributors only."),
+        help_slug="page-performance-dashboard",
     ),
     MenuEntry(
         "incentives",
@@ -32,6 +39,7 @@ ENTRIES = [
         VIEW_ESTIMATES,
         30,
         SELLING,
+        help_slug="page-estimated-incentives",
     ),
     MenuEntry(
         "incentives",
@@ -40,7 +48,22 @@ ENTRIES = [
         APPLY_INCENTIVES,
         40,
         _("Shown to partner users; applying needs PCE membership."),
+        help_slug="page-incentive-applications",
     ),
-    MenuEntry("incentives", _("Incentive program"), "incentives:program", VIEW_PROGRAM, 90),
-    MenuEntry("review", _("Incentive review"), "incentives:review", REVIEW_INCENTIVES, 40),
+    MenuEntry(
+        "incentives",
+        _("Incentive program"),
+        "incentives:program",
+        VIEW_PROGRAM,
+        90,
+        help_slug="page-incentive-program",
+    ),
+    MenuEntry(
+        "review",
+        _("Incentive review"),
+        "incentives:review",
+        REVIEW_INCENTIVES,
+        40,
+        help_slug="page-incentive-review",
+    ),
 ]

@@ -34,6 +34,7 @@ class MenuEntry:
     capability: Capability
     order: int = 100
     why_hidden: str = ""  # shown by the help center: why a user may not see this entry
+    help_slug: str = ""  # the help-center entry that explains this page (helpcenter:entry)
 
 
 @cache

@@ -5,5 +5,12 @@ from partner_center.menus import MenuEntry
 from .permissions import VIEW_PARTNER_HOME
 
 ENTRIES = [
-    MenuEntry("account", _("Overview"), "home", VIEW_PARTNER_HOME, order=1),
+    MenuEntry(
+        "account",
+        _("Overview"),
+        "home",
+        VIEW_PARTNER_HOME,
+        order=1,
+        help_slug="page-partner-overview",
+    ),
 ]

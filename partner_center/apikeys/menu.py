@@ -12,6 +12,9 @@ ENTRIES = [
         PARTNER_KEYS,
         order=40,
         why_hidden=_("Only the partner admin creates API keys for the partner's systems."),
+        help_slug="page-api-keys",
     ),
-    MenuEntry("review", _("My API keys"), "apikeys:list", STAFF_KEYS, order=90),
+    MenuEntry(
+        "review", _("My API keys"), "apikeys:list", STAFF_KEYS, order=90, help_slug="page-api-keys"
+    ),
 ]

@@ -6,6 +6,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .facts import FACTS, PLACEHOLDER, render_facts
 from .search import index_text
 
 
@@ -69,8 +70,11 @@ class FAQEntry(models.Model):
         return self.question
 
     def save(self, *args, **kwargs):
-        self.index_question = index_text(self.question_zh, self.question_en, self.keywords)
-        self.index_answer = index_text(self.answer_zh, self.answer_en)
+        # The index holds the numbers the reader sees (see facts.py), not the placeholders.
+        self.index_question = index_text(
+            render_facts(self.question_zh), render_facts(self.question_en), self.keywords
+        )
+        self.index_answer = index_text(render_facts(self.answer_zh), render_facts(self.answer_en))
         self.updated_at = timezone.now()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
@@ -91,6 +95,15 @@ class FAQEntry(models.Model):
                 ) from exc
         if self.link_path and not self.link_path.startswith("/"):
             raise ValidationError({"link_path": _("A path starts with /.")})
+        errors = {}
+        for field in ("question_zh", "answer_zh", "question_en", "answer_en"):
+            unknown = sorted(set(PLACEHOLDER.findall(getattr(self, field))) - set(FACTS))
+            if unknown:
+                errors[field] = _("Unknown placeholder: %(names)s.") % {
+                    "names": ", ".join("{" + name + "}" for name in unknown)
+                }
+        if errors:
+            raise ValidationError(errors)
 
     @staticmethod
     def _chinese() -> bool:
@@ -98,11 +111,28 @@ class FAQEntry(models.Model):
 
     @property
     def question(self) -> str:
-        return self.question_zh if self._chinese() else self.question_en
+        return render_facts(self.question_zh if self._chinese() else self.question_en)
 
     @property
     def answer(self) -> str:
-        return self.answer_zh if self._chinese() else self.answer_en
+        return render_facts(self.answer_zh if self._chinese() else self.answer_en)
+
+    # The texts in each language with their numbers filled in (facts.py), for the API.
+    @property
+    def question_zh_text(self) -> str:
+        return render_facts(self.question_zh)
+
+    @property
+    def answer_zh_text(self) -> str:
+        return render_facts(self.answer_zh)
+
+    @property
+    def question_en_text(self) -> str:
+        return render_facts(self.question_en)
+
+    @property
+    def answer_en_text(self) -> str:
+        return render_facts(self.answer_en)
 
     @property
     def link_label(self) -> str:

@@ -73,9 +73,17 @@ def hidden_reasons(entry: MenuEntry, user) -> list[str]:
 
 
 def menu_explanations(user, entries: Iterable[MenuEntry] | None = None) -> list[dict]:
-    """Every menu entry of the portal, per section: shown to `user`, or why not."""
+    """Every menu entry of the portal, per section: shown to `user`, or why not, and the
+    published help entry that explains its page (one query)."""
+    entries = all_entries() if entries is None else tuple(entries)
+    helps = {
+        h.slug: h
+        for h in FAQEntry.objects.filter(
+            is_published=True, slug__in={e.help_slug for e in entries if e.help_slug}
+        ).only("slug", "question_zh", "question_en")
+    }
     sections: dict[str, dict] = {}
-    for entry in all_entries() if entries is None else entries:
+    for entry in entries:
         try:
             url = reverse(entry.url_name)
         except NoReverseMatch:
@@ -92,6 +100,7 @@ def menu_explanations(user, entries: Iterable[MenuEntry] | None = None) -> list[
                 "url_name": entry.url_name,
                 "visible": not reasons,
                 "reasons": reasons,
+                "help": helps.get(entry.help_slug),
             }
         )
     return list(sections.values())

@@ -8,6 +8,11 @@ class FAQEntrySerializer(serializers.ModelSerializer):
     answer = serializers.CharField(read_only=True)
     link_url = serializers.CharField(read_only=True)
     link_label = serializers.CharField(read_only=True)
+    # Numbers filled in from the rules (facts.py), as on the pages.
+    question_zh = serializers.CharField(source="question_zh_text", read_only=True)
+    answer_zh = serializers.CharField(source="answer_zh_text", read_only=True)
+    question_en = serializers.CharField(source="question_en_text", read_only=True)
+    answer_en = serializers.CharField(source="answer_en_text", read_only=True)
 
     class Meta:
         model = FAQEntry

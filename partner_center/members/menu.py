@@ -12,6 +12,7 @@ ENTRIES = [
         VIEW_PROFILE,
         order=10,
         why_hidden=_("Only users of a partner have a partner profile."),
+        help_slug="page-partner-profile",
     ),
     MenuEntry(
         "account",
@@ -20,5 +21,6 @@ ENTRIES = [
         MANAGE_MEMBERS,
         order=20,
         why_hidden=_("Only the partner admin invites and unlinks members."),
+        help_slug="page-members",
     ),
 ]

@@ -12,5 +12,6 @@ ENTRIES = [
         MANAGE_SUBSCRIPTIONS,
         order=50,
         why_hidden=_("Users of a partner subscribe to information topics."),
+        help_slug="page-subscriptions",
     ),
 ]

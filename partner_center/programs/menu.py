@@ -12,6 +12,7 @@ ENTRIES = [
         VIEW_PROGRAMS,
         order=30,
         why_hidden=_("The PCE program page is for users of a partner."),
+        help_slug="page-pce-program",
     ),
     MenuEntry(
         "account",
@@ -20,6 +21,7 @@ ENTRIES = [
         VIEW_PROGRAMS,
         order=40,
         why_hidden=_("Partner paths are shown to users of a partner."),
+        help_slug="page-partner-paths",
     ),
     MenuEntry(
         "review",
@@ -28,5 +30,6 @@ ENTRIES = [
         REVIEW_PCE,
         order=50,
         why_hidden=_("BD staff decide PCE applications."),
+        help_slug="page-pce-applications",
     ),
 ]

@@ -12,5 +12,6 @@ ENTRIES = [
         MANAGE_OWN_WEBHOOKS,
         order=60,
         why_hidden=_("The partner admin registers the partner's webhook endpoints."),
+        help_slug="page-webhooks",
     ),
 ]
