@@ -12,13 +12,17 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Case, FloatField, QuerySet, Value, When
 
 from partner_center.search import alternatives, parts, text_q, tokens
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
 _IS_CJK = re.compile(rf"[{_CJK}]")
+# An entry that explains a menu page (MenuEntry.help_slug) ranks a little below the answer
+# to a question when a query matches both: the answer is the more specific one ("HO 超时"
+# wants the HO deadline, not every page that mentions HOs).
+PAGE_ENTRY_WEIGHT = 0.6
 
 
 def _cjk_parts(run: str, *, for_query: bool) -> list[str]:
@@ -78,8 +82,16 @@ def search_entries(qs: QuerySet, query: str) -> QuerySet:
     words = [t for t in found if not _IS_CJK.match(t)]
     if words:
         tsquery = tsquery | SearchQuery(" ".join(words), config="english", search_type="plain")
+    from partner_center.menus import all_entries
+
+    page_slugs = sorted({e.help_slug for e in all_entries() if e.help_slug})
+    weight = Case(
+        When(slug__in=page_slugs, then=Value(PAGE_ENTRY_WEIGHT)),
+        default=Value(1.0),
+        output_field=FloatField(),
+    )
     return (
-        qs.annotate(search=vector, rank=SearchRank(vector, tsquery))
+        qs.annotate(search=vector, rank=SearchRank(vector, tsquery) * weight)
         .filter(search=tsquery)
         .order_by("-rank", "order", "id")
     )

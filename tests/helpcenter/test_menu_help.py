@@ -129,6 +129,26 @@ def test_searching_a_menus_chinese_name_finds_its_entry(entry):
     assert entry.help_slug in found, (name, found[:5])
 
 
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("HO 待办", "page-ho-inbox"),
+        ("批量导入 PO", "page-po-import"),
+        ("HO 画像", "page-ho-profile"),
+        ("待审批", "page-money-requests"),
+        ("Webhook", "page-webhooks"),
+    ],
+)
+def test_a_page_name_nothing_else_answers_finds_the_page_first(query, slug):
+    assert [e.slug for e in faq_entries(query=query)][0] == slug
+
+
+def test_a_questions_answer_ranks_above_a_page_that_mentions_the_same_words():
+    found = [e.slug for e in faq_entries(query="HO 超时")]
+    assert found[0] == "ho-accept-sla"
+    assert {"page-ho-inbox", "page-ho-pool"} <= set(found)  # still found, below it
+
+
 @pytest.mark.parametrize("entry", all_entries(), ids=lambda e: f"{e.section}:{e.url_name}")
 def test_the_substring_fallback_finds_it_too(entry, monkeypatch):
     monkeypatch.setattr(connection, "vendor", "sqlite")  # the demo's path

@@ -39,7 +39,7 @@ ENTRIES = [
       "{protection_days} days, restarted when the deal moves to a later stage; BD may extend "
       "it by {protection_extension_days} days on request, and you are reminded "
       "{protection_reminder_days} working days before it ends."),
-     "机会点 PO HO 新建 提交 保护期 opportunities create submit protection",
+     "机会点 Opportunities",
      "opportunities:list", "", ("打开机会点", "Open opportunities")),
     ("page-ho-inbox", "opportunities", 120,
      ("“HO 待办”页面有什么用？",
@@ -56,7 +56,7 @@ ENTRIES = [
       "declined automatically, reclaimed and may go to another partner.\n"
       "- The customer's contact person and phone stay hidden until you accept; then you see "
       "them and can post progress updates."),
-     "HO 待办 接收 拒绝 收件箱 inbox accept decline",
+     "HO 待办 HO inbox",
      "opportunities:ho_inbox", "", ("打开 HO 待办", "Open the HO inbox")),
     ("page-po-import", "opportunities", 130,
      ("“批量导入 PO”页面有什么用？",
@@ -76,7 +76,7 @@ ENTRIES = [
       "downloadable file with the reason for each, to fix and import again.\n"
       "- Each row follows the same rules as a PO created by hand, the customer's consent "
       "included."),
-     "批量导入 导入 PO CSV XLSX 模板 import bulk template",
+     "批量导入 PO Import POs",
      "opportunities:import", "", ("打开批量导入", "Open the import")),
     ("page-pipeline-dashboard", "opportunities", 140,
      ("伙伴的“机会点看板”页面有什么用？",
@@ -92,7 +92,7 @@ ENTRIES = [
       "- Partner admins and members see it, with their own partner's data only.\n"
       "- The vendor sets each stage's probability.\n"
       "- Only verified POs and accepted HOs count in the stages and amounts."),
-     "机会点看板 看板 漏斗 阶段 pipeline dashboard funnel stage",
+     "机会点看板 Pipeline dashboard",
      "opportunities:dashboard", "", ("打开机会点看板", "Open the dashboard")),
     ("page-assessment", "opportunities", 150,
      ("伙伴的“PO/HO 考核”页面有什么用？",
@@ -107,7 +107,7 @@ ENTRIES = [
       "- Only verified POs and accepted HOs count; drafts, pending, rejected and reclaimed "
       "ones don't.\n"
       "- A PO falls in the period of its verification, an HO in the period it was accepted."),
-     "PO/HO 考核 考核 统计 账期 assessment count period",
+     "PO/HO 考核 PO/HO assessment",
      "opportunities:assessment", "", ("打开考核", "Open the assessment")),
     ("page-ho-profile", "opportunities", 160,
      ("“HO 画像”页面有什么用？",
@@ -125,7 +125,7 @@ ENTRIES = [
       "year the share of HOs accepted, the share answered in time and the verified POs.\n"
       "- A partner with {ho_max_pending} or more HOs waiting for an answer gets no new HO "
       "until it answers some."),
-     "HO 画像 要求 匹配 行业 地区 profile requirements fit routing",
+     "HO 画像 HO profile",
      "opportunities:ho_profile", "", ("打开 HO 画像", "Open the HO profile")),
     # ---- Customers ---------------------------------------------------------------------
     ("page-customers", "customers", 110,
@@ -147,7 +147,7 @@ ENTRIES = [
       "- Only a partner admin ends an association (More > Unbind).\n"
       "- The partner sees a customer's knowledge recommendations only after the customer "
       "signed the latest agreement."),
-     "客户管理 客户 拨款 回收 解除关联 customers fund reclaim unbind",
+     "客户管理 Customer management",
      "customers:list", "", ("打开客户管理", "Open customer management")),
     ("page-customer-invitations", "customers", 120,
      ("“邀请链接”页面有什么用？",
@@ -165,7 +165,7 @@ ENTRIES = [
       "can be revoked.\n"
       "- Once the customer opens it, signs in or registers, and signs the association "
       "agreement, it appears under Customer management."),
-     "邀请链接 邀请 关联 绑定码 invitation link associate binding code",
+     "邀请链接 Invitation links",
      "customers:invitations", "", ("打开邀请链接", "Open invitation links")),
     ("page-prepaid-resources", "customers", 130,
      ("“包年/包月资源”页面有什么用？",
@@ -187,7 +187,7 @@ ENTRIES = [
       "is no renewal.\n"
       "- For an unsubscribe or downgrade order, the page shows which resources and original "
       "orders the refund came from."),
-     "包年/包月资源 包年 包月 续费 自动续费 到期 prepaid renewal auto-renew expiry",
+     "包年/包月资源 Yearly/monthly resources",
      "customers:resources", "", ("打开资源列表", "Open resources")),
     ("page-customer-orders", "customers", 140,
      ("“客户订单”页面有什么用？",
@@ -204,7 +204,7 @@ ENTRIES = [
       "- Orders are imported from the vendor's site; the page is read-only.\n"
       "- In the month a customer is unbound, consumption before the unbinding counts for "
       "the partner's hosted sub-account, after it for the customer's own main account."),
-     "客户订单 订单 消费 官网 下单 orders consumption",
+     "客户订单 Customer orders",
      "customers:orders", "", ("打开客户订单", "Open customer orders")),
     ("page-money-requests", "customers", 150,
      ("“待审批”页面有什么用？",
@@ -221,7 +221,7 @@ ENTRIES = [
       "their own request but may withdraw it.\n"
       "- Money moves only on approval; the balance is checked then and never goes "
       "negative."),
-     "待审批 审批 限额 资金 拨款 approval limit money request",
+     "待审批 Waiting for approval",
      "customers:money_requests", "", ("打开待审批", "Open approvals")),
     ("page-resellers", "customers", 160,
      ("“云经销商”页面有什么用？",
@@ -237,7 +237,7 @@ ENTRIES = [
       "money\".\n"
       "- A reseller passes the funds on to its customers' accounts and issues vouchers to "
       "them from its quota."),
-     "云经销商 总经销商 拨款 代金券额度 reseller distributor fund quota",
+     "云经销商 Tier-2 resellers",
      "customers:resellers", "", ("打开云经销商", "Open resellers")),
     ("page-reseller-funds", "customers", 170,
      ("“拨款与代金券额度”页面有什么用？",
@@ -252,7 +252,7 @@ ENTRIES = [
       "- Funds adjust your customers' accounts; the quota pays for the vouchers you issue to "
       "customers, each voucher using its amount.\n"
       "- Neither ever goes below zero; when they run low, ask your distributor."),
-     "拨款与代金券额度 拨款 额度 流水 funds quota ledger reseller",
+     "拨款与代金券额度 Funds and voucher quota",
      "customers:funds", "", ("打开拨款与额度", "Open funds and quota")),
     ("page-vouchers", "customers", 180,
      ("“代金券”页面有什么用？",
@@ -269,7 +269,7 @@ ENTRIES = [
       "be issued.\n"
       "- Customers pay purchases and renewals with vouchers first, then with the account "
       "balance."),
-     "代金券 发放 作废 额度 voucher issue revoke quota",
+     "代金券 Vouchers",
      "customers:vouchers", "", ("打开代金券", "Open vouchers")),
     # ---- Finance -----------------------------------------------------------------------
     ("page-partner-bill", "billing", 110,
@@ -288,7 +288,7 @@ ENTRIES = [
       "background and are downloaded from Export tasks.\n"
       "- Once the period is settled, request the invoice from the bill's overview; the tax "
       "rate is {tax_rate_percent}%."),
-     "伙伴账单 账单 账期 明细 导出 bill period details export",
+     "伙伴账单 Partner bill",
      "billing:bill", "", ("打开伙伴账单", "Open the bill")),
     ("page-export-tasks", "billing", 120,
      ("“导出任务”页面有什么用？",
@@ -305,7 +305,7 @@ ENTRIES = [
       "- Bills export as PDF with their Chinese text; large periods' details as CSV or "
       "XLSX.\n"
       "- A file is kept {export_file_days} days and then deleted; export again when needed."),
-     "导出任务 导出 下载 PDF CSV XLSX export task download",
+     "导出任务 Export tasks",
      "billing:exports", "", ("打开导出任务", "Open export tasks")),
     ("page-invoices", "billing", 130,
      ("“发票”页面有什么用？",
@@ -321,7 +321,7 @@ ENTRIES = [
       "partner admin or a member granted \"may move money\".\n"
       "- One invoice per bill, at a {tax_rate_percent}% tax rate; the requester is notified "
       "when the vendor's finance team issues it."),
-     "发票 增值税 申请发票 税率 invoices VAT request tax",
+     "发票 Invoices",
      "billing:invoices", "", ("打开发票", "Open invoices")),
     # ---- Incentives --------------------------------------------------------------------
     ("page-performance", "incentives", 110,
@@ -337,7 +337,7 @@ ENTRIES = [
       "administrators see every partner's.\n"
       "- The details filter by formation time, order type, customer and product, and can be "
       "exported."),
-     "业绩 业绩汇总 业绩明细 对账 performance revenue details",
+     "业绩 Performance",
      "incentives:performance", "", ("打开业绩", "Open performance")),
     ("page-performance-dashboard", "incentives", 120,
      ("“业绩看板”页面有什么用？",
@@ -351,7 +351,7 @@ ENTRIES = [
       "- Only users of a distributor see it.\n"
       "- \"Details\" on a reseller's row opens its performance lines, which can be "
       "exported."),
-     "业绩看板 云经销商 业绩 详情 dashboard reseller performance",
+     "业绩看板 Performance dashboard",
      "incentives:dashboard", "", ("打开业绩看板", "Open the dashboard")),
     ("page-estimated-incentives", "incentives", 130,
      ("“预估激励”页面有什么用？",
@@ -366,7 +366,7 @@ ENTRIES = [
       "administrators see every partner's.\n"
       "- The estimate uses the rates of the program period the billing period falls in; "
       "it is a guide, the amount paid is what counts."),
-     "预估激励 指标 估算 estimated incentive indicators estimate",
+     "预估激励 Estimated incentives",
      "incentives:estimates", "", ("打开预估激励", "Open estimates")),
     ("page-incentive-applications", "incentives", 140,
      ("“机会点激励申请”页面有什么用？",
@@ -385,7 +385,7 @@ ENTRIES = [
       "- BD reviews it and publishes the amounts; you check them in the reconciliation "
       "summary, confirm or dispute, then request payment. Confirming and requesting payment "
       "take a partner admin or a member granted \"may move money\"."),
-     "机会点激励申请 激励申请 核心标签 公示 申付 incentive application publicity payment",
+     "机会点激励申请 Opportunity incentives",
      "incentives:applications", "", ("打开激励申请", "Open incentive applications")),
     ("page-incentive-program", "incentives", 150,
      ("“激励计划”页面有什么用？",
@@ -399,7 +399,7 @@ ENTRIES = [
       "- Every partner user may read it, whatever the partner's types; BD staff and "
       "administrators too.\n"
       "- The page is read-only; the vendor maintains the periods and rates."),
-     "激励计划 费率 规则 周期 incentive program rates rules period",
+     "激励计划 Incentive program",
      "incentives:program", "", ("打开激励计划", "Open the program")),
     # ---- Certification (partner side) --------------------------------------------------
     ("page-certification-overview", "certification", 110,
@@ -415,7 +415,7 @@ ENTRIES = [
       "certifications.\n"
       "- Attachments may be jpg, jpeg, bmp, png, gif or pdf, at most {upload_max_mb} MB "
       "each."),
-     "认证 概览 certification overview 状态",
+     "概览 Overview",
      "certification:overview", "", ("打开认证概览", "Open the overview")),
     ("page-enterprise-certification", "certification", 120,
      ("“单位证件认证”页面有什么用？",
@@ -433,7 +433,7 @@ ENTRIES = [
       "national-emblem side.\n"
       "- jpg, jpeg, bmp, png, gif or pdf, at most {upload_max_mb} MB each; the portal "
       "checks a file's real content, not only its name."),
-     "单位证件认证 营业执照 身份证 附件 enterprise certification licence ID card",
+     "单位证件认证 Enterprise certification",
      "certification:enterprise-list", "", ("打开单位证件认证", "Open enterprise certification")),
     ("page-bank-card-certification", "certification", 130,
      ("“个人银行卡认证”页面有什么用？",
@@ -445,7 +445,7 @@ ENTRIES = [
       "details and one face-scan photo, reviewed by a certification specialist.\n\n"
       "- Partner users see it; the partner admin submits.\n"
       "- Exactly one photo: jpg, jpeg, bmp, png or gif, at most {upload_max_mb} MB."),
-     "个人银行卡认证 银行卡 扫脸 照片 bank card face scan",
+     "个人银行卡认证 Bank-card certification",
      "certification:bank-card-list", "", ("打开个人银行卡认证", "Open bank-card certification")),
     ("page-capability-labels", "certification", 140,
      ("“能力标签”页面有什么用？",
@@ -461,7 +461,7 @@ ENTRIES = [
       "criterion is met.\n"
       "- If you disagree with the criteria or the review of your evidence, ask for an "
       "online defense through your PDM or a certification specialist."),
-     "能力标签 标签 评审标准 举证 capability label criteria evidence",
+     "能力标签 Capability labels",
      "certification:label-catalogue", "", ("打开能力标签", "Open capability labels")),
     ("page-label-applications", "certification", 150,
      ("伙伴的“标签认证申请”页面有什么用？",
@@ -477,7 +477,7 @@ ENTRIES = [
       "{defense_window_days} working days; after that it is no longer possible.\n"
       "- The PDM or a certification specialist schedules the defense with the review "
       "experts, and its outcome is recorded on the application."),
-     "标签认证申请 能力标签 评审 答辩 label application review defense",
+     "标签认证申请 Label applications",
      "certification:label-application-list", "", ("打开标签认证申请", "Open label applications")),
     # ---- Review (vendor staff) ---------------------------------------------------------
     ("page-po-review-queue", "opportunities", 210,
@@ -497,7 +497,7 @@ ENTRIES = [
       "- Verify, reject with a reason (customer unaware, no real demand, false or "
       "incomplete information, already served by the vendor, duplicate), or return it for "
       "changes naming the fields the partner may edit; the clock keeps running meanwhile."),
-     "PO 审核队列 审核 验证 驳回 退回修改 review queue verify reject return",
+     "PO 审核队列 PO review queue",
      "opportunities:review_queue", "", ("打开审核队列", "Open the review queue")),
     ("page-ho-pool", "opportunities", 220,
      ("“HO 池”页面有什么用？",
@@ -513,7 +513,7 @@ ENTRIES = [
       "for an answer is not suggested.\n"
       "- The partner accepts or declines within {ho_sla_days} working days; a declined or "
       "reclaimed HO comes back to the pool and can be shared with another partner."),
-     "HO 池 共享 收回 回收 CRM pool share reclaim",
+     "HO 池 HO pool",
      "opportunities:pool", "", ("打开 HO 池", "Open the HO pool")),
     ("page-duplicate-queue", "opportunities", 230,
      ("“重复处理队列”页面有什么用？",
@@ -531,7 +531,7 @@ ENTRIES = [
       "- PO against PO: the first verified wins. PO against HO: the HO's CRM creation time "
       "against the PO's verification time, the earlier wins.\n"
       "- The losing side sees the rule that decided, never which other partner it was."),
-     "重复处理队列 重复 冲突 duplicate queue conflict",
+     "重复处理队列 Duplicate queue",
      "opportunities:duplicates", "", ("打开重复处理队列", "Open the duplicate queue")),
     ("page-bd-pipeline-dashboard", "opportunities", 240,
      ("BD 的“机会点看板”页面有什么用？",
@@ -546,7 +546,7 @@ ENTRIES = [
       "- POs are verified within {po_sla_days} working days and HOs answered within "
       "{ho_sla_days}; the dashboard shows the median working days to verify and the HOs "
       "declined automatically."),
-     "机会点看板 BD 看板 漏斗 时限 逾期 pipeline dashboard funnel SLA overdue",
+     "机会点看板 Pipeline dashboard",
      "opportunities:bd_dashboard", "", ("打开机会点看板", "Open the dashboard")),
     ("page-incentive-review", "incentives", 210,
      ("“激励审核”页面有什么用？",
@@ -561,7 +561,7 @@ ENTRIES = [
       "- BD staff and administrators see it.\n"
       "- A disputed application comes back under review; rejected and completed ones are "
       "final."),
-     "激励审核 审核 公示 异议 付款 incentive review publish dispute paid",
+     "激励审核 Incentive review",
      "incentives:review", "", ("打开激励审核", "Open incentive review")),
     ("page-assessment-overview", "opportunities", 250,
      ("BD 的“PO/HO 考核”页面有什么用？",
@@ -574,7 +574,7 @@ ENTRIES = [
       "nothing counted.\n\n"
       "- BD staff and administrators see it.\n"
       "- Only verified POs and accepted HOs count."),
-     "PO/HO 考核 BD 考核 伙伴 账期 assessment partners period",
+     "PO/HO 考核 PO/HO assessment",
      "opportunities:assessment_overview", "", ("打开考核", "Open the assessment")),
     ("page-pce-applications", "pce", 210,
      ("“PCE 申请”页面有什么用？",
@@ -587,7 +587,7 @@ ENTRIES = [
       "- BD staff and administrators see it.\n"
       "- Once approved, the partner is a PCE member and may submit POs and receive HOs; a "
       "rejection gives a reason, and the partner sees the outcome."),
-     "PCE 申请 审批 加入 批准 拒绝 PCE applications approve reject",
+     "PCE 申请 PCE applications",
      "programs:pce_queue", "", ("打开 PCE 申请", "Open PCE applications")),
     ("page-enterprise-review", "certification", 210,
      ("“单位证件认证审核”页面有什么用？",
@@ -604,7 +604,7 @@ ENTRIES = [
       "licence first of all), then each person's ID card, portrait side then national-"
       "emblem side.\n"
       "- A rejection gives the reason; the partner admin is notified and may resubmit."),
-     "单位证件认证审核 审核 营业执照 驳回 enterprise certification review reject",
+     "单位证件认证审核 Enterprise certifications",
      "certification:enterprise-queue", "", ("打开审核列表", "Open the review list")),
     ("page-bank-card-review", "certification", 220,
      ("“银行卡认证审核”页面有什么用？",
@@ -618,7 +618,7 @@ ENTRIES = [
       "- Certification specialists and administrators see it.\n"
       "- Each certification has exactly one face-scan photo; a rejection gives the reason "
       "and the partner admin is notified."),
-     "银行卡认证审核 银行卡 扫脸 审核 bank card review face scan",
+     "银行卡认证审核 Bank-card certifications",
      "certification:bank-card-queue", "", ("打开审核列表", "Open the review list")),
     ("page-label-review", "certification", 230,
      ("审核中的“标签认证申请”页面有什么用？",
@@ -633,7 +633,7 @@ ENTRIES = [
       "- When any criterion is not met, the review fails; the partner has "
       "{defense_window_days} working days to request an online defense, after which the "
       "reviewers grant or refuse the label on its outcome."),
-     "标签认证申请 评审 能力标签 标准 label application review criteria",
+     "标签认证申请 Label applications",
      "certification:label-application-queue", "", ("打开评审列表", "Open the review list")),
     ("page-online-defenses", "certification", 240,
      ("“线上答辩”页面有什么用？",
@@ -648,7 +648,7 @@ ENTRIES = [
       "- Certification specialists, BD staff and administrators see it; BD staff acting as "
       "a PDM see the defenses of the partners assigned to them.\n"
       "- The partner asks within {defense_window_days} working days of the failed review."),
-     "线上答辩 答辩 澄清 PDM 评审专家 online defense clarification",
+     "线上答辩 Online defenses",
      "certification:defense-list", "", ("打开线上答辩", "Open online defenses")),
     ("page-api-keys", "account", 210,
      ("“API 密钥”和“我的 API 密钥”页面有什么用？",
@@ -666,7 +666,7 @@ ENTRIES = [
       "create keys for themselves.\n"
       "- A key is shown only once, when it is created: copy it then. It lives at most "
       "{api_key_max_days} days and can be revoked at any time."),
-     "API 密钥 我的 API 密钥 令牌 权限范围 api key token scope",
+     "我的 API 密钥 My API keys API 密钥 API keys",
      "apikeys:list", "", ("打开 API 密钥", "Open API keys")),
     # ---- My partner ----------------------------------------------------------------------
     ("page-partner-overview", "portal", 110,
@@ -684,7 +684,7 @@ ENTRIES = [
       "pages.\n"
       "- The to-do items come soonest deadline first, each linking to the page where it is "
       "done."),
-     "概览 首页 待办 home overview to-do",
+     "概览 Overview",
      "home", "", ("打开概览", "Open the overview")),
     ("page-partner-profile", "account", 110,
      ("“伙伴资料”页面有什么用？",
@@ -700,7 +700,7 @@ ENTRIES = [
       "legal representative is recorded.\n"
       "- Types such as solution provider, distributor and reseller are set by the vendor; "
       "partner paths are joined and left on the Partner paths page."),
-     "伙伴资料 资料 联系方式 法定代表人 伙伴类型 profile contact legal representative types",
+     "伙伴资料 Partner profile",
      "members:profile", "", ("打开伙伴资料", "Open the profile")),
     ("page-members", "account", 120,
      ("“成员”页面有什么用？",
@@ -719,7 +719,7 @@ ENTRIES = [
       "enterprise, one linked to another partner, one without real-name verification "
       "(mainland site only), a partner account itself, and one linked to 3 partners within "
       "the last year."),
-     "成员 项目专员 邀请 授权 members project specialist invite grant",
+     "成员 Members",
      "members:list", "", ("打开成员", "Open members")),
     ("page-pce-program", "pce", 110,
      ("“PCE 共拓计划”页面有什么用？",
@@ -736,7 +736,7 @@ ENTRIES = [
       "- Only members submit POs and receive HOs: BD reviews and verifies a PO within "
       "{po_sla_days} working days, and an HO must be accepted or declined within "
       "{ho_sla_days} working days."),
-     "PCE 共拓计划 加入 申请 权益 PCE program join apply benefits",
+     "PCE 共拓计划 PCE program",
      "programs:pce", "", ("打开 PCE 共拓计划", "Open the PCE program")),
     ("page-partner-paths", "account", 130,
      ("“伙伴路径”页面有什么用？",
@@ -753,7 +753,7 @@ ENTRIES = [
       "it is refused, naming the paths to leave.\n"
       "- Types such as solution provider, distributor and reseller are not joined here; "
       "the vendor sets them."),
-     "伙伴路径 路径 注销 退出 partner paths deregister exit",
+     "伙伴路径 Partner paths",
      "programs:paths", "", ("打开伙伴路径", "Open partner paths")),
     ("page-subscriptions", "account", 140,
      ("“消息订阅”页面有什么用？",
@@ -771,7 +771,7 @@ ENTRIES = [
       "- Reseller information can be subscribed to by distributors only.\n"
       "- New-customer labels and reseller information come as one daily digest (the "
       "previous day, China time), only when there is something to report."),
-     "消息订阅 订阅 通知 邮件 subscriptions notification e-mail",
+     "消息订阅 Subscriptions",
      "notifications:subscriptions", "", ("打开消息订阅", "Open subscriptions")),
     ("page-webhooks", "account", 150,
      ("“Webhook”页面有什么用？",
@@ -787,7 +787,7 @@ ENTRIES = [
       "- Every delivery is recorded with its result; an address that keeps failing is "
       "turned off automatically and can be turned on again once fixed.\n"
       "- The same events can also be read from the API's events feed."),
-     "Webhook 回调 事件 签名 webhook callback events signed",
+     "Webhook Webhooks",
      "webhooks:list", "", ("打开 Webhook", "Open webhooks")),
     # ---- A customer's own pages ---------------------------------------------------------
     ("page-my-partner", "customers", 210,
@@ -805,7 +805,7 @@ ENTRIES = [
       "- When a new agreement version is out, read and sign it here; the partner sees "
       "knowledge recommendations about you only after you signed the latest version.\n"
       "- A hosted account stays frozen until your partner sets a budget."),
-     "我的伙伴 关联 协议 托管账户 my partner association agreement hosted account",
+     "我的伙伴 My partner",
      "customers:me", "", ("打开我的伙伴", "Open my partner")),
     ("page-my-resources", "customers", 220,
      ("客户的“我的资源”页面有什么用？",
@@ -820,7 +820,7 @@ ENTRIES = [
       "renew here; auto-renew renews {auto_renew_days} days before expiry.\n"
       "- Renewals are paid from the hosted account; without enough balance, ask your "
       "partner to fund it."),
-     "我的资源 资源 续费 自动续费 my resources renewal auto-renew",
+     "我的资源 My resources",
      "customers:my_resources", "", ("打开我的资源", "Open my resources")),
     ("page-my-vouchers", "customers", 230,
      ("客户的“我的代金券”页面有什么用？",
@@ -833,7 +833,7 @@ ENTRIES = [
       "- Only customer users see it.\n"
       "- Purchases and renewals are paid by voucher first, then from the account "
       "balance."),
-     "我的代金券 代金券 抵扣 my vouchers voucher",
+     "我的代金券 My vouchers",
      "customers:my_vouchers", "", ("打开我的代金券", "Open my vouchers")),
     # ---- Help --------------------------------------------------------------------------
     ("page-help-center", "portal", 30,
@@ -850,7 +850,7 @@ ENTRIES = [
       "and 机会点, for example) are searched together.\n"
       "- Each entry links to the page where the thing is done; when a menu is missing, see "
       "\"Why is a menu missing?\"."),
-     "帮助中心 帮助 常见问题 搜索 help center FAQ search",
+     "帮助中心 Help center",
      "helpcenter:index", "", ("打开帮助中心", "Open the help center")),
 ]
 # fmt: on
