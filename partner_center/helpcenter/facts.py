@@ -72,6 +72,12 @@ def _member_invitations_per_day() -> int:
     return INVITATIONS_PER_DAY
 
 
+def _member_link_limit() -> int:
+    from partner_center.members.models import LINK_LIMIT_PARTNERS
+
+    return LINK_LIMIT_PARTNERS
+
+
 def _expiring_soon_days() -> int:
     from customers.selectors import EXPIRING_SOON_DAYS
 
@@ -120,6 +126,7 @@ FACTS: dict[str, Callable[[], object]] = {
     "customer_invitation_days": _customer_invitation_days,
     "member_invitation_days": _member_invitation_days,
     "member_invitations_per_day": _member_invitations_per_day,
+    "member_link_limit": _member_link_limit,
     "expiring_soon_days": _expiring_soon_days,
     "auto_renew_days": _auto_renew_days,
     "tax_rate_percent": _tax_rate_percent,

@@ -708,7 +708,7 @@ ENTRIES = [
       "- 仅伙伴管理员可见。\n"
       "- 邀请链接有效期 {member_invitation_days} 天，每个伙伴每天最多发出 {member_invitations_per_day} 个邀请。\n"
       "- 以下账号不能被邀请，页面会说明原因：已实名认证为企业的账号、已关联其他伙伴的账号、未实名认证的账号（仅中国站）、伙伴账号本身，"
-      "以及一年内已与 3 个伙伴关联过的账号。"),
+      "以及一年内已与 {member_link_limit} 个伙伴关联过的账号。"),
      ("What is the Members page for?",
       "My partner > Members is where the partner admin manages project specialists: invite a "
       "person's account to become a member, grant \"may move money\", and unlink members.\n\n"
@@ -717,7 +717,8 @@ ENTRIES = [
       "most {member_invitations_per_day} invitations a day.\n"
       "- These accounts cannot be invited, and the page says why: one verified as an "
       "enterprise, one linked to another partner, one without real-name verification "
-      "(mainland site only), a partner account itself, and one linked to 3 partners within "
+      "(mainland site only), a partner account itself, and one linked to "
+      "{member_link_limit} partners within "
       "the last year."),
      "成员 Members",
      "members:list", "", ("打开成员", "Open members")),
