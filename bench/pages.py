@@ -571,8 +571,7 @@ def pipeline_pages(meta: dict) -> list[tuple[str, str, str]]:
         ("bd", "BD dashboard, one period", "/opportunities/dashboard/bd/?period=2026-06"),
         ("bd", "assessment sorted by amount", "/opportunities/assessment/partners/?sort=-amount"),
         ("bd", "assessment of one partner", f"/opportunities/assessment/partners/{big}/"),
-        ("bd", "lead routing (share a lead)", f"/opportunities/pool/{lead}/share/"),
-        ("bd", "lead with its shares", f"/opportunities/pool/{lead}/"),
+        ("bd", "lead routing (a lead, partners ranked)", f"/opportunities/pool/{lead}/"),
         ("bd", "review queue export (CSV)", "/opportunities/review/export.csv"),
         ("bd", "assessment export (CSV)", "/opportunities/assessment/partners/export.csv"),
     ]
@@ -609,7 +608,8 @@ NOT_PAGES = {
             "opportunities:bd_owner opportunities:close opportunities:comment_post "
             "opportunities:core_label opportunities:duplicate_decide opportunities:ho_accept "
             "opportunities:ho_decline opportunities:lead_bd_owner opportunities:lead_close "
-            "opportunities:lead_create opportunities:lead_reopen opportunities:next_step_add "
+            "opportunities:lead_create opportunities:lead_reopen opportunities:lead_share "
+            "opportunities:next_step_add "
             "opportunities:next_step_done opportunities:next_step_reopen opportunities:owner "
             "opportunities:po_create opportunities:po_edit opportunities:po_reject "
             "opportunities:po_resubmit opportunities:po_return "
