@@ -216,7 +216,12 @@ def test_opportunity_lists_read_their_index(
             "owner",
             "opportunities:list",
             "?state=submitted&sort=deadline",
-            ("opportunity_partner_deadline", "opportunity_partner_state", "opportunity_deadline"),
+            (
+                "opportunity_partner_deadline",
+                "opportunity_partner_state",
+                "opportunity_deadline",
+                "opportunity_sla_open",
+            ),
         ),
     ],
 )
