@@ -144,3 +144,35 @@ def test_pipeline_pages_run_the_same_queries_with_10_and_100_rows(login, owner, 
     assert Opportunity.objects.count() >= 100
     hundred = _counts(clients, pages)
     assert {k: v for k, v in hundred.items() if v != ten[k]} == {}, ten
+
+
+def test_dashboard_figures_are_cached_until_the_partner_acts(
+    settings, owner, bd, django_capture_on_commit_callbacks
+):
+    """The grouped scans are cached (issue [9]): a partner's figures until its next recorded
+    event, BD's for the cache time."""
+    from django.core.cache import cache
+
+    from opportunities import dashboards
+
+    settings.PIPELINE_FIGURES_CACHE_SECONDS = 60
+    cache.clear()
+    filters = dashboards.Filters()
+
+    def total(board) -> int:
+        return sum(step.count for step in board.funnel)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_po(owner, state="submitted")
+    first = dashboards.partner_dashboard(owner.partner_id, filters)
+    with CaptureQueriesContext(connection) as cached:
+        assert total(dashboards.partner_dashboard(owner.partner_id, filters)) == total(first)
+    assert len(cached) == 1  # the stage probabilities only
+    with django_capture_on_commit_callbacks(execute=True):
+        make_po(owner, state="submitted")  # an event of the partner: a new stamp
+    assert total(dashboards.partner_dashboard(owner.partner_id, filters)) == total(first) + 1
+
+    dashboards.bd_dashboard(filters)
+    with CaptureQueriesContext(connection) as cached:
+        dashboards.bd_dashboard(filters)
+    assert len(cached) == 3  # probabilities, the overdue and the due-today lists
