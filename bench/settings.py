@@ -16,4 +16,5 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 # as in production: sessions read from Redis first, landing cards cached per partner
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 HOME_CARDS_CACHE_SECONDS = 60
+PIPELINE_FIGURES_CACHE_SECONDS = 60
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c statement_timeout=25000"  # noqa: F405 - as the web process

@@ -15,9 +15,11 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
@@ -79,37 +81,45 @@ def assessment_opportunities(period: str | None = None) -> QuerySet[Opportunity]
     return qs
 
 
-def _in_period(period: str, prefix: str, region: str = "") -> tuple[Q, Q]:
-    """Filters (PO, HO) for aggregates over `prefix`opportunities counted in `period`."""
+def _counted_in(period: str, kind: str, region: str = "") -> QuerySet[Opportunity]:
+    """One partner's (OuterRef) items of `kind` counted in `period`: a range of the partial
+    index `opportunity_verified_month` (POs) or `opportunity_accepted_month` (HOs), whatever
+    the number of opportunities."""
     start, end = period_bounds(period)
-    extra = Q(**{f"{prefix}customer_region": region}) if region else Q()
-    po = (
-        Q(
-            **{
-                f"{prefix}kind": K.PO,
-                f"{prefix}state": S.VERIFIED,
-                f"{prefix}verified_at__gte": start,
-                f"{prefix}verified_at__lt": end,
-            }
+    if kind == K.PO:
+        qs = Opportunity.objects.filter(
+            partner=OuterRef("pk"),
+            state=S.VERIFIED,
+            kind=K.PO,
+            verified_at__gte=start,
+            verified_at__lt=end,
         )
-        & extra
-    )
-    ho = (
-        Q(
-            **{
-                f"{prefix}kind": K.HO,
-                f"{prefix}state": S.ACCEPTED,
-                f"{prefix}accepted_at__gte": start,
-                f"{prefix}accepted_at__lt": end,
-            }
+    else:
+        qs = Opportunity.objects.filter(
+            partner=OuterRef("pk"),
+            state=S.ACCEPTED,
+            kind=K.HO,
+            accepted_at__gte=start,
+            accepted_at__lt=end,
         )
-        & extra
-    )
-    return po, ho
+    if region:
+        qs = qs.filter(customer_region=region)
+    return qs.order_by().values("partner")
 
 
-def _money_sum(name: str, condition: Q):
-    return Coalesce(Sum(name, filter=condition), Value(ZERO), output_field=MONEY)
+def _count_of(qs: QuerySet[Opportunity]):
+    return Coalesce(
+        Subquery(qs.annotate(n=Count("id")).values("n"), output_field=IntegerField()),
+        Value(0),
+    )
+
+
+def _amount_of(qs: QuerySet[Opportunity]):
+    return Coalesce(
+        Subquery(qs.annotate(total=Sum("amount")).values("total"), output_field=MONEY),
+        Value(ZERO),
+        output_field=MONEY,
+    )
 
 
 def overview(
@@ -117,16 +127,21 @@ def overview(
 ) -> QuerySet[Partner]:
     """One row per partner for BD: active PCE members and every partner with a counted item
     in the period, annotated with `po_count`, `po_amount`, `ho_count`, `ho_amount`,
-    `total_count`, `total_amount`. `region` counts only customers of that region."""
-    po, ho = _in_period(period, "opportunities__", region)
+    `total_count`, `total_amount`. `region` counts only customers of that region.
+
+    Each figure is a subquery per partner over its own items counted in the period (an
+    index range), not a join of every opportunity: the page's cost follows the number of
+    partners and of counted items, not the table's size (issue [9])."""
+    po = _counted_in(period, K.PO, region)
+    ho = _counted_in(period, K.HO, region)
     member = PCEApplication.objects.filter(
         partner=OuterRef("pk"), state=PCEApplication.State.APPROVED
     )
     qs = Partner.objects.annotate(
-        po_count=Count("opportunities", filter=po),
-        ho_count=Count("opportunities", filter=ho),
-        po_amount=_money_sum("opportunities__amount", po),
-        ho_amount=_money_sum("opportunities__amount", ho),
+        po_count=_count_of(po),
+        ho_count=_count_of(ho),
+        po_amount=_amount_of(po),
+        ho_amount=_amount_of(ho),
     ).annotate(
         total_count=F("po_count") + F("ho_count"),
         total_amount=F("po_amount") + F("ho_amount"),

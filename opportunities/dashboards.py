@@ -1,7 +1,9 @@
 """Pipeline dashboards: BD's view of every partner's pipeline and a partner's view of its own.
 
 Every figure is aggregated in SQL (GROUP BY and conditional counts); the number of queries
-does not grow with the number of opportunities. The medians count working days with the
+does not grow with the number of opportunities. The grouped scans themselves do, so their
+results are cached (`figures_cache`: a partner's against its change stamp, BD's for a
+minute); the overdue and due-today lists are read each time (index ranges). The medians count working days with the
 working-day calendar (`partner_center.workdays`), one calendar query for all items.
 
 The window: an item belongs to a period by the moment its clock started (PO submission, HO
@@ -22,6 +24,7 @@ from partner_center.periods import period_bounds
 from partner_center.timezones import SHANGHAI
 from partner_center.workdays import working_days_between_many
 
+from . import figures_cache
 from .catalog import Industry, Region, Rule, Stage
 from .models import Opportunity
 from .pipeline_models import DEFAULT_PROBABILITIES, NO_STAGE, STAGE_CHOICES, StageProbability
@@ -396,18 +399,27 @@ class BDDashboard:
         return weighted_pipeline(self.stages)
 
 
+def _key(filters: Filters) -> str:
+    return ":".join(str(v if v is not None else "") for v in filters.__dict__.values())
+
+
 def bd_dashboard(filters: Filters, *, breakdown_by: str = "bd_owner", now=None) -> BDDashboard:
     qs = scoped(filters)
     now = now or timezone.now()
     # The lists show what is due now, whatever period the figures cover.
     due = scoped(Filters(**{**filters.__dict__, "period": ""}))
     by = breakdown_by if breakdown_by in BREAKDOWNS else "bd_owner"
-    rows = cube(qs, by)
+
+    def figures():  # the grouped scans of every opportunity in scope: cached (issue [9])
+        rows = cube(qs, by)
+        return rows, sla(qs, rows)
+
+    rows, sla_figures = figures_cache.cached(f"bd:{by}:{_key(filters)}", figures)
     return BDDashboard(
         filters=filters,
         funnel=funnel(qs, rows=rows),
         stages=by_stage(qs, rows),
-        sla=sla(qs, rows),
+        sla=sla_figures,
         overdue=overdue(due, now),
         due_today=due_today(due, now),
         breakdown_by=by,
@@ -437,11 +449,18 @@ class PartnerDashboard:
 def partner_dashboard(partner_id: int, filters: Filters) -> PartnerDashboard:
     filters = Filters(**{**filters.__dict__, "partner_id": partner_id, "bd_owner_id": None})
     qs = scoped(filters, include_drafts=True)
-    rows = cube(qs)
+
+    def figures():  # the grouped scans of the partner's opportunities: cached (issue [9])
+        rows = cube(qs)
+        return rows, win_rate(qs), sla(qs, rows)
+
+    rows, win, sla_figures = figures_cache.cached(
+        f"partner:{_key(filters)}", figures, partner_id=partner_id
+    )
     return PartnerDashboard(
         filters=filters,
         funnel=funnel(qs, include_drafts=True, rows=rows),
         stages=by_stage(qs, rows),
-        win=win_rate(qs),
-        sla=sla(qs, rows),
+        win=win,
+        sla=sla_figures,
     )

@@ -399,6 +399,13 @@ class Opportunity(CustomerFields):
                 condition=Q(protection="live"),
                 name="opportunity_protection_live",
             ),
+            # BD's to-do and landing card: protection extensions to decide, the soonest end
+            # first (a few rows among millions).
+            models.Index(
+                fields=["protected_until", "id"],
+                condition=Q(extension_requested_at__isnull=False),
+                name="opportunity_extension_asked",
+            ),
             # "Mine" filters of the lists (issue [5]): owner / BD owner, then state.
             models.Index(fields=["owner", "state"], name="opportunity_owner_state"),
             models.Index(fields=["bd_owner", "state"], name="opportunity_bd_owner_state"),

@@ -24,6 +24,7 @@ from certification.models import LabelApplication
 from partner_center.accounts.models import Partner
 from partner_center.programs.models import PCEApplication
 
+from . import figures_cache
 from .catalog import Industry, Product, Region
 from .models import Opportunity, VendorLead
 from .pipeline_models import HOProfile
@@ -108,7 +109,8 @@ class Profile:
 
 
 def profiles(partner_ids, now: datetime | None = None) -> dict[int, Profile]:
-    """The HO profiles of these partners (three queries, whatever their number)."""
+    """The HO profiles of these partners (three queries, whatever their number; the
+    statistics of each partner are cached against its change stamp, `figures_cache`)."""
     now = now or timezone.now()
     since = now - timedelta(days=HISTORY_DAYS)
     ids = list(partner_ids)
@@ -127,6 +129,18 @@ def profiles(partner_ids, now: datetime | None = None) -> dict[int, Profile]:
         names = found[application.partner_id].labels
         if application.label.name not in names:
             names.append(application.label.name)
+    stats = figures_cache.cached_per_partner(
+        f"ho-stats:{since:%Y-%m-%d}", ids, lambda missing: _stats(missing, since)
+    )
+    for pk, row in stats.items():
+        for name, value in (row or {}).items():
+            setattr(found[pk], name, value)
+    return found
+
+
+def _stats(ids: list[int], since: datetime) -> dict[int, dict]:
+    """Pending HOs, HOs shared since `since` by outcome, and POs verified since then, per
+    partner (one grouped query; its result cached per partner by `profiles`)."""
     recent_ho = Q(kind=K.HO, shared_at__gte=since)
     stats = (
         Opportunity.objects.filter(partner_id__in=ids)
@@ -145,11 +159,7 @@ def profiles(partner_ids, now: datetime | None = None) -> dict[int, Profile]:
         )
         .order_by()
     )
-    for row in stats:
-        profile = found[row.pop("partner_id")]
-        for name, value in row.items():
-            setattr(profile, name, value)
-    return found
+    return {row.pop("partner_id"): row for row in stats}
 
 
 def profile_of(partner_id: int, now: datetime | None = None) -> Profile:

@@ -295,6 +295,8 @@ PORTAL_SITE_URL = os.environ.get("PORTAL_SITE_URL", "http://127.0.0.1:8000")
 # Landing-page cards of a partner user are cached this long (and dropped at the partner's
 # next recorded event); 0 turns the cache off.
 HOME_CARDS_CACHE_SECONDS = int(os.environ.get("HOME_CARDS_CACHE_SECONDS", "60"))
+# Pipeline dashboards and HO profile statistics (opportunities/figures_cache.py); 0: off.
+PIPELINE_FIGURES_CACHE_SECONDS = int(os.environ.get("PIPELINE_FIGURES_CACHE_SECONDS", "60"))
 EXPORT_FILE_TTL = timedelta(days=int(os.environ.get("EXPORT_FILE_TTL_DAYS", "7")))
 # Webhooks go to https URLs on public addresses only (the SSRF guard); true allows http and
 # private, loopback and link-local addresses (the demo and the tests: endpoints on this host).

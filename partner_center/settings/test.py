@@ -34,6 +34,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Most tests make data with factories, which record no events: the landing cards' cache
 # would show them stale. tests/core/test_home_cache.py turns it on and tests it.
 HOME_CARDS_CACHE_SECONDS = 0
+PIPELINE_FIGURES_CACHE_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "partner_center.accounts.sms.MemorySmsBackend"

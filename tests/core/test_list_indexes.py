@@ -14,6 +14,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from customers.models import Account, LedgerEntry
 from partner_center.accounts.permissions import PartnerType, Role
@@ -47,9 +48,9 @@ def _analyze() -> None:
         cur.execute("analyze")
 
 
-def _plan(client, url: str, table: str, contains: str = "") -> tuple[dict, str]:
+def _plan(client, url: str, table: str, contains: str = "", limit: bool = True) -> tuple[dict, str]:
     """The plan (JSON) of the page's list query on `table`: the query that reads the page's
-    rows (LIMIT, not the bounded count)."""
+    rows (LIMIT, not the bounded count; `limit=False` for a thread read whole)."""
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
@@ -57,7 +58,7 @@ def _plan(client, url: str, table: str, contains: str = "") -> tuple[dict, str]:
         q["sql"]
         for q in ctx.captured_queries
         if f'FROM "{table}"' in q["sql"]
-        and "LIMIT" in q["sql"]
+        and ("LIMIT" in q["sql"] or not limit)
         and not q["sql"].startswith("SELECT COUNT")
         and contains in q["sql"]
     ]
@@ -93,12 +94,23 @@ def _column_index(table: str, column: str) -> str:
         return cur.fetchone()[0]
 
 
-def assert_uses_index(client, url: str, table: str, *indexes: str, contains: str = "") -> None:
-    """The page's list query reads `table` through one of `indexes`, never sequentially."""
-    plan, sql = _plan(client, url, table, contains)
+def assert_uses_index(
+    client,
+    url: str,
+    table: str,
+    *indexes: str,
+    contains: str = "",
+    limit: bool = True,
+    reads: str = "",
+) -> None:
+    """The page's list query (from `table`) reads `reads` (default: `table`) through one of
+    `indexes`, never sequentially."""
+    plan, sql = _plan(client, url, table, contains, limit)
+    reads = reads or table
     nodes = list(_nodes(plan))
     used = {n["Index Name"] for n in nodes if "Index Name" in n}
-    scans = [n["Node Type"] for n in nodes if n.get("Relation Name") == table]
+    scans = [n["Node Type"] for n in nodes if n.get("Relation Name") == reads]
+    assert scans, f"{url}: {reads} is not read\n{sql}"
     assert "Seq Scan" not in scans, (url, scans)
     assert used & set(indexes), f"{url}: read through {used}, not {indexes}\n{sql}"
 
@@ -199,6 +211,18 @@ def test_opportunity_lists_read_their_index(
             "?mine=on",
             ("opportunity_bd_owner_state", "opportunities_opportunity_bd_owner_id_d38a8c0b"),
         ),
+        # A saved view applied (its query string): one state, nearest deadline first
+        (
+            "owner",
+            "opportunities:list",
+            "?state=submitted&sort=deadline",
+            (
+                "opportunity_partner_deadline",
+                "opportunity_partner_state",
+                "opportunity_deadline",
+                "opportunity_sla_open",
+            ),
+        ),
     ],
 )
 def test_default_views_and_mine_read_their_index(
@@ -270,6 +294,177 @@ def test_duplicate_queue_reads_its_index(login, bd, many_opportunities):
         reverse("opportunities:duplicates"),
         "opportunities_duplicatepair",
         "duplicate_open",
+    )
+
+
+# ---------------------------------------------------------------- pipeline pages (issue [5])
+
+
+@pytest.fixture
+def counted(owner, bd, many_opportunities):
+    """Verified POs and accepted HOs of the persona partner spread over three years, and
+    partners enough for the assessment overview."""
+    from partner_center.accounts.models import Partner
+
+    po = make_po(owner, state="verified", bd=bd)
+    ho = make_ho(bd, owner.partner, state="accepted", user=owner)
+    spread = "now() - g * interval '7 hours'"
+    _copy("opportunities_opportunity", po.pk, ROWS, {"verified_at": spread})
+    lead = ho.lead
+    _copy("opportunities_vendorlead", lead.pk, ROWS // 3, {"crm_id": "t.crm_id || '-c' || g"})
+    _copy(
+        "opportunities_opportunity",
+        ho.pk,
+        ROWS // 3,
+        {
+            "accepted_at": spread,
+            "lead_id": "(select l.id from opportunities_vendorlead l "
+            f"where l.crm_id = '{lead.crm_id}-c' || g)",
+        },
+    )
+    assert Partner.objects.count() > 20
+    _analyze()
+
+
+@pytest.mark.parametrize("sort", ["", "-amount", "-po", "-ho", "name"])
+def test_assessment_overview_reads_the_counted_month_indexes(login, bd, counted, sort):
+    """Each partner's counted items are an index range of the month (not a join of every
+    opportunity), whatever the sort."""
+    for index in ("opportunity_verified_month", "opportunity_accepted_month"):
+        assert_uses_index(
+            login(bd),
+            reverse("opportunities:assessment_overview") + (f"?sort={sort}" if sort else ""),
+            "accounts_partner",
+            index,
+            contains=index.split("_")[1] + "_at",
+            reads="opportunities_opportunity",
+        )
+
+
+def test_deal_thread_reads_its_indexes(login, owner, bd, many_opportunities):
+    """A deal's comments, next steps and timeline: read by the deal, not scanned."""
+    from opportunities.collab import services as collab
+    from opportunities.collab.models import DealComment, NextStep
+    from partner_center.audit.models import Event
+
+    deal = make_po(owner, state="verified", bd=bd)
+    other = make_po(owner, state="submitted")
+    comment = collab.comment_post(actor=owner, opportunity=other, body="请确认预算")
+    step = collab.next_step_add(
+        actor=owner, opportunity=other, text="方案交流", due_on=timezone.localdate()
+    )
+    collab.comment_post(actor=bd, opportunity=deal, body="已确认")
+    for table, pk in (
+        ("opportunities_dealcomment", comment.pk),
+        ("opportunities_nextstep", step.pk),
+        ("audit_event", Event.objects.filter(subject_id=other.pk).first().pk),
+    ):
+        _copy(table, pk, ROWS, {})
+    _analyze()
+    client = login(owner)
+    url = reverse("opportunities:detail", args=[deal.pk])
+    # (next steps are read by the deal in the page's order: open first, by due date)
+    for table, indexes, column in (
+        (
+            "opportunities_dealcomment",
+            (_index_name(DealComment, ["opportunity", "created_at", "id"]),),
+            "opportunity_id",
+        ),
+        (
+            "opportunities_nextstep",
+            (
+                _index_name(NextStep, ["opportunity", "due_on", "id"]),
+                _column_index("opportunities_nextstep", "opportunity_id"),
+            ),
+            "opportunity_id",
+        ),
+        (
+            "audit_event",
+            (_index_name(Event, ["subject_type", "subject_id", "created_at"]),),
+            "subject_id",
+        ),
+    ):
+        assert_uses_index(
+            client, url, table, *indexes, contains=f'"{table}"."{column}" =', limit=False
+        )
+
+
+def test_bd_review_queue_mine_reads_the_bd_owner_index(login, bd, many_opportunities):
+    with connection.cursor() as cur:  # BD owns a few of the POs waiting for review
+        cur.execute(
+            "update opportunities_opportunity set bd_owner_id = %s "
+            "where state = 'submitted' and id %% 7 = 0",
+            [bd.pk],
+        )
+    _analyze()
+    assert_uses_index(
+        login(bd),
+        reverse("opportunities:review_queue") + "?mine=on",
+        "opportunities_opportunity",
+        "opportunity_bd_owner_state",
+        _column_index("opportunities_opportunity", "bd_owner_id"),
+        "opportunity_review_queue",
+    )
+
+
+def test_bd_todo_reads_the_extension_index(login, bd, many_opportunities):
+    with connection.cursor() as cur:  # one extension asked among thousands
+        cur.execute(
+            "update opportunities_opportunity set extension_requested_at = now(), "
+            "protected_until = now() + interval '3 days' "
+            "where id = (select max(id) from opportunities_opportunity)"
+        )
+    _analyze()
+    assert_uses_index(
+        login(bd),
+        "/todo/",
+        "opportunities_opportunity",
+        "opportunity_extension_asked",
+        contains="extension_requested_at",
+    )
+
+
+def test_bd_dashboard_due_lists_read_the_open_clock_index(login, bd, many_opportunities):
+    assert_uses_index(
+        login(bd),
+        reverse("opportunities:bd_dashboard"),
+        "opportunities_opportunity",
+        "opportunity_sla_open",
+        "opportunity_deadline",
+        "opportunity_review_queue",
+        contains='"deadline" <',
+    )
+
+
+@pytest.mark.parametrize("persona", ["owner", "bd"])
+def test_global_search_reads_the_trigram_indexes(request, login, many_opportunities, persona):
+    """A word of the search is looked up in the trigram indexes of the three columns it
+    matches, not by walking the partner's list (issue [9])."""
+    assert_uses_index(
+        login(request.getfixturevalue(persona)),
+        "/search/?q=%E5%AE%A2%E6%88%B71234",
+        "opportunities_opportunity",
+        "opportunity_customer_trgm",
+        "opportunity_project_trgm",
+        contains="LIKE",
+    )
+
+
+def test_routing_statistics_read_by_partner(login, bd, many_opportunities):
+    """Lead routing (the lead page ranks the PCE partners): each partner's HO statistics
+    are read through a partner index, never by a scan of every opportunity."""
+    lead = make_lead(bd, customer_name="路由客户有限公司")
+    assert_uses_index(
+        login(bd),
+        reverse("opportunities:lead_detail", args=[lead.pk]),
+        "opportunities_opportunity",
+        "opportunity_partner_state",
+        "opportunity_partner_created",
+        "opportunity_ho_inbox_pending",
+        "opportunity_verified_month",
+        "opportunity_accepted_month",
+        contains="GROUP BY",
+        limit=False,
     )
 
 
