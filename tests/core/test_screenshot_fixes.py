@@ -91,3 +91,26 @@ def test_the_enterprise_certification_submitted_line_is_one_chinese_sentence():
             "Submitted on %(when)s. A certification specialist reviews the attachments."
         ) % {"when": "2026-12-03 21:27"}
     assert text == "已于 2026-12-03 21:27 提交。能力认证运营专员正在审核附件。"
+
+
+def test_the_performance_chart_has_a_phone_legend_and_spare_period_labels():
+    from decimal import Decimal
+
+    from incentives.charts import performance_chart
+
+    periods = [f"2026-{m:02d}" for m in range(1, 13)]
+    values = [Decimal("100.00")] * 12
+    html = str(
+        performance_chart(
+            periods,
+            [("启航云服科技(深圳)有限公司", values, False), ("Others", values, True)],
+            total=[v * 2 for v in values],
+            total_label="Total",
+            title="t",
+        )
+    )
+    legend = html.split('<ul class="pc-chart-legend-list"', 1)[1]
+    assert legend.count("<li>") == 3 and "启航云服科技(深圳)有限公司" in legend  # names in full
+    assert html.count('class="pc-chart-axis"') > 6  # y labels and the kept period labels
+    assert html.count("pc-chart-x-alt") == 6  # every second period, the latest one kept
+    assert 'class="pc-chart-axis">26-12<' in html
