@@ -114,3 +114,15 @@ def test_the_performance_chart_has_a_phone_legend_and_spare_period_labels():
     assert html.count('class="pc-chart-axis"') > 6  # y labels and the kept period labels
     assert html.count("pc-chart-x-alt") == 6  # every second period, the latest one kept
     assert 'class="pc-chart-axis">26-12<' in html
+
+
+def test_the_performance_total_label_takes_a_full_width_colon_in_chinese():
+    from django.template import Context, Template
+
+    template = Template(
+        "{% load i18n %}{% blocktranslate with total=t %}Total performance: "
+        '<strong data-testid="filtered-total">{{ total }}</strong>{% endblocktranslate %}'
+    )
+    with translation.override("zh-hans"):
+        html = template.render(Context({"t": "¥4,366.50"}))
+    assert html == '业绩合计：<strong data-testid="filtered-total">¥4,366.50</strong>'
