@@ -9,8 +9,7 @@ from datetime import timedelta
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image, ImageDraw
-from pypdf import PdfWriter
+from PIL import Image, ImageDraw, ImageFont
 
 from partner_center.accounts.permissions import Role
 from partner_center.accounts.services import user_create
@@ -65,17 +64,25 @@ def _png(text: str, name: str, color=(230, 240, 255)) -> SimpleUploadedFile:
     image = Image.new("RGB", (640, 400), color)
     draw = ImageDraw.Draw(image)
     draw.rectangle((20, 20, 620, 380), outline=(40, 60, 120), width=4)
-    draw.text((48, 180), text, fill=(20, 30, 60))
+    draw.text((48, 180), text, fill=(20, 30, 60), font=ImageFont.load_default(size=28))
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
+    """A one-page PDF with a framed title, so the reviewer's preview shows a page, not a
+    blank sheet."""
+    page = Image.new("RGB", (595, 842), (255, 255, 255))
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((36, 36, 559, 806), outline=(40, 60, 120), width=4)
+    draw.text((64, 96), "DOCUMENT - DEMO", fill=(20, 30, 60), font=ImageFont.load_default(size=36))
+    for row in range(8):
+        draw.rectangle(
+            (64, 200 + row * 60, 531 - (row % 3) * 80, 216 + row * 60), fill=(214, 220, 232)
+        )
     buffer = io.BytesIO()
-    writer.write(buffer)
+    page.save(buffer, "PDF", resolution=72)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")
 
 

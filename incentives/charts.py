@@ -126,7 +126,8 @@ def performance_chart(
             f'stroke="{stroke}" stroke-width="1"/>'
         )
         parts.append(
-            f'<text x="{LEFT - 8}" y="{ty + 4:.1f}" text-anchor="end" fill="#646a73">'
+            f'<text x="{LEFT - 8}" y="{ty + 4:.1f}" text-anchor="end" fill="#646a73" '
+            f'class="pc-chart-axis">'
             f"{escape(_money_label(tick))}</text>"
         )
         tick += step
@@ -162,9 +163,11 @@ def performance_chart(
                 f'data-value="{value}"><title>{escape(name)} · {period}: {cny(value)}</title></rect>'
             )
         label = _short_period(period)
+        # On a phone the labels grow: every second one steps aside so they don't overlap.
+        css = "pc-chart-axis pc-chart-x-alt" if (n - 1 - i) % 2 else "pc-chart-axis"
         parts.append(
             f'<text x="{LEFT + band * i + band / 2:.1f}" y="{TOP + PLOT_HEIGHT + 18}" '
-            f'text-anchor="middle" fill="#646a73">{escape(label)}</text>'
+            f'text-anchor="middle" fill="#646a73" class="{css}">{escape(label)}</text>'
         )
     # total line
     if total is not None:
@@ -180,8 +183,11 @@ def performance_chart(
                 f'stroke-width="2" data-total="{value}" data-period="{period}">'
                 f"<title>{escape(total_label)} · {period}: {cny(value)}</title></circle>"
             )
-    # legend
+    # legend: drawn in the picture, and as a list of HTML under it for phones, where the
+    # picture's text would be too small to read (CSS shows one or the other)
     legend_top = TOP + PLOT_HEIGHT + BOTTOM
+    parts.append('<g class="pc-chart-legend">')
+    legend_html = []
     for index, (name, is_total) in enumerate(legend_items):
         row, col = divmod(index, per_row)
         lx = LEFT + col * LEGEND_ITEM
@@ -196,15 +202,28 @@ def performance_chart(
             parts.append(
                 f'<rect x="{lx}" y="{ly}" width="14" height="12" rx="2" fill="{colours[index]}"/>'
             )
+        swatch = (
+            f'<line x1="0" x2="14" y1="6" y2="6" stroke="{TOTAL}" stroke-width="2"/>'
+            if is_total
+            else f'<rect width="14" height="12" rx="2" fill="{colours[index]}"/>'
+        )
+        legend_html.append(
+            f'<li><svg width="14" height="12" aria-hidden="true">{swatch}</svg> {escape(name)}</li>'
+        )
         text = name if len(name) <= 14 else name[:13] + "…"
         parts.append(
             f'<text x="{lx + 22}" y="{ly + 11}" fill="#1f2329">{escape(text)}'
             f"<title>{escape(name)}</title></text>"
         )
+    parts.append("</g>")
     if not any(pos) and not any(neg) and empty_text:
         parts.append(
             f'<text x="{LEFT + plot_w / 2:.1f}" y="{TOP + PLOT_HEIGHT / 2:.1f}" '
             f'text-anchor="middle" fill="#8f959e">{escape(empty_text)}</text>'
         )
     parts.append("</svg>")
+    if legend_html:
+        parts.append(
+            f'<ul class="pc-chart-legend-list" aria-hidden="true">{"".join(legend_html)}</ul>'
+        )
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

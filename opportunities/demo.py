@@ -20,7 +20,7 @@ from .transitions import SLA_WORKING_DAYS
 
 K = Opportunity.Kind
 CONSENT = services.Consent(
-    confirmed=True, method="email", note="客户信息部负责人邮件确认同意共享(邮件已归档)"
+    confirmed=True, method="email", note="客户信息部负责人邮件确认同意共享（邮件已归档）"
 )
 
 
@@ -155,7 +155,7 @@ def load(ctx) -> None:
             actor=bd,
             po=returned,
             fields=["contact_phone", "amount"],
-            comment="联系电话无法接通,请补充手机号;预算请按一期范围填写。",
+            comment="联系电话无法接通，请补充手机号；预算请按一期范围填写。",
         )
 
     won_code = make_uscc("91330100MA2B3C4D5")
@@ -167,7 +167,7 @@ def load(ctx) -> None:
             ["ecs", "rds", "modelarts"],
             "680000",
             code=won_code,
-            description="客户计划分两期迁移,一期为生产执行系统。",
+            description="客户计划分两期迁移，一期为生产执行系统。",
         ),
         at=_working_days_ago(30),
         ref="HY-2026-002",
@@ -203,7 +203,7 @@ def load(ctx) -> None:
             actor=member,
             opportunity=won,
             changes={"stage": "won", "delivery_completed_on": _working_days_ago(3).date()},
-            note="已中标,一期交付完成",
+            note="已中标，一期交付完成",
         )
         services.opportunity_set_core_label(actor=bd, opportunity=won, core_label=True)
 
@@ -333,7 +333,7 @@ def load(ctx) -> None:
     )
     declined = share(declined_lead, huayun.partner, _working_days_ago(6))
     with _at(_working_days_ago(6) + timedelta(hours=3)):
-        services.ho_decline(actor=huayun, ho=declined, reason="客户在西南地区,我司暂无交付团队")
+        services.ho_decline(actor=huayun, ho=declined, reason="客户在西南地区，我司暂无交付团队")
     share(declined_lead, dingsheng.partner, _working_days_ago(1))
 
     lapsed_lead = lead(
