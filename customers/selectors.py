@@ -41,6 +41,7 @@ from .models import (
     Invitation,
     KnowledgeArticle,
     LedgerEntry,
+    LedgerTotal,
     MoneyRequest,
     Order,
     OrderLine,
@@ -316,10 +317,11 @@ def _account_balance(kind: str):
 
 
 def _entries_total(kind: str, *entry_types: str, outgoing: bool = False):
-    """Sum of a reseller account's entries of these types (as a positive figure)."""
+    """The running total of a reseller account's entries of these types (as a positive
+    figure): one or two `LedgerTotal` rows, never the entries themselves."""
     amount = F("amount") * -1 if outgoing else F("amount")
     sub = (
-        LedgerEntry.objects.filter(
+        LedgerTotal.objects.filter(
             account__partner=OuterRef("pk"), account__kind=kind, entry_type__in=entry_types
         )
         .order_by()
@@ -458,57 +460,83 @@ def money_requests_for(user) -> QuerySet[MoneyRequest]:
 
 
 class LedgerWindow:
-    """A reseller's ledger page, latest first, reading only its own window: each account's
-    latest entries through its index `(account, -created_at, -id)`, merged in one UNION ALL
-    of keys, then the page's rows with their relations. One sort over every entry of the
-    accounts (100,000 on a busy reseller's funds) is what this avoids. Sliceable, for
-    `partner_center.paging.Paginator`."""
+    """A ledger page, latest first, reading only its own window: each account's (or each
+    account's and type's) latest entries through the index `(account, -created_at, -id)` or
+    `(account, entry_type, -created_at, -id)`, merged in one UNION ALL of keys, then the
+    page's rows with their relations. Counted from the running totals (`LedgerTotal`). One
+    sort, or one count, over every entry of the accounts (100,000 on a busy reseller's funds)
+    is what this avoids. Sliceable, for `partner_center.paging.Paginator`."""
 
     ordered = True
     RELATED = ("account", "actor", "counter_account__association__customer")
 
-    def __init__(self, account_ids: list[int]):
+    def __init__(
+        self,
+        account_ids: list[int],
+        entry_types: tuple[str, ...] | None = None,
+        related: tuple[str, ...] = RELATED,
+    ):
         self.account_ids = sorted(account_ids)
+        self.entry_types = entry_types
+        self.related = related
 
-    def bounded_count(self, cap: int) -> int:
-        return (
-            LedgerEntry.objects.filter(account_id__in=self.account_ids)
-            .order_by()  # no sort of every entry to count some
-            .values("pk")[: cap + 1]
-            .count()
-        )
+    def _branches(self) -> list[dict]:
+        if self.entry_types is None:
+            return [{"account_id": pk} for pk in self.account_ids]
+        return [
+            {"account_id": pk, "entry_type": t}
+            for pk in self.account_ids
+            for t in sorted(self.entry_types)
+        ]
 
     def count(self) -> int:
-        return LedgerEntry.objects.filter(account_id__in=self.account_ids).count()
+        totals = LedgerTotal.objects.filter(account_id__in=self.account_ids)
+        if self.entry_types is not None:
+            totals = totals.filter(entry_type__in=self.entry_types)
+        return totals.aggregate(n=Coalesce(Sum("entries"), 0))["n"]
+
+    def bounded_count(self, cap: int) -> int:
+        return self.count()  # exact, and as cheap as any bound
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, window: slice) -> list[LedgerEntry]:
         start, stop = window.start or 0, window.stop
-        if not self.account_ids or stop is None or stop <= start:
+        branches = self._branches()
+        if not branches or stop is None or stop <= start:
             return []
         newest = [
-            LedgerEntry.objects.filter(account_id=pk)
+            LedgerEntry.objects.filter(**branch)
             .order_by("-created_at", "-id")
             .values_list("created_at", "id")[:stop]
-            for pk in self.account_ids
+            for branch in branches
         ]
         keys = newest[0].union(*newest[1:], all=True) if len(newest) > 1 else newest[0]
         ids = [pk for _when, pk in keys.order_by("-created_at", "-id")[start:stop]]
-        rows = LedgerEntry.objects.select_related(*self.RELATED).in_bulk(ids)
+        rows = LedgerEntry.objects.select_related(*self.related).in_bulk(ids)
         return [rows[pk] for pk in ids]
+
+
+def _reseller_account_ids(reseller: Partner) -> list[int]:
+    return list(
+        Account.objects.filter(
+            partner=reseller,
+            kind__in=[Account.Kind.RESELLER_FUNDS, Account.Kind.VOUCHER_QUOTA],
+        ).values_list("pk", flat=True)
+    )
 
 
 def reseller_ledger_window(reseller: Partner) -> LedgerWindow:
     """The reseller ledger page's entries (see `reseller_ledger` for the same as a queryset)."""
+    return LedgerWindow(_reseller_account_ids(reseller))
+
+
+def distributor_movements_window(reseller: Partner) -> LedgerWindow:
+    """The distributor's page of a reseller's movements (see `distributor_movements` for the
+    same as a queryset, and for what the distributor may see)."""
     return LedgerWindow(
-        list(
-            Account.objects.filter(
-                partner=reseller,
-                kind__in=[Account.Kind.RESELLER_FUNDS, Account.Kind.VOUCHER_QUOTA],
-            ).values_list("pk", flat=True)
-        )
+        _reseller_account_ids(reseller), DISTRIBUTOR_ENTRY_TYPES, related=("account", "actor")
     )
 
 
