@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from partner_center.accounts.access import is_vendor_staff, scope_to_partner
@@ -460,40 +461,47 @@ def money_requests_for(user) -> QuerySet[MoneyRequest]:
 
 
 class LedgerWindow:
-    """A ledger page, latest first, reading only its own window: each account's (or each
-    account's and type's) latest entries through the index `(account, -created_at, -id)` or
-    `(account, entry_type, -created_at, -id)`, merged in one UNION ALL of keys, then the
-    page's rows with their relations. Counted from the running totals (`LedgerTotal`). One
-    sort, or one count, over every entry of the accounts (100,000 on a busy reseller's funds)
-    is what this avoids. Sliceable, for `partner_center.paging.Paginator`."""
+    """A ledger page, latest first, reading only its own window. The running totals
+    (`LedgerTotal`) of the accounts give the count and which accounts (or accounts and
+    types) have entries; each of those gives its latest keys through the index
+    `(account, -created_at, -id)` or `(account, entry_type, -created_at, -id)`, merged in one
+    UNION ALL, then the page's rows with their relations. One sort, or one count, over every
+    entry of the accounts (100,000 on a busy reseller's funds) is what this avoids.
+    Sliceable, for `partner_center.paging.Paginator`."""
 
     ordered = True
     RELATED = ("account", "actor", "counter_account__association__customer")
 
     def __init__(
         self,
-        account_ids: list[int],
+        accounts: QuerySet[Account],
         entry_types: tuple[str, ...] | None = None,
         related: tuple[str, ...] = RELATED,
     ):
-        self.account_ids = sorted(account_ids)
+        self.accounts = accounts
         self.entry_types = entry_types
         self.related = related
 
-    def _branches(self) -> list[dict]:
-        if self.entry_types is None:
-            return [{"account_id": pk} for pk in self.account_ids]
-        return [
-            {"account_id": pk, "entry_type": t}
-            for pk in self.account_ids
-            for t in sorted(self.entry_types)
-        ]
-
-    def count(self) -> int:
-        totals = LedgerTotal.objects.filter(account_id__in=self.account_ids)
+    @cached_property
+    def _totals(self) -> list[tuple[int, str, int]]:
+        totals = LedgerTotal.objects.filter(
+            account__in=self.accounts.order_by().values("pk"), entries__gt=0
+        )
         if self.entry_types is not None:
             totals = totals.filter(entry_type__in=self.entry_types)
-        return totals.aggregate(n=Coalesce(Sum("entries"), 0))["n"]
+        return list(
+            totals.order_by("account_id", "entry_type").values_list(
+                "account_id", "entry_type", "entries"
+            )
+        )
+
+    def _branches(self) -> list[dict]:
+        if self.entry_types is None:
+            return [{"account_id": pk} for pk in sorted({pk for pk, _t, _n in self._totals})]
+        return [{"account_id": pk, "entry_type": t} for pk, t, _n in self._totals]
+
+    def count(self) -> int:
+        return sum(n for _pk, _t, n in self._totals)
 
     def bounded_count(self, cap: int) -> int:
         return self.count()  # exact, and as cheap as any bound
@@ -518,25 +526,22 @@ class LedgerWindow:
         return [rows[pk] for pk in ids]
 
 
-def _reseller_account_ids(reseller: Partner) -> list[int]:
-    return list(
-        Account.objects.filter(
-            partner=reseller,
-            kind__in=[Account.Kind.RESELLER_FUNDS, Account.Kind.VOUCHER_QUOTA],
-        ).values_list("pk", flat=True)
+def _reseller_accounts(reseller: Partner) -> QuerySet[Account]:
+    return Account.objects.filter(
+        partner=reseller, kind__in=[Account.Kind.RESELLER_FUNDS, Account.Kind.VOUCHER_QUOTA]
     )
 
 
 def reseller_ledger_window(reseller: Partner) -> LedgerWindow:
     """The reseller ledger page's entries (see `reseller_ledger` for the same as a queryset)."""
-    return LedgerWindow(_reseller_account_ids(reseller))
+    return LedgerWindow(_reseller_accounts(reseller))
 
 
 def distributor_movements_window(reseller: Partner) -> LedgerWindow:
     """The distributor's page of a reseller's movements (see `distributor_movements` for the
     same as a queryset, and for what the distributor may see)."""
     return LedgerWindow(
-        _reseller_account_ids(reseller), DISTRIBUTOR_ENTRY_TYPES, related=("account", "actor")
+        _reseller_accounts(reseller), DISTRIBUTOR_ENTRY_TYPES, related=("account", "actor")
     )
 
 

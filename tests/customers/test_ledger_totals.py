@@ -379,3 +379,19 @@ def test_figure_pages_keep_their_queries_as_the_ledger_grows(
     detail = login(distributor_admin).get(reverse("customers:reseller_detail", args=[reseller.pk]))
     assert detail.context["entries"].paginator.count == 31
     assert page.context["entries"].paginator.count == 30 * 5 + 1
+
+
+def test_the_windows_page_through_the_same_entries_as_the_querysets(busy_reseller, reseller):
+    busy_reseller(8)  # 40 entries of the reseller, 9 of them between it and its distributor
+    for window, queryset in (
+        (selectors.reseller_ledger_window(reseller), selectors.reseller_ledger(reseller)),
+        (
+            selectors.distributor_movements_window(reseller),
+            selectors.distributor_movements(reseller),
+        ),
+    ):
+        expected = list(queryset.values_list("pk", flat=True))
+        assert window.count() == len(expected)
+        pages = [window[i : i + 7] for i in range(0, len(expected), 7)]
+        assert [entry.pk for page in pages for entry in page] == expected
+    assert selectors.distributor_movements_window(reseller).count() == 9
