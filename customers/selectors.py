@@ -517,11 +517,15 @@ class LedgerWindow:
         newest = [
             LedgerEntry.objects.filter(**branch)
             .order_by("-created_at", "-id")
-            .values_list("created_at", "id")[:stop]
+            .values_list("created_at", "id")
             for branch in branches
         ]
-        keys = newest[0].union(*newest[1:], all=True) if len(newest) > 1 else newest[0]
-        ids = [pk for _when, pk in keys.order_by("-created_at", "-id")[start:stop]]
+        if len(newest) > 1:
+            keys = newest[0][:stop].union(*(q[:stop] for q in newest[1:]), all=True)
+            keys = keys.order_by("-created_at", "-id")
+        else:
+            keys = newest[0]
+        ids = [pk for _when, pk in keys[start:stop]]
         rows = LedgerEntry.objects.select_related(*self.related).in_bulk(ids)
         return [rows[pk] for pk in ids]
 

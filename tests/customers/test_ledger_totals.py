@@ -395,3 +395,19 @@ def test_the_windows_page_through_the_same_entries_as_the_querysets(busy_reselle
         pages = [window[i : i + 7] for i in range(0, len(expected), 7)]
         assert [entry.pk for page in pages for entry in page] == expected
     assert selectors.distributor_movements_window(reseller).count() == 9
+
+
+def test_a_ledger_of_one_account_or_none_pages_too(
+    login, distributor_admin, reseller, reseller_admin, other_reseller, other_reseller_admin
+):
+    for _ in range(3):  # funds, and no voucher quota yet
+        services.reseller_fund(actor=distributor_admin, reseller=reseller, amount="1")
+    window = selectors.reseller_ledger_window(reseller)
+    assert [e.pk for e in window[1:3]] == list(
+        selectors.reseller_ledger(reseller).values_list("pk", flat=True)[1:3]
+    )
+    assert login(reseller_admin).get(reverse("customers:funds")).status_code == 200
+    assert window.count() == 3
+    empty = selectors.reseller_ledger_window(other_reseller)
+    assert (empty.count(), empty[0:25]) == (0, [])
+    assert login(other_reseller_admin).get(reverse("customers:funds")).status_code == 200
