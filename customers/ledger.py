@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -178,8 +178,6 @@ def rebuild_totals() -> int:
     """Recompute every running total from the ledger (for data written around `move`, as the
     benchmark's bulk SQL does). Returns the number of totals."""
     # Entries appended meanwhile would be missed: hold them off until this commits.
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("LOCK TABLE customers_ledgerentry IN SHARE MODE")

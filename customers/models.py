@@ -536,7 +536,11 @@ class LedgerTotal(models.Model):
     counting entries: their cost stays the same however long the ledger grows."""
 
     account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="totals", verbose_name=_("account")
+        Account,
+        on_delete=models.PROTECT,
+        related_name="totals",
+        verbose_name=_("account"),
+        db_index=False,  # the unique (account, entry_type) index serves it
     )
     entry_type = models.CharField(_("type"), max_length=24, choices=LedgerEntry.Type.choices)
     # Wider than a balance: a sum of many movements, each up to a balance's maximum.

@@ -361,13 +361,14 @@ def _with_reseller_figures(qs: QuerySet[Partner]) -> QuerySet[Partner]:
             Account.Kind.VOUCHER_QUOTA, LedgerEntry.Type.QUOTA_REDUCE, outgoing=True
         ),
         # Its own subquery: a Count over the join would GROUP BY the partner and run every
-        # subquery above once per association row.
+        # subquery above once per association row. COUNT(*), not of the id: read from the
+        # (partner, state) index alone, not from every association's row.
         customer_count=Coalesce(
             Subquery(
                 Association.objects.filter(partner=OuterRef("pk"), state=Association.State.ACTIVE)
                 .order_by()
                 .values("partner")
-                .annotate(n=Count("pk"))
+                .annotate(n=Count("*"))
                 .values("n"),
             ),
             Value(0),

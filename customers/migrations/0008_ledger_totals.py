@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='ledgertotal',
             name='account',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='totals', to='customers.account', verbose_name='account'),
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='totals', to='customers.account', verbose_name='account'),
         ),
         migrations.AddConstraint(
             model_name='ledgertotal',
