@@ -20,6 +20,7 @@ from .models import (
     Invitation,
     KnowledgeArticle,
     LedgerEntry,
+    LedgerTotal,
     MoneyLimit,
     MoneyRequest,
     Order,
@@ -254,6 +255,14 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     list_filter = ("entry_type", "account__kind", "created_at")
     search_fields = ("reason", "account__partner__name", "order__order_no", "transfer")
     list_select_related = ("account__partner", "actor")
+
+
+@admin.register(LedgerTotal)
+class LedgerTotalAdmin(ReadOnlyAdmin):
+    list_display = ("account", "entry_type", "amount", "entries")
+    list_filter = ("entry_type", "account__kind")
+    search_fields = ("account__partner__name",)
+    list_select_related = ("account__partner",)
 
 
 @admin.register(Voucher)

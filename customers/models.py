@@ -493,12 +493,12 @@ class LedgerEntry(models.Model):
             # An account's ledger page, the latest first (issue [9]).
             models.Index(fields=["account", "-created_at", "-id"], name="ledger_account_page"),
             models.Index(fields=["-created_at", "-id"], name="ledger_latest"),
-            # A reseller's figures (received, passed on, ...): sums of one account's entries
-            # of one type, read from the index alone.
+            # One account's entries of some types, the latest first: what a distributor sees
+            # of a reseller's ledger, a month's spending. (A reseller's figures are running
+            # totals, `LedgerTotal`, no longer sums over this.)
             models.Index(
-                fields=["account", "entry_type"],
-                include=["amount"],
-                name="ledger_account_type_sums",
+                fields=["account", "entry_type", "-created_at", "-id"],
+                name="ledger_account_type_page",
             ),
         ]
 
@@ -525,6 +525,40 @@ class LedgerEntry(models.Model):
             return str(self.actor)
         label = self.actor_label or "system"
         return str(self.SYSTEM_LABELS.get(label, label))
+
+
+class LedgerTotal(models.Model):
+    """The running total of one account's ledger entries of one type: their sum and their
+    number. Written only by `customers.ledger.move`, in the transaction that writes the
+    entries and under the account's row lock, so it always equals the entries it stands for
+    (`customers.ledger.totals_out_of_step` finds any that do not). Pages read a reseller's
+    figures (received, passed on, returned) and a ledger's length here instead of summing or
+    counting entries: their cost stays the same however long the ledger grows."""
+
+    account = models.ForeignKey(
+        Account,
+        on_delete=models.PROTECT,
+        related_name="totals",
+        verbose_name=_("account"),
+        db_index=False,  # the unique (account, entry_type) index serves it
+    )
+    entry_type = models.CharField(_("type"), max_length=24, choices=LedgerEntry.Type.choices)
+    # Wider than a balance: a sum of many movements, each up to a balance's maximum.
+    amount = money_field(_("sum"), max_digits=18, default=ZERO)
+    entries = models.PositiveBigIntegerField(_("entries"), default=0)
+
+    class Meta:
+        verbose_name = _("ledger total")
+        verbose_name_plural = _("ledger totals")
+        ordering = ["account_id", "entry_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "entry_type"], name="one_ledger_total_per_account_and_type"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} · {self.entry_type} · {self.amount} ({self.entries})"
 
 
 class Voucher(models.Model):

@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from partner_center.accounts.access import is_vendor_staff, scope_to_partner
@@ -41,6 +42,7 @@ from .models import (
     Invitation,
     KnowledgeArticle,
     LedgerEntry,
+    LedgerTotal,
     MoneyRequest,
     Order,
     OrderLine,
@@ -316,10 +318,11 @@ def _account_balance(kind: str):
 
 
 def _entries_total(kind: str, *entry_types: str, outgoing: bool = False):
-    """Sum of a reseller account's entries of these types (as a positive figure)."""
+    """The running total of a reseller account's entries of these types (as a positive
+    figure): one or two `LedgerTotal` rows, never the entries themselves."""
     amount = F("amount") * -1 if outgoing else F("amount")
     sub = (
-        LedgerEntry.objects.filter(
+        LedgerTotal.objects.filter(
             account__partner=OuterRef("pk"), account__kind=kind, entry_type__in=entry_types
         )
         .order_by()
@@ -358,13 +361,14 @@ def _with_reseller_figures(qs: QuerySet[Partner]) -> QuerySet[Partner]:
             Account.Kind.VOUCHER_QUOTA, LedgerEntry.Type.QUOTA_REDUCE, outgoing=True
         ),
         # Its own subquery: a Count over the join would GROUP BY the partner and run every
-        # subquery above once per association row.
+        # subquery above once per association row. COUNT(*), not of the id: read from the
+        # (partner, state) index alone, not from every association's row.
         customer_count=Coalesce(
             Subquery(
                 Association.objects.filter(partner=OuterRef("pk"), state=Association.State.ACTIVE)
                 .order_by()
                 .values("partner")
-                .annotate(n=Count("pk"))
+                .annotate(n=Count("*"))
                 .values("n"),
             ),
             Value(0),
@@ -458,57 +462,91 @@ def money_requests_for(user) -> QuerySet[MoneyRequest]:
 
 
 class LedgerWindow:
-    """A reseller's ledger page, latest first, reading only its own window: each account's
-    latest entries through its index `(account, -created_at, -id)`, merged in one UNION ALL
-    of keys, then the page's rows with their relations. One sort over every entry of the
-    accounts (100,000 on a busy reseller's funds) is what this avoids. Sliceable, for
-    `partner_center.paging.Paginator`."""
+    """A ledger page, latest first, reading only its own window. The running totals
+    (`LedgerTotal`) of the accounts give the count and which accounts (or accounts and
+    types) have entries; each of those gives its latest keys through the index
+    `(account, -created_at, -id)` or `(account, entry_type, -created_at, -id)`, merged in one
+    UNION ALL, then the page's rows with their relations. One sort, or one count, over every
+    entry of the accounts (100,000 on a busy reseller's funds) is what this avoids.
+    Sliceable, for `partner_center.paging.Paginator`."""
 
     ordered = True
     RELATED = ("account", "actor", "counter_account__association__customer")
 
-    def __init__(self, account_ids: list[int]):
-        self.account_ids = sorted(account_ids)
+    def __init__(
+        self,
+        accounts: QuerySet[Account],
+        entry_types: tuple[str, ...] | None = None,
+        related: tuple[str, ...] = RELATED,
+    ):
+        self.accounts = accounts
+        self.entry_types = entry_types
+        self.related = related
 
-    def bounded_count(self, cap: int) -> int:
-        return (
-            LedgerEntry.objects.filter(account_id__in=self.account_ids)
-            .order_by()  # no sort of every entry to count some
-            .values("pk")[: cap + 1]
-            .count()
+    @cached_property
+    def _totals(self) -> list[tuple[int, str, int]]:
+        totals = LedgerTotal.objects.filter(
+            account__in=self.accounts.order_by().values("pk"), entries__gt=0
+        )
+        if self.entry_types is not None:
+            totals = totals.filter(entry_type__in=self.entry_types)
+        return list(
+            totals.order_by("account_id", "entry_type").values_list(
+                "account_id", "entry_type", "entries"
+            )
         )
 
+    def _branches(self) -> list[dict]:
+        if self.entry_types is None:
+            return [{"account_id": pk} for pk in sorted({pk for pk, _t, _n in self._totals})]
+        return [{"account_id": pk, "entry_type": t} for pk, t, _n in self._totals]
+
     def count(self) -> int:
-        return LedgerEntry.objects.filter(account_id__in=self.account_ids).count()
+        return sum(n for _pk, _t, n in self._totals)
+
+    def bounded_count(self, cap: int) -> int:
+        return self.count()  # exact, and as cheap as any bound
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, window: slice) -> list[LedgerEntry]:
         start, stop = window.start or 0, window.stop
-        if not self.account_ids or stop is None or stop <= start:
+        branches = self._branches()
+        if not branches or stop is None or stop <= start:
             return []
         newest = [
-            LedgerEntry.objects.filter(account_id=pk)
+            LedgerEntry.objects.filter(**branch)
             .order_by("-created_at", "-id")
-            .values_list("created_at", "id")[:stop]
-            for pk in self.account_ids
+            .values_list("created_at", "id")
+            for branch in branches
         ]
-        keys = newest[0].union(*newest[1:], all=True) if len(newest) > 1 else newest[0]
-        ids = [pk for _when, pk in keys.order_by("-created_at", "-id")[start:stop]]
-        rows = LedgerEntry.objects.select_related(*self.RELATED).in_bulk(ids)
+        if len(newest) > 1:
+            keys = newest[0][:stop].union(*(q[:stop] for q in newest[1:]), all=True)
+            keys = keys.order_by("-created_at", "-id")
+        else:
+            keys = newest[0]
+        ids = [pk for _when, pk in keys[start:stop]]
+        rows = LedgerEntry.objects.select_related(*self.related).in_bulk(ids)
         return [rows[pk] for pk in ids]
+
+
+def _reseller_accounts(reseller: Partner) -> QuerySet[Account]:
+    return Account.objects.filter(
+        partner=reseller, kind__in=[Account.Kind.RESELLER_FUNDS, Account.Kind.VOUCHER_QUOTA]
+    )
 
 
 def reseller_ledger_window(reseller: Partner) -> LedgerWindow:
     """The reseller ledger page's entries (see `reseller_ledger` for the same as a queryset)."""
+    return LedgerWindow(_reseller_accounts(reseller))
+
+
+def distributor_movements_window(reseller: Partner) -> LedgerWindow:
+    """The distributor's page of a reseller's movements (see `distributor_movements` for the
+    same as a queryset, and for what the distributor may see)."""
     return LedgerWindow(
-        list(
-            Account.objects.filter(
-                partner=reseller,
-                kind__in=[Account.Kind.RESELLER_FUNDS, Account.Kind.VOUCHER_QUOTA],
-            ).values_list("pk", flat=True)
-        )
+        _reseller_accounts(reseller), DISTRIBUTOR_ENTRY_TYPES, related=("account", "actor")
     )
 
 

@@ -935,7 +935,7 @@ def reseller_detail(request, pk: int):
             "reseller": reseller,
             "forms": forms_by_action,
             "can_fund": FUND_RESELLERS.allows(request.user),
-            "entries": _page(request, selectors.distributor_movements(reseller)),
+            "entries": _page(request, selectors.distributor_movements_window(reseller)),
             "performance": selectors.reseller_performance(
                 reseller, [periods.shift(periods.current_period(), -n) for n in range(3)]
             ),

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partner_center.accounts.access import require
 from partner_center.accounts.models import Partner, User
@@ -43,19 +47,26 @@ def _notify_reseller(reseller: Partner, title: Message) -> None:
     )
 
 
+@dataclass(frozen=True)
+class _Movement:
+    """One kind of movement between a distributor and its reseller."""
+
+    operation: str  # what a second admin's approval names it
+    kind: str  # the reseller's account it moves on
+    entry_type: str
+    towards_reseller: bool
+    default_reason: Any  # lazy text; %(d)s is the distributor's name
+    notice: Message | None = None  # what the reseller is told, if anything
+
+
 def _reseller_move(
+    movement: _Movement,
     *,
     actor: User,
     reseller: Partner,
     amount,
     reason: str,
     approval: MoneyRequest | None,
-    operation: str,
-    kind: str,
-    entry_type: str,
-    towards_reseller: bool,
-    default_reason,
-    notice=None,
 ) -> LedgerEntry | MoneyRequest:
     """One distributor → reseller movement (funds or voucher quota, either way): the
     capability, the reseller check, the second-admin limit, the ledger move, the notice."""
@@ -66,121 +77,100 @@ def _reseller_move(
         return _ask_approval(
             actor=actor,
             partner_id=reseller.parent_distributor_id,
-            operation=operation,
+            operation=movement.operation,
             amount=amount,
             reseller=reseller,
             reason=reason,
         )
-    account = _reseller_account(reseller, kind)
-    movement = ledger.move(
+    account = _reseller_account(reseller, movement.kind)
+    towards = movement.towards_reseller
+    moved = ledger.move(
         actor=actor,
-        entry_type=entry_type,
+        entry_type=movement.entry_type,
         amount=amount,
-        source=None if towards_reseller else account,
-        target=account if towards_reseller else None,
-        reason=reason or default_reason % {"d": actor.partner.name},
+        source=None if towards else account,
+        target=account if towards else None,
+        reason=reason or movement.default_reason % {"d": actor.partner.name},
     )
-    entry = movement.into if towards_reseller else movement.out
-    if notice is not None:
+    entry = moved.into if towards else moved.out
+    if movement.notice is not None:
         _notify_reseller(
-            reseller, notice.with_params(d=actor.partner.name, amount=cny(entry.amount))
+            reseller, movement.notice.with_params(d=actor.partner.name, amount=cny(entry.amount))
         )
     return entry
 
 
-@transaction.atomic
-def reseller_fund(
-    *,
-    actor: User,
-    reseller: Partner,
-    amount,
-    reason: str = "",
-    approval: MoneyRequest | None = None,
-) -> LedgerEntry | MoneyRequest:
-    """The distributor allocates money to a tier-2 reseller."""
-    return _reseller_move(
-        actor=actor,
-        reseller=reseller,
-        amount=amount,
-        reason=reason,
-        approval=approval,
-        operation=MoneyRequest.Operation.RESELLER_FUND,
-        kind=Account.Kind.RESELLER_FUNDS,
-        entry_type=LedgerEntry.Type.DISTRIBUTOR_FUND,
+def _reseller_service(name: str, movement: _Movement, doc: str):
+    """A service moving money or quota one way between a distributor and its reseller."""
+
+    @transaction.atomic
+    def service(
+        *,
+        actor: User,
+        reseller: Partner,
+        amount,
+        reason: str = "",
+        approval: MoneyRequest | None = None,
+    ) -> LedgerEntry | MoneyRequest:
+        return _reseller_move(
+            movement,
+            actor=actor,
+            reseller=reseller,
+            amount=amount,
+            reason=reason,
+            approval=approval,
+        )
+
+    service.__name__ = service.__qualname__ = name
+    service.__doc__ = doc
+    return service
+
+
+# The four differ only in their movement; the pages, the API and the second admin's
+# approval call them by name.
+reseller_fund = _reseller_service(
+    "reseller_fund",
+    _Movement(
+        MoneyRequest.Operation.RESELLER_FUND,
+        Account.Kind.RESELLER_FUNDS,
+        LedgerEntry.Type.DISTRIBUTOR_FUND,
         towards_reseller=True,
-        default_reason=_("Funded by %(d)s"),
+        default_reason=gettext_lazy("Funded by %(d)s"),
         notice=msg("%(d)s allocated %(amount)s to you"),
-    )
-
-
-@transaction.atomic
-def reseller_reclaim(
-    *,
-    actor: User,
-    reseller: Partner,
-    amount,
-    reason: str = "",
-    approval: MoneyRequest | None = None,
-) -> LedgerEntry | MoneyRequest:
-    """The distributor takes back funds the reseller has not passed on to customers."""
-    return _reseller_move(
-        actor=actor,
-        reseller=reseller,
-        amount=amount,
-        reason=reason,
-        approval=approval,
-        operation=MoneyRequest.Operation.RESELLER_RECLAIM,
-        kind=Account.Kind.RESELLER_FUNDS,
-        entry_type=LedgerEntry.Type.DISTRIBUTOR_RECLAIM,
+    ),
+    "The distributor allocates money to a tier-2 reseller.",
+)
+reseller_reclaim = _reseller_service(
+    "reseller_reclaim",
+    _Movement(
+        MoneyRequest.Operation.RESELLER_RECLAIM,
+        Account.Kind.RESELLER_FUNDS,
+        LedgerEntry.Type.DISTRIBUTOR_RECLAIM,
         towards_reseller=False,
-        default_reason=_("Reclaimed by %(d)s"),
-    )
-
-
-@transaction.atomic
-def reseller_grant_quota(
-    *,
-    actor: User,
-    reseller: Partner,
-    amount,
-    reason: str = "",
-    approval: MoneyRequest | None = None,
-) -> LedgerEntry | MoneyRequest:
-    """The distributor grants voucher quota to a tier-2 reseller."""
-    return _reseller_move(
-        actor=actor,
-        reseller=reseller,
-        amount=amount,
-        reason=reason,
-        approval=approval,
-        operation=MoneyRequest.Operation.GRANT_QUOTA,
-        kind=Account.Kind.VOUCHER_QUOTA,
-        entry_type=LedgerEntry.Type.QUOTA_GRANT,
+        default_reason=gettext_lazy("Reclaimed by %(d)s"),
+    ),
+    "The distributor takes back funds the reseller has not passed on to customers.",
+)
+reseller_grant_quota = _reseller_service(
+    "reseller_grant_quota",
+    _Movement(
+        MoneyRequest.Operation.GRANT_QUOTA,
+        Account.Kind.VOUCHER_QUOTA,
+        LedgerEntry.Type.QUOTA_GRANT,
         towards_reseller=True,
-        default_reason=_("Granted by %(d)s"),
+        default_reason=gettext_lazy("Granted by %(d)s"),
         notice=msg("%(d)s granted you %(amount)s of voucher quota"),
-    )
-
-
-@transaction.atomic
-def reseller_reduce_quota(
-    *,
-    actor: User,
-    reseller: Partner,
-    amount,
-    reason: str = "",
-    approval: MoneyRequest | None = None,
-) -> LedgerEntry | MoneyRequest:
-    """The distributor takes back voucher quota the reseller has not issued."""
-    return _reseller_move(
-        actor=actor,
-        reseller=reseller,
-        amount=amount,
-        reason=reason,
-        approval=approval,
-        operation=MoneyRequest.Operation.REDUCE_QUOTA,
-        kind=Account.Kind.VOUCHER_QUOTA,
-        entry_type=LedgerEntry.Type.QUOTA_REDUCE,
+    ),
+    "The distributor grants voucher quota to a tier-2 reseller.",
+)
+reseller_reduce_quota = _reseller_service(
+    "reseller_reduce_quota",
+    _Movement(
+        MoneyRequest.Operation.REDUCE_QUOTA,
+        Account.Kind.VOUCHER_QUOTA,
+        LedgerEntry.Type.QUOTA_REDUCE,
         towards_reseller=False,
-        default_reason=_("Reduced by %(d)s"),
-    )
+        default_reason=gettext_lazy("Reduced by %(d)s"),
+    ),
+    "The distributor takes back voucher quota the reseller has not issued.",
+)
