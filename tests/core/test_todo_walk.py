@@ -1,8 +1,8 @@
 """The to-do page walked in Chromium on a phone (390 px), one role at a time: one item of
 every kind the role's providers can produce is seeded through the services; the page lists
 each once, the nearest deadline first; each row's next action opens a page where that action
-is there and enabled for that user; accepting an HO and fixing a returned PO take the item
-off the list.
+is there and enabled for that user; accepting an HO, fixing a returned PO, deciding a
+duplicate and accepting an invitation take the item off the list.
 
 Kinds per role (the `todo.py` providers of opportunities, incentives, certification,
 billing, customers, members and programs):
@@ -111,10 +111,12 @@ BD_KINDS = [
 ]
 SPECIALIST_KINDS = ["enterprise_to_review", "bank_card_to_review", "label_to_review"]
 ROLES = [*PARTNER_ROLES, "bd", "certification_specialist", "invited_customer_user"]
-# What a partner role does to the end in the walk (the item must then leave the list).
+# What the walk does to the end (the item must then leave the list).
 COMPLETE = {
     "ho_to_accept": "[data-testid=m-accept]",
     "po_returned": "[data-testid=save-and-resubmit]",
+    "duplicate_to_decide": "[data-testid=pair] [data-testid=dismiss]",
+    "invitation_to_answer": "[data-testid=accept-invitation]",
 }
 
 
