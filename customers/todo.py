@@ -11,7 +11,7 @@ from partner_center.money import cny
 from partner_center.todo import items, take
 
 from .models import Account, MoneyRequest, Resource
-from .permissions import MANAGE_RESOURCES, MOVE_MONEY, VIEW_MONEY_REQUESTS
+from .permissions import MOVE_MONEY, VIEW_MONEY_REQUESTS
 from .selectors import expiring_soon
 
 
@@ -54,7 +54,7 @@ def todo(user) -> list:
             action=_("Approve or refuse"),
             more_url=reverse("customers:money_requests"),
         )
-    if MANAGE_RESOURCES.allows(user):
+    if MOVE_MONEY.allows(user):  # renewing pays from the account (the renew page's right)
         found += items(
             "resource_to_renew",
             _("Resource expiring without auto-renewal"),

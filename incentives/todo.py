@@ -1,5 +1,6 @@
-"""To-do items of incentives: amounts to confirm and payments to request (partner); applications
-to review and payments to mark paid (BD)."""
+"""To-do items of incentives: amounts to confirm and payments to request (partner: whoever may
+settle, i.e. a partner admin or a member with the money grant); applications to review and
+payments to mark paid (BD)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from partner_center.todo import items, take
 
 from .models import IncentiveApplication
-from .permissions import APPLY_INCENTIVES, REVIEW_INCENTIVES
+from .permissions import REVIEW_INCENTIVES, SETTLE_INCENTIVES
 
 S = IncentiveApplication.State
 
@@ -43,7 +44,7 @@ def todo(user) -> list:
             action=_("Mark paid"),
             more_url=f"{review}?state={S.PAYMENT_REQUESTED}",
         )
-    if not APPLY_INCENTIVES.allows(user):
+    if not SETTLE_INCENTIVES.allows(user):  # confirming and requesting payment move money
         return []
     mine = rows.filter(partner_id=user.partner_id)
     listing = reverse("incentives:applications") + "?tab=applied"

@@ -3,6 +3,8 @@ protection about to end; BD: POs to review or verify, duplicates, extension requ
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +25,13 @@ def _title(o) -> str:
 
 def _detail(o) -> str:
     return reverse("opportunities:detail", args=[o.pk])
+
+
+def _pair(p) -> str:
+    """The duplicate queue narrowed to the pair's customer, at the pair (its decision form:
+    the decide URL itself only takes a POST)."""
+    query = urlencode({"customer": p.po.customer_name})
+    return f"{reverse('opportunities:duplicates')}?{query}#pair-{p.pk}"
 
 
 def todo(user) -> list:
@@ -120,7 +129,7 @@ def todo(user) -> list:
             _("Possible duplicate"),
             take(selectors.duplicate_queue().order_by("po__deadline", "pk")),
             title=lambda p: _title(p.po),
-            url=lambda p: reverse("opportunities:duplicate_decide", args=[p.pk]),
+            url=_pair,
             action=_("Decide"),
             deadline=lambda p: p.po.deadline,
             more_url=reverse("opportunities:duplicates"),

@@ -89,3 +89,21 @@ def test_bounded_queries_and_rows_however_many_items(login, owner, bd, partner, 
     assert len(found["ho_to_accept"]) == LIMIT
     summary = {k.kind: k for k in response.context["todo_kinds"]}
     assert summary["ho_to_accept"].more and "20+" in response.content.decode()
+
+
+def test_a_duplicate_opens_the_queue_at_its_decision_form(login, owner, bd):
+    """The decide URL only takes a POST: the row opens the queue, narrowed to the pair."""
+    from opportunities.models import DuplicatePair
+    from tests.opportunities.conftest import make_lead, make_po
+
+    make_lead(bd, customer_name="江南智造装备股份有限公司")
+    make_po(owner, state="under_verification", bd=bd)
+    pair = DuplicatePair.objects.get()
+    client = login(bd)
+    [item] = kinds(todo(client))["duplicate_to_decide"]
+    assert item.url.endswith(f"#pair-{pair.pk}")
+    page = client.get(item.url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert f'id="pair-{pair.pk}"' in body
+    assert reverse("opportunities:duplicate_decide", args=[pair.pk]) in body
