@@ -20,7 +20,8 @@ K = Opportunity.Kind
 
 
 def _title(o) -> str:
-    return f"{o.get_kind_display().split(' ')[0]} #{o.pk} · {o.customer_name}"
+    # "PO #12" / "HO #14" in both languages (the kind's label carries an explanation in Chinese)
+    return f"{o.kind.upper()} #{o.pk} · {o.customer_name}"
 
 
 def _detail(o) -> str:

@@ -107,3 +107,11 @@ def test_a_duplicate_opens_the_queue_at_its_decision_form(login, owner, bd):
     body = page.content.decode()
     assert f'id="pair-{pair.pk}"' in body
     assert reverse("opportunities:duplicate_decide", args=[pair.pk]) in body
+
+
+def test_titles_name_the_kind_the_same_way_in_chinese(login, owner, bd, partner, po_of):
+    ho = make_ho(bd, partner)
+    returned = po_of("returned")
+    found = kinds(todo(login(owner), "zh-hans"))
+    assert found["ho_to_accept"][0].title.split(" · ")[0] == f"HO #{ho.pk}"
+    assert found["po_returned"][0].title.split(" · ")[0] == f"PO #{returned.pk}"
