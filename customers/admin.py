@@ -2,11 +2,10 @@
 agreements are published, associations unbound, invitations and vouchers revoked and
 auto-renew switched by admin actions; balances and ledger entries are read-only."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.errors import DomainError
-from partner_center.service_admin import ServiceAdmin
+from partner_center.service_admin import ReadOnlyAdmin, ServiceAdmin, run_per_object
 
 from . import services
 from .models import (
@@ -29,29 +28,6 @@ from .models import (
     Resource,
     Voucher,
 )
-
-
-def _run(modeladmin, request, queryset, fn, done):
-    ok = 0
-    for obj in queryset:
-        try:
-            fn(obj)
-            ok += 1
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
-    if ok:
-        modeladmin.message_user(request, done % {"n": ok}, messages.SUCCESS)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AgreementVersion)
@@ -135,7 +111,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected links"))
     def revoke(self, request, queryset):
-        _run(
+        run_per_object(
             self,
             request,
             queryset,
@@ -181,7 +157,7 @@ class AssociationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Unbind the selected customers"))
     def unbind(self, request, queryset):
-        _run(
+        run_per_object(
             self,
             request,
             queryset,
@@ -284,7 +260,7 @@ class VoucherAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected vouchers (the rest goes back to quota)"))
     def revoke(self, request, queryset):
-        _run(
+        run_per_object(
             self,
             request,
             queryset,
@@ -384,7 +360,7 @@ class ResourceAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Set auto-renew"))
     def auto_renew_on(self, request, queryset):
-        _run(
+        run_per_object(
             self,
             request,
             queryset,
@@ -396,7 +372,7 @@ class ResourceAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Cancel auto-renew"))
     def auto_renew_off(self, request, queryset):
-        _run(
+        run_per_object(
             self,
             request,
             queryset,

@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from partner_center.errors import DomainError
+from partner_center.service_admin import ReadOnlyAdmin, by_pk, run_per_object
 
 from . import periods, services
 from .models import (
@@ -18,17 +18,6 @@ from .models import (
     PeriodStatement,
     ProgramPeriod,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProgramPeriod)
@@ -127,18 +116,6 @@ class PeriodStatementAdmin(ReadOnlyAdmin):
     list_select_related = ("partner", "program")
 
 
-def _run(modeladmin, request, queryset, fn, done):
-    ok = 0
-    for obj in queryset:
-        try:
-            fn(obj)
-            ok += 1
-        except DomainError as exc:
-            modeladmin.message_user(request, f"#{obj.pk}: {exc.message}", messages.ERROR)
-    if ok:
-        modeladmin.message_user(request, done % {"n": ok}, messages.SUCCESS)
-
-
 @admin.register(IncentiveApplication)
 class IncentiveApplicationAdmin(admin.ModelAdmin):
     list_display = (
@@ -174,20 +151,22 @@ class IncentiveApplicationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish the amounts (computed basis)"))
     def action_publish(self, request, queryset):
-        _run(
+        run_per_object(
             self,
             request,
             queryset,
             lambda a: services.incentive_publish(actor=request.user, application=a),
             _("%(n)s applications published."),
+            name=by_pk,
         )
 
     @admin.action(description=_("Mark the requested payments paid"))
     def action_mark_paid(self, request, queryset):
-        _run(
+        run_per_object(
             self,
             request,
             queryset,
             lambda a: services.incentive_mark_paid(actor=request.user, application=a),
             _("%(n)s applications marked paid."),
+            name=by_pk,
         )

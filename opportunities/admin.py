@@ -12,8 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from partner_center import uploads
 from partner_center.accounts.models import Partner, User
-from partner_center.errors import DomainError
-from partner_center.service_admin import ServiceAdmin
+from partner_center.service_admin import ServiceAdmin, by_pk, run_per_object
 
 from . import services
 from .catalog import LeadCloseReason, RejectionReason
@@ -48,16 +47,24 @@ class OpportunityActionForm(admin.helpers.ActionForm):
 
 
 def _run(modeladmin, request, queryset, call, done_message):
-    done = 0
-    for obj in queryset:
-        try:
-            call(obj)
-        except DomainError as exc:  # a refused rule, or NotAllowed for this actor
-            modeladmin.message_user(request, f"#{obj.pk}: {exc.message}", messages.ERROR)
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(request, f"{done_message} ({done})", messages.SUCCESS)
+    # A refused rule, or NotAllowed for this actor, is a message naming the row's number.
+    run_per_object(modeladmin, request, queryset, call, done_message, name=by_pk)
+
+
+def _service_action(description, done_message, call, *, form_class=None):
+    """An admin action that calls a service for each selected row: `call(actor, obj, data)`,
+    `data` the action bar's cleaned form (`form_class`), empty without one."""
+
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        data = {}
+        if form_class is not None:
+            form = form_class(request.POST)
+            form.is_valid()
+            data = form.cleaned_data
+        _run(modeladmin, request, queryset, lambda obj: call(request.user, obj, data), done_message)
+
+    return action
 
 
 @admin.register(Opportunity)
@@ -164,121 +171,73 @@ class OpportunityAdmin(ServiceAdmin):
                 note=str(_("Changed in Django admin")),
             )
 
-    @admin.action(description=_("Review passed: start verification"))
-    def action_start_verification(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            lambda po: services.po_start_verification(actor=request.user, po=po),
-            _("Under verification"),
-        )
-
-    @admin.action(description=_("Verification passed (account manager and date required)"))
-    def action_verify(self, request, queryset):
-        data = request.POST
-        form = OpportunityActionForm(data)
-        form.is_valid()
-        _run(
-            self,
-            request,
-            queryset,
-            lambda po: services.po_verify(
-                actor=request.user,
-                po=po,
-                account_manager=form.cleaned_data.get("account_manager") or "",
-                confirmed_on=form.cleaned_data.get("confirmed_on"),
-                note=form.cleaned_data.get("comment") or "",
-            ),
-            _("Verified"),
-        )
-
-    @admin.action(description=_("Reject (reason required)"))
-    def action_reject(self, request, queryset):
-        form = OpportunityActionForm(request.POST)
-        form.is_valid()
-        _run(
-            self,
-            request,
-            queryset,
-            lambda po: services.po_reject(
-                actor=request.user,
-                po=po,
-                reason=form.cleaned_data.get("reason") or "",
-                note=form.cleaned_data.get("comment") or "",
-            ),
-            _("Rejected"),
-        )
-
-    @admin.action(description=_("Return for changes (fields and comment required)"))
-    def action_return(self, request, queryset):
-        form = OpportunityActionForm(request.POST)
-        form.is_valid()
-        raw = form.cleaned_data.get("fields_to_unlock") or ""
-        fields = [f.strip() for f in raw.split(",") if f.strip()]
-        _run(
-            self,
-            request,
-            queryset,
-            lambda po: services.po_return_for_changes(
-                actor=request.user,
-                po=po,
-                fields=fields,
-                comment=form.cleaned_data.get("comment") or "",
-            ),
-            _("Returned for changes"),
-        )
-
-    @admin.action(description=_("Set the core label"))
-    def action_set_core_label(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            lambda o: services.opportunity_set_core_label(
-                actor=request.user, opportunity=o, core_label=True
-            ),
-            _("Core label set"),
-        )
-
-    @admin.action(description=_("Remove the core label"))
-    def action_clear_core_label(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            lambda o: services.opportunity_set_core_label(
-                actor=request.user, opportunity=o, core_label=False
-            ),
-            _("Core label removed"),
-        )
-
-    @admin.action(description=_("Approve the requested protection extension"))
-    def action_approve_extension(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            lambda o: services.protection_decide_extension(
-                actor=request.user, opportunity=o, approve=True
-            ),
-            _("Extension approved"),
-        )
-
-    @admin.action(description=_("Refuse the requested protection extension (comment above)"))
-    def action_refuse_extension(self, request, queryset):
-        form = OpportunityActionForm(request.POST)
-        form.is_valid()
-        reason = form.cleaned_data.get("comment") or ""
-        _run(
-            self,
-            request,
-            queryset,
-            lambda o: services.protection_decide_extension(
-                actor=request.user, opportunity=o, approve=False, reason=reason
-            ),
-            _("Extension refused"),
-        )
+    action_start_verification = _service_action(
+        _("Review passed: start verification"),
+        _("Under verification"),
+        lambda actor, po, data: services.po_start_verification(actor=actor, po=po),
+    )
+    action_verify = _service_action(
+        _("Verification passed (account manager and date required)"),
+        _("Verified"),
+        lambda actor, po, data: services.po_verify(
+            actor=actor,
+            po=po,
+            account_manager=data.get("account_manager") or "",
+            confirmed_on=data.get("confirmed_on"),
+            note=data.get("comment") or "",
+        ),
+        form_class=OpportunityActionForm,
+    )
+    action_reject = _service_action(
+        _("Reject (reason required)"),
+        _("Rejected"),
+        lambda actor, po, data: services.po_reject(
+            actor=actor, po=po, reason=data.get("reason") or "", note=data.get("comment") or ""
+        ),
+        form_class=OpportunityActionForm,
+    )
+    action_return = _service_action(
+        _("Return for changes (fields and comment required)"),
+        _("Returned for changes"),
+        lambda actor, po, data: services.po_return_for_changes(
+            actor=actor,
+            po=po,
+            fields=[
+                f.strip() for f in (data.get("fields_to_unlock") or "").split(",") if f.strip()
+            ],
+            comment=data.get("comment") or "",
+        ),
+        form_class=OpportunityActionForm,
+    )
+    action_set_core_label = _service_action(
+        _("Set the core label"),
+        _("Core label set"),
+        lambda actor, o, data: services.opportunity_set_core_label(
+            actor=actor, opportunity=o, core_label=True
+        ),
+    )
+    action_clear_core_label = _service_action(
+        _("Remove the core label"),
+        _("Core label removed"),
+        lambda actor, o, data: services.opportunity_set_core_label(
+            actor=actor, opportunity=o, core_label=False
+        ),
+    )
+    action_approve_extension = _service_action(
+        _("Approve the requested protection extension"),
+        _("Extension approved"),
+        lambda actor, o, data: services.protection_decide_extension(
+            actor=actor, opportunity=o, approve=True
+        ),
+    )
+    action_refuse_extension = _service_action(
+        _("Refuse the requested protection extension (comment above)"),
+        _("Extension refused"),
+        lambda actor, o, data: services.protection_decide_extension(
+            actor=actor, opportunity=o, approve=False, reason=data.get("comment") or ""
+        ),
+        form_class=OpportunityActionForm,
+    )
 
 
 class LeadAdminForm(forms.ModelForm):
@@ -425,34 +384,25 @@ class VendorLeadAdmin(ServiceAdmin):
             _("Shared"),
         )
 
-    @admin.action(description=_("Close the lead (reason and comment chosen above)"))
-    def action_close(self, request, queryset):
-        form = LeadActionForm(request.POST)
-        form.is_valid()
-        reason = form.cleaned_data.get("close_reason") or ""
-        note = form.cleaned_data.get("comment") or ""
-        _run(
-            self,
-            request,
-            queryset,
-            lambda lead: services.lead_retire(
-                actor=request.user, lead=lead, reason=reason, note=note
-            ),
-            _("Closed"),
-        )
-
-    @admin.action(description=_("Reopen the lead (comment above)"))
-    def action_reopen(self, request, queryset):
-        form = LeadActionForm(request.POST)
-        form.is_valid()
-        note = form.cleaned_data.get("comment") or ""
-        _run(
-            self,
-            request,
-            queryset,
-            lambda lead: services.lead_reopen(actor=request.user, lead=lead, note=note),
-            _("Reopened"),
-        )
+    action_close = _service_action(
+        _("Close the lead (reason and comment chosen above)"),
+        _("Closed"),
+        lambda actor, lead, data: services.lead_retire(
+            actor=actor,
+            lead=lead,
+            reason=data.get("close_reason") or "",
+            note=data.get("comment") or "",
+        ),
+        form_class=LeadActionForm,
+    )
+    action_reopen = _service_action(
+        _("Reopen the lead (comment above)"),
+        _("Reopened"),
+        lambda actor, lead, data: services.lead_reopen(
+            actor=actor, lead=lead, note=data.get("comment") or ""
+        ),
+        form_class=LeadActionForm,
+    )
 
 
 @admin.register(DuplicatePair)
@@ -479,27 +429,20 @@ class DuplicatePairAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Apply the rule's verdict"))
-    def action_apply(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            lambda pair: services.duplicate_decide(actor=request.user, pair=pair, decision="apply"),
-            pgettext_lazy("duplicate rule", "Applied"),
-        )
-
-    @admin.action(description=_("Not duplicates"))
-    def action_dismiss(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            lambda pair: services.duplicate_decide(
-                actor=request.user, pair=pair, decision="dismiss"
-            ),
-            _("Dismissed"),
-        )
+    action_apply = _service_action(
+        _("Apply the rule's verdict"),
+        pgettext_lazy("duplicate rule", "Applied"),
+        lambda actor, pair, data: services.duplicate_decide(
+            actor=actor, pair=pair, decision="apply"
+        ),
+    )
+    action_dismiss = _service_action(
+        _("Not duplicates"),
+        _("Dismissed"),
+        lambda actor, pair, data: services.duplicate_decide(
+            actor=actor, pair=pair, decision="dismiss"
+        ),
+    )
 
 
 @admin.register(ImportRow)

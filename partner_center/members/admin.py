@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.errors import DomainError
+from partner_center.service_admin import run_per_object
 
 from . import services
 from .models import ContactChange, Membership
@@ -40,15 +40,14 @@ class MembershipAdmin(admin.ModelAdmin):
         return False  # invitations are sent from the portal, links made by accepting them
 
     def _run(self, request, queryset, service, done):
-        count = 0
-        for membership in queryset:
-            try:
-                service(actor=request.user, membership=membership)
-                count += 1
-            except DomainError as exc:
-                self.message_user(request, f"{membership}: {exc.message}", messages.WARNING)
-        if count:
-            self.message_user(request, done % {"n": count}, messages.SUCCESS)
+        run_per_object(
+            self,
+            request,
+            queryset,
+            lambda membership: service(actor=request.user, membership=membership),
+            done,
+            level=messages.WARNING,
+        )
 
     @admin.action(description=_("Unlink the selected members"))
     def unlink(self, request, queryset):
