@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.service_admin import (
+    KeptRecordAdmin,
     ReadOnlyAdmin,
     ReadOnlyInline,
     ServiceAdmin,
@@ -109,19 +110,13 @@ class SlotInline(ReadOnlyInline):
     fields = ("position", "kind", "person", "title", "attachment")
 
 
-class DecidedByServicesAdmin(admin.ModelAdmin):
+class DecidedByServicesAdmin(KeptRecordAdmin, admin.ModelAdmin):
     """A certification BD decides through the services: approve, or reject with reasons on
     an intermediate page. Never added or deleted here (kept as a record)."""
 
     actions = ["approve", "reject"]
     approve_service = None  # services.<kind>_approve(actor=, certification=)
     reject_service = None  # services.<kind>_reject(actor=, certification=, reasons=, comment=)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # decided through the services, kept as a record
 
     @admin.action(description=_("Approve the selected certifications"))
     def approve(self, request, queryset):
@@ -246,7 +241,8 @@ class ReviewInline(ReadOnlyInline):
 
 
 @admin.register(LabelApplication)
-class LabelApplicationAdmin(admin.ModelAdmin):
+class LabelApplicationAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    # Not deleted: decided through the services, kept as a record.
     list_display = ("partner", "label", "state", "submitted_at", "defense_deadline", "decided_at")
     list_filter = ("state", "label")
     search_fields = ("partner__name", "label__code", "label__name_zh", "label__name_en")
@@ -269,16 +265,10 @@ class LabelApplicationAdmin(admin.ModelAdmin):
     inlines = [EvidenceInline, ReviewInline]
     actions = ["close_expired_defense_windows"]
 
-    def has_add_permission(self, request):
-        return False
-
     @admin.action(description=_("Refuse applications whose defense window has closed"))
     def close_expired_defense_windows(self, request, queryset):
         n = services.close_expired_defense_windows()
         self.message_user(request, _("%(n)s applications refused.") % {"n": n}, messages.SUCCESS)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # decided through the services, kept as a record
 
 
 @admin.register(Defense)

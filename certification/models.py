@@ -68,7 +68,26 @@ class Decision(models.TextChoices):
     REJECT = "reject", _("Reject")
 
 
-class EnterpriseCertification(models.Model):
+class ReviewDecision(models.Model):
+    """What a certification specialist decided about a whole certification (enterprise,
+    bank card): who and when, the reasons of a rejection (codes of the model's
+    `RejectReason`) and the comment to the partner."""
+
+    decided_by = user_ref(_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reject_reasons = models.JSONField(_("reasons for rejection"), default=list, blank=True)
+    decision_comment = models.TextField(_("reviewer's comment"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def reject_reason_labels(self) -> list[str]:
+        labels = dict(self.RejectReason.choices)
+        return [str(labels.get(code, code)) for code in self.reject_reasons]
+
+
+class EnterpriseCertification(ReviewDecision):
     """A partner's enterprise certification: its certificates and its people's ID cards,
     uploaded into fixed, ordered slots (see `AttachmentSlot`)."""
 
@@ -93,10 +112,6 @@ class EnterpriseCertification(models.Model):
     created_by = user_ref(_("created by"), blank=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    decided_by = user_ref(_("decided by"))
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    reject_reasons = models.JSONField(_("reasons for rejection"), default=list, blank=True)
-    decision_comment = models.TextField(_("reviewer's comment"), blank=True)
 
     class Meta:
         verbose_name = _("enterprise certification")
@@ -113,11 +128,6 @@ class EnterpriseCertification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} · {self.get_state_display()}"
-
-    @property
-    def reject_reason_labels(self) -> list[str]:
-        labels = dict(self.RejectReason.choices)
-        return [str(labels.get(code, code)) for code in self.reject_reasons]
 
 
 class CertificationPerson(models.Model):
@@ -217,7 +227,7 @@ class AttachmentSlot(models.Model):
         return text
 
 
-class BankCardCertification(models.Model):
+class BankCardCertification(ReviewDecision):
     """A person's bank-card certification: card details and exactly one face-scan photo."""
 
     class State(models.TextChoices):
@@ -250,10 +260,6 @@ class BankCardCertification(models.Model):
         _("state"), max_length=16, choices=State.choices, default=State.SUBMITTED
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
-    decided_by = user_ref(_("decided by"))
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    reject_reasons = models.JSONField(_("reasons for rejection"), default=list, blank=True)
-    decision_comment = models.TextField(_("reviewer's comment"), blank=True)
 
     class Meta:
         verbose_name = _("bank-card certification")
@@ -270,11 +276,6 @@ class BankCardCertification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.holder_name} · {self.card_number_masked}"
-
-    @property
-    def reject_reason_labels(self) -> list[str]:
-        labels = dict(self.RejectReason.choices)
-        return [str(labels.get(code, code)) for code in self.reject_reasons]
 
 
 class PartnerManager(models.Model):

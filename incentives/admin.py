@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from partner_center.service_admin import ReadOnlyAdmin, by_pk, run_per_object
+from partner_center.service_admin import KeptRecordAdmin, ReadOnlyAdmin, by_pk, run_per_object
 
 from . import periods, services
 from .models import (
@@ -117,7 +117,8 @@ class PeriodStatementAdmin(ReadOnlyAdmin):
 
 
 @admin.register(IncentiveApplication)
-class IncentiveApplicationAdmin(admin.ModelAdmin):
+class IncentiveApplicationAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    # Not added here: partners apply through the portal.
     list_display = (
         "pk",
         "partner",
@@ -139,12 +140,6 @@ class IncentiveApplicationAdmin(admin.ModelAdmin):
     list_select_related = ("partner", "opportunity", "program")
     date_hierarchy = "applied_at"
     actions = ["action_publish", "action_mark_paid"]
-
-    def has_add_permission(self, request):
-        return False  # partners apply through the portal
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from partner_center import uploads
 from partner_center.accounts.models import Partner, User
-from partner_center.service_admin import ServiceAdmin, by_pk, run_per_object
+from partner_center.service_admin import KeptRecordAdmin, ServiceAdmin, by_pk, run_per_object
 
 from . import services
 from .catalog import LeadCloseReason, RejectionReason
@@ -67,8 +67,29 @@ def _service_action(description, done_message, call, *, form_class=None):
     return action
 
 
+def _owner_action(description, done_message, form_class, call):
+    """An owner action: `call(actor, obj, user)` for each row, the user named by the e-mail
+    typed in the action bar."""
+
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        form = form_class(request.POST)
+        form.is_valid()
+        email = (form.cleaned_data.get("owner_email") or "").strip()
+        user = User.objects.filter(email__iexact=email).first() if email else None
+        if user is None:
+            msg = _("Enter the e-mail of an existing user.")
+            modeladmin.message_user(request, msg, messages.ERROR)
+            return
+        _run(modeladmin, request, queryset, lambda obj: call(request.user, obj, user), done_message)
+
+    return action
+
+
 @admin.register(Opportunity)
-class OpportunityAdmin(ServiceAdmin):
+class OpportunityAdmin(KeptRecordAdmin, ServiceAdmin):
+    # Not added here: POs are created by partners, HO shares from the pool. Not deleted: the
+    # record and its timeline stay.
     form = uploads.admin_upload_form({"consent_file": uploads.check_upload})
     list_display = (
         "id",
@@ -119,37 +140,22 @@ class OpportunityAdmin(ServiceAdmin):
         "action_set_bd_owner",
     ]
 
-    @admin.action(description=_("Give to the owner whose e-mail is above"))
-    def action_set_owner(self, request, queryset):
-        _give_to(
-            self,
-            request,
-            queryset,
-            OpportunityActionForm,
-            lambda opp, user: owners.opportunity_set_owner(
-                actor=request.user, opportunity=opp, owner=user
-            ),
-            _("Owner changed"),
-        )
-
-    @admin.action(description=_("Give to the BD owner whose e-mail is above"))
-    def action_set_bd_owner(self, request, queryset):
-        _give_to(
-            self,
-            request,
-            queryset,
-            OpportunityActionForm,
-            lambda opp, user: owners.opportunity_set_bd_owner(
-                actor=request.user, opportunity=opp, bd_owner=user
-            ),
-            _("BD owner changed"),
-        )
-
-    def has_add_permission(self, request):
-        return False  # POs are created by partners, HO shares from the pool
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # the record and its timeline stay
+    action_set_owner = _owner_action(
+        _("Give to the owner whose e-mail is above"),
+        _("Owner changed"),
+        OpportunityActionForm,
+        lambda actor, opp, user: owners.opportunity_set_owner(
+            actor=actor, opportunity=opp, owner=user
+        ),
+    )
+    action_set_bd_owner = _owner_action(
+        _("Give to the BD owner whose e-mail is above"),
+        _("BD owner changed"),
+        OpportunityActionForm,
+        lambda actor, opp, user: owners.opportunity_set_bd_owner(
+            actor=actor, opportunity=opp, bd_owner=user
+        ),
+    )
 
     def get_readonly_fields(self, request, obj=None):
         """Everything but the fields the matrix lets a partner change in this state."""
@@ -263,19 +269,6 @@ class LeadActionForm(admin.helpers.ActionForm):
     owner_email = forms.CharField(label=_("new owner's e-mail"), required=False)
 
 
-def _give_to(modeladmin, request, queryset, form_class, call, done_message) -> None:
-    """An owner action: `call(obj, user)` for each row, the user named by the e-mail typed
-    in the action bar."""
-    form = form_class(request.POST)
-    form.is_valid()
-    email = (form.cleaned_data.get("owner_email") or "").strip()
-    user = User.objects.filter(email__iexact=email).first() if email else None
-    if user is None:
-        modeladmin.message_user(request, _("Enter the e-mail of an existing user."), messages.ERROR)
-        return
-    _run(modeladmin, request, queryset, lambda obj: call(obj, user), done_message)
-
-
 class ShareInline(admin.TabularInline):
     model = Opportunity
     fk_name = "lead"
@@ -328,18 +321,12 @@ class VendorLeadAdmin(ServiceAdmin):
     action_form = LeadActionForm
     actions = ["action_share", "action_close", "action_reopen", "action_set_bd_owner"]
 
-    @admin.action(description=_("Give to the BD owner whose e-mail is above"))
-    def action_set_bd_owner(self, request, queryset):
-        _give_to(
-            self,
-            request,
-            queryset,
-            LeadActionForm,
-            lambda lead, user: owners.lead_set_bd_owner(
-                actor=request.user, lead=lead, bd_owner=user
-            ),
-            _("BD owner changed"),
-        )
+    action_set_bd_owner = _owner_action(
+        _("Give to the BD owner whose e-mail is above"),
+        _("BD owner changed"),
+        LeadActionForm,
+        lambda actor, lead, user: owners.lead_set_bd_owner(actor=actor, lead=lead, bd_owner=user),
+    )
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -406,7 +393,7 @@ class VendorLeadAdmin(ServiceAdmin):
 
 
 @admin.register(DuplicatePair)
-class DuplicatePairAdmin(admin.ModelAdmin):
+class DuplicatePairAdmin(KeptRecordAdmin, admin.ModelAdmin):
     list_display = (
         "id",
         "po",
@@ -422,12 +409,6 @@ class DuplicatePairAdmin(admin.ModelAdmin):
     list_select_related = ("po", "other_po", "lead", "decided_by")
     readonly_fields = [f.name for f in DuplicatePair._meta.fields]
     actions = ["action_apply", "action_dismiss"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     action_apply = _service_action(
         _("Apply the rule's verdict"),

@@ -75,16 +75,21 @@ def by_pk(obj) -> str:
     return f"#{obj.pk}"
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """An admin page that only shows rows (their writes go through services elsewhere)."""
+class KeptRecordAdmin:
+    """A mixin for an admin page of rows that are made and ended elsewhere (the portal, the
+    services, imports): never added or deleted here."""
 
     def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
+
+class ReadOnlyAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    """An admin page that only shows rows (their writes go through services elsewhere)."""
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
