@@ -4,13 +4,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.errors import DomainError
+from partner_center.service_admin import KeptRecordAdmin, ReadOnlyAdmin
 
 from . import services
 from .models import Bill, BillLine, ExportTask, Invoice, InvoiceLine
 
 
 @admin.register(Bill)
-class BillAdmin(admin.ModelAdmin):
+class BillAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    # Not added here: bills come from bill_generate. Not deleted: a bill is settled or
+    # regenerated.
     list_display = (
         "number",
         "partner",
@@ -28,9 +31,6 @@ class BillAdmin(admin.ModelAdmin):
     raw_id_fields = ("partner",)
     readonly_fields = [f.name for f in Bill._meta.fields] + ["lines_link"]
     actions = ["settle"]
-
-    def has_add_permission(self, request):  # bills come from bill_generate
-        return False
 
     @admin.display(description=_("lines"))
     def lines_link(self, bill):
@@ -50,12 +50,10 @@ class BillAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{bill}: {exc.message}", messages.ERROR)
         self.message_user(request, _("%(n)s bill(s) settled.") % {"n": done})
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # a bill is settled or regenerated, never deleted
-
 
 @admin.register(BillLine)
-class BillLineAdmin(admin.ModelAdmin):
+class BillLineAdmin(ReadOnlyAdmin):
+    # Read-only: a bill is a snapshot; lines change only with their bill.
     list_display = (
         "occurred_at",
         "bill",
@@ -78,15 +76,6 @@ class BillLineAdmin(admin.ModelAdmin):
     list_select_related = ("bill__partner",)
     raw_id_fields = ("bill", "reseller")
     show_full_result_count = False  # bills may hold millions of lines
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):  # a bill is a snapshot
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # lines change only with their bill
 
 
 @admin.register(ExportTask)
@@ -135,7 +124,8 @@ class InvoiceLineInline(admin.TabularInline):
 
 
 @admin.register(InvoiceLine)
-class InvoiceLineAdmin(admin.ModelAdmin):
+class InvoiceLineAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    # Not added here: lines come with their invoice.
     list_display = (
         "invoice",
         "position",
@@ -150,15 +140,11 @@ class InvoiceLineAdmin(admin.ModelAdmin):
     raw_id_fields = ("invoice",)
     readonly_fields = [f.name for f in InvoiceLine._meta.fields]
 
-    def has_add_permission(self, request):  # lines come with their invoice
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    # Not added here: partners request invoices in the portal. Not deleted: an invoice request
+    # is a record.
     list_display = (
         "number",
         "partner",
@@ -178,9 +164,6 @@ class InvoiceAdmin(admin.ModelAdmin):
     inlines = [InvoiceLineInline]
     actions = ["issue"]
 
-    def has_add_permission(self, request):  # partners request invoices in the portal
-        return False
-
     @admin.action(description=_("Mark the selected invoices as issued"))
     def issue(self, request, queryset):
         done = 0
@@ -191,6 +174,3 @@ class InvoiceAdmin(admin.ModelAdmin):
             except DomainError as exc:
                 self.message_user(request, f"{invoice}: {exc.message}", messages.ERROR)
         self.message_user(request, _("%(n)s invoice(s) issued.") % {"n": done})
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # an invoice request is a record

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from partner_center import exports, uploads
 from partner_center.accounts.access import HasCapability
+from partner_center.api import validated
 
 from . import selectors, services
 from .detail_exports import csv_stream, has_resellers, xlsx_file
@@ -59,10 +60,9 @@ class BillViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=False, methods=["post"])
     def refresh(self, request):
-        body = RefreshRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(RefreshRequestSerializer, request)
         services.bill_refresh_request(
-            actor=request.user, partner=request.user.partner, period=body.validated_data["period"]
+            actor=request.user, partner=request.user.partner, period=body["period"]
         )
         return Response(status=status.HTTP_202_ACCEPTED)
 
@@ -74,10 +74,9 @@ class BillViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="export-pdf")
     def export_pdf(self, request, pk=None):
         bill = self.get_object()
-        body = ExportRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(ExportRequestSerializer, request)
         task, _created = services.export_request(
-            actor=request.user, bill=bill, language=body.validated_data.get("language")
+            actor=request.user, bill=bill, language=body.get("language")
         )
         return Response(ExportTaskSerializer(task).data, status=status.HTTP_202_ACCEPTED)
 
@@ -191,9 +190,8 @@ class InvoiceViewSet(
 
     @extend_schema(request=InvoiceRequestSerializer, responses={201: InvoiceSerializer})
     def create(self, request, *args, **kwargs):
-        body = InvoiceRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        bill = selectors.bills_for(request.user).filter(pk=body.validated_data["bill"]).first()
+        body = validated(InvoiceRequestSerializer, request)
+        bill = selectors.bills_for(request.user).filter(pk=body["bill"]).first()
         if bill is None:
             raise ValidationError({"bill": [_("No such bill.")]})
         invoice = services.invoice_request(actor=request.user, bill=bill)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from partner_center.fields import partner_ref, user_ref
 from partner_center.money import money_field as shared_money_field
 
 from .periods import PERIOD_PATTERN, validate_period
@@ -52,12 +52,7 @@ class Bill(models.Model):
         )  # the period is still running: figures may change
         SETTLED = "settled", _("Settled")  # the period is closed: figures are final
 
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        on_delete=models.PROTECT,
-        related_name="bills",
-        verbose_name=_("partner"),
-    )
+    partner = partner_ref("bills")
     period = models.CharField(_("billing period"), max_length=7, validators=[validate_period])
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)
     consumption_amount = money_field(
@@ -150,13 +145,11 @@ class BillLine(models.Model):
     )
     amount = money_field(_("amount"), help_text=_("Charged (positive) or refunded (negative)."))
     voucher_amount = money_field(_("paid by voucher"), default=ZERO)
-    reseller = models.ForeignKey(
-        "accounts.Partner",
+    reseller = partner_ref(
+        "+",
         verbose_name=_("reseller"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
         help_text=_("On a distributor's bill: the tier-2 reseller whose customer this is."),
     )
     reseller_name = models.CharField(_("reseller"), max_length=200, blank=True)
@@ -218,24 +211,13 @@ class ExportTask(models.Model):
     class Kind(models.TextChoices):
         BILL_PDF = "bill_pdf", _("Bill (PDF)")
 
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        on_delete=models.PROTECT,
-        related_name="export_tasks",
-        verbose_name=_("partner"),
-    )
+    partner = partner_ref("export_tasks")
     bill = models.ForeignKey(
         Bill, on_delete=models.CASCADE, related_name="export_tasks", verbose_name=_("bill")
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.BILL_PDF)
     language = models.CharField(_("language"), max_length=8, default="zh-hans")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    requested_by = user_ref(_("requested by"), blank=False)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     failure_reason = models.TextField(_("reason for failure"), blank=True)
@@ -291,12 +273,7 @@ class Invoice(models.Model):
         ISSUED = "issued", _("Issued")  # the vendor issued it
 
     number = models.CharField(_("invoice number"), max_length=32, unique=True)
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        on_delete=models.PROTECT,
-        related_name="invoices",
-        verbose_name=_("partner"),
-    )
+    partner = partner_ref("invoices")
     bill = models.OneToOneField(
         Bill, on_delete=models.PROTECT, related_name="invoice", verbose_name=_("bill")
     )
@@ -309,22 +286,9 @@ class Invoice(models.Model):
     net_amount = money_field(_("amount before tax"))
     tax_amount = money_field(_("tax"))
     total_amount = money_field(_("total with tax"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    requested_by = user_ref(_("requested by"), blank=False)
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=pgettext_lazy("invoice", "issued by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    issued_by = user_ref(pgettext_lazy("invoice", "issued by"))
     issued_at = models.DateTimeField(pgettext_lazy("invoice", "issued at"), null=True, blank=True)
 
     class Meta:

@@ -9,8 +9,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.errors import DomainError
-from partner_center.service_admin import ServiceAdmin
+from partner_center.service_admin import (
+    KeptRecordAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ServiceAdmin,
+    run_per_object,
+)
 
 from . import services
 from .models import (
@@ -27,40 +32,6 @@ from .models import (
     LabelEvidence,
     PartnerManager,
 )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-def _run_each(modeladmin, request, queryset, fn, done_message):
-    done = 0
-    for obj in queryset:
-        try:
-            fn(obj)
-            done += 1
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
-    if done:
-        modeladmin.message_user(request, done_message % {"n": done}, messages.SUCCESS)
 
 
 class RejectForm(forms.Form):
@@ -81,7 +52,7 @@ def _reject_action(modeladmin, request, queryset, *, reason_choices, reject):
     if "apply" in request.POST:
         form = RejectForm(request.POST, reason_choices=reason_choices)
         if form.is_valid():
-            _run_each(
+            run_per_object(
                 modeladmin,
                 request,
                 queryset,
@@ -139,8 +110,38 @@ class SlotInline(ReadOnlyInline):
     fields = ("position", "kind", "person", "title", "attachment")
 
 
+class DecidedByServicesAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    """A certification BD decides through the services: approve, or reject with reasons on
+    an intermediate page. Never added or deleted here (kept as a record)."""
+
+    actions = ["approve", "reject"]
+    approve_service = None  # services.<kind>_approve(actor=, certification=)
+    reject_service = None  # services.<kind>_reject(actor=, certification=, reasons=, comment=)
+
+    @admin.action(description=_("Approve the selected certifications"))
+    def approve(self, request, queryset):
+        approve = type(self).approve_service
+        run_per_object(
+            self,
+            request,
+            queryset,
+            lambda obj: approve(actor=request.user, certification=obj),
+            _("%(n)s approved."),
+        )
+
+    @admin.action(description=_("Reject the selected certifications…"))
+    def reject(self, request, queryset):
+        return _reject_action(
+            self,
+            request,
+            queryset,
+            reason_choices=self.model.RejectReason.choices,
+            reject=type(self).reject_service,
+        )
+
+
 @admin.register(EnterpriseCertification)
-class EnterpriseCertificationAdmin(admin.ModelAdmin):
+class EnterpriseCertificationAdmin(DecidedByServicesAdmin):
     list_display = ("partner", "state", "created_at", "submitted_at", "decided_by", "decided_at")
     list_filter = ("state",)
     search_fields = ("partner__name", "partner__credit_code", "decision_comment")
@@ -158,37 +159,12 @@ class EnterpriseCertificationAdmin(admin.ModelAdmin):
         "decision_comment",
     )
     inlines = [PersonInline, SlotInline]
-    actions = ["approve", "reject"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("Approve the selected certifications"))
-    def approve(self, request, queryset):
-        _run_each(
-            self,
-            request,
-            queryset,
-            lambda obj: services.enterprise_approve(actor=request.user, certification=obj),
-            _("%(n)s approved."),
-        )
-
-    @admin.action(description=_("Reject the selected certifications…"))
-    def reject(self, request, queryset):
-        return _reject_action(
-            self,
-            request,
-            queryset,
-            reason_choices=EnterpriseCertification.RejectReason.choices,
-            reject=services.enterprise_reject,
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # decided through the services, kept as a record
+    approve_service = services.enterprise_approve
+    reject_service = services.enterprise_reject
 
 
 @admin.register(BankCardCertification)
-class BankCardCertificationAdmin(admin.ModelAdmin):
+class BankCardCertificationAdmin(DecidedByServicesAdmin):
     list_display = (
         "holder_name",
         "partner",
@@ -215,33 +191,8 @@ class BankCardCertificationAdmin(admin.ModelAdmin):
         "reject_reasons",
         "decision_comment",
     )
-    actions = ["approve", "reject"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("Approve the selected certifications"))
-    def approve(self, request, queryset):
-        _run_each(
-            self,
-            request,
-            queryset,
-            lambda obj: services.bank_card_approve(actor=request.user, certification=obj),
-            _("%(n)s approved."),
-        )
-
-    @admin.action(description=_("Reject the selected certifications…"))
-    def reject(self, request, queryset):
-        return _reject_action(
-            self,
-            request,
-            queryset,
-            reason_choices=BankCardCertification.RejectReason.choices,
-            reject=services.bank_card_reject,
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # decided through the services, kept as a record
+    approve_service = services.bank_card_approve
+    reject_service = services.bank_card_reject
 
 
 @admin.register(PartnerManager)
@@ -290,7 +241,8 @@ class ReviewInline(ReadOnlyInline):
 
 
 @admin.register(LabelApplication)
-class LabelApplicationAdmin(admin.ModelAdmin):
+class LabelApplicationAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    # Not deleted: decided through the services, kept as a record.
     list_display = ("partner", "label", "state", "submitted_at", "defense_deadline", "decided_at")
     list_filter = ("state", "label")
     search_fields = ("partner__name", "label__code", "label__name_zh", "label__name_en")
@@ -313,16 +265,10 @@ class LabelApplicationAdmin(admin.ModelAdmin):
     inlines = [EvidenceInline, ReviewInline]
     actions = ["close_expired_defense_windows"]
 
-    def has_add_permission(self, request):
-        return False
-
     @admin.action(description=_("Refuse applications whose defense window has closed"))
     def close_expired_defense_windows(self, request, queryset):
         n = services.close_expired_defense_windows()
         self.message_user(request, _("%(n)s applications refused.") % {"n": n}, messages.SUCCESS)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # decided through the services, kept as a record
 
 
 @admin.register(Defense)

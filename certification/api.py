@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from partner_center.accounts.access import HasCapability
+from partner_center.api import validated
 from partner_center.audit.services import record_event
 from partner_center.audit.verbs import Verb
 
@@ -70,12 +71,6 @@ from .serializers import (
 PARSERS = [JSONParser, MultiPartParser, FormParser]
 
 
-def _valid(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _one_file(request, field: str) -> None:
     """Multipart requests may repeat a file field; certification takes exactly one."""
     files = request.FILES.getlist(field) if hasattr(request.FILES, "getlist") else []
@@ -124,14 +119,14 @@ class EnterpriseCertificationViewSet(
 
     @extend_schema(request=EnterpriseSetupSerializer, responses={201: EnterpriseDetailSerializer})
     def create(self, request):
-        data = _valid(EnterpriseSetupSerializer, request)
+        data = validated(EnterpriseSetupSerializer, request)
         cert = services.enterprise_start(actor=request.user, partner=request.user.partner, **data)
         return self._detail(cert, status.HTTP_201_CREATED)
 
     @extend_schema(request=EnterpriseSetupSerializer, responses=EnterpriseDetailSerializer)
     @action(detail=True, methods=["post"])
     def setup(self, request, pk=None):
-        data = _valid(EnterpriseSetupSerializer, request)
+        data = validated(EnterpriseSetupSerializer, request)
         cert = services.enterprise_setup(
             actor=request.user, certification=self.get_object(), **data
         )
@@ -146,7 +141,7 @@ class EnterpriseCertificationViewSet(
     def upload(self, request, pk=None):
         cert = self.get_object()
         _one_file(request, "file")
-        data = _valid(SlotUploadSerializer, request)
+        data = validated(SlotUploadSerializer, request)
         services.enterprise_upload(
             actor=request.user, certification=cert, position=data["position"], upload=data["file"]
         )
@@ -167,7 +162,7 @@ class EnterpriseCertificationViewSet(
     @extend_schema(request=ApproveSerializer, responses=EnterpriseDetailSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        data = _valid(ApproveSerializer, request)
+        data = validated(ApproveSerializer, request)
         cert = services.enterprise_approve(
             actor=request.user, certification=self.get_object(), comment=data["comment"]
         )
@@ -176,7 +171,7 @@ class EnterpriseCertificationViewSet(
     @extend_schema(request=EnterpriseRejectSerializer, responses=EnterpriseDetailSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        data = _valid(EnterpriseRejectSerializer, request)
+        data = validated(EnterpriseRejectSerializer, request)
         cert = services.enterprise_reject(
             actor=request.user,
             certification=self.get_object(),
@@ -216,14 +211,14 @@ class BankCardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     def create(self, request):
         _one_file(request, "face_photo")
-        data = _valid(BankCardCreateSerializer, request)
+        data = validated(BankCardCreateSerializer, request)
         cert = services.bank_card_submit(actor=request.user, partner=request.user.partner, **data)
         return Response(BankCardSerializer(cert).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ApproveSerializer, responses=BankCardSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        data = _valid(ApproveSerializer, request)
+        data = validated(ApproveSerializer, request)
         cert = services.bank_card_approve(
             actor=request.user, certification=self.get_object(), comment=data["comment"]
         )
@@ -232,7 +227,7 @@ class BankCardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=BankCardRejectSerializer, responses=BankCardSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        data = _valid(BankCardRejectSerializer, request)
+        data = validated(BankCardRejectSerializer, request)
         cert = services.bank_card_reject(
             actor=request.user,
             certification=self.get_object(),
@@ -316,7 +311,7 @@ class LabelApplicationViewSet(
         request=LabelApplicationCreateSerializer, responses={201: LabelApplicationDetailSerializer}
     )
     def create(self, request):
-        data = _valid(LabelApplicationCreateSerializer, request)
+        data = validated(LabelApplicationCreateSerializer, request)
         app = services.label_apply(
             actor=request.user,
             partner=request.user.partner,
@@ -329,7 +324,7 @@ class LabelApplicationViewSet(
     @action(detail=True, methods=["post"])
     def statement(self, request, pk=None):
         application = self.get_object()  # 404 for another partner's, before validation
-        data = _valid(StatementSerializer, request)
+        data = validated(StatementSerializer, request)
         app = services.label_edit(
             actor=request.user, application=application, statement=data["statement"]
         )
@@ -343,7 +338,7 @@ class LabelApplicationViewSet(
     def evidence(self, request, pk=None):
         app = self.get_object()
         _one_file(request, "file")
-        data = _valid(EvidenceUploadSerializer, request)
+        data = validated(EvidenceUploadSerializer, request)
         evidence = services.label_add_evidence(
             actor=request.user,
             application=app,
@@ -357,7 +352,7 @@ class LabelApplicationViewSet(
     @action(detail=True, methods=["post"], url_path="remove-evidence")
     def remove_evidence(self, request, pk=None):
         app = self.get_object()
-        data = _valid(EvidenceRemoveSerializer, request)
+        data = validated(EvidenceRemoveSerializer, request)
         evidence = (
             LabelEvidence.objects.filter(pk=data["evidence"], application=app)
             .select_related("attachment", "application")
@@ -377,7 +372,7 @@ class LabelApplicationViewSet(
     @extend_schema(request=WithdrawSerializer, responses=LabelApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        data = _valid(WithdrawSerializer, request)
+        data = validated(WithdrawSerializer, request)
         app = services.label_withdraw(
             actor=request.user, application=self.get_object(), reason=data["reason"]
         )
@@ -393,7 +388,7 @@ class LabelApplicationViewSet(
     @action(detail=True, methods=["post"], url_path="request-defense")
     def request_defense(self, request, pk=None):
         app = self.get_object()
-        data = _valid(DefenseRequestSerializer, request)
+        data = validated(DefenseRequestSerializer, request)
         criteria = [self._criterion(app, cid, "criteria") for cid in data["criteria"]]
         services.label_request_defense(
             actor=request.user,
@@ -408,7 +403,7 @@ class LabelApplicationViewSet(
     @action(detail=True, methods=["post"], url_path="decide-criterion")
     def decide_criterion(self, request, pk=None):
         app = self.get_object()
-        data = _valid(CriterionDecisionSerializer, request)
+        data = validated(CriterionDecisionSerializer, request)
         services.label_decide_criterion(
             actor=request.user,
             application=app,
@@ -421,7 +416,7 @@ class LabelApplicationViewSet(
     @extend_schema(request=ConcludeSerializer, responses=LabelApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def conclude(self, request, pk=None):
-        data = _valid(ConcludeSerializer, request)
+        data = validated(ConcludeSerializer, request)
         app = services.label_conclude(
             actor=request.user, application=self.get_object(), summary=data["summary"]
         )
@@ -431,7 +426,7 @@ class LabelApplicationViewSet(
     @action(detail=True, methods=["post"], url_path="schedule-defense")
     def schedule_defense(self, request, pk=None):
         app = self.get_object()
-        data = _valid(DefenseScheduleSerializer, request)
+        data = validated(DefenseScheduleSerializer, request)
         services.defense_schedule(
             actor=request.user,
             application=app,
@@ -447,7 +442,7 @@ class LabelApplicationViewSet(
     @action(detail=True, methods=["post"], url_path="record-outcome")
     def record_outcome(self, request, pk=None):
         app = self.get_object()
-        data = _valid(OutcomeSerializer, request)
+        data = validated(OutcomeSerializer, request)
         verdicts = {
             self._criterion(app, v["criterion"], "verdicts").pk: (v["verdict"], v["comment"])
             for v in data["verdicts"]

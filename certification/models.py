@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from partner_center.fields import partner_ref, user_ref
+
 
 def _in_english() -> bool:
     return (get_language() or "").startswith("en")
@@ -27,25 +29,14 @@ class Attachment(models.Model):
         BANK_CARD = "bank_card", _("Bank-card certification")
         LABEL_EVIDENCE = "label_evidence", _("Capability label evidence")
 
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        verbose_name=_("partner"),
-        on_delete=models.PROTECT,
-        related_name="certification_attachments",
-    )
+    partner = partner_ref("certification_attachments")
     purpose = models.CharField(_("purpose"), max_length=32, choices=Purpose.choices)
     path = models.CharField(_("relative path"), max_length=255, unique=True)
     original_name = models.CharField(_("original file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=64)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = user_ref(_("uploaded by"), blank=False)
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
@@ -77,7 +68,26 @@ class Decision(models.TextChoices):
     REJECT = "reject", _("Reject")
 
 
-class EnterpriseCertification(models.Model):
+class ReviewDecision(models.Model):
+    """What a certification specialist decided about a whole certification (enterprise,
+    bank card): who and when, the reasons of a rejection (codes of the model's
+    `RejectReason`) and the comment to the partner."""
+
+    decided_by = user_ref(_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reject_reasons = models.JSONField(_("reasons for rejection"), default=list, blank=True)
+    decision_comment = models.TextField(_("reviewer's comment"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def reject_reason_labels(self) -> list[str]:
+        labels = dict(self.RejectReason.choices)
+        return [str(labels.get(code, code)) for code in self.reject_reasons]
+
+
+class EnterpriseCertification(ReviewDecision):
     """A partner's enterprise certification: its certificates and its people's ID cards,
     uploaded into fixed, ordered slots (see `AttachmentSlot`)."""
 
@@ -97,33 +107,11 @@ class EnterpriseCertification(models.Model):
 
     OPEN_STATES = (State.DRAFT, State.SUBMITTED)
 
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        verbose_name=_("partner"),
-        on_delete=models.PROTECT,
-        related_name="enterprise_certifications",
-    )
+    partner = partner_ref("enterprise_certifications")
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_ref(_("created by"), blank=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    reject_reasons = models.JSONField(_("reasons for rejection"), default=list, blank=True)
-    decision_comment = models.TextField(_("reviewer's comment"), blank=True)
 
     class Meta:
         verbose_name = _("enterprise certification")
@@ -140,11 +128,6 @@ class EnterpriseCertification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} · {self.get_state_display()}"
-
-    @property
-    def reject_reason_labels(self) -> list[str]:
-        labels = dict(self.RejectReason.choices)
-        return [str(labels.get(code, code)) for code in self.reject_reasons]
 
 
 class CertificationPerson(models.Model):
@@ -244,7 +227,7 @@ class AttachmentSlot(models.Model):
         return text
 
 
-class BankCardCertification(models.Model):
+class BankCardCertification(ReviewDecision):
     """A person's bank-card certification: card details and exactly one face-scan photo."""
 
     class State(models.TextChoices):
@@ -258,19 +241,8 @@ class BankCardCertification(models.Model):
         CARD_MISMATCH = "card_mismatch", _("The card details do not match the holder")
         OTHER = "other", _("Other (see the comment)")
 
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        verbose_name=_("partner"),
-        on_delete=models.PROTECT,
-        related_name="bank_card_certifications",
-    )
-    applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("applicant"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    partner = partner_ref("bank_card_certifications")
+    applicant = user_ref(_("applicant"), blank=False)
     holder_name = models.CharField(_("card holder"), max_length=100)
     bank_name = models.CharField(_("bank"), max_length=100)
     card_number_masked = models.CharField(
@@ -288,17 +260,6 @@ class BankCardCertification(models.Model):
         _("state"), max_length=16, choices=State.choices, default=State.SUBMITTED
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    reject_reasons = models.JSONField(_("reasons for rejection"), default=list, blank=True)
-    decision_comment = models.TextField(_("reviewer's comment"), blank=True)
 
     class Meta:
         verbose_name = _("bank-card certification")
@@ -316,22 +277,12 @@ class BankCardCertification(models.Model):
     def __str__(self) -> str:
         return f"{self.holder_name} · {self.card_number_masked}"
 
-    @property
-    def reject_reason_labels(self) -> list[str]:
-        labels = dict(self.RejectReason.choices)
-        return [str(labels.get(code, code)) for code in self.reject_reasons]
-
 
 class PartnerManager(models.Model):
     """The partner development manager (PDM): vendor staff assigned to one partner, who
     may organise the partner's online defenses."""
 
-    partner = models.OneToOneField(
-        "accounts.Partner",
-        verbose_name=_("partner"),
-        on_delete=models.CASCADE,
-        related_name="pdm_assignment",
-    )
+    partner = partner_ref("pdm_assignment", on_delete=models.CASCADE, one_to_one=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("PDM"),
@@ -437,12 +388,7 @@ class LabelApplication(models.Model):
         State.DEFENSE_SCHEDULED,
     )
 
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        verbose_name=_("partner"),
-        on_delete=models.PROTECT,
-        related_name="label_applications",
-    )
+    partner = partner_ref("label_applications")
     label = models.ForeignKey(
         CapabilityLabel,
         verbose_name=_("label"),
@@ -451,23 +397,10 @@ class LabelApplication(models.Model):
     )
     state = models.CharField(_("state"), max_length=24, choices=State.choices, default=State.DRAFT)
     statement = models.TextField(_("summary of the partner's capability"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_ref(_("created by"), blank=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reviewed_by = user_ref(_("reviewed by"))
     reviewed_at = models.DateTimeField(_("review concluded at"), null=True, blank=True)
     review_summary = models.TextField(_("review summary"), blank=True)
     defense_deadline = models.DateTimeField(
@@ -546,13 +479,7 @@ class CriterionReview(models.Model):
     )
     verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices)
     comment = models.TextField(_("comment"), blank=True)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewer"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reviewer = user_ref(_("reviewer"), blank=False)
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
     revised_in_defense = models.BooleanField(_("revised after the defense"), default=False)
 
@@ -591,26 +518,14 @@ class Defense(models.Model):
         LabelApplication, on_delete=models.CASCADE, related_name="defense"
     )
     channel = models.CharField(_("requested through"), max_length=16, choices=Channel.choices)
-    organizer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("organiser"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("The PDM asked, or the specialist who schedules."),
+    organizer = user_ref(
+        _("organiser"), help_text=_("The PDM asked, or the specialist who schedules.")
     )
     disputed_criteria = models.ManyToManyField(
         LabelCriterion, verbose_name=_("disputed criteria"), related_name="+"
     )
     statement = models.TextField(_("what the partner disputes"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    requested_by = user_ref(_("requested by"), blank=False)
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     scheduled_at = models.DateTimeField(_("defense time"), null=True, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
@@ -627,24 +542,10 @@ class Defense(models.Model):
         blank=True,
         help_text=_("Experts without a portal account: names and organisations."),
     )
-    scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("scheduled by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    scheduled_by = user_ref(_("scheduled by"))
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     outcome_notes = models.TextField(_("outcome notes"), blank=True)
-    outcome_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("outcome recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    outcome_by = user_ref(_("outcome recorded by"))
     outcome_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
 
     class Meta:

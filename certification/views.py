@@ -160,27 +160,39 @@ def enterprise_queue(request):
     return _enterprise_list(request, queue=True)
 
 
+def _setup_page(request, cert, form, save, *, title, done):
+    """The certificates-and-persons form: `save(setup)` (a service) starts a certification
+    or changes a draft; a refusal is shown on the form, success goes to the certification."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.setup())
+        except DomainError as exc:
+            exc.add_to_form(form)
+        else:
+            messages.success(request, done)
+            return redirect("certification:enterprise-detail", saved.pk)
+    return render(
+        request,
+        "certification/enterprise_setup.html",
+        {"page_title": title, "form": form, "cert": cert},
+    )
+
+
 @capability_required(MANAGE_CERTIFICATION)
 def enterprise_new(request):
     open_cert = selectors.open_enterprise_certification(request.user.partner_id)
     if open_cert is not None:
         messages.info(request, _("An enterprise certification is open already: continue that one."))
         return redirect("certification:enterprise-detail", open_cert.pk)
-    form = EnterpriseSetupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cert = services.enterprise_start(
-                actor=request.user, partner=request.user.partner, **form.setup()
-            )
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            messages.success(request, _("Started. Upload the attachments in the order shown."))
-            return redirect("certification:enterprise-detail", cert.pk)
-    return render(
+    return _setup_page(
         request,
-        "certification/enterprise_setup.html",
-        {"page_title": _("Start enterprise certification"), "form": form, "cert": None},
+        None,
+        EnterpriseSetupForm(request.POST or None),
+        lambda setup: services.enterprise_start(
+            actor=request.user, partner=request.user.partner, **setup
+        ),
+        title=_("Start enterprise certification"),
+        done=_("Started. Upload the attachments in the order shown."),
     )
 
 
@@ -190,19 +202,13 @@ def enterprise_setup(request, pk: int):
     if not workflow.lifecycle_of(cert).can(cert, "setup"):
         messages.error(request, _("Only a draft can be changed."))
         return redirect("certification:enterprise-detail", cert.pk)
-    form = EnterpriseSetupForm(request.POST or None, initial=EnterpriseSetupForm.initial_for(cert))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.enterprise_setup(actor=request.user, certification=cert, **form.setup())
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            messages.success(request, _("Saved. The slots follow the new list."))
-            return redirect("certification:enterprise-detail", cert.pk)
-    return render(
+    return _setup_page(
         request,
-        "certification/enterprise_setup.html",
-        {"page_title": _("Certificates and persons"), "form": form, "cert": cert},
+        cert,
+        EnterpriseSetupForm(request.POST or None, initial=EnterpriseSetupForm.initial_for(cert)),
+        lambda setup: services.enterprise_setup(actor=request.user, certification=cert, **setup),
+        title=_("Certificates and persons"),
+        done=_("Saved. The slots follow the new list."),
     )
 
 

@@ -2,11 +2,15 @@
 agreements are published, associations unbound, invitations and vouchers revoked and
 auto-renew switched by admin actions; balances and ledger entries are read-only."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.errors import DomainError
-from partner_center.service_admin import ServiceAdmin
+from partner_center.service_admin import (
+    KeptRecordAdmin,
+    ReadOnlyAdmin,
+    ServiceAdmin,
+    run_per_object,
+)
 
 from . import services
 from .models import (
@@ -30,29 +34,6 @@ from .models import (
     Resource,
     Voucher,
 )
-
-
-def _run(modeladmin, request, queryset, fn, done):
-    ok = 0
-    for obj in queryset:
-        try:
-            fn(obj)
-            ok += 1
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
-    if ok:
-        modeladmin.message_user(request, done % {"n": ok}, messages.SUCCESS)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AgreementVersion)
@@ -94,25 +75,19 @@ class AgreementSignatureAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(ReadOnlyAdmin):
+    # Read-only: customers register themselves; imports refer to their account name.
     list_display = ("name", "account_name", "contact_email", "industry", "region", "created_at")
     search_fields = ("name", "account_name", "contact_email", "credit_code", "user__email")
     list_filter = ("industry", "region")
     raw_id_fields = ("user",)
     list_select_related = ("user",)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # customers register themselves; imports refer to their account name
-
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    # Not added here: partners create links in the portal. Not deleted: revoked by the action,
+    # kept as a record.
     list_display = ("partner", "email", "billing_model", "state", "created_at", "expires_at")
     list_filter = ("state", "billing_model", "created_at")
     search_fields = ("partner__name", "email", "note", "token")
@@ -131,12 +106,9 @@ class InvitationAdmin(admin.ModelAdmin):
     )
     actions = ["revoke"]
 
-    def has_add_permission(self, request):
-        return False  # partners create links in the portal
-
     @admin.action(description=_("Revoke the selected links"))
     def revoke(self, request, queryset):
-        _run(
+        run_per_object(
             self,
             request,
             queryset,
@@ -144,12 +116,10 @@ class InvitationAdmin(admin.ModelAdmin):
             _("%(n)s link(s) revoked."),
         )
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # revoked by the action, kept as a record
-
 
 @admin.register(Association)
-class AssociationAdmin(admin.ModelAdmin):
+class AssociationAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    # Not added here: customers associate by accepting an invitation.
     list_display = (
         "customer",
         "partner",
@@ -174,15 +144,9 @@ class AssociationAdmin(admin.ModelAdmin):
     )
     actions = ["unbind"]
 
-    def has_add_permission(self, request):
-        return False  # customers associate by accepting an invitation
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.action(description=_("Unbind the selected customers"))
     def unbind(self, request, queryset):
-        _run(
+        run_per_object(
             self,
             request,
             queryset,
@@ -208,7 +172,7 @@ class LedgerEntryInline(admin.TabularInline):
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(KeptRecordAdmin, admin.ModelAdmin):
     list_display = (
         "id",
         "kind",
@@ -233,12 +197,6 @@ class AccountAdmin(admin.ModelAdmin):
         "closed_at",
     )
     inlines = [LedgerEntryInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LedgerEntry)
@@ -266,7 +224,7 @@ class LedgerTotalAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Voucher)
-class VoucherAdmin(admin.ModelAdmin):
+class VoucherAdmin(KeptRecordAdmin, admin.ModelAdmin):
     list_display = ("code", "partner", "customer", "face_value", "valid_until", "revoked_at")
     list_filter = ("valid_until", ("revoked_at", admin.EmptyFieldListFilter))
     search_fields = ("code", "partner__name", "customer__name", "customer__account_name")
@@ -285,15 +243,9 @@ class VoucherAdmin(admin.ModelAdmin):
     )
     actions = ["revoke"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.action(description=_("Revoke the selected vouchers (the rest goes back to quota)"))
     def revoke(self, request, queryset):
-        _run(
+        run_per_object(
             self,
             request,
             queryset,
@@ -329,13 +281,7 @@ class OrderLineInline(admin.TabularInline):
 class RecordAdminMixin:
     """Orders and consumption come from the vendor's site: read-only here."""
 
-    def has_add_permission(self, request):
-        return False
-
     def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -368,7 +314,7 @@ class OrderLineAdmin(RecordAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(KeptRecordAdmin, admin.ModelAdmin):
     list_display = (
         "resource_id",
         "name",
@@ -385,15 +331,9 @@ class ResourceAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Resource._meta.fields]
     actions = ["auto_renew_on", "auto_renew_off"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.action(description=_("Set auto-renew"))
     def auto_renew_on(self, request, queryset):
-        _run(
+        run_per_object(
             self,
             request,
             queryset,
@@ -405,7 +345,7 @@ class ResourceAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Cancel auto-renew"))
     def auto_renew_off(self, request, queryset):
-        _run(
+        run_per_object(
             self,
             request,
             queryset,

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partner_center.accounts.access import HasCapability
+from partner_center.api import validated
 from partner_center.errors import DomainError
 
 from . import selectors, services
@@ -124,12 +125,11 @@ class AssociationViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(parameters=[PK], request=UnbindSerializer, responses=AssociationSerializer)
     @action(detail=True, methods=["post"])
     def unbind(self, request, pk=None):
-        body = UnbindSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(UnbindSerializer, request)
         services.customer_unbind(
             actor=request.user,
             association=self.get_object(),
-            reason=body.validated_data.get("reason", ""),
+            reason=body.get("reason", ""),
         )
         return self._fresh()
 
@@ -147,13 +147,12 @@ class AssociationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def fund(self, request, pk=None):
         account = self._account()  # an outsider gets 404 before any validation
-        body = MoneySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(MoneySerializer, request)
         result = services.account_fund(
             actor=request.user,
             account=account,
-            amount=body.validated_data["amount"],
-            reason=body.validated_data.get("reason", ""),
+            amount=body["amount"],
+            reason=body.get("reason", ""),
         )
         return self._done_or_pending(result)
 
@@ -165,14 +164,13 @@ class AssociationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def reclaim(self, request, pk=None):
         account = self._account()  # an outsider gets 404 before any validation
-        body = ReclaimSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(ReclaimSerializer, request)
         result = services.account_reclaim(
             actor=request.user,
             account=account,
-            amount=body.validated_data.get("amount"),
-            reclaim_all=body.validated_data.get("reclaim_all", False),
-            reason=body.validated_data.get("reason", ""),
+            amount=body.get("amount"),
+            reclaim_all=body.get("reclaim_all", False),
+            reason=body.get("reason", ""),
         )
         return self._done_or_pending(result)
 
@@ -180,12 +178,11 @@ class AssociationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def budget(self, request, pk=None):
         account = self._account()  # an outsider gets 404 before any validation
-        body = BudgetSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(BudgetSerializer, request)
         services.account_set_budget(
             actor=request.user,
             account=account,
-            monthly_budget=body.validated_data["monthly_budget"],
+            monthly_budget=body["monthly_budget"],
         )
         return self._fresh()
 
@@ -233,9 +230,7 @@ class InvitationViewSet(
 
     @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer})
     def create(self, request, *args, **kwargs):
-        body = InvitationCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = validated(InvitationCreateSerializer, request)
         invitation = services.invitation_create(
             actor=request.user,
             billing_model=data.get("billing_model")
@@ -291,11 +286,8 @@ class InviteAcceptView(APIView):
         parameters=[TOKEN], request=InvitationAcceptSerializer, responses=CustomerMeSerializer
     )
     def post(self, request, token: str):
-        body = InvitationAcceptSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        version = AgreementVersion.objects.filter(
-            version=body.validated_data["agreement_version"]
-        ).first()
+        body = validated(InvitationAcceptSerializer, request)
+        version = AgreementVersion.objects.filter(version=body["agreement_version"]).first()
         if version is None:
             raise DomainError(_("No such agreement version."), field="agreement_version")
         services.invitation_accept(actor=request.user, token=token, agreement_version_id=version.pk)
@@ -337,9 +329,8 @@ class SignView(APIView):
 
     @extend_schema(request=SignSerializer, responses=CustomerMeSerializer)
     def post(self, request):
-        body = SignSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        version = get_object_or_404(AgreementVersion, version=body.validated_data["version"])
+        body = validated(SignSerializer, request)
+        version = get_object_or_404(AgreementVersion, version=body["version"])
         services.agreement_sign(actor=request.user, version=version)
         return Response(_me_payload(request.user))
 
@@ -373,12 +364,11 @@ class _ResourceViewSetBase(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="auto-renew")
     def auto_renew(self, request, pk=None):
         resource = self.get_object()  # 404 for another partner's resource, before validation
-        body = AutoRenewSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(AutoRenewSerializer, request)
         resource = services.resource_set_auto_renew(
             actor=request.user,
             resource=resource,
-            enabled=body.validated_data["enabled"],
+            enabled=body["enabled"],
         )
         return Response(ResourceSerializer(self.get_queryset().get(pk=resource.pk)).data)
 
@@ -388,10 +378,9 @@ class _ResourceViewSetBase(viewsets.ReadOnlyModelViewSet):
         """Renew and pay from the customer's hosted account: the partner for its customers'
         resources, the customer (`me/resources/`) for its own — one service, one rule."""
         resource = self.get_object()
-        body = RenewSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(RenewSerializer, request)
         voucher = None
-        code = body.validated_data.get("voucher")
+        code = body.get("voucher")
         if code:
             voucher = Voucher.objects.filter(
                 code=code, customer_id=resource.customer_id, partner_id=resource.partner_id
@@ -401,7 +390,7 @@ class _ResourceViewSetBase(viewsets.ReadOnlyModelViewSet):
         order = services.resource_renew(
             actor=request.user,
             resource=resource,
-            periods=body.validated_data["periods"],
+            periods=body["periods"],
             voucher=voucher,
         )
         return Response(OrderDetailSerializer(order).data, status=status.HTTP_201_CREATED)
@@ -488,13 +477,12 @@ class ResellerViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _move(self, request, service):
         reseller = self.get_object()  # an outsider gets 404 before any validation
-        body = MoneySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(MoneySerializer, request)
         result = service(
             actor=request.user,
             reseller=reseller,
-            amount=body.validated_data["amount"],
-            reason=body.validated_data.get("reason", ""),
+            amount=body["amount"],
+            reason=body.get("reason", ""),
         )
         if isinstance(result, MoneyRequest):
             return Response(MoneyRequestSerializer(result).data, status=status.HTTP_202_ACCEPTED)
@@ -557,18 +545,17 @@ class VoucherViewSet(
         responses={201: VoucherSerializer, 202: MoneyRequestSerializer},
     )
     def create(self, request, *args, **kwargs):
-        body = VoucherIssueSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(VoucherIssueSerializer, request)
         association = Association.objects.filter(
-            pk=body.validated_data["association"], partner_id=request.user.partner_id
+            pk=body["association"], partner_id=request.user.partner_id
         ).first()
         if association is None:
             raise DomainError(_("Choose one of your associated customers."), field="association")
         voucher = services.voucher_issue(
             actor=request.user,
             association=association,
-            face_value=body.validated_data["face_value"],
-            valid_until=body.validated_data["valid_until"],
+            face_value=body["face_value"],
+            valid_until=body["valid_until"],
         )
         if isinstance(voucher, MoneyRequest):
             return Response(MoneyRequestSerializer(voucher).data, status=status.HTTP_202_ACCEPTED)
@@ -634,10 +621,9 @@ class MoneyRequestViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(parameters=[PK], request=RefuseSerializer, responses=MoneyRequestSerializer)
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
-        body = RefuseSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(RefuseSerializer, request)
         done = services.money_request_refuse(
-            actor=request.user, request=self.get_object(), note=body.validated_data.get("note", "")
+            actor=request.user, request=self.get_object(), note=body.get("note", "")
         )
         return Response(MoneyRequestSerializer(done).data)
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from partner_center.fields import partner_ref, user_ref
 from partner_center.money import ZERO, money_field  # noqa: F401
 from partner_center.periods import period_of as billing_period_of  # noqa: F401
 from partner_center.timezones import SHANGHAI  # noqa: F401
@@ -55,14 +56,7 @@ class AgreementVersion(models.Model):
     body_zh = models.TextField(_("text (Chinese)"))
     body_en = models.TextField(_("text (English)"))
     published_at = models.DateTimeField(_("published at"), default=timezone.now)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("published by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    published_by = user_ref(_("published by"))
 
     class Meta:
         verbose_name = _("agreement version")
@@ -87,13 +81,8 @@ class AgreementVersion(models.Model):
 class Customer(models.Model):
     """A sub-customer: its own main account on the vendor's site and the user who signs in."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="customer_profile",
+    user = user_ref(
+        _("user"), on_delete=models.PROTECT, related_name="customer_profile", one_to_one=True
     )
     name = models.CharField(_("customer name"), max_length=200)
     account_name = models.CharField(
@@ -130,13 +119,7 @@ class AgreementSignature(models.Model):
         related_name="signatures",
         verbose_name=_("version"),
     )
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("signed by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    signed_by = user_ref(_("signed by"), blank=False)
     signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
 
     class Meta:
@@ -164,12 +147,7 @@ class Invitation(models.Model):
         )  # the link was used; an association exists
         REVOKED = "revoked", _("Revoked")  # the partner withdrew the link
 
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        on_delete=models.PROTECT,
-        related_name="customer_invitations",
-        verbose_name=_("partner"),
-    )
+    partner = partner_ref("customer_invitations")
     token = models.CharField(_("link token"), max_length=64, unique=True, editable=False)
     billing_model = models.CharField(
         _("billing model"), max_length=16, choices=BillingModel.choices
@@ -179,24 +157,11 @@ class Invitation(models.Model):
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.PENDING
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_ref(_("created by"), blank=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
-    used_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("used by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    used_by = user_ref(_("used by"))
 
     class Meta:
         verbose_name = _("invitation")
@@ -237,14 +202,7 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("started at"), default=timezone.now)
     expires_at = models.DateTimeField(_("code valid until"))
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    user = user_ref(_("user"), one_to_one=True)
 
     class Meta:
         verbose_name = _("registration")
@@ -262,12 +220,7 @@ class Association(models.Model):
         ACTIVE = "active", _("Associated")
         UNBOUND = "unbound", _("Unbound")  # the partner ended the association
 
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        on_delete=models.PROTECT,
-        related_name="customer_associations",
-        verbose_name=_("partner"),
-    )
+    partner = partner_ref("customer_associations")
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="associations", verbose_name=_("customer")
     )
@@ -285,14 +238,7 @@ class Association(models.Model):
     )
     associated_at = models.DateTimeField(_("associated at"), default=timezone.now)
     unbound_at = models.DateTimeField(_("unbound at"), null=True, blank=True)
-    unbound_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("unbound by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    unbound_by = user_ref(_("unbound by"))
     unbind_reason = models.CharField(_("reason for unbinding"), max_length=200, blank=True)
     # The new-customer label [our rule R4.5, customers/new_customer.py]: the customer's first
     # paid order on the vendor's site came within 90 days of this association. Set (and
@@ -366,13 +312,7 @@ class Account(models.Model):
         VOUCHER = "voucher", _("Voucher")  # what is left on one voucher
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        on_delete=models.PROTECT,
-        related_name="money_accounts",
-        verbose_name=_("partner"),
-        help_text=_("The partner that controls the money."),
-    )
+    partner = partner_ref("money_accounts", help_text=_("The partner that controls the money."))
     association = models.OneToOneField(
         Association,
         verbose_name=_("customer association"),
@@ -466,14 +406,7 @@ class LedgerEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="ledger_entries",
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("who"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = user_ref(_("who"), on_delete=models.PROTECT)
     actor_label = models.CharField(_("acting system"), max_length=100, blank=True)
     reason = models.CharField(_("why"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
@@ -566,12 +499,7 @@ class Voucher(models.Model):
     left on it lives in its own `Account` (kind voucher)."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        on_delete=models.PROTECT,
-        related_name="issued_vouchers",
-        verbose_name=_("issued by partner"),
-    )
+    partner = partner_ref("issued_vouchers", verbose_name=_("issued by partner"))
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="vouchers", verbose_name=_("customer")
     )
@@ -586,13 +514,7 @@ class Voucher(models.Model):
     )
     face_value = money_field(_("face value"))
     valid_until = models.DateTimeField(_("valid until"))
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("issued by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    issued_by = user_ref(_("issued by"), blank=False)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
@@ -680,22 +602,17 @@ class Attributed(models.Model):
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="+", verbose_name=_("customer")
     )
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        verbose_name=_("partner"),
+    partner = partner_ref(
+        "+",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
         help_text=_("The partner associated with the customer at that moment."),
     )
-    distributor = models.ForeignKey(
-        "accounts.Partner",
+    distributor = partner_ref(
+        "+",
         verbose_name=_("distributor"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
         help_text=_("For a tier-2 reseller's customer: the reseller's distributor."),
     )
     association = models.ForeignKey(
@@ -764,14 +681,7 @@ class Order(Attributed):
     source = models.CharField(
         _("source"), max_length=16, choices=Source.choices, default=Source.VENDOR_SITE
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_ref(_("created by"))
 
     class Meta:
         verbose_name = _("order")
@@ -820,13 +730,10 @@ class Resource(models.Model):
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="resources", verbose_name=_("customer")
     )
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        verbose_name=_("partner"),
+    partner = partner_ref(
+        "customer_resources",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
-        related_name="customer_resources",
         help_text=_("The partner the customer is associated with now."),
     )
     association = models.ForeignKey(
@@ -969,14 +876,7 @@ class ImportRun(models.Model):
         DEMO = "demo", _("Demo data")
 
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("who"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = user_ref(_("who"))
     created_at = models.DateTimeField(_("when"), default=timezone.now)
     created = models.PositiveIntegerField(_("recorded"), default=0)
     skipped = models.PositiveIntegerField(_("already recorded"), default=0)
@@ -1002,12 +902,7 @@ class MoneyLimit(models.Model):
     """The most one money operation of a partner may move without a second partner admin's
     approval [our rule]; set by the vendor's admin. No row: `DEFAULT_OPERATION_LIMIT`."""
 
-    partner = models.OneToOneField(
-        "accounts.Partner",
-        on_delete=models.CASCADE,
-        related_name="money_limit",
-        verbose_name=_("partner"),
-    )
+    partner = partner_ref("money_limit", on_delete=models.CASCADE, one_to_one=True)
     per_operation = money_field(
         _("limit per operation"),
         help_text=_("Above this amount a second partner admin must approve the operation."),
@@ -1046,12 +941,7 @@ class MoneyRequest(models.Model):
         REFUSED = "refused", _("Refused")  # a second admin said no
         CANCELLED = "cancelled", _("Withdrawn")  # the requester withdrew it
 
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        on_delete=models.PROTECT,
-        related_name="money_requests",
-        verbose_name=_("partner"),
-    )
+    partner = partner_ref("money_requests")
     operation = models.CharField(_("operation"), max_length=24, choices=Operation.choices)
     amount = money_field(_("amount"))
     account = models.ForeignKey(
@@ -1070,14 +960,7 @@ class MoneyRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    reseller = models.ForeignKey(
-        "accounts.Partner",
-        verbose_name=_("reseller"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reseller = partner_ref("+", verbose_name=_("reseller"), null=True, blank=True)
     reason = models.CharField(_("why"), max_length=300, blank=True)
     valid_until = models.DateTimeField(_("voucher valid until"), null=True, blank=True)
     state = models.CharField(
@@ -1090,14 +973,7 @@ class MoneyRequest(models.Model):
         related_name="+",
     )
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = user_ref(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
     ledger_transfer = models.UUIDField(_("transfer"), null=True, blank=True)

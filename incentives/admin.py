@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from partner_center.errors import DomainError
+from partner_center.service_admin import KeptRecordAdmin, ReadOnlyAdmin, by_pk, run_per_object
 
 from . import periods, services
 from .models import (
@@ -18,17 +18,6 @@ from .models import (
     PeriodStatement,
     ProgramPeriod,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProgramPeriod)
@@ -127,20 +116,9 @@ class PeriodStatementAdmin(ReadOnlyAdmin):
     list_select_related = ("partner", "program")
 
 
-def _run(modeladmin, request, queryset, fn, done):
-    ok = 0
-    for obj in queryset:
-        try:
-            fn(obj)
-            ok += 1
-        except DomainError as exc:
-            modeladmin.message_user(request, f"#{obj.pk}: {exc.message}", messages.ERROR)
-    if ok:
-        modeladmin.message_user(request, done % {"n": ok}, messages.SUCCESS)
-
-
 @admin.register(IncentiveApplication)
-class IncentiveApplicationAdmin(admin.ModelAdmin):
+class IncentiveApplicationAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    # Not added here: partners apply through the portal.
     list_display = (
         "pk",
         "partner",
@@ -163,31 +141,27 @@ class IncentiveApplicationAdmin(admin.ModelAdmin):
     date_hierarchy = "applied_at"
     actions = ["action_publish", "action_mark_paid"]
 
-    def has_add_permission(self, request):
-        return False  # partners apply through the portal
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
 
     @admin.action(description=_("Publish the amounts (computed basis)"))
     def action_publish(self, request, queryset):
-        _run(
+        run_per_object(
             self,
             request,
             queryset,
             lambda a: services.incentive_publish(actor=request.user, application=a),
             _("%(n)s applications published."),
+            name=by_pk,
         )
 
     @admin.action(description=_("Mark the requested payments paid"))
     def action_mark_paid(self, request, queryset):
-        _run(
+        run_per_object(
             self,
             request,
             queryset,
             lambda a: services.incentive_mark_paid(actor=request.user, application=a),
             _("%(n)s applications marked paid."),
+            name=by_pk,
         )

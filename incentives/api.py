@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from partner_center.accounts.access import HasCapability, is_vendor_staff
 from partner_center.accounts.models import Partner
+from partner_center.api import validated
 
 from . import periods, selectors, services
 from .filters import ApplicationFilter, StaffPerformanceFilter
@@ -220,16 +221,13 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
     @extend_schema(request=ApplySerializer, responses={201: ApplicationSerializer})
     def create(self, request, *args, **kwargs):
-        body = ApplySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        opportunity = selectors.opportunity_of_partner(
-            request.user, body.validated_data["opportunity"]
-        )
+        body = validated(ApplySerializer, request)
+        opportunity = selectors.opportunity_of_partner(request.user, body["opportunity"])
         application = services.incentive_apply(
             actor=request.user,
             opportunity=opportunity,
-            offering=body.validated_data["offering"],
-            note=body.validated_data.get("note", ""),
+            offering=body["offering"],
+            note=body.get("note", ""),
         )
         return self._fresh(application, status.HTTP_201_CREATED)
 
@@ -237,23 +235,21 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         """BD publishes the reconciliation summary (basis computed unless given)."""
-        body = PublishSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(PublishSerializer, request)
         application = services.incentive_publish(
             actor=request.user,
             application=self.get_object(),
-            basis=body.validated_data.get("basis"),
-            note=body.validated_data.get("note", ""),
+            basis=body.get("basis"),
+            note=body.get("note", ""),
         )
         return self._fresh(application)
 
     @extend_schema(parameters=[PK], request=ReasonSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        body = ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(ReasonSerializer, request)
         application = services.incentive_reject(
-            actor=request.user, application=self.get_object(), reason=body.validated_data["reason"]
+            actor=request.user, application=self.get_object(), reason=body["reason"]
         )
         return self._fresh(application)
 
@@ -262,10 +258,9 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def dispute(self, request, pk=None):
         """The partner disputes the published amounts; the application goes back to BD."""
         application = self.get_object()  # 404 for another partner's, before validation
-        body = ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(ReasonSerializer, request)
         application = services.incentive_dispute(
-            actor=request.user, application=application, reason=body.validated_data["reason"]
+            actor=request.user, application=application, reason=body["reason"]
         )
         return self._fresh(application)
 
@@ -281,24 +276,22 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     @action(detail=True, methods=["post"])
     def request_payment(self, request, pk=None):
         application = self.get_object()  # 404 for another partner's, before validation
-        body = PaymentRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(PaymentRequestSerializer, request)
         application = services.incentive_request_payment(
             actor=request.user,
             application=application,
-            invoice_no=body.validated_data["invoice_no"],
+            invoice_no=body["invoice_no"],
         )
         return self._fresh(application)
 
     @extend_schema(parameters=[PK], request=MarkPaidSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def mark_paid(self, request, pk=None):
-        body = MarkPaidSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(MarkPaidSerializer, request)
         application = services.incentive_mark_paid(
             actor=request.user,
             application=self.get_object(),
-            reference=body.validated_data.get("reference", ""),
+            reference=body.get("reference", ""),
         )
         return self._fresh(application)
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -25,6 +24,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partner_center.fields import partner_ref, user_ref
 from partner_center.money import CENT, ZERO, money_field  # noqa: F401
 from partner_center.money import to_cents as money  # noqa: F401
 from partner_center.validators import validate_date_range
@@ -141,19 +141,12 @@ class PerformanceRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="performance",
     )
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        verbose_name=_("partner"),
-        on_delete=models.PROTECT,
-        related_name="performance_records",
-    )
-    distributor = models.ForeignKey(
-        "accounts.Partner",
+    partner = partner_ref("performance_records")
+    distributor = partner_ref(
+        "reseller_performance_records",
         verbose_name=_("distributor"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
-        related_name="reseller_performance_records",
         help_text=_("For a tier-2 reseller: its distributor when the order was formed."),
     )
     customer = models.ForeignKey(
@@ -228,12 +221,7 @@ class PeriodStatement(models.Model):
     """A partner's estimated incentive and indicators for one closed billing period,
     computed from its performance and the program period's rates when the period closed."""
 
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        verbose_name=_("partner"),
-        on_delete=models.CASCADE,
-        related_name="period_statements",
-    )
+    partner = partner_ref("period_statements", on_delete=models.CASCADE)
     period = models.CharField(_("billing period"), max_length=7)
     program = models.ForeignKey(
         ProgramPeriod,
@@ -315,12 +303,7 @@ class IncentiveApplication(models.Model):
         COMPLETED = "completed", _("Completed")  # paid; final
         REJECTED = "rejected", _("Rejected")  # BD refused it; final
 
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        verbose_name=_("partner"),
-        on_delete=models.PROTECT,
-        related_name="incentive_applications",
-    )
+    partner = partner_ref("incentive_applications")
     opportunity = models.ForeignKey(
         "opportunities.Opportunity",
         verbose_name=_("opportunity"),
@@ -339,13 +322,7 @@ class IncentiveApplication(models.Model):
     )
     delivery_completed_on = models.DateField(_("delivery completed on"))
     note = models.TextField(_("note"), blank=True)
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("applied by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    applied_by = user_ref(_("applied by"), blank=False)
     applied_at = models.DateTimeField(_("applied at"), default=timezone.now)
 
     # The reconciliation summary BD publishes (激励汇总)
@@ -360,47 +337,19 @@ class IncentiveApplication(models.Model):
     published_at = models.DateTimeField(
         pgettext_lazy("incentive publicity", "published at"), null=True, blank=True
     )
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=pgettext_lazy("incentive publicity", "published by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    published_by = user_ref(pgettext_lazy("incentive publicity", "published by"))
     # The partner's answer
     dispute_reason = models.TextField(_("reason for the dispute"), blank=True)
     disputed_at = models.DateTimeField(_("disputed at"), null=True, blank=True)
     dispute_count = models.PositiveSmallIntegerField(_("disputes"), default=0)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    confirmed_by = user_ref(_("confirmed by"))
     # Payment request (申付) and payment
     invoice_no = models.CharField(_("invoice number"), max_length=64, blank=True)
     payment_requested_at = models.DateTimeField(_("payment requested at"), null=True, blank=True)
-    payment_requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("payment requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    payment_requested_by = user_ref(_("payment requested by"))
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
-    paid_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("marked paid by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    paid_by = user_ref(_("marked paid by"))
     payment_reference = models.CharField(_("payment reference"), max_length=64, blank=True)
     rejection_reason = models.TextField(_("reason for the rejection"), blank=True)
     decided_at = models.DateTimeField(_("rejected at"), null=True, blank=True)

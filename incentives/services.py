@@ -411,6 +411,14 @@ def _subject(application: IncentiveApplication) -> dict:
     }
 
 
+def _take(app, step: str, *, actor, changes: dict, notice: dict, reason: str = "", data=None):
+    """Take one step of a locked application through its table, then send `notice`
+    (recipients, kind, title, body) with a link to the application."""
+    INCENTIVE.apply(app, step, actor=actor, changes=changes, reason=reason, data=data, locked=True)
+    notify(**notice, link=_link(app))
+    return app
+
+
 @transaction.atomic
 def incentive_apply(
     *, actor, opportunity: Opportunity, offering: str, note: str = "", now: datetime | None = None
@@ -511,7 +519,7 @@ def incentive_publish(
                 field="note",
             )
     figures = reconcile(chosen, app.program)
-    INCENTIVE.apply(
+    return _take(
         app,
         "publish",
         actor=actor,
@@ -536,20 +544,19 @@ def incentive_publish(
             "tax": str(figures.tax),
             "total": str(figures.total),
         },
-        locked=True,
+        notice={
+            "recipients": _partner_recipients(app),
+            "kind": "incentives.published",
+            "title": msg(
+                "Incentive published, please check it: %(opp)s · %(offering)s", **_subject(app)
+            ),
+            "body": msg(
+                "Incentive %(amount)s plus tax %(tax)s. Confirm it or dispute it with a reason.",
+                amount=cny(figures.amount),
+                tax=cny(figures.tax),
+            ),
+        },
     )
-    notify(
-        recipients=_partner_recipients(app),
-        kind="incentives.published",
-        title=msg("Incentive published, please check it: %(opp)s · %(offering)s", **_subject(app)),
-        body=msg(
-            "Incentive %(amount)s plus tax %(tax)s. Confirm it or dispute it with a reason.",
-            amount=cny(figures.amount),
-            tax=cny(figures.tax),
-        ),
-        link=_link(app),
-    )
-    return app
 
 
 @transaction.atomic
@@ -560,22 +567,19 @@ def incentive_reject(*, actor, application: IncentiveApplication, reason: str):
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give the reason for the rejection."), field="reason")
-    INCENTIVE.apply(
+    return _take(
         app,
         "reject",
         actor=actor,
         changes={"rejection_reason": reason, "decided_at": timezone.now()},
         reason=reason,
-        locked=True,
+        notice={
+            "recipients": _partner_recipients(app),
+            "kind": "incentives.rejected",
+            "title": msg("Incentive application rejected: %(opp)s · %(offering)s", **_subject(app)),
+            "body": reason,
+        },
     )
-    notify(
-        recipients=_partner_recipients(app),
-        kind="incentives.rejected",
-        title=msg("Incentive application rejected: %(opp)s · %(offering)s", **_subject(app)),
-        body=reason,
-        link=_link(app),
-    )
-    return app
 
 
 @transaction.atomic
@@ -587,7 +591,7 @@ def incentive_dispute(*, actor, application: IncentiveApplication, reason: str):
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say what is wrong with the amounts."), field="reason")
-    INCENTIVE.apply(
+    return _take(
         app,
         "dispute",
         actor=actor,
@@ -598,37 +602,33 @@ def incentive_dispute(*, actor, application: IncentiveApplication, reason: str):
         },
         reason=reason,
         data={"published_total": str(app.total)},
-        locked=True,
+        notice={
+            "recipients": _bd_recipients(app),
+            "kind": "incentives.disputed",
+            "title": msg("Incentive disputed: %(opp)s · %(offering)s", **_subject(app)),
+            "body": reason,
+        },
     )
-    notify(
-        recipients=_bd_recipients(app),
-        kind="incentives.disputed",
-        title=msg("Incentive disputed: %(opp)s · %(offering)s", **_subject(app)),
-        body=reason,
-        link=_link(app),
-    )
-    return app
 
 
 @transaction.atomic
 def incentive_confirm(*, actor, application: IncentiveApplication):
     _require(SETTLE_INCENTIVES, actor, application.partner_id)
     app = _lock(application)
-    INCENTIVE.apply(
+    return _take(
         app,
         "confirm",
         actor=actor,
         changes={"confirmed_at": timezone.now(), "confirmed_by": actor},
         data={"total": str(app.total)},
-        locked=True,
+        notice={
+            "recipients": _bd_recipients(app),
+            "kind": "incentives.confirmed",
+            "title": msg(
+                "Incentive confirmed by the partner: %(opp)s · %(offering)s", **_subject(app)
+            ),
+        },
     )
-    notify(
-        recipients=_bd_recipients(app),
-        kind="incentives.confirmed",
-        title=msg("Incentive confirmed by the partner: %(opp)s · %(offering)s", **_subject(app)),
-        link=_link(app),
-    )
-    return app
 
 
 @transaction.atomic
@@ -640,7 +640,7 @@ def incentive_request_payment(*, actor, application: IncentiveApplication, invoi
     invoice_no = (invoice_no or "").strip()
     if not invoice_no:
         raise DomainError(_("Enter the number of your invoice."), field="invoice_no")
-    INCENTIVE.apply(
+    return _take(
         app,
         "request_payment",
         actor=actor,
@@ -650,16 +650,15 @@ def incentive_request_payment(*, actor, application: IncentiveApplication, invoi
             "payment_requested_by": actor,
         },
         data={"invoice_no": invoice_no[:64]},
-        locked=True,
+        notice={
+            "recipients": _bd_recipients(),
+            "kind": "incentives.payment_requested",
+            "title": msg("Payment requested: %(opp)s · %(offering)s", **_subject(app)),
+            "body": msg(
+                "Total %(total)s, invoice %(invoice)s.", total=cny(app.total), invoice=invoice_no
+            ),
+        },
     )
-    notify(
-        recipients=_bd_recipients(),
-        kind="incentives.payment_requested",
-        title=msg("Payment requested: %(opp)s · %(offering)s", **_subject(app)),
-        body=msg("Total %(total)s, invoice %(invoice)s.", total=cny(app.total), invoice=invoice_no),
-        link=_link(app),
-    )
-    return app
 
 
 @transaction.atomic
@@ -667,19 +666,16 @@ def incentive_mark_paid(*, actor, application: IncentiveApplication, reference: 
     _require(REVIEW_INCENTIVES, actor)
     app = _lock(application)
     reference = (reference or "").strip()[:64]
-    INCENTIVE.apply(
+    return _take(
         app,
         "mark_paid",
         actor=actor,
         changes={"paid_at": timezone.now(), "paid_by": actor, "payment_reference": reference},
         data={"reference": reference},
-        locked=True,
+        notice={
+            "recipients": _partner_recipients(app),
+            "kind": "incentives.paid",
+            "title": msg("Incentive paid: %(opp)s · %(offering)s", **_subject(app)),
+            "body": msg("%(total)s was paid.", total=cny(app.total)),
+        },
     )
-    notify(
-        recipients=_partner_recipients(app),
-        kind="incentives.paid",
-        title=msg("Incentive paid: %(opp)s · %(offering)s", **_subject(app)),
-        body=msg("%(total)s was paid.", total=cny(app.total)),
-        link=_link(app),
-    )
-    return app

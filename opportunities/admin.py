@@ -12,8 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from partner_center import uploads
 from partner_center.accounts.models import Partner, User
-from partner_center.errors import DomainError
-from partner_center.service_admin import ServiceAdmin
+from partner_center.service_admin import KeptRecordAdmin, ServiceAdmin, by_pk, run_per_object
 
 from . import services
 from .catalog import LeadCloseReason, RejectionReason
@@ -48,20 +47,49 @@ class OpportunityActionForm(admin.helpers.ActionForm):
 
 
 def _run(modeladmin, request, queryset, call, done_message):
-    done = 0
-    for obj in queryset:
-        try:
-            call(obj)
-        except DomainError as exc:  # a refused rule, or NotAllowed for this actor
-            modeladmin.message_user(request, f"#{obj.pk}: {exc.message}", messages.ERROR)
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(request, f"{done_message} ({done})", messages.SUCCESS)
+    # A refused rule, or NotAllowed for this actor, is a message naming the row's number.
+    run_per_object(modeladmin, request, queryset, call, done_message, name=by_pk)
+
+
+def _service_action(description, done_message, call, *, form_class=None):
+    """An admin action that calls a service for each selected row: `call(actor, obj, data)`,
+    `data` the action bar's cleaned form (`form_class`), empty without one."""
+
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        data = {}
+        if form_class is not None:
+            form = form_class(request.POST)
+            form.is_valid()
+            data = form.cleaned_data
+        _run(modeladmin, request, queryset, lambda obj: call(request.user, obj, data), done_message)
+
+    return action
+
+
+def _owner_action(description, done_message, form_class, call):
+    """An owner action: `call(actor, obj, user)` for each row, the user named by the e-mail
+    typed in the action bar."""
+
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        form = form_class(request.POST)
+        form.is_valid()
+        email = (form.cleaned_data.get("owner_email") or "").strip()
+        user = User.objects.filter(email__iexact=email).first() if email else None
+        if user is None:
+            msg = _("Enter the e-mail of an existing user.")
+            modeladmin.message_user(request, msg, messages.ERROR)
+            return
+        _run(modeladmin, request, queryset, lambda obj: call(request.user, obj, user), done_message)
+
+    return action
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(ServiceAdmin):
+class OpportunityAdmin(KeptRecordAdmin, ServiceAdmin):
+    # Not added here: POs are created by partners, HO shares from the pool. Not deleted: the
+    # record and its timeline stay.
     form = uploads.admin_upload_form({"consent_file": uploads.check_upload})
     list_display = (
         "id",
@@ -112,37 +140,22 @@ class OpportunityAdmin(ServiceAdmin):
         "action_set_bd_owner",
     ]
 
-    @admin.action(description=_("Give to the owner whose e-mail is above"))
-    def action_set_owner(self, request, queryset):
-        _give_to(
-            self,
-            request,
-            queryset,
-            OpportunityActionForm,
-            lambda opp, user: owners.opportunity_set_owner(
-                actor=request.user, opportunity=opp, owner=user
-            ),
-            _("Owner changed"),
-        )
-
-    @admin.action(description=_("Give to the BD owner whose e-mail is above"))
-    def action_set_bd_owner(self, request, queryset):
-        _give_to(
-            self,
-            request,
-            queryset,
-            OpportunityActionForm,
-            lambda opp, user: owners.opportunity_set_bd_owner(
-                actor=request.user, opportunity=opp, bd_owner=user
-            ),
-            _("BD owner changed"),
-        )
-
-    def has_add_permission(self, request):
-        return False  # POs are created by partners, HO shares from the pool
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # the record and its timeline stay
+    action_set_owner = _owner_action(
+        _("Give to the owner whose e-mail is above"),
+        _("Owner changed"),
+        OpportunityActionForm,
+        lambda actor, opp, user: owners.opportunity_set_owner(
+            actor=actor, opportunity=opp, owner=user
+        ),
+    )
+    action_set_bd_owner = _owner_action(
+        _("Give to the BD owner whose e-mail is above"),
+        _("BD owner changed"),
+        OpportunityActionForm,
+        lambda actor, opp, user: owners.opportunity_set_bd_owner(
+            actor=actor, opportunity=opp, bd_owner=user
+        ),
+    )
 
     def get_readonly_fields(self, request, obj=None):
         """Everything but the fields the matrix lets a partner change in this state."""
@@ -164,121 +177,73 @@ class OpportunityAdmin(ServiceAdmin):
                 note=str(_("Changed in Django admin")),
             )
 
-    @admin.action(description=_("Review passed: start verification"))
-    def action_start_verification(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            lambda po: services.po_start_verification(actor=request.user, po=po),
-            _("Under verification"),
-        )
-
-    @admin.action(description=_("Verification passed (account manager and date required)"))
-    def action_verify(self, request, queryset):
-        data = request.POST
-        form = OpportunityActionForm(data)
-        form.is_valid()
-        _run(
-            self,
-            request,
-            queryset,
-            lambda po: services.po_verify(
-                actor=request.user,
-                po=po,
-                account_manager=form.cleaned_data.get("account_manager") or "",
-                confirmed_on=form.cleaned_data.get("confirmed_on"),
-                note=form.cleaned_data.get("comment") or "",
-            ),
-            _("Verified"),
-        )
-
-    @admin.action(description=_("Reject (reason required)"))
-    def action_reject(self, request, queryset):
-        form = OpportunityActionForm(request.POST)
-        form.is_valid()
-        _run(
-            self,
-            request,
-            queryset,
-            lambda po: services.po_reject(
-                actor=request.user,
-                po=po,
-                reason=form.cleaned_data.get("reason") or "",
-                note=form.cleaned_data.get("comment") or "",
-            ),
-            _("Rejected"),
-        )
-
-    @admin.action(description=_("Return for changes (fields and comment required)"))
-    def action_return(self, request, queryset):
-        form = OpportunityActionForm(request.POST)
-        form.is_valid()
-        raw = form.cleaned_data.get("fields_to_unlock") or ""
-        fields = [f.strip() for f in raw.split(",") if f.strip()]
-        _run(
-            self,
-            request,
-            queryset,
-            lambda po: services.po_return_for_changes(
-                actor=request.user,
-                po=po,
-                fields=fields,
-                comment=form.cleaned_data.get("comment") or "",
-            ),
-            _("Returned for changes"),
-        )
-
-    @admin.action(description=_("Set the core label"))
-    def action_set_core_label(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            lambda o: services.opportunity_set_core_label(
-                actor=request.user, opportunity=o, core_label=True
-            ),
-            _("Core label set"),
-        )
-
-    @admin.action(description=_("Remove the core label"))
-    def action_clear_core_label(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            lambda o: services.opportunity_set_core_label(
-                actor=request.user, opportunity=o, core_label=False
-            ),
-            _("Core label removed"),
-        )
-
-    @admin.action(description=_("Approve the requested protection extension"))
-    def action_approve_extension(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            lambda o: services.protection_decide_extension(
-                actor=request.user, opportunity=o, approve=True
-            ),
-            _("Extension approved"),
-        )
-
-    @admin.action(description=_("Refuse the requested protection extension (comment above)"))
-    def action_refuse_extension(self, request, queryset):
-        form = OpportunityActionForm(request.POST)
-        form.is_valid()
-        reason = form.cleaned_data.get("comment") or ""
-        _run(
-            self,
-            request,
-            queryset,
-            lambda o: services.protection_decide_extension(
-                actor=request.user, opportunity=o, approve=False, reason=reason
-            ),
-            _("Extension refused"),
-        )
+    action_start_verification = _service_action(
+        _("Review passed: start verification"),
+        _("Under verification"),
+        lambda actor, po, data: services.po_start_verification(actor=actor, po=po),
+    )
+    action_verify = _service_action(
+        _("Verification passed (account manager and date required)"),
+        _("Verified"),
+        lambda actor, po, data: services.po_verify(
+            actor=actor,
+            po=po,
+            account_manager=data.get("account_manager") or "",
+            confirmed_on=data.get("confirmed_on"),
+            note=data.get("comment") or "",
+        ),
+        form_class=OpportunityActionForm,
+    )
+    action_reject = _service_action(
+        _("Reject (reason required)"),
+        _("Rejected"),
+        lambda actor, po, data: services.po_reject(
+            actor=actor, po=po, reason=data.get("reason") or "", note=data.get("comment") or ""
+        ),
+        form_class=OpportunityActionForm,
+    )
+    action_return = _service_action(
+        _("Return for changes (fields and comment required)"),
+        _("Returned for changes"),
+        lambda actor, po, data: services.po_return_for_changes(
+            actor=actor,
+            po=po,
+            fields=[
+                f.strip() for f in (data.get("fields_to_unlock") or "").split(",") if f.strip()
+            ],
+            comment=data.get("comment") or "",
+        ),
+        form_class=OpportunityActionForm,
+    )
+    action_set_core_label = _service_action(
+        _("Set the core label"),
+        _("Core label set"),
+        lambda actor, o, data: services.opportunity_set_core_label(
+            actor=actor, opportunity=o, core_label=True
+        ),
+    )
+    action_clear_core_label = _service_action(
+        _("Remove the core label"),
+        _("Core label removed"),
+        lambda actor, o, data: services.opportunity_set_core_label(
+            actor=actor, opportunity=o, core_label=False
+        ),
+    )
+    action_approve_extension = _service_action(
+        _("Approve the requested protection extension"),
+        _("Extension approved"),
+        lambda actor, o, data: services.protection_decide_extension(
+            actor=actor, opportunity=o, approve=True
+        ),
+    )
+    action_refuse_extension = _service_action(
+        _("Refuse the requested protection extension (comment above)"),
+        _("Extension refused"),
+        lambda actor, o, data: services.protection_decide_extension(
+            actor=actor, opportunity=o, approve=False, reason=data.get("comment") or ""
+        ),
+        form_class=OpportunityActionForm,
+    )
 
 
 class LeadAdminForm(forms.ModelForm):
@@ -302,19 +267,6 @@ class LeadActionForm(admin.helpers.ActionForm):
     )
     comment = forms.CharField(label=_("comment"), required=False)
     owner_email = forms.CharField(label=_("new owner's e-mail"), required=False)
-
-
-def _give_to(modeladmin, request, queryset, form_class, call, done_message) -> None:
-    """An owner action: `call(obj, user)` for each row, the user named by the e-mail typed
-    in the action bar."""
-    form = form_class(request.POST)
-    form.is_valid()
-    email = (form.cleaned_data.get("owner_email") or "").strip()
-    user = User.objects.filter(email__iexact=email).first() if email else None
-    if user is None:
-        modeladmin.message_user(request, _("Enter the e-mail of an existing user."), messages.ERROR)
-        return
-    _run(modeladmin, request, queryset, lambda obj: call(obj, user), done_message)
 
 
 class ShareInline(admin.TabularInline):
@@ -369,18 +321,12 @@ class VendorLeadAdmin(ServiceAdmin):
     action_form = LeadActionForm
     actions = ["action_share", "action_close", "action_reopen", "action_set_bd_owner"]
 
-    @admin.action(description=_("Give to the BD owner whose e-mail is above"))
-    def action_set_bd_owner(self, request, queryset):
-        _give_to(
-            self,
-            request,
-            queryset,
-            LeadActionForm,
-            lambda lead, user: owners.lead_set_bd_owner(
-                actor=request.user, lead=lead, bd_owner=user
-            ),
-            _("BD owner changed"),
-        )
+    action_set_bd_owner = _owner_action(
+        _("Give to the BD owner whose e-mail is above"),
+        _("BD owner changed"),
+        LeadActionForm,
+        lambda actor, lead, user: owners.lead_set_bd_owner(actor=actor, lead=lead, bd_owner=user),
+    )
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -425,38 +371,29 @@ class VendorLeadAdmin(ServiceAdmin):
             _("Shared"),
         )
 
-    @admin.action(description=_("Close the lead (reason and comment chosen above)"))
-    def action_close(self, request, queryset):
-        form = LeadActionForm(request.POST)
-        form.is_valid()
-        reason = form.cleaned_data.get("close_reason") or ""
-        note = form.cleaned_data.get("comment") or ""
-        _run(
-            self,
-            request,
-            queryset,
-            lambda lead: services.lead_retire(
-                actor=request.user, lead=lead, reason=reason, note=note
-            ),
-            _("Closed"),
-        )
-
-    @admin.action(description=_("Reopen the lead (comment above)"))
-    def action_reopen(self, request, queryset):
-        form = LeadActionForm(request.POST)
-        form.is_valid()
-        note = form.cleaned_data.get("comment") or ""
-        _run(
-            self,
-            request,
-            queryset,
-            lambda lead: services.lead_reopen(actor=request.user, lead=lead, note=note),
-            _("Reopened"),
-        )
+    action_close = _service_action(
+        _("Close the lead (reason and comment chosen above)"),
+        _("Closed"),
+        lambda actor, lead, data: services.lead_retire(
+            actor=actor,
+            lead=lead,
+            reason=data.get("close_reason") or "",
+            note=data.get("comment") or "",
+        ),
+        form_class=LeadActionForm,
+    )
+    action_reopen = _service_action(
+        _("Reopen the lead (comment above)"),
+        _("Reopened"),
+        lambda actor, lead, data: services.lead_reopen(
+            actor=actor, lead=lead, note=data.get("comment") or ""
+        ),
+        form_class=LeadActionForm,
+    )
 
 
 @admin.register(DuplicatePair)
-class DuplicatePairAdmin(admin.ModelAdmin):
+class DuplicatePairAdmin(KeptRecordAdmin, admin.ModelAdmin):
     list_display = (
         "id",
         "po",
@@ -473,33 +410,20 @@ class DuplicatePairAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in DuplicatePair._meta.fields]
     actions = ["action_apply", "action_dismiss"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.action(description=_("Apply the rule's verdict"))
-    def action_apply(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            lambda pair: services.duplicate_decide(actor=request.user, pair=pair, decision="apply"),
-            pgettext_lazy("duplicate rule", "Applied"),
-        )
-
-    @admin.action(description=_("Not duplicates"))
-    def action_dismiss(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            lambda pair: services.duplicate_decide(
-                actor=request.user, pair=pair, decision="dismiss"
-            ),
-            _("Dismissed"),
-        )
+    action_apply = _service_action(
+        _("Apply the rule's verdict"),
+        pgettext_lazy("duplicate rule", "Applied"),
+        lambda actor, pair, data: services.duplicate_decide(
+            actor=actor, pair=pair, decision="apply"
+        ),
+    )
+    action_dismiss = _service_action(
+        _("Not duplicates"),
+        _("Dismissed"),
+        lambda actor, pair, data: services.duplicate_decide(
+            actor=actor, pair=pair, decision="dismiss"
+        ),
+    )
 
 
 @admin.register(ImportRow)

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from partner_center import uploads
 from partner_center.accounts.access import HasCapability
 from partner_center.accounts.models import Partner
+from partner_center.api import validated
 
 from . import selectors, services
 from .api_pipeline_tools import LeadOwnerActionMixin, OwnerActionsMixin
@@ -70,6 +71,14 @@ class OpportunityActionsMixin:
         obj = self.get_queryset().get(pk=obj.pk)
         return Response(OpportunitySerializer(obj, context={"request": self.request}).data)
 
+    def _act(self, serializer_class, call):
+        """A POST action on one opportunity: the object first (404 for one not visible),
+        then the body read through `serializer_class` (None: no body), then `call(opp, data)`
+        (a service); the answer is the opportunity as it is now."""
+        opp = self.get_object()
+        data = validated(serializer_class, self.request) if serializer_class else {}
+        return self._respond(call(opp, data))
+
     @extend_schema(
         request=ProgressSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM]
     )
@@ -80,9 +89,8 @@ class OpportunityActionsMixin:
         locked = [k for k in request.data if k in PO_FIELDS and k not in PROGRESS_FIELDS]
         if locked:
             check_editable(opp, locked)
-        data = ProgressSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        data = validated(ProgressSerializer, request, partial=True)
+        values = dict(data)
         note = values.pop("note", "")
         opp = services.opportunity_update_progress(
             actor=request.user, opportunity=opp, changes=values, note=note
@@ -103,53 +111,51 @@ class OpportunityActionsMixin:
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """The partner closes a protected deal: won, or lost with a reason (R4.1)."""
-        opp = self.get_object()
-        data = CloseDealSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        opp = services.opportunity_close(actor=request.user, opportunity=opp, **data.validated_data)
-        return self._respond(opp)
+        return self._act(
+            CloseDealSerializer,
+            lambda opp, data: services.opportunity_close(
+                actor=request.user, opportunity=opp, **data
+            ),
+        )
 
     @extend_schema(
         request=ExtensionRequestSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM]
     )
     @action(detail=True, methods=["post"], url_path="request-extension")
     def request_extension(self, request, pk=None):
-        opp = self.get_object()
-        data = ExtensionRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        opp = services.protection_request_extension(
-            actor=request.user, opportunity=opp, note=data.validated_data["note"]
+        return self._act(
+            ExtensionRequestSerializer,
+            lambda opp, data: services.protection_request_extension(
+                actor=request.user, opportunity=opp, note=data["note"]
+            ),
         )
-        return self._respond(opp)
 
     @extend_schema(
         request=ExtensionDecisionSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM]
     )
     @action(detail=True, methods=["post"], url_path="decide-extension")
     def decide_extension(self, request, pk=None):
-        opp = self.get_object()
-        data = ExtensionDecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        opp = services.protection_decide_extension(
-            actor=request.user, opportunity=opp, **data.validated_data
+        return self._act(
+            ExtensionDecisionSerializer,
+            lambda opp, data: services.protection_decide_extension(
+                actor=request.user, opportunity=opp, **data
+            ),
         )
-        return self._respond(opp)
 
     @extend_schema(
         request=CoreLabelSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM]
     )
     @action(detail=True, methods=["post"], url_path="core-label")
     def core_label(self, request, pk=None):
-        opp = self.get_object()
-        data = CoreLabelSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        opp = services.opportunity_set_core_label(
-            actor=request.user,
-            opportunity=opp,
-            core_label=data.validated_data["core_label"],
-            note=data.validated_data["note"],
+        return self._act(
+            CoreLabelSerializer,
+            lambda opp, data: services.opportunity_set_core_label(
+                actor=request.user,
+                opportunity=opp,
+                core_label=data["core_label"],
+                note=data["note"],
+            ),
         )
-        return self._respond(opp)
 
 
 class POViewSet(
@@ -206,9 +212,8 @@ class POViewSet(
         responses={201: OpportunitySerializer},
     )
     def create(self, request, *args, **kwargs):
-        data = POWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        data = validated(POWriteSerializer, request)
+        values = dict(data)
         external_ref = values.pop("external_ref", "")
         po = services.po_create(
             actor=request.user, partner=request.user.partner, data=values, external_ref=external_ref
@@ -221,9 +226,8 @@ class POViewSet(
     @extend_schema(request=POUpdateSerializer, responses=OpportunitySerializer)
     def partial_update(self, request, *args, **kwargs):
         po = self.get_object()
-        data = POUpdateSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        po = services.po_edit(actor=request.user, po=po, changes=dict(data.validated_data))
+        data = validated(POUpdateSerializer, request, partial=True)
+        po = services.po_edit(actor=request.user, po=po, changes=dict(data))
         return self._respond(po)
 
     @extend_schema(exclude=True)
@@ -233,30 +237,27 @@ class POViewSet(
     @extend_schema(request=SubmitSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM])
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        po = self.get_object()
-        data = SubmitSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        po = services.po_submit(
-            actor=request.user,
-            po=po,
-            consent=services.Consent(
-                confirmed=v["consent_confirmed"],
-                method=v["consent_method"],
-                note=v["consent_note"],
-                file=v.get("consent_file"),
+        return self._act(
+            SubmitSerializer,
+            lambda po, v: services.po_submit(
+                actor=request.user,
+                po=po,
+                consent=services.Consent(
+                    confirmed=v["consent_confirmed"],
+                    method=v["consent_method"],
+                    note=v["consent_note"],
+                    file=v.get("consent_file"),
+                ),
             ),
         )
-        return self._respond(po)
 
     @extend_schema(request=NoteSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM])
     @action(detail=True, methods=["post"])
     def resubmit(self, request, pk=None):
-        po = self.get_object()
-        data = NoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        po = services.po_resubmit(actor=request.user, po=po, note=data.validated_data["note"])
-        return self._respond(po)
+        return self._act(
+            NoteSerializer,
+            lambda po, data: services.po_resubmit(actor=request.user, po=po, note=data["note"]),
+        )
 
     @extend_schema(responses=DuplicateHintSerializer(many=True), parameters=[ID_PARAM])
     @action(detail=True, methods=["get"])
@@ -268,59 +269,54 @@ class POViewSet(
     @extend_schema(request=NoteSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM])
     @action(detail=True, methods=["post"], url_path="start-verification")
     def start_verification(self, request, pk=None):
-        po = self.get_object()
-        data = NoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        po = services.po_start_verification(
-            actor=request.user, po=po, note=data.validated_data["note"]
+        return self._act(
+            NoteSerializer,
+            lambda po, data: services.po_start_verification(
+                actor=request.user, po=po, note=data["note"]
+            ),
         )
-        return self._respond(po)
 
     @extend_schema(request=VerifySerializer, responses=OpportunitySerializer, parameters=[ID_PARAM])
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         """Verification passed; or, when another partner's duplicate was verified first,
         the PO comes back rejected by the duplicate rule."""
-        po = self.get_object()
-        data = VerifySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        po = services.po_verify(
-            actor=request.user,
-            po=po,
-            account_manager=v["account_manager"],
-            confirmed_on=v["account_manager_confirmed_on"],
-            note=v["note"],
+        return self._act(
+            VerifySerializer,
+            lambda po, v: services.po_verify(
+                actor=request.user,
+                po=po,
+                account_manager=v["account_manager"],
+                confirmed_on=v["account_manager_confirmed_on"],
+                note=v["note"],
+            ),
         )
-        return self._respond(po)
 
     @extend_schema(request=RejectSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM])
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        po = self.get_object()
-        data = RejectSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        po = services.po_reject(
-            actor=request.user,
-            po=po,
-            reason=data.validated_data["reason"],
-            note=data.validated_data["note"],
+        return self._act(
+            RejectSerializer,
+            lambda po, data: services.po_reject(
+                actor=request.user,
+                po=po,
+                reason=data["reason"],
+                note=data["note"],
+            ),
         )
-        return self._respond(po)
 
     @extend_schema(request=ReturnSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM])
     @action(detail=True, methods=["post"], url_path="return-for-changes")
     def return_for_changes(self, request, pk=None):
-        po = self.get_object()
-        data = ReturnSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        po = services.po_return_for_changes(
-            actor=request.user,
-            po=po,
-            fields=data.validated_data["fields"],
-            comment=data.validated_data["comment"],
+        return self._act(
+            ReturnSerializer,
+            lambda po, data: services.po_return_for_changes(
+                actor=request.user,
+                po=po,
+                fields=data["fields"],
+                comment=data["comment"],
+            ),
         )
-        return self._respond(po)
 
     @extend_schema(request=BulkReviewSerializer, responses=BulkReviewResultSerializer)
     @action(detail=False, methods=["post"], url_path="bulk-review")
@@ -328,9 +324,7 @@ class POViewSet(
         """Pass review, return for changes or reject up to 200 POs at once. Each PO goes
         through the single action (its own event and notification); a refused PO is listed
         with its reason and does not stop the others."""
-        data = BulkReviewSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(BulkReviewSerializer, request)
         results = services.po_bulk_review(
             request.user,
             v["ids"],
@@ -396,11 +390,10 @@ class HOViewSet(
     )
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
-        ho = self.get_object()
-        data = DeclineSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        ho = services.ho_decline(actor=request.user, ho=ho, reason=data.validated_data["reason"])
-        return self._respond(ho)
+        return self._act(
+            DeclineSerializer,
+            lambda ho, data: services.ho_decline(actor=request.user, ho=ho, reason=data["reason"]),
+        )
 
 
 class LeadViewSet(
@@ -428,9 +421,8 @@ class LeadViewSet(
         responses={201: LeadSerializer},
     )
     def create(self, request, *args, **kwargs):
-        data = LeadWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        data = validated(LeadWriteSerializer, request)
+        values = dict(data)
         crm_id = values.pop("crm_id")
         crm_created_at = values.pop("crm_created_at")
         lead = services.lead_create(
@@ -446,14 +438,11 @@ class LeadViewSet(
     @action(detail=True, methods=["post"])
     def share(self, request, pk=None):
         lead = self.get_object()
-        data = ShareSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        partner = Partner.objects.filter(pk=data.validated_data["partner"]).first()
+        data = validated(ShareSerializer, request)
+        partner = Partner.objects.filter(pk=data["partner"]).first()
         if partner is None:
             raise serializers.ValidationError({"partner": ["Unknown partner."]})
-        share = services.ho_share(
-            actor=request.user, lead=lead, partner=partner, note=data.validated_data["note"]
-        )
+        share = services.ho_share(actor=request.user, lead=lead, partner=partner, note=data["note"])
         return Response(
             OpportunitySerializer(share, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -464,18 +453,16 @@ class LeadViewSet(
     def close(self, request, pk=None):
         """Retire the lead from the pool with a reason (R4.2): it wins no duplicate."""
         lead = self.get_object()
-        data = LeadCloseSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.lead_retire(actor=request.user, lead=lead, **data.validated_data)
+        data = validated(LeadCloseSerializer, request)
+        services.lead_retire(actor=request.user, lead=lead, **data)
         return Response(LeadSerializer(self.get_queryset().get(pk=lead.pk)).data)
 
     @extend_schema(request=LeadReopenSerializer, responses=LeadSerializer, parameters=[ID_PARAM])
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         lead = self.get_object()
-        data = LeadReopenSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.lead_reopen(actor=request.user, lead=lead, note=data.validated_data["note"])
+        data = validated(LeadReopenSerializer, request)
+        services.lead_reopen(actor=request.user, lead=lead, note=data["note"])
         return Response(LeadSerializer(self.get_queryset().get(pk=lead.pk)).data)
 
 
@@ -511,13 +498,12 @@ class DuplicatePairViewSet(
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         pair = get_object_or_404(DuplicatePair, pk=pk)
-        data = DecideSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(DecideSerializer, request)
         pair = services.duplicate_decide(
             actor=request.user,
             pair=pair,
-            decision=data.validated_data["decision"],
-            note=data.validated_data["note"],
+            decision=data["decision"],
+            note=data["note"],
         )
         pair.verdict = verdict_for(pair)
         return Response(DuplicatePairSerializer(pair).data)
@@ -538,9 +524,7 @@ class POImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=POImportCreateSerializer, responses={202: POImportSerializer})
     def create(self, request):
-        data = POImportCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(POImportCreateSerializer, request)
         imp = services.po_import_start(
             actor=request.user,
             partner=request.user.partner,

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from partner_center.accounts.access import HasCapability, is_vendor_staff
 from partner_center.accounts.models import Partner
 from partner_center.accounts.permissions import PartnerType
+from partner_center.api import validated
 from partner_center.periods import current_period, is_period, parse_period
 
 from . import assessment, dashboards, routing
@@ -364,13 +365,12 @@ class RoutingViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["put"])
     def profile(self, request):
         """Replace the industries, regions and products the partner serves (partner admin)."""
-        data = HOProfileSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(HOProfileSerializer, request)
         update_ho_profile(
             actor=request.user,
             partner_id=request.user.partner_id,
-            industries=data.validated_data["industries"],
-            regions=data.validated_data["regions"],
-            products=data.validated_data["products"],
+            industries=data["industries"],
+            regions=data["regions"],
+            products=data["products"],
         )
         return Response(RequirementsSerializer(_requirements_data(request.user.partner_id)).data)

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from partner_center.accounts.access import HasCapability
 from partner_center.accounts.models import User
+from partner_center.api import validated
 
 from .models import SavedView
 from .permissions import VIEW_OPPORTUNITIES
@@ -61,10 +62,9 @@ class OwnerActionsMixin:
     def owner(self, request, pk=None):
         """Give the opportunity to another user of the partner (partner admin)."""
         opp = self.get_object()
-        data = OwnerSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(OwnerSerializer, request)
         opp = owners.opportunity_set_owner(
-            actor=request.user, opportunity=opp, owner=_user(data.validated_data["owner"])
+            actor=request.user, opportunity=opp, owner=_user(data["owner"])
         )
         return self._respond(opp)
 
@@ -75,10 +75,9 @@ class OwnerActionsMixin:
     def bd_owner(self, request, pk=None):
         """Give the opportunity to another BD user (BD)."""
         opp = self.get_object()
-        data = BDOwnerSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(BDOwnerSerializer, request)
         opp = owners.opportunity_set_bd_owner(
-            actor=request.user, opportunity=opp, bd_owner=_user(data.validated_data["bd_owner"])
+            actor=request.user, opportunity=opp, bd_owner=_user(data["bd_owner"])
         )
         return self._respond(opp)
 
@@ -89,11 +88,8 @@ class LeadOwnerActionMixin:
     def bd_owner(self, request, pk=None):
         """Give the lead to another BD user; its later shares inherit the BD owner."""
         lead = self.get_object()
-        data = BDOwnerSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        owners.lead_set_bd_owner(
-            actor=request.user, lead=lead, bd_owner=_user(data.validated_data["bd_owner"])
-        )
+        data = validated(BDOwnerSerializer, request)
+        owners.lead_set_bd_owner(actor=request.user, lead=lead, bd_owner=_user(data["bd_owner"]))
         return Response(LeadSerializer(self.get_queryset().get(pk=lead.pk)).data)
 
 
@@ -135,9 +131,8 @@ class SavedViewViewSet(
         return super().list(request, *args, **kwargs)
 
     def create(self, request, *args, **kwargs):
-        data = SavedViewSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        view = saved_views.saved_view_save(actor=request.user, **data.validated_data)
+        data = validated(SavedViewSerializer, request)
+        view = saved_views.saved_view_save(actor=request.user, **data)
         return Response(SavedViewSerializer(view).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.accounts.uscc import validate_uscc
+from partner_center.fields import partner_ref, user_ref
 
 from .catalog import (
     ConsentMethod,
@@ -101,14 +102,7 @@ class VendorLead(CustomerFields):
     )
     created_at = models.DateTimeField(_("added to the pool at"), default=timezone.now)
     # The vendor-side owner (issue [5]): the BD user who looks after this lead.
-    bd_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("BD owner"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    bd_owner = user_ref(_("BD owner"))
     # Closed: BD decided the lead loses to an earlier PO; it can no longer be shared.
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
@@ -172,12 +166,7 @@ class Opportunity(CustomerFields):
         EXPIRED = "expired", _("Declined automatically")  # HO: deadline passed; back in the pool
 
     kind = models.CharField(_("kind"), max_length=2, choices=Kind.choices)
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        verbose_name=_("partner"),
-        on_delete=models.PROTECT,
-        related_name="opportunities",
-    )
+    partner = partner_ref("opportunities")
     state = models.CharField(_("state"), max_length=24, choices=State.choices)
     lead = models.ForeignKey(
         VendorLead,
@@ -199,22 +188,8 @@ class Opportunity(CustomerFields):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     # Owners (issue [5]): one of the partner's users (default: the creator of a PO, the user
     # who accepts an HO) and the vendor's BD user who looks after the deal.
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="owned_opportunities",
-    )
-    bd_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("BD owner"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="bd_owned_opportunities",
-    )
+    owner = user_ref(_("owner"), related_name="owned_opportunities")
+    bd_owner = user_ref(_("BD owner"), related_name="bd_owned_opportunities")
 
     # SLA: stored when the clock starts (PO submission, HO sharing), never moved.
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)

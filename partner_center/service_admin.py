@@ -51,29 +51,56 @@ class ServiceAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.path)
 
 
-def run_per_object(modeladmin, request, queryset, fn, done) -> int:
-    """Call `fn(obj)` (a service) for each selected row; a refusal is an error message
-    naming the row, the other rows go on. `done` is a message with `%(n)s`."""
+def run_per_object(
+    modeladmin, request, queryset, fn, done, *, name=str, level=messages.ERROR
+) -> int:
+    """Call `fn(obj)` (a service) for each selected row; a refusal is a message (`level`)
+    naming the row (`name(obj)`), the other rows go on. `done` is a message with `%(n)s`,
+    or a plain one the count is put after in brackets."""
     ok = 0
     for obj in queryset:
         try:
             fn(obj)
             ok += 1
         except DomainError as exc:
-            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
+            modeladmin.message_user(request, f"{name(obj)}: {exc.message}", level)
     if ok:
-        modeladmin.message_user(request, done % {"n": ok}, messages.SUCCESS)
+        text = done % {"n": ok} if "%(n)s" in str(done) else f"{done} ({ok})"
+        modeladmin.message_user(request, text, messages.SUCCESS)
     return ok
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """An admin page that only shows rows (their writes go through services elsewhere)."""
+def by_pk(obj) -> str:
+    """A row named by its number (`#12`), for `run_per_object(name=...)`."""
+    return f"#{obj.pk}"
+
+
+class KeptRecordAdmin:
+    """A mixin for an admin page of rows that are made and ended elsewhere (the portal, the
+    services, imports): never added or deleted here."""
 
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    """An admin page that only shows rows (their writes go through services elsewhere)."""
+
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
+
+class ReadOnlyInline(admin.TabularInline):
+    """An inline that only shows the related rows."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

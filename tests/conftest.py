@@ -86,6 +86,28 @@ def outsider(other_partner):
 
 
 @pytest.fixture
+def distributor(db):
+    return PartnerFactory(name="总经销有限公司", types=[PartnerType.DISTRIBUTOR], pce=True)
+
+
+@pytest.fixture
+def distributor_admin(distributor):
+    return partner_user(distributor, Role.PARTNER_ADMIN, email="admin@dist.test")
+
+
+@pytest.fixture
+def reseller(distributor):
+    return PartnerFactory(
+        name="二级经销A有限公司", types=[PartnerType.RESELLER], parent_distributor=distributor
+    )
+
+
+@pytest.fixture
+def reseller_admin(reseller):
+    return partner_user(reseller, Role.PARTNER_ADMIN, email="admin@resa.test")
+
+
+@pytest.fixture
 def bd(db):
     return UserFactory(role=Role.BD, email="bd@vendor.test", full_name="BD 王")
 

@@ -1,4 +1,6 @@
-"""Small helpers for tests: counting queries, a signed-in API client."""
+"""Small helpers for tests: counting queries, a signed-in API client, racing calls."""
+
+import threading
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -59,3 +61,64 @@ def wait_for_a_lock_waiter(tries: int = 500) -> bool:
                 return True
         pause.wait(0.02)
     return False
+
+
+def race(calls) -> list:
+    """Run the calls at the same instant, each in its own thread (its own database
+    connection), started together by a barrier; what each returned or raised, in order."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[i] = call()
+        except Exception as exc:  # noqa: BLE001 - the outcome is what we check
+            outcomes[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return outcomes
+
+
+def wait_for(predicate, timeout: float = 20.0) -> bool:
+    """Poll `predicate` until it holds (True) or `timeout` seconds have passed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    pause = threading.Event()
+    deadline = timezone.now() + timedelta(seconds=timeout)
+    while timezone.now() < deadline:
+        if predicate():
+            return True
+        pause.wait(0.2)
+    return predicate()
+
+
+def run_in_worker(task, runs: int = 2) -> bool:
+    """Queue `task` `runs` times to a real Celery worker (solo pool, on the test broker);
+    True once every run has finished."""
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+
+    from partner_center.celery import app
+
+    finished: list[str] = []
+
+    def on_done(sender=None, task_id=None, **kwargs):
+        if sender is not None and sender.name == task.name:
+            finished.append(task_id)
+
+    task_postrun.connect(on_done, weak=False)
+    try:
+        with start_worker(app, perform_ping_check=False, pool="solo", concurrency=1):
+            ids = {task.delay().id for _ in range(runs)}
+            return wait_for(lambda: ids <= set(finished))
+    finally:
+        task_postrun.disconnect(on_done)

@@ -7,14 +7,17 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partner_center import workflow
 from partner_center.accounts.access import require
 from partner_center.accounts.models import User
 from partner_center.errors import DomainError, NotAllowed
 from partner_center.notifications.messages import Message, join
 from partner_center.notifications.recipients import certification_specialists, partner_admins
+from partner_center.notifications.services import notify
 from partner_center.workflow import By
 
 from .. import uploads
@@ -119,3 +122,55 @@ def _reasons_text(codes: list[str], choices, comment: str = "") -> Message:
     labels = dict(choices.choices)
     reasons = join(*(labels[c] for c in codes), sep="; ")
     return join(reasons, comment.strip()) if comment.strip() else reasons
+
+
+# The reviewer's decision --------------------------------------------------------------------
+
+
+def _decide(
+    model,
+    certification,
+    step: str,
+    *,
+    actor: User,
+    comment: str,
+    reasons: Iterable[str] = (),
+    kind: str,
+    title,
+    body="",
+    url_name: str,
+):
+    """Approve or reject a certification under review (enterprise, bank card): lock it, check
+    the reviewer, check the reasons of a rejection, record who decided when (and why) through
+    the workflow, then tell the partner's admins (`title(cert)`; a rejection's body is its
+    reasons, an approval's `body`)."""
+    cert = model.objects.select_for_update().get(pk=certification.pk)
+    _require(By.REVIEWER, actor, cert.partner_id)
+    comment = comment.strip()
+    codes: list[str] = []
+    if step == "reject":
+        workflow.check(cert, step)
+        codes = _check_reasons(reasons, comment, model.RejectReason)
+        body = _reasons_text(codes, model.RejectReason, comment)
+    workflow.apply(
+        cert,
+        step,
+        actor=actor,
+        changes={
+            "decided_by": actor,
+            "decided_at": _now(),
+            "reject_reasons": codes,
+            "decision_comment": comment,
+        },
+        reason=comment,
+        data={"reasons": codes} if step == "reject" else None,
+        locked=True,
+    )
+    notify(
+        recipients=_partner_admins(cert.partner_id),
+        kind=kind,
+        title=title(cert),
+        body=body,
+        link=reverse(url_name, args=[cert.pk]),
+    )
+    return cert

@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from partner_center import workflow
 from partner_center.accounts.models import Partner, User
 from partner_center.errors import DomainError
 from partner_center.notifications.messages import msg
@@ -24,10 +23,7 @@ from ..models import (
 from ..transitions import BANK_CARD
 from ._common import (
     B,
-    _check_reasons,
-    _now,
-    _partner_admins,
-    _reasons_text,
+    _decide,
     _require,
     _specialists,
     _store_checked,
@@ -129,52 +125,34 @@ def _lock_bank_card(certification) -> BankCardCertification:
 
 @transaction.atomic
 def bank_card_approve(*, actor: User, certification, comment: str = "") -> BankCardCertification:
-    cert = _lock_bank_card(certification)
-    _require(By.REVIEWER, actor, cert.partner_id)
-    workflow.apply(
-        cert,
+    return _decide(
+        BankCardCertification,
+        certification,
         "approve",
         actor=actor,
-        changes={"decided_by": actor, "decided_at": _now(), "decision_comment": comment.strip()},
-        reason=comment.strip(),
-        locked=True,
-    )
-    notify(
-        recipients=_partner_admins(cert.partner_id),
+        comment=comment,
         kind="certification.bank_card.approved",
-        title=msg("Bank-card certification approved: %(holder)s", holder=cert.holder_name),
-        link=reverse("certification:bank-card-detail", args=[cert.pk]),
+        title=lambda cert: msg(
+            "Bank-card certification approved: %(holder)s", holder=cert.holder_name
+        ),
+        url_name="certification:bank-card-detail",
     )
-    return cert
 
 
 @transaction.atomic
 def bank_card_reject(
     *, actor: User, certification, reasons: Iterable[str], comment: str = ""
 ) -> BankCardCertification:
-    cert = _lock_bank_card(certification)
-    _require(By.REVIEWER, actor, cert.partner_id)
-    workflow.check(cert, "reject")
-    codes = _check_reasons(reasons, comment, BankCardCertification.RejectReason)
-    workflow.apply(
-        cert,
+    return _decide(
+        BankCardCertification,
+        certification,
         "reject",
         actor=actor,
-        changes={
-            "decided_by": actor,
-            "decided_at": _now(),
-            "reject_reasons": codes,
-            "decision_comment": comment.strip(),
-        },
-        reason=comment.strip(),
-        data={"reasons": codes},
-        locked=True,
-    )
-    notify(
-        recipients=_partner_admins(cert.partner_id),
+        comment=comment,
+        reasons=reasons,
         kind="certification.bank_card.rejected",
-        title=msg("Bank-card certification rejected: %(holder)s", holder=cert.holder_name),
-        body=_reasons_text(codes, BankCardCertification.RejectReason, comment),
-        link=reverse("certification:bank-card-detail", args=[cert.pk]),
+        title=lambda cert: msg(
+            "Bank-card certification rejected: %(holder)s", holder=cert.holder_name
+        ),
+        url_name="certification:bank-card-detail",
     )
-    return cert

@@ -26,11 +26,9 @@ from ..transitions import ENTERPRISE
 from ._common import (
     MAX_OTHER_CERTIFICATES,
     MAX_STAFF,
-    _check_reasons,
+    _decide,
     _discard_after_commit,
     _now,
-    _partner_admins,
-    _reasons_text,
     _require,
     _specialists,
     _store_checked,
@@ -397,61 +395,34 @@ def enterprise_submit(*, actor: User, certification) -> EnterpriseCertification:
 
 @transaction.atomic
 def enterprise_approve(*, actor: User, certification, comment: str = "") -> EnterpriseCertification:
-    cert = _lock_enterprise(certification)
-    _require(By.REVIEWER, actor, cert.partner_id)
-    workflow.apply(
-        cert,
+    return _decide(
+        EnterpriseCertification,
+        certification,
         "approve",
         actor=actor,
-        changes={
-            "decided_by": actor,
-            "decided_at": _now(),
-            "reject_reasons": [],
-            "decision_comment": comment.strip(),
-        },
-        reason=comment.strip(),
-        locked=True,
-    )
-    notify(
-        recipients=_partner_admins(cert.partner_id),
+        comment=comment,
         kind="certification.enterprise.approved",
-        title=msg("Your enterprise certification is approved"),
+        title=lambda cert: msg("Your enterprise certification is approved"),
         body=comment.strip(),
-        link=reverse("certification:enterprise-detail", args=[cert.pk]),
+        url_name="certification:enterprise-detail",
     )
-    return cert
 
 
 @transaction.atomic
 def enterprise_reject(
     *, actor: User, certification, reasons: Iterable[str], comment: str = ""
 ) -> EnterpriseCertification:
-    cert = _lock_enterprise(certification)
-    _require(By.REVIEWER, actor, cert.partner_id)
-    workflow.check(cert, "reject")
-    codes = _check_reasons(reasons, comment, EnterpriseCertification.RejectReason)
-    workflow.apply(
-        cert,
+    return _decide(
+        EnterpriseCertification,
+        certification,
         "reject",
         actor=actor,
-        changes={
-            "decided_by": actor,
-            "decided_at": _now(),
-            "reject_reasons": codes,
-            "decision_comment": comment.strip(),
-        },
-        reason=comment.strip(),
-        data={"reasons": codes},
-        locked=True,
-    )
-    notify(
-        recipients=_partner_admins(cert.partner_id),
+        comment=comment,
+        reasons=reasons,
         kind="certification.enterprise.rejected",
-        title=msg("Your enterprise certification was rejected"),
-        body=_reasons_text(codes, EnterpriseCertification.RejectReason, comment),
-        link=reverse("certification:enterprise-detail", args=[cert.pk]),
+        title=lambda cert: msg("Your enterprise certification was rejected"),
+        url_name="certification:enterprise-detail",
     )
-    return cert
 
 
 def enterprise_revise(*, actor: User, certification) -> EnterpriseCertification:

@@ -18,6 +18,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from partner_center.accounts.access import HasCapability
+from partner_center.api import validated
 
 from .. import selectors as opp_selectors
 from ..models import Opportunity
@@ -79,9 +80,8 @@ class DealCommentViewSet(_OnDeal, viewsets.GenericViewSet):
     def create(self, request, opportunity_pk=None):
         """Post a comment; the other side and the mentioned people are notified."""
         opp = self.opportunity()
-        data = DealCommentCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        comment = services.comment_post(actor=request.user, opportunity=opp, **data.validated_data)
+        data = validated(DealCommentCreateSerializer, request)
+        comment = services.comment_post(actor=request.user, opportunity=opp, **data)
         entry = selectors.comment_entries(opp, request.user, [comment])[0]
         return Response(DealCommentSerializer(entry).data, status=status.HTTP_201_CREATED)
 
@@ -107,9 +107,7 @@ class DealNextStepViewSet(_OnDeal, viewsets.GenericViewSet):
     def create(self, request, opportunity_pk=None):
         """Add a next step with its due date (and optionally its assignee)."""
         opp = self.opportunity()
-        data = NextStepCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(NextStepCreateSerializer, request)
         step = services.next_step_add(
             actor=request.user,
             opportunity=opp,
@@ -181,13 +179,12 @@ class DealFileViewSet(_OnDeal, viewsets.GenericViewSet):
     def create(self, request, opportunity_pk=None):
         """Upload a file (multipart: `kind`, `file`); bad files are refused with 400."""
         opp = self.opportunity()
-        data = DealFileUploadSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(DealFileUploadSerializer, request)
         attachment = services.attachment_upload(
             actor=request.user,
             opportunity=opp,
-            kind=data.validated_data["kind"],
-            upload=data.validated_data["file"],
+            kind=data["kind"],
+            upload=data["file"],
         )
         return Response(
             DealFileSerializer(attachment, context={"request": request}).data,

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from partner_center.fields import user_ref
+
 COMMENT_MAX_CHARS = 4000
 NEXT_STEP_MAX_CHARS = 300
 
@@ -23,13 +25,7 @@ class DealComment(models.Model):
         on_delete=models.CASCADE,
         related_name="comments",
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    author = user_ref(_("author"), blank=False)
     # Written by the vendor's side (BD); kept on the row so that the thread shows the side
     # even after the author's account changed.
     by_vendor = models.BooleanField(_("written by the vendor"), default=False)
@@ -61,14 +57,7 @@ class NextStep(models.Model):
     )
     text = models.CharField(_("next step"), max_length=NEXT_STEP_MAX_CHARS)
     due_on = models.DateField(_("due on"))
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assignee"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    assignee = user_ref(_("assignee"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -124,13 +113,7 @@ class DealAttachment(models.Model):
     content_type = models.CharField(_("content type"), max_length=64)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = user_ref(_("uploaded by"), blank=False)
     by_vendor = models.BooleanField(_("uploaded by the vendor"), default=False)
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 

@@ -44,39 +44,53 @@ def _date(value: str) -> date | None:
     return None
 
 
+def _post_on_deal(request, pk: int, call, *, form: str, done: str, anchor: str):
+    """A form posted on the deal page: `call(opp)` (a service); a refusal shows the page
+    again with the form's values and the message next to its field."""
+    opp = opp_selectors.opportunity_for_user(request.user, pk)
+    try:
+        call(opp)
+    except DomainError as exc:
+        return _refused(request, opp.pk, exc, form)
+    messages.success(request, done)
+    return _back(opp.pk, anchor)
+
+
 @require_POST
 @capability_required(COLLABORATE_ON_OPPORTUNITIES)
 def comment_post(request, pk: int):
-    opp = opp_selectors.opportunity_for_user(request.user, pk)
-    try:
-        services.comment_post(
+    return _post_on_deal(
+        request,
+        pk,
+        lambda opp: services.comment_post(
             actor=request.user,
             opportunity=opp,
             body=request.POST.get("body", ""),
             mentions=request.POST.getlist("mentions"),
-        )
-    except DomainError as exc:
-        return _refused(request, opp.pk, exc, "comment")
-    messages.success(request, _("Comment posted."))
-    return _back(opp.pk, "comments")
+        ),
+        form="comment",
+        done=_("Comment posted."),
+        anchor="comments",
+    )
 
 
 @require_POST
 @capability_required(COLLABORATE_ON_OPPORTUNITIES)
 def next_step_add(request, pk: int):
-    opp = opp_selectors.opportunity_for_user(request.user, pk)
-    try:
-        services.next_step_add(
+    return _post_on_deal(
+        request,
+        pk,
+        lambda opp: services.next_step_add(
             actor=request.user,
             opportunity=opp,
             text=request.POST.get("text", ""),
             due_on=_date(request.POST.get("due_on", "")),
             assignee_id=request.POST.get("assignee") or None,
-        )
-    except DomainError as exc:
-        return _refused(request, opp.pk, exc, "next_step")
-    messages.success(request, _("Next step added."))
-    return _back(opp.pk, "next-steps")
+        ),
+        form="next_step",
+        done=_("Next step added."),
+        anchor="next-steps",
+    )
 
 
 def _step_action(request, pk: int, call, done: str):
@@ -105,18 +119,19 @@ def next_step_reopen(request, pk: int):
 @require_POST
 @capability_required(COLLABORATE_ON_OPPORTUNITIES)
 def attachment_upload(request, pk: int):
-    opp = opp_selectors.opportunity_for_user(request.user, pk)
-    try:
-        services.attachment_upload(
+    return _post_on_deal(
+        request,
+        pk,
+        lambda opp: services.attachment_upload(
             actor=request.user,
             opportunity=opp,
             kind=request.POST.get("kind", ""),
             upload=request.FILES.get("file"),
-        )
-    except DomainError as exc:
-        return _refused(request, opp.pk, exc, "attachment")
-    messages.success(request, _("File attached."))
-    return _back(opp.pk, "files")
+        ),
+        form="attachment",
+        done=_("File attached."),
+        anchor="files",
+    )
 
 
 @require_GET

@@ -6,7 +6,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from partner_center.service_admin import ServiceAdmin, run_per_object
+from partner_center.service_admin import (
+    ReadOnlyAdmin,
+    ServiceAdmin,
+    run_per_object,
+)
 
 from . import services
 from .models import Partner, PartnerTypeMembership, User
@@ -237,17 +241,8 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(PartnerTypeMembership)
-class PartnerTypeMembershipAdmin(admin.ModelAdmin):
+class PartnerTypeMembershipAdmin(ReadOnlyAdmin):
     """Read-only: a partner's types change on the partner's page, through the services."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     list_display = ("partner", "partner_type", "joined_at", "exited_at")
     list_filter = ("partner_type", ("exited_at", admin.EmptyFieldListFilter))

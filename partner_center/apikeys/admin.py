@@ -1,12 +1,14 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from partner_center.service_admin import KeptRecordAdmin
+
 from . import services
 from .models import ApiKey
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(KeptRecordAdmin, admin.ModelAdmin):
     """Keys are listed, never their secrets; revoked through the service."""
 
     list_display = [
@@ -39,12 +41,6 @@ class ApiKeyAdmin(admin.ModelAdmin):
         "migrated",
     ]
     actions = ["revoke"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Revoke the selected keys"))
     def revoke(self, request, queryset):

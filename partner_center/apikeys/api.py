@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from partner_center.accounts.access import HasCapability
+from partner_center.api import validated
 
 from . import services
 from .models import ApiKey
@@ -41,10 +42,9 @@ class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     def create(self, request):
         """Create a key: its full text is in this answer only (`key`)."""
-        body = ApiKeyCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(ApiKeyCreateSerializer, request)
         via_key = request.auth if isinstance(request.auth, ApiKey) else None
-        key, full = services.create_key(actor=request.user, via_key=via_key, **body.validated_data)
+        key, full = services.create_key(actor=request.user, via_key=via_key, **body)
         data = ApiKeyCreatedSerializer(key).data
         data["key"] = full
         return Response(data, status=status.HTTP_201_CREATED)

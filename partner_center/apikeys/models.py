@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from partner_center.fields import partner_ref, user_ref
+
 KEY_MARK = "pck"
 
 
@@ -35,14 +37,7 @@ class ApiKey(models.Model):
         related_name="api_keys",
         verbose_name=_("acts as"),
     )
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="api_keys",
-        verbose_name=_("partner"),
-    )
+    partner = partner_ref("api_keys", on_delete=models.CASCADE, null=True, blank=True)
     label = models.CharField(pgettext_lazy("api key", "label"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=16, unique=True)
     secret_digest = models.CharField(_("secret digest"), max_length=64)
@@ -50,14 +45,7 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("revoked by"),
-    )
+    revoked_by = user_ref(_("revoked by"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     last_used_ip = models.GenericIPAddressField(_("last used from"), null=True, blank=True)
     migrated = models.BooleanField(

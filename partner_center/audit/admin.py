@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from partner_center.service_admin import ReadOnlyAdmin
+
 from .models import Event
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     """Events are a record: read-only in admin."""
 
     list_display = (
@@ -21,12 +23,3 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ("reason", "actor__email", "actor_label", "partner__name")
     date_hierarchy = "created_at"
     list_select_related = ("actor", "partner", "subject_type")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,9 +1,10 @@
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from partner_center.fields import partner_ref, user_ref
 
 
 class Event(models.Model):
@@ -13,27 +14,11 @@ class Event(models.Model):
     on PostgreSQL a trigger refuses UPDATE and DELETE."""
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("who"),
-        null=True,
-        blank=True,
-        # The database refuses to change an event (see migration 0002), so the people and
-        # partners an event names can't be deleted: deactivate them instead.
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = user_ref(_("who"), on_delete=models.PROTECT)
     actor_label = models.CharField(
         _("acting system"), max_length=100, blank=True, help_text=_("Set when no person acted.")
     )
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        verbose_name=_("partner"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    partner = partner_ref("+", null=True, blank=True)
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     subject_id = models.BigIntegerField()
     subject = GenericForeignKey("subject_type", "subject_id")

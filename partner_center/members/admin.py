@@ -1,14 +1,16 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.errors import DomainError
+from partner_center.service_admin import KeptRecordAdmin, run_per_object
 
 from . import services
 from .models import ContactChange, Membership
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    # Not added here: invitations are sent from the portal, links made by accepting them. Not
+    # deleted: ended by unlink/withdraw, kept as the link history.
     list_display = (
         "user",
         "partner",
@@ -36,19 +38,15 @@ class MembershipAdmin(admin.ModelAdmin):
     )
     actions = ["unlink", "withdraw"]
 
-    def has_add_permission(self, request):
-        return False  # invitations are sent from the portal, links made by accepting them
-
     def _run(self, request, queryset, service, done):
-        count = 0
-        for membership in queryset:
-            try:
-                service(actor=request.user, membership=membership)
-                count += 1
-            except DomainError as exc:
-                self.message_user(request, f"{membership}: {exc.message}", messages.WARNING)
-        if count:
-            self.message_user(request, done % {"n": count}, messages.SUCCESS)
+        run_per_object(
+            self,
+            request,
+            queryset,
+            lambda membership: service(actor=request.user, membership=membership),
+            done,
+            level=messages.WARNING,
+        )
 
     @admin.action(description=_("Unlink the selected members"))
     def unlink(self, request, queryset):
@@ -60,12 +58,11 @@ class MembershipAdmin(admin.ModelAdmin):
             request, queryset, services.invitation_withdraw, _("%(n)s invitations withdrawn.")
         )
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # ended by unlink/withdraw, kept as the link history
-
 
 @admin.register(ContactChange)
-class ContactChangeAdmin(admin.ModelAdmin):
+class ContactChangeAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    # Not added here: a change starts in the portal, where the code is sent. Not deleted: a
+    # record of the change.
     list_display = ("partner", "channel", "new_value", "state", "requested_by", "requested_at")
     list_filter = ("channel", "state")
     search_fields = ("partner__name", "new_value", "old_value")
@@ -84,9 +81,3 @@ class ContactChangeAdmin(admin.ModelAdmin):
         "expires_at",
         "confirmed_at",
     )
-
-    def has_add_permission(self, request):
-        return False  # a change starts in the portal, where the code is sent
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # a record of the change

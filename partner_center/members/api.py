@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partner_center.accounts.access import HasCapability
+from partner_center.api import validated
 
 from . import services
 from .filters import MembershipFilter
@@ -49,10 +50,9 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=InviteSerializer, responses={201: MembershipSerializer}, parameters=[])
     def create(self, request):
         """Invite a person's account. Refusals answer 400 with the reason under `email`."""
-        body = InviteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(InviteSerializer, request)
         membership = services.member_invite(
-            actor=request.user, partner=request.user.partner, email=body.validated_data["email"]
+            actor=request.user, partner=request.user.partner, email=body["email"]
         )
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
@@ -72,10 +72,9 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"], url_path="money-grant")
     def money_grant(self, request, pk=None):
         membership = self._membership()  # 404 for another partner's member, before validation
-        body = MoneyGrantSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(MoneyGrantSerializer, request)
         services.member_set_money_grant(
-            actor=request.user, membership=membership, allowed=body.validated_data["allowed"]
+            actor=request.user, membership=membership, allowed=body["allowed"]
         )
         membership.refresh_from_db()
         return Response(MembershipSerializer(membership).data)
@@ -129,10 +128,9 @@ class LegalRepresentativeView(APIView):
 
     @extend_schema(request=LegalRepresentativeSerializer, responses=ProfileSerializer)
     def post(self, request):
-        body = LegalRepresentativeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(LegalRepresentativeSerializer, request)
         partner = services.partner_change_legal_representative(
-            actor=request.user, partner=request.user.partner, **body.validated_data
+            actor=request.user, partner=request.user.partner, **body
         )
         return Response(ProfileSerializer(partner).data)
 
@@ -170,9 +168,8 @@ class ContactChangeViewSet(
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         change = self.get_object()  # 404 for another's change, before validation
-        body = CodeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(CodeSerializer, request)
         partner = services.contact_change_confirm(
-            actor=request.user, change=change, code=body.validated_data["code"]
+            actor=request.user, change=change, code=body["code"]
         )
         return Response(ProfileSerializer(partner).data)

@@ -4,6 +4,8 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partner_center.fields import partner_ref, user_ref
+
 # How long an invitation link works, and how many invitations a partner may send a day.
 INVITATION_VALIDITY_DAYS = 7
 INVITATIONS_PER_DAY = 100
@@ -47,12 +49,7 @@ class Membership(models.Model):
         LINKED = "linked", _("Linked")  # the person works for the partner
         UNLINKED = "unlinked", _("Unlinked")  # the link ended
 
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        verbose_name=_("partner"),
-        on_delete=models.PROTECT,
-        related_name="memberships",
-    )
+    partner = partner_ref("memberships")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
@@ -60,27 +57,13 @@ class Membership(models.Model):
         related_name="memberships",
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("invited by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    invited_by = user_ref(_("invited by"))
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("link valid until"), null=True, blank=True)
     token = models.CharField(_("link token"), max_length=64, unique=True, null=True, blank=True)
     linked_at = models.DateTimeField(_("linked at"), null=True, blank=True)
     unlinked_at = models.DateTimeField(_("unlinked at"), null=True, blank=True)
-    unlinked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("unlinked by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    unlinked_by = user_ref(_("unlinked by"))
 
     objects = MembershipQuerySet.as_manager()
 
@@ -142,12 +125,7 @@ class ContactChange(models.Model):
         CANCELLED = "cancelled", _("Cancelled")  # replaced by a newer request or withdrawn
         LOCKED = "locked", _("Too many wrong codes")  # the code can no longer be used
 
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        verbose_name=_("partner"),
-        on_delete=models.CASCADE,
-        related_name="contact_changes",
-    )
+    partner = partner_ref("contact_changes", on_delete=models.CASCADE)
     channel = models.CharField(_("what changes"), max_length=8, choices=Channel.choices)
     old_value = models.CharField(_("old value"), max_length=254, blank=True)
     new_value = models.CharField(_("new value"), max_length=254)
@@ -156,13 +134,7 @@ class ContactChange(models.Model):
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.PENDING
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    requested_by = user_ref(_("requested by"), blank=False)
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     expires_at = models.DateTimeField(_("code valid until"))
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)

@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from partner_center.service_admin import ReadOnlyAdmin
+
 from . import services
 from .models import Digest, Notification, NotificationPreference, Subscription, TopicSettings
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
+    # Read-only: notifications are written by notify(); users read them in the portal.
     list_display = (
         "created_at",
         "recipient",
@@ -24,32 +27,15 @@ class NotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ("recipient",)
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # notifications are written by notify(); users read them in the portal
-
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(ReadOnlyAdmin):
+    # Read-only: users set their preferences in the portal.
     list_display = ("user", "email_enabled", "updated_at")
     list_filter = ("email_enabled",)
     search_fields = ("user__email",)
     list_select_related = ("user",)
     raw_id_fields = ("user",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # users set their preferences in the portal
 
 
 @admin.register(Subscription)
@@ -73,19 +59,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
             services.unsubscribe(actor=sub.user, topic=sub.topic)
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(TopicSettings)
-class TopicSettingsAdmin(_ReadOnly):
+class TopicSettingsAdmin(ReadOnlyAdmin):
     """The distributor's partner admin sets the threshold on the subscription page."""
 
     list_display = ("partner", "reseller_low_balance", "updated_at")
@@ -94,7 +69,7 @@ class TopicSettingsAdmin(_ReadOnly):
 
 
 @admin.register(Digest)
-class DigestAdmin(_ReadOnly):
+class DigestAdmin(ReadOnlyAdmin):
     """The daily digests sent (one per partner, topic and day); written by the digest task."""
 
     list_display = ("day", "partner", "topic", "items", "recipients", "sent_at")

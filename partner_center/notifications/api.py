@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partner_center.accounts.access import HasCapability
+from partner_center.api import validated
 
 from . import services
 from .filters import NotificationFilter
@@ -48,11 +49,8 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=MarkReadSerializer, responses=MarkedSerializer, parameters=[])
     @action(detail=False, methods=["post"], url_path="mark-read", filter_backends=[])
     def mark_read(self, request):
-        body = MarkReadSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        marked = services.mark_read(
-            actor=request.user, notification_ids=body.validated_data.get("ids")
-        )
+        body = validated(MarkReadSerializer, request)
+        marked = services.mark_read(actor=request.user, notification_ids=body.get("ids"))
         return Response({"marked": marked})
 
 
@@ -68,9 +66,8 @@ class PreferenceView(APIView):
 
     @extend_schema(request=PreferenceSerializer, responses=PreferenceSerializer)
     def put(self, request):
-        body = PreferenceSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        pref = services.preference_set(actor=request.user, **body.validated_data)
+        body = validated(PreferenceSerializer, request)
+        pref = services.preference_set(actor=request.user, **body)
         return Response({"email_enabled": pref.email_enabled})
 
 
@@ -94,7 +91,6 @@ class SubscriptionView(APIView):
 
     @extend_schema(request=SubscriptionUpdateSerializer, responses=TopicSerializer(many=True))
     def put(self, request):
-        body = SubscriptionUpdateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.subscriptions_set(actor=request.user, topics=body.validated_data["topics"])
+        body = validated(SubscriptionUpdateSerializer, request)
+        services.subscriptions_set(actor=request.user, topics=body["topics"])
         return Response(self._topics(request.user))

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.accounts.permissions import PartnerType
+from partner_center.fields import partner_ref
 from partner_center.money import money_field
 
 # Kinds are "<area>.<event>"; the notification center filters by area.
@@ -153,12 +154,7 @@ class Subscription(models.Model):
     """A user of a partner receives the messages of one topic (portal, and e-mail if the
     user wants e-mails)."""
 
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        verbose_name=_("partner"),
-        on_delete=models.CASCADE,
-        related_name="subscriptions",
-    )
+    partner = partner_ref("subscriptions", on_delete=models.CASCADE)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("subscriber"),
@@ -189,12 +185,7 @@ DEFAULT_RESELLER_LOW_BALANCE = Decimal("1000.00")
 class TopicSettings(models.Model):
     """A partner's settings of its subscriptions (set on the subscription page)."""
 
-    partner = models.OneToOneField(
-        "accounts.Partner",
-        verbose_name=_("partner"),
-        on_delete=models.CASCADE,
-        related_name="topic_settings",
-    )
+    partner = partner_ref("topic_settings", on_delete=models.CASCADE, one_to_one=True)
     reseller_low_balance = money_field(
         _("low reseller funds or voucher quota"),
         default=DEFAULT_RESELLER_LOW_BALANCE,
@@ -223,12 +214,7 @@ class Digest(models.Model):
     topic and day (Asia/Shanghai), written in the transaction that sends the notification,
     so a digest goes out once even when the task runs twice or a worker dies."""
 
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        verbose_name=_("partner"),
-        on_delete=models.CASCADE,
-        related_name="digests",
-    )
+    partner = partner_ref("digests", on_delete=models.CASCADE)
     topic = models.CharField(_("topic"), max_length=32, choices=Topic.choices)
     day = models.DateField(_("day"))
     items = models.PositiveIntegerField(_("items"), default=0)

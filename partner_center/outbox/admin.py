@@ -2,12 +2,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from partner_center.service_admin import ReadOnlyAdmin
+
 from . import services
 from .models import Heartbeat, OutboxEntry
 
 
 @admin.register(OutboxEntry)
-class OutboxEntryAdmin(admin.ModelAdmin):
+class OutboxEntryAdmin(ReadOnlyAdmin):
     list_display = (
         "id",
         "task_name",
@@ -23,15 +25,6 @@ class OutboxEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["retry_now"]
     readonly_fields = [f.name for f in OutboxEntry._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Retry now"), permissions=["view"])
     def retry_now(self, request, queryset):

@@ -2,13 +2,16 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.errors import DomainError
+from partner_center.service_admin import KeptRecordAdmin
 
 from . import services
 from .models import PCEApplication
 
 
 @admin.register(PCEApplication)
-class PCEApplicationAdmin(admin.ModelAdmin):
+class PCEApplicationAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    # Not added here: partners apply in the portal. Not deleted: decided through the services,
+    # kept as a record.
     list_display = ("partner", "state", "applied_at", "decided_by", "decided_at")
     list_filter = ("state",)
     search_fields = ("partner__name", "partner__credit_code", "decision_reason")
@@ -23,9 +26,6 @@ class PCEApplicationAdmin(admin.ModelAdmin):
             return (*self.readonly_fields, "partner", "applied_by", "applied_at", "decision_reason")
         return self.readonly_fields
 
-    def has_add_permission(self, request):
-        return False  # partners apply in the portal
-
     @admin.action(description=_("Approve the selected applications"))
     def approve(self, request, queryset):
         done = 0
@@ -39,6 +39,3 @@ class PCEApplicationAdmin(admin.ModelAdmin):
             self.message_user(
                 request, _("%(n)s applications approved.") % {"n": done}, messages.SUCCESS
             )
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # decided through the services, kept as a record

@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from partner_center.accounts.access import HasCapability
 from partner_center.accounts.permissions import PARTNER_PATHS, PartnerType
+from partner_center.api import validated
 
 from . import services
 from .filters import PCEApplicationFilter
@@ -58,10 +59,9 @@ class PathChangeView(APIView):
 
     @extend_schema(request=PathChangeSerializer, responses=PathSerializer(many=True))
     def post(self, request):
-        body = PathChangeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(PathChangeSerializer, request)
         change = services.path_join if self.action_name == "join" else services.path_exit
-        change(actor=request.user, partner=request.user.partner, path=body.validated_data["path"])
+        change(actor=request.user, partner=request.user.partner, path=body["path"])
         return Response(_paths_of(request.user.partner))
 
 
@@ -86,12 +86,11 @@ class DeregistrationView(APIView):
 
     @extend_schema(request=DeregistrationSerializer, responses=DeregistrationStatusSerializer)
     def post(self, request):
-        body = DeregistrationSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(DeregistrationSerializer, request)
         partner = services.partner_deregister(
             actor=request.user,
             partner=request.user.partner,
-            confirm_name=body.validated_data["confirm_name"],
+            confirm_name=body["confirm_name"],
         )
         return Response(self._status(partner))
 
@@ -121,33 +120,28 @@ class PCEApplicationViewSet(
 
     @extend_schema(request=PCEApplySerializer, responses={201: PCEApplicationSerializer})
     def create(self, request):
-        body = PCEApplySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        application = services.pce_apply(
-            actor=request.user, partner=request.user.partner, **body.validated_data
-        )
+        body = validated(PCEApplySerializer, request)
+        application = services.pce_apply(actor=request.user, partner=request.user.partner, **body)
         return Response(PCEApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DecisionSerializer, responses=PCEApplicationSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        body = DecisionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(DecisionSerializer, request)
         application = services.pce_approve(
             actor=request.user,
             application=self.get_object(),
-            reason=body.validated_data.get("reason", ""),
+            reason=body.get("reason", ""),
         )
         return Response(PCEApplicationSerializer(application).data)
 
     @extend_schema(request=DecisionSerializer, responses=PCEApplicationSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        body = DecisionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(DecisionSerializer, request)
         application = services.pce_reject(
             actor=request.user,
             application=self.get_object(),
-            reason=body.validated_data.get("reason", ""),
+            reason=body.get("reason", ""),
         )
         return Response(PCEApplicationSerializer(application).data)

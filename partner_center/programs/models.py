@@ -1,9 +1,10 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from partner_center.fields import partner_ref, user_ref
 
 
 class PCEApplication(models.Model):
@@ -17,35 +18,16 @@ class PCEApplication(models.Model):
         )  # may share POs and receive HOs
         REJECTED = "rejected", _("Rejected")  # BD said no; the partner may apply again
 
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        verbose_name=_("partner"),
-        on_delete=models.CASCADE,
-        related_name="pce_applications",
-    )
+    partner = partner_ref("pce_applications", on_delete=models.CASCADE)
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.APPLIED
     )
     motivation = models.TextField(_("why the partner applies"), blank=True)
     industries = models.CharField(_("industries served"), max_length=200, blank=True)
     rules_accepted_at = models.DateTimeField(_("program rules accepted at"), null=True, blank=True)
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("applied by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    applied_by = user_ref(_("applied by"))
     applied_at = models.DateTimeField(_("applied at"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = user_ref(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
 

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from partner_center.accounts.access import HasCapability, is_vendor_staff
 from partner_center.accounts.models import Partner
+from partner_center.api import validated
 from partner_center.errors import DomainError
 
 from . import selectors, services
@@ -54,9 +55,8 @@ class EndpointViewSet(viewsets.ModelViewSet):
         description="Register an endpoint; the answer holds its signing secret (shown once).",
     )
     def create(self, request, *args, **kwargs):
-        body = EndpointSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        body = validated(EndpointSerializer, request)
+        data = dict(body)
         endpoint, secret = services.endpoint_create(
             actor=request.user,
             partner=self._partner_for_create(data),

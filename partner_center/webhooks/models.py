@@ -1,11 +1,12 @@
 """Partner events (the feed and the webhooks' payloads), the partners' webhook endpoints,
 and the deliveries of events to endpoints with one log row per attempt."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from partner_center.fields import partner_ref, user_ref
 
 from .event_types import EventType
 
@@ -14,9 +15,7 @@ class PartnerEvent(models.Model):
     """Something a partner's systems may want to know, as its payload is sent. The id is the
     feed's cursor: ids only grow, so `?after=<id>` never misses or repeats an event."""
 
-    partner = models.ForeignKey(
-        "accounts.Partner", verbose_name=_("partner"), on_delete=models.CASCADE, related_name="+"
-    )
+    partner = partner_ref("+", on_delete=models.CASCADE)
     type = models.CharField(_("event type"), max_length=40, choices=EventType.choices)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     payload = models.JSONField(_("payload"), default=dict)
@@ -34,26 +33,14 @@ class PartnerEvent(models.Model):
 class WebhookEndpoint(models.Model):
     """A URL of the partner's system that receives the events of the chosen types."""
 
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        verbose_name=_("partner"),
-        on_delete=models.CASCADE,
-        related_name="webhook_endpoints",
-    )
+    partner = partner_ref("webhook_endpoints", on_delete=models.CASCADE)
     url = models.URLField(_("URL"), max_length=500)
     description = models.CharField(_("description"), max_length=200, blank=True)
     # Empty: every type, also those added later.
     event_types = models.JSONField(_("event types"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     secret = models.CharField(_("signing secret"), max_length=80)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_ref(_("created by"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     secret_rotated_at = models.DateTimeField(_("secret created at"), default=timezone.now)
     # Failed attempts since the last success, and when that streak began.
@@ -115,14 +102,7 @@ class WebhookDelivery(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    requested_by = user_ref(_("requested by"))
 
     class Meta:
         verbose_name = _("webhook delivery")

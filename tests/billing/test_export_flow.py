@@ -1,6 +1,5 @@
 """The PDF export from the click to the download, through a real Celery worker on Redis."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -20,16 +19,7 @@ from billing.tasks import expire_export_files, render_bill_pdf
 from partner_center.celery import app
 from partner_center.notifications.models import Notification
 from tests.billing.factories import make_bill
-
-
-def wait_for(predicate, timeout=60.0) -> bool:
-    pause = threading.Event()
-    deadline = timezone.now() + timedelta(seconds=timeout)
-    while timezone.now() < deadline:
-        if predicate():
-            return True
-        pause.wait(0.2)
-    return predicate()
+from tests.helpers import wait_for
 
 
 @pytest.mark.worker
@@ -54,7 +44,7 @@ def test_export_runs_on_a_worker_and_only_the_partner_downloads_it(
             # the click answers at once; the task is queued or already being worked on
             assert "导出任务创建成功" in response.content.decode()
             task = ExportTask.objects.get(bill=bill)
-            assert wait_for(lambda: finished)
+            assert wait_for(lambda: finished, timeout=60.0)
     finally:
         task_postrun.disconnect(on_done)
 

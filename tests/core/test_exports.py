@@ -16,10 +16,8 @@ from billing.models import BillLine
 from opportunities import imports
 from opportunities import services as opp_services
 from partner_center import exports
-from partner_center.accounts.permissions import PartnerType, Role
 from partner_center.errors import DomainError
 from tests.billing.factories import line, make_bill
-from tests.factories import PartnerFactory, partner_user
 from tests.files_kit import xlsx_bytes
 from tests.incentives.conftest import make_customer, make_order, shanghai
 
@@ -36,23 +34,6 @@ INJECTIONS = [
     "2026-03 ",
     "二〇二六-03",
 ]
-
-
-@pytest.fixture
-def distributor(db):
-    return PartnerFactory(name="总经销有限公司", types=[PartnerType.DISTRIBUTOR], pce=True)
-
-
-@pytest.fixture
-def distributor_admin(distributor):
-    return partner_user(distributor, Role.PARTNER_ADMIN, email="admin@dist.test")
-
-
-@pytest.fixture
-def reseller(distributor):
-    return PartnerFactory(
-        name="二级经销A有限公司", types=[PartnerType.RESELLER], parent_distributor=distributor
-    )
 
 
 def no_live_formula_csv(rows: list[list[str]]) -> None:

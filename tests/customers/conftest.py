@@ -79,21 +79,9 @@ def account(association, owner):
 
 
 @pytest.fixture
-def distributor(db):
-    return PartnerFactory(name="总经销有限公司", types=[PartnerType.DISTRIBUTOR], pce=True)
-
-
-@pytest.fixture
 def distributor_admin(distributor):
     return partner_user(
         distributor, Role.PARTNER_ADMIN, email="admin@dist.test", can_move_money=True
-    )
-
-
-@pytest.fixture
-def reseller(distributor):
-    return PartnerFactory(
-        name="二级经销A有限公司", types=[PartnerType.RESELLER], parent_distributor=distributor
     )
 
 

@@ -101,28 +101,6 @@ def program(db):
 
 
 @pytest.fixture
-def distributor(db):
-    return PartnerFactory(name="总经销有限公司", types=[PartnerType.DISTRIBUTOR], pce=True)
-
-
-@pytest.fixture
-def distributor_admin(distributor):
-    return partner_user(distributor, Role.PARTNER_ADMIN, email="admin@dist.test")
-
-
-@pytest.fixture
-def reseller(distributor):
-    return PartnerFactory(
-        name="二级经销A有限公司", types=[PartnerType.RESELLER], parent_distributor=distributor
-    )
-
-
-@pytest.fixture
-def reseller_admin(reseller):
-    return partner_user(reseller, Role.PARTNER_ADMIN, email="admin@resa.test")
-
-
-@pytest.fixture
 def other_reseller(distributor):
     return PartnerFactory(
         name="二级经销B有限公司", types=[PartnerType.RESELLER], parent_distributor=distributor

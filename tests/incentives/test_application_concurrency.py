@@ -1,41 +1,19 @@
 """Concurrent clicks on "Apply": real PostgreSQL transactions on their own connections,
 started together by a barrier. Exactly one application per opportunity and offering."""
 
-import threading
 from datetime import date
 
 import pytest
 import time_machine
-from django.db import connection
 
 from incentives import services
 from incentives.models import IncentiveApplication
 from partner_center.errors import DomainError
+from tests.helpers import race
 from tests.incentives.conftest import deliver, make_program, shanghai
 from tests.opportunities.conftest import make_po
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _race(calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we check
-            outcomes[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return outcomes
 
 
 @pytest.mark.parametrize("clicks", [2, 4])
@@ -46,7 +24,7 @@ def test_concurrent_clicks_make_one_application(owner, teammate, bd, clicks):
     with time_machine.travel(shanghai(2026, 3, 20, 10), tick=False):
         po = deliver(po, owner, bd, delivered_on=date(2026, 3, 10))
         users = [owner, teammate] * (clicks // 2)
-        outcomes = _race(
+        outcomes = race(
             [
                 lambda u=u: services.incentive_apply(actor=u, opportunity=po, offering="ecs")
                 for u in users

@@ -1,16 +1,13 @@
 """Menus by partner type and role; the period close runs from the beat schedule through a
 real Celery worker, once."""
 
-import threading
-from datetime import timedelta
-
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
 from partner_center.accounts.permissions import PartnerType, Role
 from partner_center.menus import menu_for
 from tests.factories import PartnerFactory, partner_user
+from tests.helpers import run_in_worker
 
 
 def _entries(user) -> set[str]:
@@ -46,43 +43,17 @@ def test_the_close_is_scheduled_on_the_first_days_of_a_month():
     assert "incentives-credit-missed-orders" in settings.CELERY_BEAT_SCHEDULE
 
 
-def _wait_for(predicate, timeout=20.0) -> bool:
-    done = threading.Event()
-    deadline = timezone.now() + timedelta(seconds=timeout)
-    while timezone.now() < deadline:
-        if predicate():
-            return True
-        done.wait(0.2)
-    return predicate()
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_worker_closes_the_last_period_once(partner, owner, program):
-    from celery.contrib.testing.worker import start_worker
-    from celery.signals import task_postrun
-
     from incentives.models import PeriodStatement
     from incentives.periods import last_closed_period
     from incentives.tasks import close_last_period
-    from partner_center.celery import app
     from partner_center.notifications.models import Notification, Topic
     from partner_center.notifications.services import subscribe
 
     subscribe(actor=owner, topic=Topic.ESTIMATED_INCENTIVES)
-    finished: list[str] = []
-
-    def on_done(sender=None, task_id=None, **kwargs):
-        if sender is not None and sender.name == close_last_period.name:
-            finished.append(task_id)
-
-    task_postrun.connect(on_done, weak=False)
-    try:
-        with start_worker(app, perform_ping_check=False, pool="solo", concurrency=1):
-            ids = {close_last_period.delay().id, close_last_period.delay().id}
-            assert _wait_for(lambda: ids <= set(finished))
-    finally:
-        task_postrun.disconnect(on_done)
+    assert run_in_worker(close_last_period, runs=2)
     period = last_closed_period()
     assert PeriodStatement.objects.filter(partner=partner, period=period).count() == 1
     assert (

@@ -1,11 +1,9 @@
 """Two BD users verify two duplicate POs at the same instant: exactly one wins. Real
 PostgreSQL transactions on their own connections, started together by a barrier."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from opportunities import services
@@ -13,32 +11,12 @@ from opportunities.models import Opportunity
 from partner_center.accounts.permissions import PartnerType, Role
 from partner_center.errors import DomainError
 from tests.factories import PartnerFactory, UserFactory, partner_user
+from tests.helpers import race
 
 from .conftest import make_po
 
 pytestmark = pytest.mark.django_db(transaction=True)
 S = Opportunity.State
-
-
-def _race(calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we check
-            outcomes[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return outcomes
 
 
 @pytest.mark.parametrize("round_", range(3))
@@ -53,7 +31,7 @@ def test_two_bd_users_verifying_duplicates_at_once_exactly_one_wins(round_):
         make_po(u, state="under_verification", bd=bd1, customer_name=f"并发客户{round_}有限公司")
         for u in users
     ]
-    outcomes = _race(
+    outcomes = race(
         [
             lambda po=po, bd=bd: services.po_verify(
                 actor=bd, po=po, account_manager="刘经理", confirmed_on=timezone.localdate()
@@ -79,7 +57,7 @@ def test_two_shares_of_one_lead_at_once_exactly_one_holds_it():
     from .conftest import make_lead
 
     lead = make_lead(bd1)
-    outcomes = _race(
+    outcomes = race(
         [
             lambda p=p, bd=bd: services.ho_share(actor=bd, lead=lead, partner=p)
             for p, bd in zip(partners, (bd1, bd2), strict=True)
@@ -110,7 +88,7 @@ def test_two_sweeps_at_once_end_each_item_once():
             for i in range(30)
         ]
     now = pos[0].deadline + timedelta(days=3)
-    outcomes = _race([lambda: sla.sweep_overdue(now=now, batch_size=7) for _ in range(2)])
+    outcomes = race([lambda: sla.sweep_overdue(now=now, batch_size=7) for _ in range(2)])
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert sum(o.total for o in outcomes) == 30
     assert Opportunity.objects.filter(state=S.REJECTED, decision_rule="sla_expired").count() == 30
