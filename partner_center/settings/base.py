@@ -110,6 +110,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's renderer, with the common widgets written in Python (the filter bars' dozen widgets
+# on every list page): partner_center/form_renderer.py.
+FORM_RENDERER = "partner_center.form_renderer.FastWidgetRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'demo.sqlite3'}"),
