@@ -106,6 +106,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "partner_center.accounts.context_processors.portal",
             ],
+            # `{% url %}` with each URL's shape kept per process (list rows reverse many).
+            "builtins": ["partner_center.urltag"],
         },
     },
 ]
