@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.accounts.uscc import validate_uscc
+from partner_center.choices import choice_display
 
 from .catalog import (
     ConsentMethod,
@@ -179,6 +180,7 @@ class Opportunity(CustomerFields):
         related_name="opportunities",
     )
     state = models.CharField(_("state"), max_length=24, choices=State.choices)
+    get_state_display = choice_display("state")  # once per list row
     lead = models.ForeignKey(
         VendorLead,
         verbose_name=_("HO lead"),
