@@ -12,6 +12,7 @@ goes to Django's own tag, so the output is always what `reverse` gives
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
@@ -26,7 +27,14 @@ _SHAPES: dict[tuple, tuple[str, ...] | None] = {}
 
 def shape(view_name: str, arity: int, current_app) -> tuple[str, ...] | None:
     """The URL of `view_name` cut where its `arity` numbers go, or None when it cannot be."""
-    key = (view_name, arity, current_app, get_urlconf(), get_script_prefix(), get_language())
+    key = (
+        view_name,
+        arity,
+        current_app,
+        get_urlconf() or settings.ROOT_URLCONF,  # tests may swap the URLconf
+        get_script_prefix(),
+        get_language(),
+    )
     try:
         return _SHAPES[key]
     except KeyError:
