@@ -45,10 +45,10 @@ def test_the_countdown_badge():
     now = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
     deadline = now + timedelta(days=3)
     with translation.override("en"):
-        assert countdown(None, now=now) == ""
+        assert countdown(None, now=now) == "\n"
         assert countdown(now - timedelta(hours=1), now=now) == (
             '<span class="badge text-bg-secondary" title="2026-12-01 09:00" '
-            'data-testid="countdown">Deadline passed</span>'
+            'data-testid="countdown">Deadline passed</span>\n'
         )
         assert 'text-bg-danger" title="2026-12-04 10:00"' in countdown(deadline, now, 0)
         assert "1 working day left" in countdown(deadline, now, 1)

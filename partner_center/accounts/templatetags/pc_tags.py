@@ -42,7 +42,7 @@ def countdown(deadline, now=None, days_left=None):
 
     now = now or timezone.now()
     if deadline is None:
-        return ""
+        return "\n"  # the newline the badge's template ended with
     if deadline <= now:
         text, css = _("Deadline passed"), "secondary"
     else:
@@ -54,7 +54,7 @@ def countdown(deadline, now=None, days_left=None):
         else:
             text, css = _("%(n)s working days left") % {"n": left}, "info"
     return format_html(
-        '<span class="badge text-bg-{}" title="{}" data-testid="countdown">{}</span>',
+        '<span class="badge text-bg-{}" title="{}" data-testid="countdown">{}</span>\n',
         css,
         (timezone.localtime(deadline) if timezone.is_aware(deadline) else deadline).strftime(
             "%Y-%m-%d %H:%M"
