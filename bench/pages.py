@@ -688,7 +688,7 @@ def _body(response) -> bytes:
     return response.content
 
 
-def measure_inprocess(meta: dict, rounds: int) -> list[dict]:
+def measure_inprocess(meta: dict, rounds: int, only: str = "") -> list[dict]:
     from django.conf import settings
     from django.db import connection, reset_queries
     from django.test import Client
@@ -699,7 +699,10 @@ def measure_inprocess(meta: dict, rounds: int) -> list[dict]:
     missing = uncovered([url for _role, _label, url in measured])
     if missing:
         print(f"  NOT MEASURED (add to pages() or NOT_PAGES): {', '.join(missing)}", flush=True)
+    wanted = [o for o in only.split(",") if o]
     for role, label, url in measured:
+        if wanted and not any(o in label or o in url for o in wanted):
+            continue
         client = Client(HTTP_ACCEPT_LANGUAGE="zh-CN")
         client.cookies[settings.SESSION_COOKIE_NAME] = meta["cookies"][role]
         reset_queries()
@@ -860,9 +863,7 @@ def run_scale(scale: int, reuse: bool, rounds: int, wrk_seconds: int, only: str)
     from django.core.cache import cache
 
     cache.clear()
-    rows = measure_inprocess(meta, rounds)
-    if only:
-        rows = [r for r in rows if only in r["label"] or only in r["url"]]
+    rows = measure_inprocess(meta, rounds, only)
     floor = measure_wrk(meta, rows, wrk_seconds) if wrk_seconds else {}
     return {"scale": scale, "rows": rows, **floor}
 
@@ -874,7 +875,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--wrk-seconds", type=int, default=3, help="0: no wrk")
     parser.add_argument("--wrk-all-scales", action="store_true")
-    parser.add_argument("--only", default="")
+    parser.add_argument("--only", default="", help="labels or URLs containing one of these (a,b)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     scales = args.scale or [10_000, BIG]

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from partner_center.choices import choice_display
 from partner_center.fields import partner_ref, user_ref
 from partner_center.money import ZERO, money_field  # noqa: F401
 from partner_center.periods import period_of as billing_period_of  # noqa: F401
@@ -228,6 +229,8 @@ class Association(models.Model):
         _("billing model"), max_length=16, choices=BillingModel.choices
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.ACTIVE)
+    get_state_display = choice_display("state")  # once per list row
+    get_billing_model_display = choice_display("billing_model")
     invitation = models.OneToOneField(
         Invitation,
         verbose_name=_("invitation"),

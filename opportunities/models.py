@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.accounts.uscc import validate_uscc
+from partner_center.choices import choice_display
 from partner_center.fields import partner_ref, user_ref
 
 from .catalog import (
@@ -168,6 +169,7 @@ class Opportunity(CustomerFields):
     kind = models.CharField(_("kind"), max_length=2, choices=Kind.choices)
     partner = partner_ref("opportunities")
     state = models.CharField(_("state"), max_length=24, choices=State.choices)
+    get_state_display = choice_display("state")  # once per list row
     lead = models.ForeignKey(
         VendorLead,
         verbose_name=_("HO lead"),

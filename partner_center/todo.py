@@ -80,9 +80,18 @@ def _providers():
 
 
 def todo_for(user) -> tuple[list[TodoItem], list[TodoKind]]:
-    """(items sorted by deadline — undated last —, counts per kind)."""
+    """(items sorted by deadline — undated last —, counts per kind). A partner user's list is
+    kept as the landing cards are (partner_center/home.py): computed afresh at the partner's
+    next recorded event, otherwise within `HOME_CARDS_CACHE_SECONDS`; countdowns past their
+    deadline say so at once (the badge compares with the time of the page)."""
     if not user.is_authenticated:
         return [], []
+    from partner_center.home import cached_for_partner_user
+
+    return cached_for_partner_user(user, "todo", _compute)
+
+
+def _compute(user) -> tuple[list[TodoItem], list[TodoKind]]:
     everything: list[TodoItem] = []
     for provider in _providers():
         everything.extend(provider(user))

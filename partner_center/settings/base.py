@@ -106,9 +106,15 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "partner_center.accounts.context_processors.portal",
             ],
+            # `{% url %}` with each URL's shape kept per process (list rows reverse many).
+            "builtins": ["partner_center.urltag"],
         },
     },
 ]
+
+# Django's renderer, with the common widgets written in Python (the filter bars' dozen widgets
+# on every list page): partner_center/form_renderer.py.
+FORM_RENDERER = "partner_center.form_renderer.FastWidgetRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

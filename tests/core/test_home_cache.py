@@ -88,3 +88,30 @@ def test_the_cache_can_be_turned_off(owner, login, settings):
     client.get(reverse("home"))
     first = count_queries(client.get, reverse("home"))
     assert count_queries(client.get, reverse("home")) == first
+
+
+def todo_kinds(client) -> list[str]:
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
+    return [item.kind for item in response.context["todo_items"]]
+
+
+def test_the_todo_list_is_kept_like_the_cards(owner, bd, login, django_capture_on_commit_callbacks):
+    client = login(owner)
+    assert todo_kinds(client) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        ho = make_ho(bd, owner.partner)  # the share records an event of the partner
+    assert "ho_to_accept" in todo_kinds(client)
+    # a change that records no event waits for the cache to expire ...
+    Opportunity.objects.filter(pk=ho.pk).update(state=Opportunity.State.ACCEPTED)
+    assert "ho_to_accept" in todo_kinds(client)
+    # ... and the next event of the partner shows it
+    with django_capture_on_commit_callbacks(execute=True):
+        make_ho(bd, owner.partner)
+    assert todo_kinds(client).count("ho_to_accept") == 1
+
+
+def test_vendor_staff_todo_is_never_kept(owner, bd, login):
+    client = login(bd)
+    client.get(reverse("home"))
+    first = count_queries(client.get, reverse("home"))
+    assert count_queries(client.get, reverse("home")) == first

@@ -1,5 +1,6 @@
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from partner_center.money import cny
@@ -19,31 +20,47 @@ def query_replace(context, **params) -> str:
 register.filter("cny", cny)
 
 
-@register.inclusion_tag("components/countdown.html")
+@register.filter(expects_localtime=True, is_safe=False)
+def strftime(value, fmt: str) -> str:
+    """`{{ when|strftime:"%Y-%m-%d %H:%M" }}`: `date:"Y-m-d H:i"` for numeric formats, in
+    local time, at a tenth of its cost (list rows show two or three dates each)."""
+    if value in (None, ""):
+        return ""
+    try:
+        return value.strftime(fmt)
+    except AttributeError:
+        return ""
+
+
+@register.simple_tag
 def countdown(deadline, now=None, days_left=None):
     """An SLA countdown badge: working days left, red on the last day, grey when past.
     List pages pass `days_left` computed for all rows at once (workdays.working_days_left_many)
-    so that the badge costs no query per row."""
+    so that the badge costs no query per row. Built here rather than in a template: list
+    pages show one per row."""
     from partner_center.workdays import working_days_left
 
     now = now or timezone.now()
     if deadline is None:
-        return {"show": False}
+        return "\n"  # the newline the badge's template ended with
     if deadline <= now:
-        return {
-            "show": True,
-            "css": "secondary",
-            "text": _("Deadline passed"),
-            "deadline": deadline,
-        }
-    left = working_days_left(now, deadline) if days_left is None else days_left
-    if left == 0:
-        text, css = _("Last day"), "danger"
-    elif left == 1:
-        text, css = _("1 working day left"), "warning"
+        text, css = _("Deadline passed"), "secondary"
     else:
-        text, css = _("%(n)s working days left") % {"n": left}, "info"
-    return {"show": True, "css": css, "text": text, "deadline": deadline}
+        left = working_days_left(now, deadline) if days_left is None else days_left
+        if left == 0:
+            text, css = _("Last day"), "danger"
+        elif left == 1:
+            text, css = _("1 working day left"), "warning"
+        else:
+            text, css = _("%(n)s working days left") % {"n": left}, "info"
+    return format_html(
+        '<span class="badge text-bg-{}" title="{}" data-testid="countdown">{}</span>\n',
+        css,
+        (timezone.localtime(deadline) if timezone.is_aware(deadline) else deadline).strftime(
+            "%Y-%m-%d %H:%M"
+        ),
+        text,
+    )
 
 
 @register.filter
