@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partner_center.accounts.access import require
+from partner_center.audit.services import record_event
+from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
 
 from ..catalog import Industry, Product, Region
@@ -35,12 +37,23 @@ def update_ho_profile(*, actor, partner_id: int, industries, regions, products) 
     if not partner_id:
         raise DomainError(_("Choose the partner whose profile this is."), code="no_partner")
     profile, _created = HOProfile.objects.select_for_update().get_or_create(partner_id=partner_id)
+    fields = ("industries", "regions", "products")
+    before = {f: list(getattr(profile, f) or []) for f in fields}
     profile.industries = _clean(industries, Industry, "industries")
     profile.regions = _clean(regions, Region, "regions")
     profile.products = _clean(products, Product, "products")
+    after = {f: list(getattr(profile, f)) for f in fields}
     profile.updated_at = timezone.now()
     profile.updated_by = actor
     profile.save()
+    if after != before:  # who changed what the routing reads, and when
+        record_event(
+            actor=actor,
+            subject=profile,
+            verb=Verb.HO_PROFILE_CHANGED,
+            partner_id=partner_id,
+            data={"before": before, "after": after},
+        )
     return profile
 
 
@@ -57,8 +70,17 @@ def set_stage_probability(*, actor, stage: str, probability: int) -> StageProbab
     row, _created = StageProbability.objects.select_for_update().get_or_create(
         stage=stage, defaults={"probability": int(probability)}
     )
+    before = row.probability
     row.probability = int(probability)
     row.updated_at = timezone.now()
     row.updated_by = actor
     row.save()
+    if _created or before != row.probability:
+        record_event(
+            actor=actor,
+            subject=row,
+            verb=Verb.STAGE_PROBABILITY_CHANGED,
+            partner_id=None,
+            data={"stage": stage, "before": None if _created else before, "after": row.probability},
+        )
     return row

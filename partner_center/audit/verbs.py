@@ -66,6 +66,9 @@ class Verb(models.TextChoices):
         _("Owner left the partner: handed over to the partner admin"),
     )
     LEAD_BD_OWNER_CHANGED = "lead.bd_owner_changed", _("BD owner of the lead changed")
+    # Pipeline settings (issue [5])
+    HO_PROFILE_CHANGED = "ho_profile.changed", _("HO profile changed")
+    STAGE_PROBABILITY_CHANGED = "stage_probability.changed", _("Stage probability changed")
     # Certification
     ATTACHMENT_DOWNLOADED = "attachment.downloaded", _("Attachment downloaded")
     # Customers

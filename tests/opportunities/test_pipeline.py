@@ -358,6 +358,25 @@ def test_profile_service_refuses_another_partner(partner, outsider):
     assert partner_user(partner, Role.PARTNER_MEMBER, email="m@huayun.test").role
 
 
+def test_profile_and_probability_changes_are_recorded(partner, owner, admin_user):
+    from partner_center.audit.models import Event
+    from partner_center.audit.verbs import Verb
+
+    kwargs = {"actor": owner, "partner_id": partner.pk, "industries": [], "products": []}
+    update_ho_profile(regions=["east"], **kwargs)
+    update_ho_profile(regions=["east"], **kwargs)  # nothing changed: nothing recorded
+    update_ho_profile(regions=["east", "north"], **kwargs)
+    events = Event.objects.filter(verb=Verb.HO_PROFILE_CHANGED).order_by("id")
+    assert [e.data["after"]["regions"] for e in events] == [["east"], ["east", "north"]]
+    assert events[1].data["before"]["regions"] == ["east"]
+    assert {e.partner_id for e in events} == {partner.pk} and events[0].actor == owner
+    set_stage_probability(actor=admin_user, stage="bidding", probability=70)
+    set_stage_probability(actor=admin_user, stage="bidding", probability=70)
+    set_stage_probability(actor=admin_user, stage="bidding", probability=80)
+    changes = Event.objects.filter(verb=Verb.STAGE_PROBABILITY_CHANGED).order_by("id")
+    assert [(e.data["before"], e.data["after"]) for e in changes][-1] == (70, 80)
+
+
 def test_routing_queries_do_not_grow_with_partners(candidates, bd):
     lead = make_lead(bd, customer_industry="manufacturing", customer_region="east")
 
