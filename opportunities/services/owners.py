@@ -174,6 +174,37 @@ def hand_over_deals(*, actor, user: User, partner_id: int) -> int:
     return len(deals)
 
 
+@transaction.atomic
+def release_bd_deals(*, actor, user: User) -> int:
+    """A BD user was deactivated: its open opportunities and pooled HO leads lose their BD
+    owner (one event each), so they show as unassigned to the other BD staff instead of
+    waiting for someone who will never sign in. Returns how many moved."""
+    deals = list(
+        Opportunity.objects.select_for_update()
+        .filter(bd_owner=user)
+        .filter(open_deals_q())
+        .order_by("pk")
+    )
+    leads = list(
+        VendorLead.objects.select_for_update()
+        .filter(bd_owner=user, state=VendorLead.State.POOLED)
+        .order_by("pk")
+    )
+    Opportunity.objects.filter(pk__in=[d.pk for d in deals]).update(bd_owner=None)
+    VendorLead.objects.filter(pk__in=[lead.pk for lead in leads]).update(bd_owner=None)
+    for obj, verb in [(d, Verb.OPPORTUNITY_BD_OWNER_CHANGED) for d in deals] + [
+        (lead, Verb.LEAD_BD_OWNER_CHANGED) for lead in leads
+    ]:
+        record_event(
+            actor=actor,
+            subject=obj,
+            verb=verb,
+            reason=f"{_name(user)} → –",
+            data={"from": user.pk, "to": None, "deactivated": True},
+        )
+    return len(deals) + len(leads)
+
+
 def on_member_left(sender, *, user, partner_id, actor=None, **kwargs) -> None:
     """Receiver of `members.signals.member_left`."""
     if partner_id:

@@ -14,7 +14,7 @@ from partner_center.service_admin import (
 
 from . import services
 from .models import Partner, PartnerTypeMembership, User
-from .permissions import PartnerType
+from .permissions import PartnerType, Role
 
 
 class PartnerTypeFilter(admin.SimpleListFilter):
@@ -228,6 +228,16 @@ class UserAdmin(BaseUserAdmin):
             member_left.send(
                 sender=type(obj), user=obj, partner_id=obj.partner_id, actor=request.user
             )
+        if (
+            change
+            and "is_active" in form.changed_data
+            and not obj.is_active
+            and obj.role == Role.BD
+        ):
+            # A deactivated BD user's deals and leads lose their BD owner (unassigned).
+            from opportunities.services.owners import release_bd_deals
+
+            release_bd_deals(actor=request.user, user=obj)
 
     add_fieldsets = (
         (

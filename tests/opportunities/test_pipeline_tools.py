@@ -213,6 +213,40 @@ def test_a_deactivated_member_hands_over_too(client, admin_user, owner, teammate
     assert po.owner == owner
 
 
+def test_a_deactivated_bd_user_leaves_deals_and_leads_unassigned(
+    client, admin_user, owner, bd, bd2
+):
+    po = make_po(owner, state="submitted", bd=bd)
+    closed = make_po(owner, state="rejected", bd=bd)
+    owners.opportunity_set_bd_owner(actor=bd, opportunity=po, bd_owner=bd)
+    owners.opportunity_set_bd_owner(actor=bd, opportunity=closed, bd_owner=bd)
+    lead = make_lead(bd)
+    others = make_lead(bd2)
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[bd.pk]),
+        {
+            "email": bd.email,
+            "full_name": bd.full_name,
+            "phone": "",
+            "real_name_status": bd.real_name_status,
+            "site": bd.site,
+            "role": bd.role,
+            "partner": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+            "is_active": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    for obj in (po, closed, lead, others):
+        obj.refresh_from_db()
+    assert (po.bd_owner, lead.bd_owner) == (None, None)
+    assert closed.bd_owner == bd and others.bd_owner == bd2  # closed deals keep their history
+    event = _events(po, Verb.OPPORTUNITY_BD_OWNER_CHANGED).last()
+    assert event.data == {"from": bd.pk, "to": None, "deactivated": True}
+
+
 # ---- "Mine" and "Action needed" ----------------------------------------------------------
 
 
