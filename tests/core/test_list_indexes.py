@@ -517,6 +517,9 @@ def test_reseller_ledger_page_reads_only_its_window(db, login):
             ROWS,
             {"created_at": "now() - g * interval '1 minute'"},
         )
+    from customers.ledger import rebuild_totals
+
+    rebuild_totals()  # the rows above bypassed `ledger.move`, which keeps the running totals
     _analyze()
     assert_uses_index(
         login(admin),
@@ -524,7 +527,7 @@ def test_reseller_ledger_page_reads_only_its_window(db, login):
         "customers_ledgerentry",
         "ledger_account_page",
         _index_name(LedgerEntry, ["account", "-created_at"]),
-        contains="UNION ALL",  # the page's window, not the reseller's figures
+        contains='AS "created_at"',  # the page's window (keys first), not the figures
     )
 
 
