@@ -383,6 +383,13 @@ class Opportunity(CustomerFields):
                 condition=Q(extension_requested_at__isnull=False),
                 name="opportunity_extension_asked",
             ),
+            # BD's to-do: duplicate pairs by their PO's deadline, the protected POs' walk
+            # (the waiting POs' walk uses opportunity_review_queue).
+            models.Index(
+                fields=["deadline", "id"],
+                condition=Q(kind="po", protection="live", state__in=["verified", "accepted"]),
+                name="opportunity_protected_deadline",
+            ),
             # "Mine" filters of the lists (issue [5]): owner / BD owner, then state.
             models.Index(fields=["owner", "state"], name="opportunity_owner_state"),
             models.Index(fields=["bd_owner", "state"], name="opportunity_bd_owner_state"),

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partner_center.todo import items, take
+from partner_center.todo import LIMIT, items, take
 
 from . import selectors
 from .models import Opportunity
@@ -128,7 +128,7 @@ def todo(user) -> list:
         found += items(
             "duplicate_to_decide",
             _("Possible duplicate"),
-            take(selectors.duplicate_queue().order_by("po__deadline", "pk")),
+            selectors.duplicates_by_deadline(LIMIT + 1),
             title=lambda p: _title(p.po),
             url=_pair,
             action=_("Decide"),

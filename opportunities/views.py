@@ -794,11 +794,11 @@ def lead_reopen(request, pk: int):
 
 @capability_required(REVIEW_OPPORTUNITIES)
 def duplicate_queue(request):
-    base = selectors.duplicate_queue()
+    base = selectors.open_pairs().order_by("-detected_at", "-id")
     data = views_pipeline.list_data(request, "duplicates")
     filterset = DuplicateFilter(data, queryset=base)
     qs = filterset.qs if filterset.is_bound else base
-    page = _page(request, qs, paginator=WindowPaginator)
+    page = _page(request, selectors.checked_pairs(qs), paginator=WindowPaginator)
     rows = []
     from .duplicates import verdict_for
 

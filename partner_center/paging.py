@@ -85,3 +85,32 @@ class WindowPaginator(Paginator):
         rows = rows[: self.per_page]
         self._seen = bottom + len(rows)
         return self._get_page(rows, number, self)
+
+
+class CheckedWalk:
+    """The rows of `keys` (an ordered `values_list("pk", flat=True)` that an index serves)
+    that `load(keys) -> {pk: row}` still returns, in the keys' order, sliceable like a
+    queryset (for `WindowPaginator` and `[:n]`). For lists whose last condition is one
+    PostgreSQL cannot estimate (both items of a duplicate pair still live: a join of every
+    open pair with its two items), so it sorts every row instead of walking the index: the
+    keys are read in batches and only those are checked, until the slice is full."""
+
+    ordered = True  # for Django's paginator: the keys carry the order
+
+    def __init__(self, keys, load, batch: int = 100):
+        self.keys, self.load, self.batch = keys, load, batch
+
+    def __getitem__(self, item: slice) -> list:
+        start, stop = item.start or 0, item.stop
+        if stop is None or item.step is not None:
+            raise TypeError("CheckedWalk takes a bounded slice")
+        found: list = []
+        offset, batch = 0, self.batch
+        while len(found) < stop:
+            chunk = list(self.keys[offset : offset + batch])
+            rows = self.load(chunk) if chunk else {}
+            found += [rows[pk] for pk in chunk if pk in rows]
+            if len(chunk) < batch:
+                break
+            offset += batch
+        return found[start:stop]

@@ -297,6 +297,79 @@ def test_duplicate_queue_reads_its_index(login, bd, many_opportunities):
     )
 
 
+@pytest.fixture
+def open_pairs_of_waiting_pos(owner, bd, many_opportunities):
+    """As at 1,000,000 (bench/pages.py): thousands of POs wait for review and thousands are
+    protected, one in four has an open pair; some open pairs are on drafts (stale)."""
+    submitted = make_po(owner, state="submitted", customer_name="成对测试客户有限公司")
+    _copy(
+        "opportunities_opportunity",
+        submitted.pk,
+        ROWS,
+        {"deadline": "now() + g * interval '7 minutes'", "amount": "g * 10"},
+    )
+    _copy(  # and as many verified POs still protected, their deadlines past
+        "opportunities_opportunity",
+        submitted.pk,
+        ROWS,
+        {
+            "deadline": "now() - g * interval '7 minutes'",
+            "state": "'verified'",
+            "protection": "'live'",
+            "protected_until": "now() + interval '90 days'",
+        },
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            "insert into opportunities_duplicatepair (po_id, other_po_id, matched_on, products, "
+            "detected_at, status, decision_note) select id, next, 'name', '[]', "
+            "now() - id * interval '1 minute', 'open', '' from (select id, state, "
+            "lead(id) over (order by id) as next from opportunities_opportunity "
+            "where kind = 'po') p where next is not null and id % 4 = 0 "
+            "and (state in ('submitted', 'verified') or id % 40 = 0)"
+        )
+    _analyze()
+
+
+def _no_full_sort(client, url: str, parts: tuple[str, ...], *indexes: str) -> None:
+    """The page's key walk over duplicate pairs (the query that selects only their keys and
+    contains `parts`) reads one of `indexes` in order: no Sort node (an Incremental Sort
+    of one deadline's rows is fine)."""
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    keys = 'SELECT "opportunities_duplicatepair"."id" AS "pk"'
+    found = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith(keys) and all(part in q["sql"] for part in parts)
+    ]
+    assert found, f"no key walk with {parts} on {url}"
+    with connection.cursor() as cur:
+        cur.execute("set local enable_seqscan = off")
+        cur.execute("explain (format json) " + found[0])
+        plan = cur.fetchone()[0]
+        cur.execute("set local enable_seqscan = on")
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    nodes = list(_nodes(plan[0]["Plan"]))
+    assert "Sort" not in [n["Node Type"] for n in nodes], found[0]
+    used = {n["Index Name"] for n in nodes if "Index Name" in n}
+    assert used & set(indexes), f"{url}: read through {used}, not {indexes}\n{found[0]}"
+
+
+def test_bd_todo_walks_duplicate_pairs_by_deadline(login, bd, open_pairs_of_waiting_pos):
+    """The waiting POs' walk (most open pairs are on POs waiting for review). The protected
+    POs' walk is left to the planner: open pairs on protected POs are few (a verified PO's
+    rivals are rejected), and then reading those pairs first is the right plan."""
+    by_deadline = 'ORDER BY "opportunities_opportunity"."deadline" ASC'
+    waiting = "'under_verification'"
+    _no_full_sort(login(bd), "/todo/", (by_deadline, waiting), "opportunity_review_queue")
+
+
+def test_duplicate_queue_walks_its_index_without_sorting(login, bd, open_pairs_of_waiting_pos):
+    _no_full_sort(login(bd), reverse("opportunities:duplicates"), (), "duplicate_open")
+
+
 # ---------------------------------------------------------------- pipeline pages (issue [5])
 
 

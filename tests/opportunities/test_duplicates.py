@@ -227,3 +227,47 @@ def test_the_two_duplicate_rules_are_one_function_each():
     assert dup.ho_wins(lead, t0 + timedelta(minutes=1))
     assert not dup.ho_wins(lead, t0)  # a tie goes to the PO, on every path
     assert not dup.ho_wins(lead, t0 - timedelta(minutes=1))
+
+
+def test_bd_todo_walk_gives_the_queue_by_deadline(owner, outsider, bd):
+    """`duplicates_by_deadline` (two index walks, keys checked in batches) gives exactly the
+    live pairs of `duplicate_queue()` by their PO's deadline, protected POs included, stale
+    pairs skipped, at every limit; `checked_pairs` slices like the queue even one key at a
+    time."""
+    from datetime import timedelta
+
+    from opportunities.selectors import checked_pairs, duplicates_by_deadline, open_pairs
+    from partner_center.paging import CheckedWalk
+
+    for n in range(6):
+        name = f"并行测试客户{n}有限公司"
+        make_po(owner, state="submitted", bd=bd, customer_name=name)
+        make_po(outsider, state="under_verification", bd=bd, customer_name=name)
+    make_lead(bd, customer_name="江南智造装备股份有限公司")
+    make_po(owner, state="submitted", bd=bd, customer_name="江南智造装备股份有限公司")
+    pairs = list(open_pairs().order_by("pk"))
+    assert len(pairs) == 7
+    now = timezone.now()
+    for i, pair in enumerate(pairs):  # deadlines out of key order
+        Opportunity.objects.filter(pk=pair.po_id).update(deadline=now + timedelta(hours=7 - i))
+    # one PO verified and protected (its deadline long past), one pair gone stale
+    Opportunity.objects.filter(pk=pairs[3].po_id).update(
+        state=S.VERIFIED,
+        protection=Opportunity.Protection.LIVE,
+        protected_until=now + timedelta(days=30),
+        deadline=now - timedelta(days=20),
+    )
+    services.po_reject(actor=bd, po=pairs[5].other_po, reason="no_real_demand")
+
+    live = list(duplicate_queue())
+    assert len(live) == 6 and pairs[5] not in live
+    expected = sorted(live, key=lambda p: (p.po.deadline, p.po_id, p.pk))
+    assert expected[0] == pairs[3]
+    for limit in range(1, 9):
+        assert duplicates_by_deadline(limit) == expected[:limit]
+
+    keys = open_pairs().order_by("-detected_at", "-id").values_list("pk", flat=True)
+    walk = CheckedWalk(keys, duplicate_queue().in_bulk, batch=1)
+    for start, stop in [(0, 1), (0, 6), (2, 4), (5, 9), (7, 9)]:
+        assert walk[start:stop] == list(duplicate_queue()[start:stop])
+    assert checked_pairs(open_pairs().order_by("-detected_at", "-id"))[0:20] == live
