@@ -319,21 +319,31 @@ class Opportunity(CustomerFields):
             ),
             models.Index(fields=["partner", "kind", "state"], name="opportunity_partner_state"),
             # List pages (issue [9]): each default order and each offered sort, for one
-            # partner's list and for vendor staff's list of all partners.
+            # partner's list and for vendor staff's list of all partners; every sort ends
+            # with the id (SortFilter), so rows that tie keep their order across pages.
             models.Index(
                 fields=["partner", "-created_at", "-id"], name="opportunity_partner_created"
             ),
             models.Index(fields=["-created_at", "-id"], name="opportunity_created"),
-            models.Index(fields=["partner", "amount"], name="opportunity_partner_amount"),
-            models.Index(fields=["partner", "deadline"], name="opportunity_partner_deadline"),
-            models.Index(fields=["partner", "customer_name"], name="opportunity_partner_customer"),
+            models.Index(fields=["partner", "amount", "id"], name="opportunity_partner_amount"),
+            models.Index(fields=["partner", "deadline", "id"], name="opportunity_partner_deadline"),
+            # The partner's default view ("Action needed": drafts, returned POs, HOs to
+            # accept, by deadline): its deep pages walk this index alone.
             models.Index(
-                fields=["partner", "expected_close_date"], name="opportunity_partner_close"
+                fields=["partner", "deadline", "id"],
+                condition=Q(state__in=["draft", "returned", "pending"]),
+                name="opportunity_partner_action",
             ),
-            models.Index(fields=["amount"], name="opportunity_amount"),
-            models.Index(fields=["deadline"], name="opportunity_deadline"),
-            models.Index(fields=["customer_name"], name="opportunity_customer"),
-            models.Index(fields=["expected_close_date"], name="opportunity_close"),
+            models.Index(
+                fields=["partner", "customer_name", "id"], name="opportunity_partner_customer"
+            ),
+            models.Index(
+                fields=["partner", "expected_close_date", "id"], name="opportunity_partner_close"
+            ),
+            models.Index(fields=["amount", "id"], name="opportunity_amount"),
+            models.Index(fields=["deadline", "id"], name="opportunity_deadline"),
+            models.Index(fields=["customer_name", "id"], name="opportunity_customer"),
+            models.Index(fields=["expected_close_date", "id"], name="opportunity_close"),
             # The HO inbox: one partner's HO shares, the nearest deadline first.
             # The HO inbox: pending HOs first, nearest deadline first; then the handled
             # ones, newest first (HO_INBOX_ORDER, also the page's order).
@@ -367,9 +377,16 @@ class Opportunity(CustomerFields):
                 name="opportunity_review_queue",
             ),
             models.Index(
-                fields=["amount"],
+                fields=["amount", "id"],
                 condition=Q(kind="po", state__in=["submitted", "under_verification", "returned"]),
                 name="opportunity_review_amount",
+            ),
+            # ... and one of those states by deadline (BD's to-do: POs to review, to verify;
+            # the queue filtered by state).
+            models.Index(
+                fields=["state", "deadline", "id"],
+                condition=Q(kind="po", state__in=["submitted", "under_verification", "returned"]),
+                name="opportunity_review_state",
             ),
             models.Index(
                 fields=["protected_until"],
@@ -382,6 +399,13 @@ class Opportunity(CustomerFields):
                 fields=["protected_until", "id"],
                 condition=Q(extension_requested_at__isnull=False),
                 name="opportunity_extension_asked",
+            ),
+            # BD's default view of the list ("Action needed": POs to review or verify, by
+            # deadline): the HOs waiting for partners come first by deadline otherwise.
+            models.Index(
+                fields=["deadline", "id"],
+                condition=Q(state__in=["submitted", "under_verification"]),
+                name="opportunity_bd_action",
             ),
             # BD's to-do: duplicate pairs by their PO's deadline, the protected POs' walk
             # (the waiting POs' walk uses opportunity_review_queue).

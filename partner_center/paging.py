@@ -13,6 +13,7 @@ from django.core.paginator import Paginator as DjangoPaginator
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
+DEEP_OFFSET = 1_000
 
 
 class Paginator(DjangoPaginator):
@@ -40,6 +41,22 @@ class Paginator(DjangoPaginator):
     @property
     def display_count(self) -> str:
         return f"{self.cap}+" if self.capped else str(self.count)
+
+    def page(self, number):
+        """Deep pages (DEEP_OFFSET rows skipped or more) read their keys first, walking only
+        the list's index, then their rows by key: an OFFSET over whole rows fetched and threw
+        away every skipped row (a partner's page 500: 10,000 rows read for 20)."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        items = self.object_list
+        if bottom < DEEP_OFFSET or not hasattr(items, "query") or items.query.distinct:
+            return super().page(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(items.values_list("pk", flat=True)[bottom:top])
+        rows = items.in_bulk(keys)
+        return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 
 class WindowPaginator(Paginator):

@@ -188,9 +188,13 @@ def test_opportunity_lists_read_their_index(
             "owner",
             "opportunities:list",
             "",
-            ("opportunity_partner_deadline", "opportunity_deadline", "opportunity_partner_state"),
+            (
+                "opportunity_partner_action",
+                "opportunity_partner_deadline",
+                "opportunity_partner_state",
+            ),
         ),
-        ("bd", "opportunities:list", "", ("opportunity_deadline", "opportunity_sla_open")),
+        ("bd", "opportunities:list", "", ("opportunity_bd_action",)),
         (
             "bd",
             "opportunities:review_queue",
@@ -219,7 +223,7 @@ def test_opportunity_lists_read_their_index(
             (
                 "opportunity_partner_deadline",
                 "opportunity_partner_state",
-                "opportunity_deadline",
+                "opportunity_bd_action",
                 "opportunity_sla_open",
             ),
         ),
@@ -613,3 +617,31 @@ def test_the_check_can_fail(login, owner, many_opportunities):
             "opportunities_opportunity",
             "opportunity_partner_created",
         )
+
+
+def test_sorted_lists_end_with_the_id_and_deep_pages_read_keys_first(login, owner, bd):
+    """Rows that tie on the sort field keep one order across pages (the id breaks the tie, in
+    the sort's direction), and a page past DEEP_OFFSET rows reads its keys first, then its
+    rows: every row shows exactly once whatever the page size."""
+    from partner_center.paging import DEEP_OFFSET
+
+    po = make_po(owner, state="draft", amount=500)
+    _copy("opportunities_opportunity", po.pk, DEEP_OFFSET + 40, {})  # every amount the same
+    client = login(owner)
+    for sort in ("amount", "-amount"):
+        seen = []
+        for page in range(1, 12):  # 100 a page (the most): the eleventh starts at DEEP_OFFSET
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(
+                    reverse("opportunities:list"), {"sort": sort, "page": page, "page_size": 100}
+                )
+            seen += [row.pk for row in response.context["page_obj"].object_list]
+            keys_first = [
+                q["sql"]
+                for q in ctx.captured_queries
+                if q["sql"].startswith('SELECT "opportunities_opportunity"."id" AS "pk"')
+                and "OFFSET" in q["sql"]
+            ]
+            assert bool(keys_first) == (page == 11), page
+        ids = sorted(seen, reverse=sort.startswith("-"))
+        assert seen == ids and len(set(seen)) == DEEP_OFFSET + 41
