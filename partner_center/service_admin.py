@@ -3,7 +3,8 @@
 `ServiceAdmin` turns a refusal raised by a service while saving (`DomainError`, including
 `NotAllowed`) into form errors on the same page, with the admin's input kept: the save is
 rolled back, the page is rendered again and the message sits next to its field (or on top).
-`run_per_object` is the shared body of admin actions that call a service per row."""
+`run_per_object` is the shared body of admin actions that call a service per row,
+`per_object_action` such an action whole."""
 
 from __future__ import annotations
 
@@ -68,6 +69,19 @@ def run_per_object(
         text = done % {"n": ok} if "%(n)s" in str(done) else f"{done} ({ok})"
         modeladmin.message_user(request, text, messages.SUCCESS)
     return ok
+
+
+def per_object_action(description, call, done, **options):
+    """An admin action (`description`) that runs `call(actor, obj)`, a service, for each
+    selected row: `run_per_object` with `done` and its `options`."""
+
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        run_per_object(
+            modeladmin, request, queryset, lambda obj: call(request.user, obj), done, **options
+        )
+
+    return action
 
 
 def by_pk(obj) -> str:
