@@ -53,11 +53,21 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 def run_per_object(
-    modeladmin, request, queryset, fn, done, *, name=str, level=messages.ERROR
+    modeladmin,
+    request,
+    queryset,
+    fn,
+    done,
+    *,
+    name=str,
+    level=messages.ERROR,
+    done_level=messages.SUCCESS,
+    done_always=False,
 ) -> int:
     """Call `fn(obj)` (a service) for each selected row; a refusal is a message (`level`)
-    naming the row (`name(obj)`), the other rows go on. `done` is a message with `%(n)s`,
-    or a plain one the count is put after in brackets."""
+    naming the row (`name(obj)`), the other rows go on. `done` is a message (`done_level`)
+    with `%(n)s`, or a plain one the count is put after in brackets; said when a row was
+    done, or always (`done_always`)."""
     ok = 0
     for obj in queryset:
         try:
@@ -65,9 +75,9 @@ def run_per_object(
             ok += 1
         except DomainError as exc:
             modeladmin.message_user(request, f"{name(obj)}: {exc.message}", level)
-    if ok:
+    if ok or done_always:
         text = done % {"n": ok} if "%(n)s" in str(done) else f"{done} ({ok})"
-        modeladmin.message_user(request, text, messages.SUCCESS)
+        modeladmin.message_user(request, text, done_level)
     return ok
 
 
@@ -97,6 +107,16 @@ class KeptRecordAdmin:
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ShowOnlyAdmin(admin.ModelAdmin):
+    """An admin page that shows rows (and may delete them), never adds or changes one."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
