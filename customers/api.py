@@ -516,7 +516,22 @@ class ResellerViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(LedgerEntrySerializer(page, many=True).data)
 
 
+class _VoucherRows:
+    """The vouchers the user may see (a reseller's issued ones, a customer's own)."""
+
+    permission_classes = [HasCapability]
+    serializer_class = VoucherSerializer
+    filterset_class = VoucherFilter
+    ordering = ["-issued_at", "-id"]
+
+    def get_queryset(self):
+        if _fake(self):
+            return Voucher.objects.none()
+        return selectors.vouchers_for(self.request.user).order_by("-issued_at", "-id")
+
+
 class VoucherViewSet(
+    _VoucherRows,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -524,21 +539,12 @@ class VoucherViewSet(
 ):
     """Vouchers a tier-2 reseller issued to its customers from its quota."""
 
-    permission_classes = [HasCapability]
     required_capability = {
         "default": VIEW_RESELLER_FUNDS,
         "create": ISSUE_VOUCHERS,
         "revoke": ISSUE_VOUCHERS,
     }
-    serializer_class = VoucherSerializer
-    filterset_class = VoucherFilter
     ordering_fields = ["issued_at"]
-    ordering = ["-issued_at", "-id"]
-
-    def get_queryset(self):
-        if _fake(self):
-            return Voucher.objects.none()
-        return selectors.vouchers_for(self.request.user).order_by("-issued_at", "-id")
 
     @extend_schema(
         request=VoucherIssueSerializer,
@@ -569,19 +575,10 @@ class VoucherViewSet(
         return Response(VoucherSerializer(self.get_queryset().get(pk=pk)).data)
 
 
-class MyVoucherViewSet(viewsets.ReadOnlyModelViewSet):
+class MyVoucherViewSet(_VoucherRows, viewsets.ReadOnlyModelViewSet):
     """The signed-in customer's vouchers."""
 
-    permission_classes = [HasCapability]
     required_capability = CUSTOMER_SELF
-    serializer_class = VoucherSerializer
-    filterset_class = VoucherFilter
-    ordering = ["-issued_at", "-id"]
-
-    def get_queryset(self):
-        if _fake(self):
-            return Voucher.objects.none()
-        return selectors.vouchers_for(self.request.user).order_by("-issued_at", "-id")
 
 
 class ImportView(APIView):
