@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partner_center.accounts.access import HasCapability
-from partner_center.api import validated
+from partner_center.api import is_schema_view, validated
 from partner_center.errors import DomainError
 
 from . import selectors, services
@@ -88,10 +88,6 @@ from .serializers import (
 PK = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
-def _fake(view) -> bool:
-    return getattr(view, "swagger_fake_view", False)
-
-
 class AssociationViewSet(viewsets.ReadOnlyModelViewSet):
     """The partner's customers (associations), their accounts and consumption."""
 
@@ -109,7 +105,7 @@ class AssociationViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-associated_at", "-id"]
 
     def get_queryset(self):
-        if _fake(self):
+        if is_schema_view(self):
             return Association.objects.none()
         return selectors.associations_for(self.request.user).order_by("-associated_at", "-id")
 
@@ -224,7 +220,7 @@ class InvitationViewSet(
     ordering = ["-created_at"]
 
     def get_queryset(self):
-        if _fake(self):
+        if is_schema_view(self):
             return Invitation.objects.none()
         return selectors.invitations_for(self.request.user).order_by("-created_at", "-id")
 
@@ -356,7 +352,7 @@ class _ResourceViewSetBase(viewsets.ReadOnlyModelViewSet):
     ordering = ["expires_at", "id"]
 
     def get_queryset(self):
-        if _fake(self):
+        if is_schema_view(self):
             return Resource.objects.none()
         return selectors.resources_for(self.request.user).order_by("expires_at", "id")
 
@@ -429,7 +425,7 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
         return OrderDetailSerializer if self.action == "retrieve" else OrderSerializer
 
     def get_queryset(self):
-        if _fake(self):
+        if is_schema_view(self):
             return Order.objects.none()
         qs = selectors.orders_for(self.request.user).order_by("-formed_at", "-id")
         if self.action == "retrieve":
@@ -448,7 +444,7 @@ class ConsumptionViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-consumed_at", "-id"]
 
     def get_queryset(self):
-        if _fake(self):
+        if is_schema_view(self):
             return ConsumptionRecord.objects.none()
         return selectors.consumption_for(self.request.user).order_by("-consumed_at", "-id")
 
@@ -471,7 +467,7 @@ class ResellerViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         from partner_center.accounts.models import Partner
 
-        if _fake(self):
+        if is_schema_view(self):
             return Partner.objects.none()
         return selectors.resellers_for(self.request.user).order_by("name")
 
@@ -525,7 +521,7 @@ class _VoucherRows:
     ordering = ["-issued_at", "-id"]
 
     def get_queryset(self):
-        if _fake(self):
+        if is_schema_view(self):
             return Voucher.objects.none()
         return selectors.vouchers_for(self.request.user).order_by("-issued_at", "-id")
 
@@ -605,7 +601,7 @@ class MoneyRequestViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends: list = []
 
     def get_queryset(self):
-        if _fake(self):
+        if is_schema_view(self):
             return MoneyRequest.objects.none()
         return selectors.money_requests_for(self.request.user)
 
