@@ -86,6 +86,8 @@ from .serializers import (
 )
 
 PK = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+# A money move: 200 with the association, or 202 with the request a second admin decides.
+MONEY_MOVED = {200: AssociationSerializer, 202: MoneyRequestSerializer}
 
 
 class AssociationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -129,46 +131,42 @@ class AssociationViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._fresh()
 
-    def _done_or_pending(self, result):
-        """200 with the fresh object, or 202 with the request a second admin decides."""
+    def _move_money(self, body_class, move):
+        """`move(account, body)`, a money service: the account first (an outsider gets 404
+        before any validation), then the body through `body_class`. 200 with the fresh
+        object, or 202 with the request a second admin decides."""
+        account = self._account()
+        result = move(account, validated(body_class, self.request))
         if isinstance(result, MoneyRequest):
             return Response(MoneyRequestSerializer(result).data, status=status.HTTP_202_ACCEPTED)
         return self._fresh()
 
-    @extend_schema(
-        parameters=[PK],
-        request=MoneySerializer,
-        responses={200: AssociationSerializer, 202: MoneyRequestSerializer},
-    )
+    @extend_schema(parameters=[PK], request=MoneySerializer, responses=MONEY_MOVED)
     @action(detail=True, methods=["post"])
     def fund(self, request, pk=None):
-        account = self._account()  # an outsider gets 404 before any validation
-        body = validated(MoneySerializer, request)
-        result = services.account_fund(
-            actor=request.user,
-            account=account,
-            amount=body["amount"],
-            reason=body.get("reason", ""),
+        return self._move_money(
+            MoneySerializer,
+            lambda account, body: services.account_fund(
+                actor=request.user,
+                account=account,
+                amount=body["amount"],
+                reason=body.get("reason", ""),
+            ),
         )
-        return self._done_or_pending(result)
 
-    @extend_schema(
-        parameters=[PK],
-        request=ReclaimSerializer,
-        responses={200: AssociationSerializer, 202: MoneyRequestSerializer},
-    )
+    @extend_schema(parameters=[PK], request=ReclaimSerializer, responses=MONEY_MOVED)
     @action(detail=True, methods=["post"])
     def reclaim(self, request, pk=None):
-        account = self._account()  # an outsider gets 404 before any validation
-        body = validated(ReclaimSerializer, request)
-        result = services.account_reclaim(
-            actor=request.user,
-            account=account,
-            amount=body.get("amount"),
-            reclaim_all=body.get("reclaim_all", False),
-            reason=body.get("reason", ""),
+        return self._move_money(
+            ReclaimSerializer,
+            lambda account, body: services.account_reclaim(
+                actor=request.user,
+                account=account,
+                amount=body.get("amount"),
+                reclaim_all=body.get("reclaim_all", False),
+                reason=body.get("reason", ""),
+            ),
         )
-        return self._done_or_pending(result)
 
     @extend_schema(parameters=[PK], request=BudgetSerializer, responses=AssociationSerializer)
     @action(detail=True, methods=["post"])
