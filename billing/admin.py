@@ -3,11 +3,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.errors import DomainError
-from partner_center.service_admin import KeptRecordAdmin, ReadOnlyAdmin
+from partner_center.service_admin import KeptRecordAdmin, ReadOnlyAdmin, per_object_action
 
 from . import services
 from .models import Bill, BillLine, ExportTask, Invoice, InvoiceLine
+
+# Billing's admin actions always say how many rows were done, as a plain message.
+SAY_DONE_ALWAYS = {"done_level": messages.INFO, "done_always": True}
 
 
 @admin.register(Bill)
@@ -39,16 +41,12 @@ class BillAdmin(KeptRecordAdmin, admin.ModelAdmin):
             '<a href="{}">{}</a>', url, _("Show the %(n)s lines") % {"n": bill.line_count}
         )
 
-    @admin.action(description=_("Settle the selected bills (period ended)"))
-    def settle(self, request, queryset):
-        done = 0
-        for bill in queryset:
-            try:
-                services.bill_settle(actor=request.user, bill=bill)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"{bill}: {exc.message}", messages.ERROR)
-        self.message_user(request, _("%(n)s bill(s) settled.") % {"n": done})
+    settle = per_object_action(
+        _("Settle the selected bills (period ended)"),
+        lambda user, bill: services.bill_settle(actor=user, bill=bill),
+        _("%(n)s bill(s) settled."),
+        **SAY_DONE_ALWAYS,
+    )
 
 
 @admin.register(BillLine)
@@ -164,13 +162,9 @@ class InvoiceAdmin(KeptRecordAdmin, admin.ModelAdmin):
     inlines = [InvoiceLineInline]
     actions = ["issue"]
 
-    @admin.action(description=_("Mark the selected invoices as issued"))
-    def issue(self, request, queryset):
-        done = 0
-        for invoice in queryset:
-            try:
-                services.invoice_issue(actor=request.user, invoice=invoice)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"{invoice}: {exc.message}", messages.ERROR)
-        self.message_user(request, _("%(n)s invoice(s) issued.") % {"n": done})
+    issue = per_object_action(
+        _("Mark the selected invoices as issued"),
+        lambda user, invoice: services.invoice_issue(actor=user, invoice=invoice),
+        _("%(n)s invoice(s) issued."),
+        **SAY_DONE_ALWAYS,
+    )

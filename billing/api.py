@@ -29,6 +29,8 @@ from .serializers import (
 )
 
 BILL_PK = OpenApiParameter("bill_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
+# The filters of the lines endpoint, which the bill's detail exports take too.
+DETAIL_FILTERS = [OpenApiParameter(name, str) for name in ("q", "line_type", "product", "reseller")]
 
 
 class BillViewSet(viewsets.ReadOnlyModelViewSet):
@@ -82,12 +84,7 @@ class BillViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         filters=False,
-        parameters=[
-            OpenApiParameter("q", str),
-            OpenApiParameter("line_type", str),
-            OpenApiParameter("product", str),
-            OpenApiParameter("reseller", str),
-        ],
+        parameters=DETAIL_FILTERS,
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY)},
         description="The bill's detail lines as CSV (streamed), with the same filters as the lines endpoint.",
     )
@@ -101,12 +98,7 @@ class BillViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         filters=False,
-        parameters=[
-            OpenApiParameter("q", str),
-            OpenApiParameter("line_type", str),
-            OpenApiParameter("product", str),
-            OpenApiParameter("reseller", str),
-        ],
+        parameters=DETAIL_FILTERS,
         responses={
             (
                 200,

@@ -9,7 +9,7 @@ from partner_center.service_admin import (
     KeptRecordAdmin,
     ReadOnlyAdmin,
     ServiceAdmin,
-    run_per_object,
+    per_object_action,
 )
 
 from . import services
@@ -106,15 +106,11 @@ class InvitationAdmin(KeptRecordAdmin, admin.ModelAdmin):
     )
     actions = ["revoke"]
 
-    @admin.action(description=_("Revoke the selected links"))
-    def revoke(self, request, queryset):
-        run_per_object(
-            self,
-            request,
-            queryset,
-            lambda inv: services.invitation_revoke(actor=request.user, invitation=inv),
-            _("%(n)s link(s) revoked."),
-        )
+    revoke = per_object_action(
+        _("Revoke the selected links"),
+        lambda user, inv: services.invitation_revoke(actor=user, invitation=inv),
+        _("%(n)s link(s) revoked."),
+    )
 
 
 @admin.register(Association)
@@ -144,17 +140,13 @@ class AssociationAdmin(KeptRecordAdmin, admin.ModelAdmin):
     )
     actions = ["unbind"]
 
-    @admin.action(description=_("Unbind the selected customers"))
-    def unbind(self, request, queryset):
-        run_per_object(
-            self,
-            request,
-            queryset,
-            lambda a: services.customer_unbind(
-                actor=request.user, association=a, reason="Unbound in Django admin"
-            ),
-            _("%(n)s customer(s) unbound."),
-        )
+    unbind = per_object_action(
+        _("Unbind the selected customers"),
+        lambda user, a: services.customer_unbind(
+            actor=user, association=a, reason="Unbound in Django admin"
+        ),
+        _("%(n)s customer(s) unbound."),
+    )
 
 
 class LedgerEntryInline(admin.TabularInline):
@@ -243,15 +235,11 @@ class VoucherAdmin(KeptRecordAdmin, admin.ModelAdmin):
     )
     actions = ["revoke"]
 
-    @admin.action(description=_("Revoke the selected vouchers (the rest goes back to quota)"))
-    def revoke(self, request, queryset):
-        run_per_object(
-            self,
-            request,
-            queryset,
-            lambda v: services.voucher_revoke(actor=request.user, voucher=v),
-            _("%(n)s voucher(s) revoked."),
-        )
+    revoke = per_object_action(
+        _("Revoke the selected vouchers (the rest goes back to quota)"),
+        lambda user, v: services.voucher_revoke(actor=user, voucher=v),
+        _("%(n)s voucher(s) revoked."),
+    )
 
 
 @admin.register(Product)
@@ -331,29 +319,16 @@ class ResourceAdmin(KeptRecordAdmin, admin.ModelAdmin):
     readonly_fields = [f.name for f in Resource._meta.fields]
     actions = ["auto_renew_on", "auto_renew_off"]
 
-    @admin.action(description=_("Set auto-renew"))
-    def auto_renew_on(self, request, queryset):
-        run_per_object(
-            self,
-            request,
-            queryset,
-            lambda r: services.resource_set_auto_renew(
-                actor=request.user, resource=r, enabled=True
-            ),
-            _("Auto-renew set for %(n)s resource(s)."),
-        )
-
-    @admin.action(description=_("Cancel auto-renew"))
-    def auto_renew_off(self, request, queryset):
-        run_per_object(
-            self,
-            request,
-            queryset,
-            lambda r: services.resource_set_auto_renew(
-                actor=request.user, resource=r, enabled=False
-            ),
-            _("Auto-renew cancelled for %(n)s resource(s)."),
-        )
+    auto_renew_on = per_object_action(
+        _("Set auto-renew"),
+        lambda user, r: services.resource_set_auto_renew(actor=user, resource=r, enabled=True),
+        _("Auto-renew set for %(n)s resource(s)."),
+    )
+    auto_renew_off = per_object_action(
+        _("Cancel auto-renew"),
+        lambda user, r: services.resource_set_auto_renew(actor=user, resource=r, enabled=False),
+        _("Auto-renew cancelled for %(n)s resource(s)."),
+    )
 
 
 @admin.register(ConsumptionRecord)

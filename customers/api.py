@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partner_center.accounts.access import HasCapability
-from partner_center.api import validated
+from partner_center.api import is_schema_view, validated
 from partner_center.errors import DomainError
 
 from . import selectors, services
@@ -86,10 +86,8 @@ from .serializers import (
 )
 
 PK = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
-def _fake(view) -> bool:
-    return getattr(view, "swagger_fake_view", False)
+# A money move: 200 with the association, or 202 with the request a second admin decides.
+MONEY_MOVED = {200: AssociationSerializer, 202: MoneyRequestSerializer}
 
 
 class AssociationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -109,7 +107,7 @@ class AssociationViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-associated_at", "-id"]
 
     def get_queryset(self):
-        if _fake(self):
+        if is_schema_view(self):
             return Association.objects.none()
         return selectors.associations_for(self.request.user).order_by("-associated_at", "-id")
 
@@ -133,46 +131,42 @@ class AssociationViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._fresh()
 
-    def _done_or_pending(self, result):
-        """200 with the fresh object, or 202 with the request a second admin decides."""
+    def _move_money(self, body_class, move):
+        """`move(account, body)`, a money service: the account first (an outsider gets 404
+        before any validation), then the body through `body_class`. 200 with the fresh
+        object, or 202 with the request a second admin decides."""
+        account = self._account()
+        result = move(account, validated(body_class, self.request))
         if isinstance(result, MoneyRequest):
             return Response(MoneyRequestSerializer(result).data, status=status.HTTP_202_ACCEPTED)
         return self._fresh()
 
-    @extend_schema(
-        parameters=[PK],
-        request=MoneySerializer,
-        responses={200: AssociationSerializer, 202: MoneyRequestSerializer},
-    )
+    @extend_schema(parameters=[PK], request=MoneySerializer, responses=MONEY_MOVED)
     @action(detail=True, methods=["post"])
     def fund(self, request, pk=None):
-        account = self._account()  # an outsider gets 404 before any validation
-        body = validated(MoneySerializer, request)
-        result = services.account_fund(
-            actor=request.user,
-            account=account,
-            amount=body["amount"],
-            reason=body.get("reason", ""),
+        return self._move_money(
+            MoneySerializer,
+            lambda account, body: services.account_fund(
+                actor=request.user,
+                account=account,
+                amount=body["amount"],
+                reason=body.get("reason", ""),
+            ),
         )
-        return self._done_or_pending(result)
 
-    @extend_schema(
-        parameters=[PK],
-        request=ReclaimSerializer,
-        responses={200: AssociationSerializer, 202: MoneyRequestSerializer},
-    )
+    @extend_schema(parameters=[PK], request=ReclaimSerializer, responses=MONEY_MOVED)
     @action(detail=True, methods=["post"])
     def reclaim(self, request, pk=None):
-        account = self._account()  # an outsider gets 404 before any validation
-        body = validated(ReclaimSerializer, request)
-        result = services.account_reclaim(
-            actor=request.user,
-            account=account,
-            amount=body.get("amount"),
-            reclaim_all=body.get("reclaim_all", False),
-            reason=body.get("reason", ""),
+        return self._move_money(
+            ReclaimSerializer,
+            lambda account, body: services.account_reclaim(
+                actor=request.user,
+                account=account,
+                amount=body.get("amount"),
+                reclaim_all=body.get("reclaim_all", False),
+                reason=body.get("reason", ""),
+            ),
         )
-        return self._done_or_pending(result)
 
     @extend_schema(parameters=[PK], request=BudgetSerializer, responses=AssociationSerializer)
     @action(detail=True, methods=["post"])
@@ -224,7 +218,7 @@ class InvitationViewSet(
     ordering = ["-created_at"]
 
     def get_queryset(self):
-        if _fake(self):
+        if is_schema_view(self):
             return Invitation.objects.none()
         return selectors.invitations_for(self.request.user).order_by("-created_at", "-id")
 
@@ -356,7 +350,7 @@ class _ResourceViewSetBase(viewsets.ReadOnlyModelViewSet):
     ordering = ["expires_at", "id"]
 
     def get_queryset(self):
-        if _fake(self):
+        if is_schema_view(self):
             return Resource.objects.none()
         return selectors.resources_for(self.request.user).order_by("expires_at", "id")
 
@@ -429,7 +423,7 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
         return OrderDetailSerializer if self.action == "retrieve" else OrderSerializer
 
     def get_queryset(self):
-        if _fake(self):
+        if is_schema_view(self):
             return Order.objects.none()
         qs = selectors.orders_for(self.request.user).order_by("-formed_at", "-id")
         if self.action == "retrieve":
@@ -448,7 +442,7 @@ class ConsumptionViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-consumed_at", "-id"]
 
     def get_queryset(self):
-        if _fake(self):
+        if is_schema_view(self):
             return ConsumptionRecord.objects.none()
         return selectors.consumption_for(self.request.user).order_by("-consumed_at", "-id")
 
@@ -471,7 +465,7 @@ class ResellerViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         from partner_center.accounts.models import Partner
 
-        if _fake(self):
+        if is_schema_view(self):
             return Partner.objects.none()
         return selectors.resellers_for(self.request.user).order_by("name")
 
@@ -516,7 +510,22 @@ class ResellerViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(LedgerEntrySerializer(page, many=True).data)
 
 
+class _VoucherRows:
+    """The vouchers the user may see (a reseller's issued ones, a customer's own)."""
+
+    permission_classes = [HasCapability]
+    serializer_class = VoucherSerializer
+    filterset_class = VoucherFilter
+    ordering = ["-issued_at", "-id"]
+
+    def get_queryset(self):
+        if is_schema_view(self):
+            return Voucher.objects.none()
+        return selectors.vouchers_for(self.request.user).order_by("-issued_at", "-id")
+
+
 class VoucherViewSet(
+    _VoucherRows,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -524,21 +533,12 @@ class VoucherViewSet(
 ):
     """Vouchers a tier-2 reseller issued to its customers from its quota."""
 
-    permission_classes = [HasCapability]
     required_capability = {
         "default": VIEW_RESELLER_FUNDS,
         "create": ISSUE_VOUCHERS,
         "revoke": ISSUE_VOUCHERS,
     }
-    serializer_class = VoucherSerializer
-    filterset_class = VoucherFilter
     ordering_fields = ["issued_at"]
-    ordering = ["-issued_at", "-id"]
-
-    def get_queryset(self):
-        if _fake(self):
-            return Voucher.objects.none()
-        return selectors.vouchers_for(self.request.user).order_by("-issued_at", "-id")
 
     @extend_schema(
         request=VoucherIssueSerializer,
@@ -569,19 +569,10 @@ class VoucherViewSet(
         return Response(VoucherSerializer(self.get_queryset().get(pk=pk)).data)
 
 
-class MyVoucherViewSet(viewsets.ReadOnlyModelViewSet):
+class MyVoucherViewSet(_VoucherRows, viewsets.ReadOnlyModelViewSet):
     """The signed-in customer's vouchers."""
 
-    permission_classes = [HasCapability]
     required_capability = CUSTOMER_SELF
-    serializer_class = VoucherSerializer
-    filterset_class = VoucherFilter
-    ordering = ["-issued_at", "-id"]
-
-    def get_queryset(self):
-        if _fake(self):
-            return Voucher.objects.none()
-        return selectors.vouchers_for(self.request.user).order_by("-issued_at", "-id")
 
 
 class ImportView(APIView):
@@ -608,7 +599,7 @@ class MoneyRequestViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends: list = []
 
     def get_queryset(self):
-        if _fake(self):
+        if is_schema_view(self):
             return MoneyRequest.objects.none()
         return selectors.money_requests_for(self.request.user)
 

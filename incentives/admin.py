@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from partner_center.service_admin import KeptRecordAdmin, ReadOnlyAdmin, by_pk, run_per_object
+from partner_center.service_admin import KeptRecordAdmin, ReadOnlyAdmin, by_pk, per_object_action
 
 from . import periods, services
 from .models import (
@@ -144,24 +144,15 @@ class IncentiveApplicationAdmin(KeptRecordAdmin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
 
-    @admin.action(description=_("Publish the amounts (computed basis)"))
-    def action_publish(self, request, queryset):
-        run_per_object(
-            self,
-            request,
-            queryset,
-            lambda a: services.incentive_publish(actor=request.user, application=a),
-            _("%(n)s applications published."),
-            name=by_pk,
-        )
-
-    @admin.action(description=_("Mark the requested payments paid"))
-    def action_mark_paid(self, request, queryset):
-        run_per_object(
-            self,
-            request,
-            queryset,
-            lambda a: services.incentive_mark_paid(actor=request.user, application=a),
-            _("%(n)s applications marked paid."),
-            name=by_pk,
-        )
+    action_publish = per_object_action(
+        _("Publish the amounts (computed basis)"),
+        lambda user, a: services.incentive_publish(actor=user, application=a),
+        _("%(n)s applications published."),
+        name=by_pk,
+    )
+    action_mark_paid = per_object_action(
+        _("Mark the requested payments paid"),
+        lambda user, a: services.incentive_mark_paid(actor=user, application=a),
+        _("%(n)s applications marked paid."),
+        name=by_pk,
+    )

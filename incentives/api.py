@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from partner_center.accounts.access import HasCapability, is_vendor_staff
 from partner_center.accounts.models import Partner
-from partner_center.api import validated
+from partner_center.api import is_schema_view, validated
 
 from . import periods, selectors, services
 from .filters import ApplicationFilter, StaffPerformanceFilter
@@ -51,10 +51,6 @@ PERIOD = OpenApiParameter(
 )
 
 
-def _fake(view) -> bool:
-    return getattr(view, "swagger_fake_view", False)
-
-
 def _period(request) -> str:
     return periods.parse(request.query_params.get("period"), periods.current_period())
 
@@ -75,7 +71,7 @@ class PerformanceViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["formed_at", "amount"]
 
     def get_queryset(self):
-        if _fake(self):
+        if is_schema_view(self):
             return PerformanceRecord.objects.none()
         return selectors.performance_for(self.request.user).order_by("-formed_at", "-pk")
 
@@ -101,7 +97,7 @@ class DashboardViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends: list = []
 
     def get_queryset(self):
-        if _fake(self):
+        if is_schema_view(self):
             return Partner.objects.none()
         return selectors.dashboard_resellers(self.request.user.partner_id, _period(self.request))
 
@@ -164,7 +160,7 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["period", "partner"]
 
     def get_queryset(self):
-        if _fake(self):
+        if is_schema_view(self):
             return PeriodStatement.objects.none()
         return selectors.statements_for(self.request.user).order_by("-period", "partner_id")
 
@@ -187,7 +183,7 @@ class ProgramPeriodViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends: list = []
 
     def get_queryset(self):
-        if _fake(self):
+        if is_schema_view(self):
             return ProgramPeriod.objects.none()
         return selectors.program_periods()
 
@@ -211,7 +207,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     filterset_class = ApplicationFilter
 
     def get_queryset(self):
-        if _fake(self):
+        if is_schema_view(self):
             return IncentiveApplication.objects.none()
         return selectors.applications_for(self.request.user).order_by("-applied_at", "-pk")
 

@@ -12,7 +12,13 @@ from django.utils.translation import pgettext_lazy
 
 from partner_center import uploads
 from partner_center.accounts.models import Partner, User
-from partner_center.service_admin import KeptRecordAdmin, ServiceAdmin, by_pk, run_per_object
+from partner_center.service_admin import (
+    KeptRecordAdmin,
+    ServiceAdmin,
+    ShowOnlyAdmin,
+    by_pk,
+    run_per_object,
+)
 
 from . import services
 from .catalog import LeadCloseReason, RejectionReason
@@ -67,9 +73,9 @@ def _service_action(description, done_message, call, *, form_class=None):
     return action
 
 
-def _owner_action(description, done_message, form_class, call):
-    """An owner action: `call(actor, obj, user)` for each row, the user named by the e-mail
-    typed in the action bar."""
+def _owner_action(description, done_message, form_class, service, target, field):
+    """An owner action: `service(actor=, <target>=<the row>, <field>=<the user>)` for each
+    row, the user named by the e-mail typed in the action bar."""
 
     @admin.action(description=description)
     def action(modeladmin, request, queryset):
@@ -81,9 +87,31 @@ def _owner_action(description, done_message, form_class, call):
             msg = _("Enter the e-mail of an existing user.")
             modeladmin.message_user(request, msg, messages.ERROR)
             return
-        _run(modeladmin, request, queryset, lambda obj: call(request.user, obj, user), done_message)
+        _run(
+            modeladmin,
+            request,
+            queryset,
+            lambda obj: service(actor=request.user, **{target: obj, field: user}),
+            done_message,
+        )
 
     return action
+
+
+def _bd_owner_action(form_class, service, target):
+    return _owner_action(
+        _("Give to the BD owner whose e-mail is above"),
+        _("BD owner changed"),
+        form_class,
+        service,
+        target,
+        "bd_owner",
+    )
+
+
+def _on_opportunity(service, **values):
+    """A `_service_action` call: `service(actor=, opportunity=<the row>, **values)`."""
+    return lambda actor, opp, data: service(actor=actor, opportunity=opp, **values)
 
 
 @admin.register(Opportunity)
@@ -144,17 +172,12 @@ class OpportunityAdmin(KeptRecordAdmin, ServiceAdmin):
         _("Give to the owner whose e-mail is above"),
         _("Owner changed"),
         OpportunityActionForm,
-        lambda actor, opp, user: owners.opportunity_set_owner(
-            actor=actor, opportunity=opp, owner=user
-        ),
+        owners.opportunity_set_owner,
+        "opportunity",
+        "owner",
     )
-    action_set_bd_owner = _owner_action(
-        _("Give to the BD owner whose e-mail is above"),
-        _("BD owner changed"),
-        OpportunityActionForm,
-        lambda actor, opp, user: owners.opportunity_set_bd_owner(
-            actor=actor, opportunity=opp, bd_owner=user
-        ),
+    action_set_bd_owner = _bd_owner_action(
+        OpportunityActionForm, owners.opportunity_set_bd_owner, "opportunity"
     )
 
     def get_readonly_fields(self, request, obj=None):
@@ -218,23 +241,17 @@ class OpportunityAdmin(KeptRecordAdmin, ServiceAdmin):
     action_set_core_label = _service_action(
         _("Set the core label"),
         _("Core label set"),
-        lambda actor, o, data: services.opportunity_set_core_label(
-            actor=actor, opportunity=o, core_label=True
-        ),
+        _on_opportunity(services.opportunity_set_core_label, core_label=True),
     )
     action_clear_core_label = _service_action(
         _("Remove the core label"),
         _("Core label removed"),
-        lambda actor, o, data: services.opportunity_set_core_label(
-            actor=actor, opportunity=o, core_label=False
-        ),
+        _on_opportunity(services.opportunity_set_core_label, core_label=False),
     )
     action_approve_extension = _service_action(
         _("Approve the requested protection extension"),
         _("Extension approved"),
-        lambda actor, o, data: services.protection_decide_extension(
-            actor=actor, opportunity=o, approve=True
-        ),
+        _on_opportunity(services.protection_decide_extension, approve=True),
     )
     action_refuse_extension = _service_action(
         _("Refuse the requested protection extension (comment above)"),
@@ -321,12 +338,7 @@ class VendorLeadAdmin(ServiceAdmin):
     action_form = LeadActionForm
     actions = ["action_share", "action_close", "action_reopen", "action_set_bd_owner"]
 
-    action_set_bd_owner = _owner_action(
-        _("Give to the BD owner whose e-mail is above"),
-        _("BD owner changed"),
-        LeadActionForm,
-        lambda actor, lead, user: owners.lead_set_bd_owner(actor=actor, lead=lead, bd_owner=user),
-    )
+    action_set_bd_owner = _bd_owner_action(LeadActionForm, owners.lead_set_bd_owner, "lead")
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -427,7 +439,7 @@ class DuplicatePairAdmin(KeptRecordAdmin, admin.ModelAdmin):
 
 
 @admin.register(ImportRow)
-class ImportRowAdmin(admin.ModelAdmin):
+class ImportRowAdmin(ShowOnlyAdmin):
     """Each row's outcome of an import (read-only: written by the import itself)."""
 
     list_display = ("po_import", "row_number", "outcome", "opportunity", "reason")
@@ -435,12 +447,6 @@ class ImportRowAdmin(admin.ModelAdmin):
     search_fields = ("po_import__file_name", "reason")
     raw_id_fields = ("po_import", "opportunity")
     list_select_related = ("po_import", "opportunity")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(POImport)
@@ -465,16 +471,10 @@ class POImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(CustomerKeyLock)
-class CustomerKeyLockAdmin(admin.ModelAdmin):
+class CustomerKeyLockAdmin(ShowOnlyAdmin):
     list_display = ("key",)
     search_fields = ("key",)
     list_select_related = ()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 # ---- Working on a deal together (collab): comments, next steps, files ----------------------
@@ -483,7 +483,7 @@ from .collab import admin as collab_admin  # noqa: E402, F401
 
 
 @admin.register(SavedView)
-class SavedViewAdmin(admin.ModelAdmin):
+class SavedViewAdmin(ShowOnlyAdmin):
     """Read-only: users save and delete their views on the list pages."""
 
     list_display = ("user", "list_key", "name", "query", "created_at")
@@ -491,9 +491,3 @@ class SavedViewAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "name")
     list_select_related = ("user",)
     readonly_fields = ("user", "list_key", "name", "query", "created_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

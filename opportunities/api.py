@@ -64,8 +64,50 @@ K = Opportunity.Kind
 ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
+def opportunity_action(url_path, body, service, target, *fields, doc=None):
+    """A POST action at `url_path` on one opportunity (the method is named after it, `_` for
+    `-`): the body read through `body` (a serializer), then `service(actor=<the user>,
+    <target>=<the opportunity>, ...)` with the body's `fields` (none named: all of it) as
+    keywords (`OpportunityActionsMixin._act`); the answer is the opportunity as it is now.
+    `doc` is the operation's description."""
+
+    def act(self, request, pk=None):
+        def call(opp, data):
+            values = {k: data[k] for k in fields} if fields else data
+            return service(actor=request.user, **{target: opp}, **values)
+
+        return self._act(body, call)
+
+    act.__name__ = act.__qualname__ = url_path.replace("-", "_")
+    act.__doc__ = doc
+    act = action(detail=True, methods=["post"], url_path=url_path)(act)
+    return extend_schema(request=body, responses=OpportunitySerializer, parameters=[ID_PARAM])(act)
+
+
 class OpportunityActionsMixin:
-    """Actions both kinds share: progress updates, timeline, core label (BD)."""
+    """Actions both kinds share: progress updates, timeline, core label (BD); and what the PO
+    and HO endpoints list alike (the opportunities of `kind` the user may see)."""
+
+    permission_classes = [HasCapability]
+    required_capability = {
+        "default": VIEW_OPPORTUNITIES,
+        "owner": ASSIGN_OWNERS,
+        **dict.fromkeys(("progress", "close", "request_extension"), WORK_OPPORTUNITIES),
+        **dict.fromkeys(("decide_extension", "core_label", "bd_owner"), REVIEW_OPPORTUNITIES),
+    }
+    serializer_class = OpportunitySerializer
+    filterset_class = OpportunityFilter
+    ordering_fields = ["created_at", "deadline", "amount", "customer_name"]
+    ordering = ["-created_at", "-id"]
+    kind: str
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Opportunity.objects.none()
+        qs = selectors.opportunities_for(self.request.user).filter(kind=self.kind)
+        if self.kind == K.HO:
+            qs = qs.select_related("lead")
+        return qs.order_by("-created_at", "-id")
 
     def _respond(self, obj):
         obj = self.get_queryset().get(pk=obj.pk)
@@ -105,57 +147,34 @@ class OpportunityActionsMixin:
             TimelineEntrySerializer(selectors.timeline(opp, request.user), many=True).data
         )
 
-    @extend_schema(
-        request=CloseDealSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM]
+    close = opportunity_action(
+        "close",
+        CloseDealSerializer,
+        services.opportunity_close,
+        "opportunity",
+        doc="The partner closes a protected deal: won, or lost with a reason (R4.1).",
     )
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        """The partner closes a protected deal: won, or lost with a reason (R4.1)."""
-        return self._act(
-            CloseDealSerializer,
-            lambda opp, data: services.opportunity_close(
-                actor=request.user, opportunity=opp, **data
-            ),
-        )
-
-    @extend_schema(
-        request=ExtensionRequestSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM]
+    request_extension = opportunity_action(
+        "request-extension",
+        ExtensionRequestSerializer,
+        services.protection_request_extension,
+        "opportunity",
+        "note",
     )
-    @action(detail=True, methods=["post"], url_path="request-extension")
-    def request_extension(self, request, pk=None):
-        return self._act(
-            ExtensionRequestSerializer,
-            lambda opp, data: services.protection_request_extension(
-                actor=request.user, opportunity=opp, note=data["note"]
-            ),
-        )
-
-    @extend_schema(
-        request=ExtensionDecisionSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM]
+    decide_extension = opportunity_action(
+        "decide-extension",
+        ExtensionDecisionSerializer,
+        services.protection_decide_extension,
+        "opportunity",
     )
-    @action(detail=True, methods=["post"], url_path="decide-extension")
-    def decide_extension(self, request, pk=None):
-        return self._act(
-            ExtensionDecisionSerializer,
-            lambda opp, data: services.protection_decide_extension(
-                actor=request.user, opportunity=opp, **data
-            ),
-        )
-
-    @extend_schema(
-        request=CoreLabelSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM]
+    core_label = opportunity_action(
+        "core-label",
+        CoreLabelSerializer,
+        services.opportunity_set_core_label,
+        "opportunity",
+        "core_label",
+        "note",
     )
-    @action(detail=True, methods=["post"], url_path="core-label")
-    def core_label(self, request, pk=None):
-        return self._act(
-            CoreLabelSerializer,
-            lambda opp, data: services.opportunity_set_core_label(
-                actor=request.user,
-                opportunity=opp,
-                core_label=data["core_label"],
-                note=data["note"],
-            ),
-        )
 
 
 class POViewSet(
@@ -170,42 +189,19 @@ class POViewSet(
     """POs: a partner's own (vendor staff: all). Create drafts, change what the field-lock
     matrix allows, submit with the customer's consent; BD reviews and verifies."""
 
-    permission_classes = [HasCapability]
     required_capability = {
-        "default": VIEW_OPPORTUNITIES,
-        "create": WORK_OPPORTUNITIES,
-        "partial_update": WORK_OPPORTUNITIES,
-        "update": WORK_OPPORTUNITIES,
-        "submit": WORK_OPPORTUNITIES,
-        "resubmit": WORK_OPPORTUNITIES,
-        "progress": WORK_OPPORTUNITIES,
-        "start_verification": REVIEW_OPPORTUNITIES,
-        "verify": REVIEW_OPPORTUNITIES,
-        "reject": REVIEW_OPPORTUNITIES,
-        "return_for_changes": REVIEW_OPPORTUNITIES,
-        "bulk_review": REVIEW_OPPORTUNITIES,
-        "core_label": REVIEW_OPPORTUNITIES,
-        "close": WORK_OPPORTUNITIES,
-        "request_extension": WORK_OPPORTUNITIES,
-        "decide_extension": REVIEW_OPPORTUNITIES,
-        "owner": ASSIGN_OWNERS,
-        "bd_owner": REVIEW_OPPORTUNITIES,
+        **OpportunityActionsMixin.required_capability,
+        **dict.fromkeys(
+            ("create", "partial_update", "update", "submit", "resubmit"), WORK_OPPORTUNITIES
+        ),
+        **dict.fromkeys(
+            ("start_verification", "verify", "reject", "return_for_changes", "bulk_review"),
+            REVIEW_OPPORTUNITIES,
+        ),
     }
-    serializer_class = OpportunitySerializer
-    filterset_class = OpportunityFilter
-    ordering_fields = ["created_at", "deadline", "amount", "customer_name"]
-    ordering = ["-created_at", "-id"]
+    kind = K.PO
     http_method_names = ["get", "post", "patch", "head", "options"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Opportunity.objects.none()
-        return (
-            selectors.opportunities_for(self.request.user)
-            .filter(kind=K.PO)
-            .order_by("-created_at", "-id")
-        )
 
     @extend_schema(
         request=POWriteSerializer,
@@ -251,13 +247,7 @@ class POViewSet(
             ),
         )
 
-    @extend_schema(request=NoteSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM])
-    @action(detail=True, methods=["post"])
-    def resubmit(self, request, pk=None):
-        return self._act(
-            NoteSerializer,
-            lambda po, data: services.po_resubmit(actor=request.user, po=po, note=data["note"]),
-        )
+    resubmit = opportunity_action("resubmit", NoteSerializer, services.po_resubmit, "po", "note")
 
     @extend_schema(responses=DuplicateHintSerializer(many=True), parameters=[ID_PARAM])
     @action(detail=True, methods=["get"])
@@ -266,15 +256,9 @@ class POViewSet(
         po = self.get_object()
         return Response(DuplicateHintSerializer(selectors.duplicate_hints(po), many=True).data)
 
-    @extend_schema(request=NoteSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM])
-    @action(detail=True, methods=["post"], url_path="start-verification")
-    def start_verification(self, request, pk=None):
-        return self._act(
-            NoteSerializer,
-            lambda po, data: services.po_start_verification(
-                actor=request.user, po=po, note=data["note"]
-            ),
-        )
+    start_verification = opportunity_action(
+        "start-verification", NoteSerializer, services.po_start_verification, "po", "note"
+    )
 
     @extend_schema(request=VerifySerializer, responses=OpportunitySerializer, parameters=[ID_PARAM])
     @action(detail=True, methods=["post"])
@@ -292,31 +276,17 @@ class POViewSet(
             ),
         )
 
-    @extend_schema(request=RejectSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM])
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        return self._act(
-            RejectSerializer,
-            lambda po, data: services.po_reject(
-                actor=request.user,
-                po=po,
-                reason=data["reason"],
-                note=data["note"],
-            ),
-        )
-
-    @extend_schema(request=ReturnSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM])
-    @action(detail=True, methods=["post"], url_path="return-for-changes")
-    def return_for_changes(self, request, pk=None):
-        return self._act(
-            ReturnSerializer,
-            lambda po, data: services.po_return_for_changes(
-                actor=request.user,
-                po=po,
-                fields=data["fields"],
-                comment=data["comment"],
-            ),
-        )
+    reject = opportunity_action(
+        "reject", RejectSerializer, services.po_reject, "po", "reason", "note"
+    )
+    return_for_changes = opportunity_action(
+        "return-for-changes",
+        ReturnSerializer,
+        services.po_return_for_changes,
+        "po",
+        "fields",
+        "comment",
+    )
 
     @extend_schema(request=BulkReviewSerializer, responses=BulkReviewResultSerializer)
     @action(detail=False, methods=["post"], url_path="bulk-review")
@@ -351,33 +321,11 @@ class HOViewSet(
     """HOs shared with the partner (vendor staff: all shares). Accept or decline within
     3 working days; the contact details are masked until accepted."""
 
-    permission_classes = [HasCapability]
     required_capability = {
-        "default": VIEW_OPPORTUNITIES,
-        "accept": WORK_OPPORTUNITIES,
-        "decline": WORK_OPPORTUNITIES,
-        "progress": WORK_OPPORTUNITIES,
-        "close": WORK_OPPORTUNITIES,
-        "request_extension": WORK_OPPORTUNITIES,
-        "decide_extension": REVIEW_OPPORTUNITIES,
-        "core_label": REVIEW_OPPORTUNITIES,
-        "owner": ASSIGN_OWNERS,
-        "bd_owner": REVIEW_OPPORTUNITIES,
+        **OpportunityActionsMixin.required_capability,
+        **dict.fromkeys(("accept", "decline"), WORK_OPPORTUNITIES),
     }
-    serializer_class = OpportunitySerializer
-    filterset_class = OpportunityFilter
-    ordering_fields = ["created_at", "deadline", "amount", "customer_name"]
-    ordering = ["-created_at", "-id"]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Opportunity.objects.none()
-        return (
-            selectors.opportunities_for(self.request.user)
-            .filter(kind=K.HO)
-            .select_related("lead")
-            .order_by("-created_at", "-id")
-        )
+    kind = K.HO
 
     @extend_schema(request=None, responses=OpportunitySerializer, parameters=[ID_PARAM])
     @action(detail=True, methods=["post"])
@@ -385,15 +333,7 @@ class HOViewSet(
         ho = services.ho_accept(actor=request.user, ho=self.get_object())
         return self._respond(ho)
 
-    @extend_schema(
-        request=DeclineSerializer, responses=OpportunitySerializer, parameters=[ID_PARAM]
-    )
-    @action(detail=True, methods=["post"])
-    def decline(self, request, pk=None):
-        return self._act(
-            DeclineSerializer,
-            lambda ho, data: services.ho_decline(actor=request.user, ho=ho, reason=data["reason"]),
-        )
+    decline = opportunity_action("decline", DeclineSerializer, services.ho_decline, "ho", "reason")
 
 
 class LeadViewSet(

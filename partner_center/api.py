@@ -113,6 +113,11 @@ def _status_message(status: int) -> str:
     }.get(status, gettext("The request could not be completed."))
 
 
+def is_schema_view(view) -> bool:
+    """A view drf-spectacular makes to write the OpenAPI schema: no real request, no user."""
+    return getattr(view, "swagger_fake_view", False)
+
+
 def validated(serializer_class, request, **kwargs) -> dict:
     """The request body read through `serializer_class` (its `validated_data`); a field
     error answers 400 in the shared error body."""

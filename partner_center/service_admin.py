@@ -3,7 +3,8 @@
 `ServiceAdmin` turns a refusal raised by a service while saving (`DomainError`, including
 `NotAllowed`) into form errors on the same page, with the admin's input kept: the save is
 rolled back, the page is rendered again and the message sits next to its field (or on top).
-`run_per_object` is the shared body of admin actions that call a service per row."""
+`run_per_object` is the shared body of admin actions that call a service per row,
+`per_object_action` such an action whole."""
 
 from __future__ import annotations
 
@@ -52,11 +53,21 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 def run_per_object(
-    modeladmin, request, queryset, fn, done, *, name=str, level=messages.ERROR
+    modeladmin,
+    request,
+    queryset,
+    fn,
+    done,
+    *,
+    name=str,
+    level=messages.ERROR,
+    done_level=messages.SUCCESS,
+    done_always=False,
 ) -> int:
     """Call `fn(obj)` (a service) for each selected row; a refusal is a message (`level`)
-    naming the row (`name(obj)`), the other rows go on. `done` is a message with `%(n)s`,
-    or a plain one the count is put after in brackets."""
+    naming the row (`name(obj)`), the other rows go on. `done` is a message (`done_level`)
+    with `%(n)s`, or a plain one the count is put after in brackets; said when a row was
+    done, or always (`done_always`)."""
     ok = 0
     for obj in queryset:
         try:
@@ -64,10 +75,23 @@ def run_per_object(
             ok += 1
         except DomainError as exc:
             modeladmin.message_user(request, f"{name(obj)}: {exc.message}", level)
-    if ok:
+    if ok or done_always:
         text = done % {"n": ok} if "%(n)s" in str(done) else f"{done} ({ok})"
-        modeladmin.message_user(request, text, messages.SUCCESS)
+        modeladmin.message_user(request, text, done_level)
     return ok
+
+
+def per_object_action(description, call, done, **options):
+    """An admin action (`description`) that runs `call(actor, obj)`, a service, for each
+    selected row: `run_per_object` with `done` and its `options`."""
+
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        run_per_object(
+            modeladmin, request, queryset, lambda obj: call(request.user, obj), done, **options
+        )
+
+    return action
 
 
 def by_pk(obj) -> str:
@@ -83,6 +107,16 @@ class KeptRecordAdmin:
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ShowOnlyAdmin(admin.ModelAdmin):
+    """An admin page that shows rows (and may delete them), never adds or changes one."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.service_admin import KeptRecordAdmin, run_per_object
+from partner_center.service_admin import KeptRecordAdmin, per_object_action
 
 from . import services
 from .models import ContactChange, Membership
@@ -38,25 +38,18 @@ class MembershipAdmin(KeptRecordAdmin, admin.ModelAdmin):
     )
     actions = ["unlink", "withdraw"]
 
-    def _run(self, request, queryset, service, done):
-        run_per_object(
-            self,
-            request,
-            queryset,
-            lambda membership: service(actor=request.user, membership=membership),
-            done,
-            level=messages.WARNING,
-        )
-
-    @admin.action(description=_("Unlink the selected members"))
-    def unlink(self, request, queryset):
-        self._run(request, queryset, services.member_unlink, _("%(n)s members unlinked."))
-
-    @admin.action(description=_("Withdraw the selected invitations"))
-    def withdraw(self, request, queryset):
-        self._run(
-            request, queryset, services.invitation_withdraw, _("%(n)s invitations withdrawn.")
-        )
+    unlink = per_object_action(
+        _("Unlink the selected members"),
+        lambda user, membership: services.member_unlink(actor=user, membership=membership),
+        _("%(n)s members unlinked."),
+        level=messages.WARNING,
+    )
+    withdraw = per_object_action(
+        _("Withdraw the selected invitations"),
+        lambda user, membership: services.invitation_withdraw(actor=user, membership=membership),
+        _("%(n)s invitations withdrawn."),
+        level=messages.WARNING,
+    )
 
 
 @admin.register(ContactChange)

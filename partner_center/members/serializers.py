@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from partner_center.accounts.models import Partner
+from partner_center.accounts.serializers import PartnerSerializer
 
 from .models import ContactChange, Membership
 
@@ -51,11 +51,9 @@ class InvitationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProfileSerializer(serializers.ModelSerializer):
-    types = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Partner
+# The partner as its profile page shows it; `types` as `PartnerSerializer` gives them.
+class ProfileSerializer(PartnerSerializer):
+    class Meta(PartnerSerializer.Meta):
         fields = [
             "id",
             "name",
@@ -68,9 +66,6 @@ class ProfileSerializer(serializers.ModelSerializer):
             "deregistered_at",
         ]
         read_only_fields = fields
-
-    def get_types(self, obj) -> list[str]:
-        return sorted(obj.type_codes)
 
 
 class LegalRepresentativeSerializer(serializers.Serializer):

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from partner_center.service_admin import ReadOnlyAdmin
+from partner_center.service_admin import ReadOnlyAdmin, ShowOnlyAdmin
 
 from . import services
 from .models import Heartbeat, OutboxEntry
@@ -44,12 +44,6 @@ class OutboxEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Heartbeat)
-class HeartbeatAdmin(admin.ModelAdmin):
+class HeartbeatAdmin(ShowOnlyAdmin):
     list_display = ("name", "at")
     search_fields = ("name",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

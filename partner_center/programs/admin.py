@@ -1,8 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.errors import DomainError
-from partner_center.service_admin import KeptRecordAdmin
+from partner_center.service_admin import KeptRecordAdmin, per_object_action
 
 from . import services
 from .models import PCEApplication
@@ -26,16 +25,9 @@ class PCEApplicationAdmin(KeptRecordAdmin, admin.ModelAdmin):
             return (*self.readonly_fields, "partner", "applied_by", "applied_at", "decision_reason")
         return self.readonly_fields
 
-    @admin.action(description=_("Approve the selected applications"))
-    def approve(self, request, queryset):
-        done = 0
-        for application in queryset:
-            try:
-                services.pce_approve(actor=request.user, application=application)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"{application}: {exc.message}", messages.WARNING)
-        if done:
-            self.message_user(
-                request, _("%(n)s applications approved.") % {"n": done}, messages.SUCCESS
-            )
+    approve = per_object_action(
+        _("Approve the selected applications"),
+        lambda user, application: services.pce_approve(actor=user, application=application),
+        _("%(n)s applications approved."),
+        level=messages.WARNING,
+    )

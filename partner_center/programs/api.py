@@ -124,24 +124,19 @@ class PCEApplicationViewSet(
         application = services.pce_apply(actor=request.user, partner=request.user.partner, **body)
         return Response(PCEApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=DecisionSerializer, responses=PCEApplicationSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
+    def _decide(self, request, decide):
         body = validated(DecisionSerializer, request)
-        application = services.pce_approve(
-            actor=request.user,
-            application=self.get_object(),
-            reason=body.get("reason", ""),
+        application = decide(
+            actor=request.user, application=self.get_object(), reason=body.get("reason", "")
         )
         return Response(PCEApplicationSerializer(application).data)
 
     @extend_schema(request=DecisionSerializer, responses=PCEApplicationSerializer)
     @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._decide(request, services.pce_approve)
+
+    @extend_schema(request=DecisionSerializer, responses=PCEApplicationSerializer)
+    @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        body = validated(DecisionSerializer, request)
-        application = services.pce_reject(
-            actor=request.user,
-            application=self.get_object(),
-            reason=body.get("reason", ""),
-        )
-        return Response(PCEApplicationSerializer(application).data)
+        return self._decide(request, services.pce_reject)

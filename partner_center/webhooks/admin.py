@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from partner_center.service_admin import ShowOnlyAdmin
+
 from .models import DeliveryAttempt, PartnerEvent, WebhookDelivery, WebhookEndpoint
 
 
@@ -48,40 +50,22 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(ShowOnlyAdmin):
     list_display = ("id", "endpoint", "event", "state", "attempts", "next_attempt_at")
     list_filter = ("state",)
     raw_id_fields = ("endpoint", "event", "redelivery_of", "requested_by")
     inlines = [AttemptInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(DeliveryAttempt)
-class DeliveryAttemptAdmin(admin.ModelAdmin):
+class DeliveryAttemptAdmin(ShowOnlyAdmin):
     list_display = ("delivery", "number", "started_at", "status_code", "latency_ms", "succeeded")
     list_filter = ("succeeded",)
     raw_id_fields = ("delivery",)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PartnerEvent)
-class PartnerEventAdmin(admin.ModelAdmin):
+class PartnerEventAdmin(ShowOnlyAdmin):
     list_display = ("id", "type", "partner", "created_at")
     list_filter = ("type",)
     raw_id_fields = ("partner",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
