@@ -19,6 +19,7 @@ from partner_center.accounts.access import capability_required, get_for_user, is
 from partner_center.errors import DomainError
 from partner_center.paging import Paginator, WindowPaginator
 from partner_center.programs.selectors import is_pce_member
+from partner_center.views_common import acted
 from partner_center.workdays import working_days_left_many
 
 from . import (
@@ -399,13 +400,12 @@ def po_submit(request, pk: int):
 @capability_required(WORK_OPPORTUNITIES)
 def po_resubmit(request, pk: int):
     po = _partner_opportunity(request, pk, kind=K.PO)
-    try:
-        services.po_resubmit(actor=request.user, po=po, note=request.POST.get("note", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Resubmitted. The deadline stays as it was."))
-    return redirect("opportunities:detail", po.pk)
+    return _opportunity_action(
+        request,
+        po.pk,
+        lambda: services.po_resubmit(actor=request.user, po=po, note=request.POST.get("note", "")),
+        _("Resubmitted. The deadline stays as it was."),
+    )
 
 
 @capability_required(VIEW_OPPORTUNITIES)
@@ -454,13 +454,12 @@ def progress(request, pk: int):
 @capability_required(WORK_OPPORTUNITIES)
 def ho_accept(request, pk: int):
     ho = _partner_opportunity(request, pk, kind=K.HO)
-    try:
-        services.ho_accept(actor=request.user, ho=ho)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Accepted. The customer's contact details are now shown."))
-    return redirect("opportunities:detail", ho.pk)
+    return _opportunity_action(
+        request,
+        ho.pk,
+        lambda: services.ho_accept(actor=request.user, ho=ho),
+        _("Accepted. The customer's contact details are now shown."),
+    )
 
 
 @capability_required(WORK_OPPORTUNITIES)
@@ -489,13 +488,12 @@ def _bd_opportunity(pk: int, **filters) -> Opportunity:
 @capability_required(REVIEW_OPPORTUNITIES)
 def po_start_verification(request, pk: int):
     po = _bd_opportunity(pk, kind=K.PO)
-    try:
-        services.po_start_verification(actor=request.user, po=po)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Review passed: the PO is under verification."))
-    return redirect("opportunities:detail", po.pk)
+    return _opportunity_action(
+        request,
+        po.pk,
+        lambda: services.po_start_verification(actor=request.user, po=po),
+        _("Review passed: the PO is under verification."),
+    )
 
 
 @capability_required(REVIEW_OPPORTUNITIES)
@@ -563,35 +561,29 @@ def po_return(request, pk: int):
 @capability_required(REVIEW_OPPORTUNITIES)
 def core_label(request, pk: int):
     opp = _bd_opportunity(pk)
-    try:
-        services.opportunity_set_core_label(
+    return _opportunity_action(
+        request,
+        opp.pk,
+        lambda: services.opportunity_set_core_label(
             actor=request.user, opportunity=opp, core_label=request.POST.get("core_label") == "1"
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Core label saved."))
-    return redirect("opportunities:detail", opp.pk)
+        ),
+        _("Core label saved."),
+    )
 
 
 # ---- Deal protection (R4.1) ---------------------------------------------------------------
 
 
-def _protection_action(request, pk: int, call, done: str):
-    try:
-        call()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect("opportunities:detail", pk)
+def _opportunity_action(request, pk: int, call, done: str):
+    """A button on an opportunity: the service's refusal or `done` is flashed, then back."""
+    return acted(request, call, message=done, done=reverse("opportunities:detail", args=[pk]))
 
 
 @require_POST
 @capability_required(WORK_OPPORTUNITIES)
 def opportunity_close(request, pk: int):
     opp = _partner_opportunity(request, pk)
-    return _protection_action(
+    return _opportunity_action(
         request,
         opp.pk,
         lambda: services.opportunity_close(
@@ -609,7 +601,7 @@ def opportunity_close(request, pk: int):
 @capability_required(WORK_OPPORTUNITIES)
 def protection_request(request, pk: int):
     opp = _partner_opportunity(request, pk)
-    return _protection_action(
+    return _opportunity_action(
         request,
         opp.pk,
         lambda: services.protection_request_extension(
@@ -623,7 +615,7 @@ def protection_request(request, pk: int):
 @capability_required(REVIEW_OPPORTUNITIES)
 def protection_decide(request, pk: int):
     opp = _bd_opportunity(pk)
-    return _protection_action(
+    return _opportunity_action(
         request,
         opp.pk,
         lambda: services.protection_decide_extension(
@@ -762,31 +754,31 @@ def lead_share(request, pk: int):
 def lead_close(request, pk: int):
     """Retire a lead from the pool with a reason (R4.2)."""
     lead = get_object_or_404(VendorLead, pk=pk)
-    try:
-        services.lead_retire(
+    return acted(
+        request,
+        lambda: services.lead_retire(
             actor=request.user,
             lead=lead,
             reason=request.POST.get("reason", ""),
             note=request.POST.get("note", ""),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The lead is closed: it wins no duplicate any more."))
-    return redirect("opportunities:lead_detail", lead.pk)
+        ),
+        message=_("The lead is closed: it wins no duplicate any more."),
+        done=reverse("opportunities:lead_detail", args=[lead.pk]),
+    )
 
 
 @require_POST
 @capability_required(REVIEW_OPPORTUNITIES)
 def lead_reopen(request, pk: int):
     lead = get_object_or_404(VendorLead, pk=pk)
-    try:
-        services.lead_reopen(actor=request.user, lead=lead, note=request.POST.get("note", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The lead is back in the pool."))
-    return redirect("opportunities:lead_detail", lead.pk)
+    return acted(
+        request,
+        lambda: services.lead_reopen(
+            actor=request.user, lead=lead, note=request.POST.get("note", "")
+        ),
+        message=_("The lead is back in the pool."),
+        done=reverse("opportunities:lead_detail", args=[lead.pk]),
+    )
 
 
 # ---- BD: duplicate queue -----------------------------------------------------------------
