@@ -663,26 +663,34 @@ def invite_verify(request, token: str):
 # ---------------------------------------------------------------- resources
 
 
-def _expiry_marks() -> dict:
+def _resources_page(request, template: str, title: str, **extra):
+    """The resources the user may see, filtered, one page, with the expiry marks: the
+    partner's list and the customer's own."""
+    qs = selectors.resources_listed(selectors.resources_for(request.user))
+    filterset = ResourceFilter(request.GET, queryset=qs)
     now = timezone.now()
-    return {"now": now, "soon": now + timedelta(days=selectors.EXPIRING_SOON_DAYS)}
+    return render(
+        request,
+        template,
+        {
+            "page_title": title,
+            "filter": filterset,
+            "page_obj": _page(request, filterset.qs),
+            "now": now,
+            "soon": now + timedelta(days=selectors.EXPIRING_SOON_DAYS),
+            **extra,
+        },
+    )
 
 
 @capability_required(VIEW_CUSTOMERS)
 def resource_list(request):
-    qs = selectors.resources_listed(selectors.resources_for(request.user))
-    filterset = ResourceFilter(request.GET, queryset=qs)
-    return render(
+    return _resources_page(
         request,
         "customers/resource_list.html",
-        {
-            "page_title": _("Yearly/monthly resources"),
-            "filter": filterset,
-            "page_obj": _page(request, filterset.qs),
-            **_expiry_marks(),
-            "can_renew": _can(request, MOVE_MONEY),
-            "can_manage": _can(request, MANAGE_RESOURCES),
-        },
+        _("Yearly/monthly resources"),
+        can_renew=_can(request, MOVE_MONEY),
+        can_manage=_can(request, MANAGE_RESOURCES),
     )
 
 
@@ -1104,15 +1112,4 @@ def my_vouchers(request):
 
 @capability_required(CUSTOMER_SELF)
 def my_resources(request):
-    qs = selectors.resources_listed(selectors.resources_for(request.user))
-    filterset = ResourceFilter(request.GET, queryset=qs)
-    return render(
-        request,
-        "customers/my_resources.html",
-        {
-            "page_title": _("My yearly/monthly resources"),
-            "filter": filterset,
-            "page_obj": _page(request, filterset.qs),
-            **_expiry_marks(),
-        },
-    )
+    return _resources_page(request, "customers/my_resources.html", _("My yearly/monthly resources"))
