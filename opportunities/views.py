@@ -19,7 +19,7 @@ from partner_center.accounts.access import capability_required, get_for_user, is
 from partner_center.errors import DomainError
 from partner_center.paging import Paginator, WindowPaginator
 from partner_center.programs.selectors import is_pce_member
-from partner_center.views_common import acted
+from partner_center.views_common import acted, posted
 from partner_center.workdays import working_days_left_many
 
 from . import (
@@ -68,25 +68,19 @@ def _page(request, queryset, size: int = PAGE_SIZE, paginator=Paginator):
     return paginator(queryset, size).get_page(request.GET.get("page"))
 
 
-def _failed(form, exc: DomainError) -> None:
-    exc.add_to_form(form)
-
-
 def _action_page(request, opp, form, act, *, title, submit_label, success="", **extra):
     """One action on an opportunity behind a form: on a valid POST `act(cleaned_data)` calls
     the service; a refusal shows next to its field, success flashes `success` and goes back
     to the opportunity."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            act(form.cleaned_data)
-        except DomainError as exc:
-            _failed(form, exc)
-        else:
-            if success:
-                messages.success(request, success)
-            return redirect("opportunities:detail", opp.pk)
+    done = posted(
+        request,
+        form,
+        act,
+        message=success or None,
+        done=reverse("opportunities:detail", args=[opp.pk]),
+    )
     context = {"page_title": title, "opp": opp, "form": form, "submit_label": submit_label}
-    return render(request, "opportunities/action_form.html", {**context, **extra})
+    return done or render(request, "opportunities/action_form.html", {**context, **extra})
 
 
 # ---- Lists -------------------------------------------------------------------------------
@@ -303,17 +297,15 @@ def _partner_opportunity(request, pk: int, **filters) -> Opportunity:
 @capability_required(WORK_OPPORTUNITIES)
 def po_create(request):
     form = POForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            po = services.po_create(
-                actor=request.user, partner=request.user.partner, data=form.cleaned_data
-            )
-        except DomainError as exc:
-            _failed(form, exc)
-        else:
-            messages.success(request, _("Draft saved. Check it, then submit it to the vendor."))
-            return redirect("opportunities:detail", po.pk)
-    return render(
+    return posted(
+        request,
+        form,
+        lambda data: services.po_create(
+            actor=request.user, partner=request.user.partner, data=data
+        ),
+        message=_("Draft saved. Check it, then submit it to the vendor."),
+        done=lambda po: reverse("opportunities:detail", args=[po.pk]),
+    ) or render(
         request,
         "opportunities/po_form.html",
         {
@@ -332,22 +324,16 @@ def po_edit(request, pk: int):
         messages.info(request, _("This PO cannot be edited now."))
         return redirect("opportunities:detail", po.pk)
     form = POForm(request.POST or None, instance=po, editable=editable)
-    if request.method == "POST" and form.is_valid():
-        resubmit = "resubmit" in request.POST and tr.PO.can(po, "resubmit")
-        try:
-            if resubmit:
-                services.po_save_and_resubmit(actor=request.user, po=po, changes=form.changes())
-            else:
-                services.po_edit(actor=request.user, po=po, changes=form.changes())
-        except DomainError as exc:
-            _failed(form, exc)
-        else:
-            if resubmit:
-                messages.success(request, _("Changes saved and resubmitted."))
-            else:
-                messages.success(request, _("Changes saved."))
-            return redirect("opportunities:detail", po.pk)
-    return render(
+    resubmit = "resubmit" in request.POST and tr.PO.can(po, "resubmit")
+    return posted(
+        request,
+        form,
+        lambda _data: (services.po_save_and_resubmit if resubmit else services.po_edit)(
+            actor=request.user, po=po, changes=form.changes()
+        ),
+        message=_("Changes saved and resubmitted.") if resubmit else _("Changes saved."),
+        done=reverse("opportunities:detail", args=[po.pk]),
+    ) or render(
         request,
         "opportunities/po_form.html",
         {"page_title": _("Edit PO #%(id)s") % {"id": po.pk}, "form": form, "po": po},
@@ -361,29 +347,23 @@ def po_submit(request, pk: int):
         messages.info(request, _("This PO was submitted already."))
         return redirect("opportunities:detail", po.pk)
     form = ConsentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.po_submit(
-                actor=request.user,
-                po=po,
-                consent=services.Consent(
-                    confirmed=data["consent_confirmed"],
-                    method=data["consent_method"],
-                    note=data["consent_note"],
-                    file=data.get("consent_file"),
-                ),
-            )
-        except DomainError as exc:
-            _failed(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Submitted. The vendor verifies it within %(days)s working days.")
-                % {"days": SLA_WORKING_DAYS[Opportunity.Kind.PO]},
-            )
-            return redirect("opportunities:detail", po.pk)
-    return render(
+    return posted(
+        request,
+        form,
+        lambda data: services.po_submit(
+            actor=request.user,
+            po=po,
+            consent=services.Consent(
+                confirmed=data["consent_confirmed"],
+                method=data["consent_method"],
+                note=data["consent_note"],
+                file=data.get("consent_file"),
+            ),
+        ),
+        message=_("Submitted. The vendor verifies it within %(days)s working days.")
+        % {"days": SLA_WORKING_DAYS[Opportunity.Kind.PO]},
+        done=reverse("opportunities:detail", args=[po.pk]),
+    ) or render(
         request,
         "opportunities/submit.html",
         {
@@ -673,22 +653,18 @@ def pool_export(request, fmt: str):
 @capability_required(REVIEW_OPPORTUNITIES)
 def lead_create(request):
     form = LeadForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lead = services.lead_create(
-                actor=request.user,
-                crm_id=form.cleaned_data["crm_id"],
-                crm_created_at=form.cleaned_data["crm_created_at"],
-                data=form.data_fields(),
-            )
-        except DomainError as exc:
-            _failed(form, exc)
-        else:
-            messages.success(request, _("Added to the pool."))
-            return redirect("opportunities:lead_detail", lead.pk)
-    return render(
-        request, "opportunities/lead_form.html", {"page_title": _("New HO"), "form": form}
-    )
+    return posted(
+        request,
+        form,
+        lambda data: services.lead_create(
+            actor=request.user,
+            crm_id=data["crm_id"],
+            crm_created_at=data["crm_created_at"],
+            data=form.data_fields(),
+        ),
+        message=_("Added to the pool."),
+        done=lambda lead: reverse("opportunities:lead_detail", args=[lead.pk]),
+    ) or render(request, "opportunities/lead_form.html", {"page_title": _("New HO"), "form": form})
 
 
 def _lead_page(request, lead: VendorLead, share_form: ShareForm, status: int = 200):
@@ -729,24 +705,17 @@ def lead_detail(request, pk: int):
 def lead_share(request, pk: int):
     lead = get_object_or_404(VendorLead, pk=pk)
     form = ShareForm(request.POST)
-    if form.is_valid():
-        try:
-            share = services.ho_share(
-                actor=request.user,
-                lead=lead,
-                partner=form.cleaned_data["partner"],
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as exc:
-            _failed(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Shared with %(partner)s: it waits for acceptance.")
-                % {"partner": share.partner.name},
-            )
-            return redirect("opportunities:lead_detail", lead.pk)
-    return _lead_page(request, lead, form, status=400)
+    return posted(
+        request,
+        form,
+        lambda data: services.ho_share(
+            actor=request.user, lead=lead, partner=data["partner"], note=data["note"]
+        ),
+        message=lambda share: (
+            _("Shared with %(partner)s: it waits for acceptance.") % {"partner": share.partner.name}
+        ),
+        done=reverse("opportunities:lead_detail", args=[lead.pk]),
+    ) or _lead_page(request, lead, form, status=400)
 
 
 @require_POST
@@ -817,19 +786,18 @@ def duplicate_decide(request, pk: int):
     form = DecideForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a decision."))
-    else:
-        try:
-            services.duplicate_decide(
-                actor=request.user,
-                pair=pair,
-                decision=form.cleaned_data["decision"],
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Decision saved."))
-    return redirect("opportunities:duplicates")
+        return redirect("opportunities:duplicates")
+    return acted(
+        request,
+        lambda: services.duplicate_decide(
+            actor=request.user,
+            pair=pair,
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+        ),
+        message=_("Decision saved."),
+        done="opportunities:duplicates",
+    )
 
 
 # ---- Bulk import -------------------------------------------------------------------------
@@ -838,24 +806,24 @@ def duplicate_decide(request, pk: int):
 @capability_required(WORK_OPPORTUNITIES)
 def import_start(request):
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            imp = services.po_import_start(
-                actor=request.user,
-                partner=request.user.partner,
-                upload=data["file"],
-                submit_rows=data["submit_rows"],
-                consent=services.Consent(
-                    confirmed=data["consent_confirmed"],
-                    method=data["consent_method"],
-                    note=data["consent_note"],
-                ),
-            )
-        except DomainError as exc:
-            _failed(form, exc)
-        else:
-            return redirect("opportunities:import_detail", imp.pk)
+    started = posted(
+        request,
+        form,
+        lambda data: services.po_import_start(
+            actor=request.user,
+            partner=request.user.partner,
+            upload=data["file"],
+            submit_rows=data["submit_rows"],
+            consent=services.Consent(
+                confirmed=data["consent_confirmed"],
+                method=data["consent_method"],
+                note=data["consent_note"],
+            ),
+        ),
+        done=lambda imp: reverse("opportunities:import_detail", args=[imp.pk]),
+    )
+    if started:
+        return started
     history = _page(request, selectors.imports_for(request.user), 10)
     return render(
         request,
