@@ -716,9 +716,7 @@ def _renew_page(request, resource, *, done_url: str, mine: bool = False):
     return posted(
         request,
         form,
-        lambda data: services.resource_renew(
-            actor=request.user, resource=resource, periods=data["periods"], voucher=data["voucher"]
-        ),
+        lambda data: services.resource_renew(actor=request.user, resource=resource, **data),
         message=lambda order: (
             _("Renewed. Order %(no)s; the resource now expires on %(date)s.")
             % {

@@ -340,6 +340,16 @@ def po_edit(request, pk: int):
     )
 
 
+def _consent(data) -> services.Consent:
+    """The customer's consent as the partner confirmed it on a form (its evidence optional)."""
+    return services.Consent(
+        confirmed=data["consent_confirmed"],
+        method=data["consent_method"],
+        note=data["consent_note"],
+        file=data.get("consent_file"),
+    )
+
+
 @capability_required(WORK_OPPORTUNITIES)
 def po_submit(request, pk: int):
     po = _partner_opportunity(request, pk, kind=K.PO)
@@ -350,16 +360,7 @@ def po_submit(request, pk: int):
     return posted(
         request,
         form,
-        lambda data: services.po_submit(
-            actor=request.user,
-            po=po,
-            consent=services.Consent(
-                confirmed=data["consent_confirmed"],
-                method=data["consent_method"],
-                note=data["consent_note"],
-                file=data.get("consent_file"),
-            ),
-        ),
+        lambda data: services.po_submit(actor=request.user, po=po, consent=_consent(data)),
         message=_("Submitted. The vendor verifies it within %(days)s working days.")
         % {"days": SLA_WORKING_DAYS[Opportunity.Kind.PO]},
         done=reverse("opportunities:detail", args=[po.pk]),
@@ -708,9 +709,7 @@ def lead_share(request, pk: int):
     return posted(
         request,
         form,
-        lambda data: services.ho_share(
-            actor=request.user, lead=lead, partner=data["partner"], note=data["note"]
-        ),
+        lambda data: services.ho_share(actor=request.user, lead=lead, **data),
         message=lambda share: (
             _("Shared with %(partner)s: it waits for acceptance.") % {"partner": share.partner.name}
         ),
@@ -814,11 +813,7 @@ def import_start(request):
             partner=request.user.partner,
             upload=data["file"],
             submit_rows=data["submit_rows"],
-            consent=services.Consent(
-                confirmed=data["consent_confirmed"],
-                method=data["consent_method"],
-                note=data["consent_note"],
-            ),
+            consent=_consent(data),
         ),
         done=lambda imp: reverse("opportunities:import_detail", args=[imp.pk]),
     )
