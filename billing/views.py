@@ -17,6 +17,7 @@ from partner_center import exports, uploads
 from partner_center.accounts.access import capability_required
 from partner_center.audit.selectors import timeline_for
 from partner_center.errors import DomainError
+from partner_center.views_common import acted
 from partner_center.workflow import verb_label
 
 from . import selectors, services
@@ -147,20 +148,17 @@ def bill_export_pdf(request, period: str):
 @require_POST
 @capability_required(VIEW_BILLS)
 def bill_refresh(request, period: str):
-    try:
-        services.bill_refresh_request(
+    return acted(
+        request,
+        lambda: services.bill_refresh_request(
             actor=request.user, partner=request.user.partner, period=period
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.info(
-            request,
-            _(
-                "The bill is being rebuilt with the latest orders and consumption; reload the page in a moment."
-            ),
-        )
-    return redirect("billing:bill_overview", period=period)
+        ),
+        message=_(
+            "The bill is being rebuilt with the latest orders and consumption; reload the page in a moment."
+        ),
+        done=reverse("billing:bill_overview", kwargs={"period": period}),
+        level=messages.info,
+    )
 
 
 @require_POST

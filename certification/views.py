@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -21,8 +22,8 @@ from partner_center.accounts.access import capability_required
 from partner_center.audit.services import record_event
 from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
-from partner_center.paging import Paginator
 from partner_center.uploads import limit_text
+from partner_center.views_common import on_form, page_of, posted
 
 from . import previews, selectors, services, uploads
 from .filters import (
@@ -66,7 +67,35 @@ PAGE_SIZE = 20
 
 
 def _page(request, filterset):
-    return Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return page_of(request, filterset.qs, PAGE_SIZE)
+
+
+def _queue_data(request, queue: bool, state):
+    """The list's filters; a reviewer's queue shows `state` when no state is chosen."""
+    data = request.GET.copy()
+    if queue and "state" not in data:
+        data["state"] = state
+    return data
+
+
+def _decided(request, form, cert, approve, reject, done: str):
+    """A reviewer's decision (DecisionForm) on `cert`: approve or reject through the services
+    given, then back to the `done` page of the certification (None: the form has errors)."""
+
+    def decide(data) -> None:
+        if data["decision"] == "approve":
+            approve(actor=request.user, certification=cert, comment=data["comment"])
+            messages.success(request, _("Approved."))
+        else:
+            reject(
+                actor=request.user,
+                certification=cert,
+                reasons=data["reasons"],
+                comment=data["comment"],
+            )
+            messages.success(request, _("Rejected; the partner is notified."))
+
+    return posted(request, form, decide, done=reverse(done, args=[cert.pk]))
 
 
 def _owns(user, obj) -> bool:
@@ -122,9 +151,7 @@ def overview(request):
 
 
 def _enterprise_list(request, *, queue: bool):
-    data = request.GET.copy()
-    if queue and "state" not in data:
-        data["state"] = EnterpriseCertification.State.SUBMITTED
+    data = _queue_data(request, queue, EnterpriseCertification.State.SUBMITTED)
     filterset = EnterpriseCertificationFilter(
         data,
         queryset=selectors.enterprise_certifications_for(request.user).order_by(
@@ -163,15 +190,13 @@ def enterprise_queue(request):
 def _setup_page(request, cert, form, save, *, title, done):
     """The certificates-and-persons form: `save(setup)` (a service) starts a certification
     or changes a draft; a refusal is shown on the form, success goes to the certification."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.setup())
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            messages.success(request, done)
-            return redirect("certification:enterprise-detail", saved.pk)
-    return render(
+    return posted(
+        request,
+        form,
+        lambda _data: save(form.setup()),
+        message=done,
+        done=lambda saved: reverse("certification:enterprise-detail", args=[saved.pk]),
+    ) or render(
         request,
         "certification/enterprise_setup.html",
         {"page_title": title, "form": form, "cert": cert},
@@ -290,26 +315,16 @@ def enterprise_detail(request, pk: int):
             elif action == "decide":
                 _needs(REVIEW_CERTIFICATION, user)
                 decision_form = DecisionForm(request.POST, prefix="decision")
-                if decision_form.is_valid():
-                    data = decision_form.cleaned_data
-                    try:
-                        if data["decision"] == "approve":
-                            services.enterprise_approve(
-                                actor=user, certification=cert, comment=data["comment"]
-                            )
-                            messages.success(request, _("Approved."))
-                        else:
-                            services.enterprise_reject(
-                                actor=user,
-                                certification=cert,
-                                reasons=data["reasons"],
-                                comment=data["comment"],
-                            )
-                            messages.success(request, _("Rejected; the partner is notified."))
-                    except DomainError as exc:
-                        exc.add_to_form(decision_form)
-                    else:
-                        return redirect("certification:enterprise-detail", cert.pk)
+                decided = _decided(
+                    request,
+                    decision_form,
+                    cert,
+                    services.enterprise_approve,
+                    services.enterprise_reject,
+                    "certification:enterprise-detail",
+                )
+                if decided:
+                    return decided
             else:
                 raise PermissionDenied
         except DomainError as exc:
@@ -354,9 +369,7 @@ def _int(value) -> int:
 
 
 def _bank_card_list(request, *, queue: bool):
-    data = request.GET.copy()
-    if queue and "state" not in data:
-        data["state"] = BankCardCertification.State.SUBMITTED
+    data = _queue_data(request, queue, BankCardCertification.State.SUBMITTED)
     filterset = BankCardFilter(
         data, queryset=selectors.bank_cards_for(request.user).order_by("-submitted_at", "-id")
     )
@@ -390,16 +403,18 @@ def bank_card_new(request):
     if request.method == "POST":
         if len(request.FILES.getlist("face_photo")) > 1:
             form.add_error("face_photo", _("Upload exactly one face-scan photo."))
-        elif form.is_valid():
-            try:
-                cert = services.bank_card_submit(
-                    actor=request.user, partner=request.user.partner, **form.cleaned_data
-                )
-            except DomainError as exc:
-                exc.add_to_form(form)
-            else:
-                messages.success(request, _("Submitted for review."))
-                return redirect("certification:bank-card-detail", cert.pk)
+        else:
+            submitted = posted(
+                request,
+                form,
+                lambda data: services.bank_card_submit(
+                    actor=request.user, partner=request.user.partner, **data
+                ),
+                message=_("Submitted for review."),
+                done=lambda cert: reverse("certification:bank-card-detail", args=[cert.pk]),
+            )
+            if submitted:
+                return submitted
     return render(
         request,
         "certification/bank_card_form.html",
@@ -417,26 +432,16 @@ def bank_card_detail(request, pk: int):
             raise PermissionDenied
         _needs(REVIEW_CERTIFICATION, request.user)
         form = DecisionForm(request.POST, prefix="decision", reason_choices=BANK_CARD_REASONS)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data["decision"] == "approve":
-                    services.bank_card_approve(
-                        actor=request.user, certification=cert, comment=data["comment"]
-                    )
-                    messages.success(request, _("Approved."))
-                else:
-                    services.bank_card_reject(
-                        actor=request.user,
-                        certification=cert,
-                        reasons=data["reasons"],
-                        comment=data["comment"],
-                    )
-                    messages.success(request, _("Rejected; the partner is notified."))
-            except DomainError as exc:
-                exc.add_to_form(form)
-            else:
-                return redirect("certification:bank-card-detail", cert.pk)
+        decided = _decided(
+            request,
+            form,
+            cert,
+            services.bank_card_approve,
+            services.bank_card_reject,
+            "certification:bank-card-detail",
+        )
+        if decided:
+            return decided
     return render(
         request,
         "certification/bank_card_detail.html",
@@ -475,20 +480,18 @@ def label_apply(request, label_pk: int):
     if label is None:
         raise Http404
     form = LabelStatementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = services.label_apply(
-                actor=request.user,
-                partner=request.user.partner,
-                label=label,
-                statement=form.cleaned_data["statement"],
-            )
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            messages.success(request, _("Started. Add evidence for every criterion, then submit."))
-            return redirect("certification:label-application-detail", application.pk)
-    return render(
+    return posted(
+        request,
+        form,
+        lambda data: services.label_apply(
+            actor=request.user,
+            partner=request.user.partner,
+            label=label,
+            statement=data["statement"],
+        ),
+        message=_("Started. Add evidence for every criterion, then submit."),
+        done=lambda app: reverse("certification:label-application-detail", args=[app.pk]),
+    ) or render(
         request,
         "certification/label_apply.html",
         {
@@ -501,9 +504,7 @@ def label_apply(request, label_pk: int):
 
 
 def _label_application_list(request, *, queue: bool):
-    data = request.GET.copy()
-    if queue and "state" not in data:
-        data["state"] = LabelApplication.State.SUBMITTED
+    data = _queue_data(request, queue, LabelApplication.State.SUBMITTED)
     filterset = LabelApplicationFilter(
         data,
         queryset=selectors.label_applications_for(request.user).order_by("-created_at", "-id"),
@@ -722,18 +723,17 @@ def _label_action(request, app, defense, action, forms, evidence_errors, verdict
         if form.is_valid():
             data = form.cleaned_data
             chosen = [c for c in app.label.criteria.all() if c.pk in set(data["criteria"])]
-            try:
-                services.label_request_defense(
+            return on_form(
+                form,
+                lambda: services.label_request_defense(
                     actor=user,
                     application=app,
                     channel=data["channel"],
                     criteria=chosen,
                     statement=data["statement"],
-                )
-            except DomainError as exc:
-                exc.add_to_form(form)
-                return None
-            return _("Online defense requested; you will be told the date.")
+                ),
+                _("Online defense requested; you will be told the date."),
+            )
     elif action == "decide_criterion":
         cid = _int(post.get("criterion"))
         criterion = app.label.criteria.filter(pk=cid).first()
@@ -742,18 +742,17 @@ def _label_action(request, app, defense, action, forms, evidence_errors, verdict
         form = CriterionVerdictForm(post, prefix=f"c{cid}")
         verdict_forms[cid] = form
         if form.is_valid():
-            try:
-                services.label_decide_criterion(
+            return on_form(
+                form,
+                lambda: services.label_decide_criterion(
                     actor=user,
                     application=app,
                     criterion=criterion,
                     verdict=form.cleaned_data["verdict"],
                     comment=form.cleaned_data["comment"],
-                )
-            except DomainError as exc:
-                exc.add_to_form(form)
-                return None
-            return _("Criterion %(n)s decided.") % {"n": criterion.position}
+                ),
+                _("Criterion %(n)s decided.") % {"n": criterion.position},
+            )
     elif action == "conclude":
         form = ConcludeForm(post, prefix="conclude")
         forms["conclude"] = form
@@ -769,8 +768,9 @@ def _label_action(request, app, defense, action, forms, evidence_errors, verdict
         forms["schedule"] = form
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                services.defense_schedule(
+            return on_form(
+                form,
+                lambda: services.defense_schedule(
                     actor=user,
                     application=app,
                     scheduled_at=data["scheduled_at"],
@@ -778,11 +778,9 @@ def _label_action(request, app, defense, action, forms, evidence_errors, verdict
                     experts=data["experts"],
                     external_experts=data["external_experts"],
                     duration_minutes=data["duration_minutes"],
-                )
-            except DomainError as exc:
-                exc.add_to_form(form)
-                return None
-            return _("Defense scheduled; the partner and the experts are notified.")
+                ),
+                _("Defense scheduled; the partner and the experts are notified."),
+            )
     elif action == "record_outcome":
         form = DefenseOutcomeForm(
             post,
@@ -791,19 +789,20 @@ def _label_action(request, app, defense, action, forms, evidence_errors, verdict
         )
         forms["outcome"] = form
         if form.is_valid():
-            try:
-                app = services.defense_record_outcome(
+            return on_form(
+                form,
+                lambda: services.defense_record_outcome(
                     actor=user,
                     application=app,
                     verdicts=form.verdicts(),
                     notes=form.cleaned_data["notes"],
-                )
-            except DomainError as exc:
-                exc.add_to_form(form)
-                return None
-            if app.state == LabelApplication.State.GRANTED:
-                return _("Outcome recorded: the label is granted.")
-            return _("Outcome recorded: the label is refused.")
+                ),
+                lambda app: (
+                    _("Outcome recorded: the label is granted.")
+                    if app.state == LabelApplication.State.GRANTED
+                    else _("Outcome recorded: the label is refused.")
+                ),
+            )
     return None
 
 

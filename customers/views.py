@@ -26,6 +26,7 @@ from partner_center.audit.selectors import timeline_for
 from partner_center.errors import DomainError
 from partner_center.money import cny
 from partner_center.paging import Paginator
+from partner_center.views_common import acted, on_form, posted
 from partner_center.workflow import verb_label
 
 from . import selectors, services
@@ -172,21 +173,18 @@ def customer_unbind(request, pk: int):
         messages.info(request, _("This customer is not associated any more."))
         return redirect("customers:detail", pk=pk)
     form = UnbindForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.customer_unbind(
-                actor=request.user, association=association, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            messages.success(
-                request,
-                _("%(name)s is unbound. Its consumption from now on is booked to its own account.")
-                % {"name": association.customer.name},
-            )
-            return redirect("customers:detail", pk=pk)
-    return render(
+    return posted(
+        request,
+        form,
+        lambda data: services.customer_unbind(
+            actor=request.user, association=association, reason=data["reason"]
+        ),
+        message=lambda _result: (
+            _("%(name)s is unbound. Its consumption from now on is booked to its own account.")
+            % {"name": association.customer.name}
+        ),
+        done=reverse("customers:detail", kwargs={"pk": pk}),
+    ) or render(
         request,
         "customers/unbind.html",
         {
@@ -434,13 +432,7 @@ def money_requests(request):
 
 def _decide(request, pk: int, decide, done: str):
     item = get_for_user(selectors.money_requests_for(request.user), request.user, pk=pk)
-    try:
-        decide(item)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect("customers:money_requests")
+    return acted(request, lambda: decide(item), message=done, done="customers:money_requests")
 
 
 @require_POST
@@ -484,18 +476,18 @@ def money_request_cancel(request, pk: int):
 def invitation_list(request):
     initial = {"billing_model": services.default_billing_model(request.user.partner)}
     form = InvitationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.invitation_create(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            messages.success(
-                request,
-                _("Invitation created. Send this link to the customer: %(link)s")
-                % {"link": _absolute_link(request, invitation)},
-            )
-            return redirect(reverse("customers:invitations") + f"?created={invitation.pk}")
+    created = posted(
+        request,
+        form,
+        lambda data: services.invitation_create(actor=request.user, **data),
+        message=lambda invitation: (
+            _("Invitation created. Send this link to the customer: %(link)s")
+            % {"link": _absolute_link(request, invitation)}
+        ),
+        done=lambda invitation: reverse("customers:invitations") + f"?created={invitation.pk}",
+    )
+    if created:
+        return created
     qs = selectors.invitations_for(request.user)
     filterset = InvitationFilter(request.GET, queryset=qs)
     page = _page(request, filterset.qs)
@@ -522,13 +514,12 @@ def _absolute_link(request, invitation) -> str:
 @capability_required(INVITE_CUSTOMERS)
 def invitation_revoke(request, pk: int):
     invitation = get_for_user(selectors.invitations_for(request.user), request.user, pk=pk)
-    try:
-        services.invitation_revoke(actor=request.user, invitation=invitation)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The link is revoked."))
-    return redirect("customers:invitations")
+    return acted(
+        request,
+        lambda: services.invitation_revoke(actor=request.user, invitation=invitation),
+        message=_("The link is revoked."),
+        done="customers:invitations",
+    )
 
 
 def invite(request, token: str):
@@ -549,27 +540,22 @@ def invite(request, token: str):
     if request.method == "POST":
         if user is None:
             return redirect_to_login(request.get_full_path())
-        if form.is_valid() and not problem:
-            version = selectors.latest_agreement()
-            if version.version != form.cleaned_data["version"]:
-                form.add_error(
-                    "agree",
-                    _("A newer version of the agreement was published. Read it and sign again."),
-                )
-            else:
-                try:
-                    services.invitation_accept(
-                        actor=user, token=token, agreement_version_id=version.pk
-                    )
-                except DomainError as exc:
-                    exc.add_to_form(form)
-                else:
-                    messages.success(
-                        request,
-                        _("Your account is now associated with %(partner)s.")
-                        % {"partner": invitation.partner.name},
-                    )
-                    return redirect("customers:me")
+        if (
+            form.is_valid()
+            and not problem
+            and _signed(
+                form,
+                lambda version: services.invitation_accept(
+                    actor=user, token=token, agreement_version_id=version.pk
+                ),
+            )
+        ):
+            messages.success(
+                request,
+                _("Your account is now associated with %(partner)s.")
+                % {"partner": invitation.partner.name},
+            )
+            return redirect("customers:me")
     return render(
         request,
         "customers/invite.html",
@@ -583,32 +569,55 @@ def invite(request, token: str):
     )
 
 
-def invite_register(request, token: str):
-    """Step 1 of registering through a link: the details; the account is not created yet."""
+def _registration_step(request, token: str):
+    """A step of registering through a link: its invitation, or where to go instead (404 for
+    no such link; a signed-in user goes to the invitation itself)."""
     invitation = selectors.invitation_by_token(token)
     if invitation is None:
         raise Http404
     if request.user.is_authenticated:
-        return redirect("customers:invite", token=token)
+        return None, redirect("customers:invite", token=token)
+    return invitation, None
+
+
+def _signed(form, sign):
+    """The agreement form's version must still be the latest one: then `sign(version)`. The
+    answer is the signed version, or None when the form has an error instead."""
+    version = selectors.latest_agreement()
+    if version is None or version.version != form.cleaned_data["version"]:
+        form.add_error(
+            "agree", _("A newer version of the agreement was published. Read it and sign again.")
+        )
+        return None
+    return on_form(form, lambda: sign(version), version)
+
+
+def invite_register(request, token: str):
+    """Step 1 of registering through a link: the details; the account is not created yet."""
+    invitation, elsewhere = _registration_step(request, token)
+    if elsewhere:
+        return elsewhere
     problem = services.invitation_problem(invitation)
     form = RegisterForm(request.POST or None, initial={"email": invitation.email})
-    if request.method == "POST" and not problem and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.registration_start(
-                invitation=invitation,
-                email=data["email"],
-                password=data["password1"],
-                name=data["name"],
-                phone=data["phone"],
-            )
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            # The same next step whether or not the address has an account [our rule].
-            request.session["pc_registration"] = {"token": token, "email": data["email"]}
-            return redirect("customers:invite_verify", token=token)
-    return render(
+
+    def start(data):
+        services.registration_start(
+            invitation=invitation,
+            email=data["email"],
+            password=data["password1"],
+            name=data["name"],
+            phone=data["phone"],
+        )
+        # The same next step whether or not the address has an account [our rule].
+        request.session["pc_registration"] = {"token": token, "email": data["email"]}
+
+    return posted(
+        request,
+        form,
+        start,
+        when=not problem,
+        done=reverse("customers:invite_verify", kwargs={"token": token}),
+    ) or render(
         request,
         "customers/register.html",
         {
@@ -622,27 +631,24 @@ def invite_register(request, token: str):
 
 def invite_verify(request, token: str):
     """Step 2: the 6-digit code from the e-mail; the right one creates the account."""
-    invitation = selectors.invitation_by_token(token)
-    if invitation is None:
-        raise Http404
-    if request.user.is_authenticated:
-        return redirect("customers:invite", token=token)
+    invitation, elsewhere = _registration_step(request, token)
+    if elsewhere:
+        return elsewhere
     pending = request.session.get("pc_registration") or {}
     if pending.get("token") != token:
         return redirect("customers:invite_register", token=token)
     form = VerifyCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.registration_verify(
-                invitation=invitation, email=pending["email"], code=form.cleaned_data["code"]
-            )
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            request.session.pop("pc_registration", None)
-            login(request, user, backend="partner_center.accounts.backends.EmailBackend")
-            return redirect("customers:invite", token=token)
-    return render(
+
+    def verify(data):
+        user = services.registration_verify(
+            invitation=invitation, email=pending["email"], code=data["code"]
+        )
+        request.session.pop("pc_registration", None)
+        login(request, user, backend="partner_center.accounts.backends.EmailBackend")
+
+    return posted(
+        request, form, verify, done=reverse("customers:invite", kwargs={"token": token})
+    ) or render(
         request,
         "customers/register_verify.html",
         {
@@ -657,26 +663,34 @@ def invite_verify(request, token: str):
 # ---------------------------------------------------------------- resources
 
 
-def _expiry_marks() -> dict:
+def _resources_page(request, template: str, title: str, **extra):
+    """The resources the user may see, filtered, one page, with the expiry marks: the
+    partner's list and the customer's own."""
+    qs = selectors.resources_listed(selectors.resources_for(request.user))
+    filterset = ResourceFilter(request.GET, queryset=qs)
     now = timezone.now()
-    return {"now": now, "soon": now + timedelta(days=selectors.EXPIRING_SOON_DAYS)}
+    return render(
+        request,
+        template,
+        {
+            "page_title": title,
+            "filter": filterset,
+            "page_obj": _page(request, filterset.qs),
+            "now": now,
+            "soon": now + timedelta(days=selectors.EXPIRING_SOON_DAYS),
+            **extra,
+        },
+    )
 
 
 @capability_required(VIEW_CUSTOMERS)
 def resource_list(request):
-    qs = selectors.resources_listed(selectors.resources_for(request.user))
-    filterset = ResourceFilter(request.GET, queryset=qs)
-    return render(
+    return _resources_page(
         request,
         "customers/resource_list.html",
-        {
-            "page_title": _("Yearly/monthly resources"),
-            "filter": filterset,
-            "page_obj": _page(request, filterset.qs),
-            **_expiry_marks(),
-            "can_renew": _can(request, MOVE_MONEY),
-            "can_manage": _can(request, MANAGE_RESOURCES),
-        },
+        _("Yearly/monthly resources"),
+        can_renew=_can(request, MOVE_MONEY),
+        can_manage=_can(request, MANAGE_RESOURCES),
     )
 
 
@@ -699,29 +713,21 @@ def _renew_page(request, resource, *, done_url: str, mine: bool = False):
         if resource.association_id
         else None
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            order = services.resource_renew(
-                actor=request.user,
-                resource=resource,
-                periods=form.cleaned_data["periods"],
-                voucher=form.cleaned_data["voucher"],
-            )
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            messages.success(
-                request,
-                _("Renewed. Order %(no)s; the resource now expires on %(date)s.")
-                % {
-                    "no": order.order_no,
-                    "date": timezone.localtime(
-                        Resource.objects.get(pk=resource.pk).expires_at, SHANGHAI
-                    ).strftime("%Y-%m-%d"),
-                },
-            )
-            return redirect(done_url)
-    return render(
+    return posted(
+        request,
+        form,
+        lambda data: services.resource_renew(actor=request.user, resource=resource, **data),
+        message=lambda order: (
+            _("Renewed. Order %(no)s; the resource now expires on %(date)s.")
+            % {
+                "no": order.order_no,
+                "date": timezone.localtime(
+                    Resource.objects.get(pk=resource.pk).expires_at, SHANGHAI
+                ).strftime("%Y-%m-%d"),
+            }
+        ),
+        done=done_url,
+    ) or render(
         request,
         "customers/renew.html",
         {
@@ -1051,13 +1057,12 @@ def voucher_list(request):
 @capability_required(ISSUE_VOUCHERS)
 def voucher_revoke(request, pk: int):
     voucher = get_for_user(selectors.vouchers_for(request.user), request.user, pk=pk)
-    try:
-        services.voucher_revoke(actor=request.user, voucher=voucher)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Voucher %(code)s revoked.") % {"code": voucher.code})
-    return redirect("customers:vouchers")
+    return acted(
+        request,
+        lambda: services.voucher_revoke(actor=request.user, voucher=voucher),
+        message=_("Voucher %(code)s revoked.") % {"code": voucher.code},
+        done="customers:vouchers",
+    )
 
 
 # ---------------------------------------------------------------- the customer's own pages
@@ -1069,24 +1074,18 @@ def me(request):
     form = AgreeForm(
         request.POST or None, initial={"version": home.latest.version if home.latest else None}
     )
-    if request.method == "POST" and form.is_valid():
-        version = selectors.latest_agreement()
-        if version is None or version.version != form.cleaned_data["version"]:
-            form.add_error(
-                "agree",
-                _("A newer version of the agreement was published. Read it and sign again."),
-            )
-        else:
-            try:
-                services.agreement_sign(actor=request.user, version=version)
-            except DomainError as exc:
-                exc.add_to_form(form)
-            else:
-                messages.success(
-                    request,
-                    _("You signed version %(v)s of the agreement.") % {"v": version.version},
-                )
-                return redirect("customers:me")
+    signed = (
+        request.method == "POST"
+        and form.is_valid()
+        and _signed(
+            form, lambda version: services.agreement_sign(actor=request.user, version=version)
+        )
+    )
+    if signed:
+        messages.success(
+            request, _("You signed version %(v)s of the agreement.") % {"v": signed.version}
+        )
+        return redirect("customers:me")
     return render(
         request,
         "customers/me.html",
@@ -1111,15 +1110,4 @@ def my_vouchers(request):
 
 @capability_required(CUSTOMER_SELF)
 def my_resources(request):
-    qs = selectors.resources_listed(selectors.resources_for(request.user))
-    filterset = ResourceFilter(request.GET, queryset=qs)
-    return render(
-        request,
-        "customers/my_resources.html",
-        {
-            "page_title": _("My yearly/monthly resources"),
-            "filter": filterset,
-            "page_obj": _page(request, filterset.qs),
-            **_expiry_marks(),
-        },
-    )
+    return _resources_page(request, "customers/my_resources.html", _("My yearly/monthly resources"))

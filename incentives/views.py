@@ -17,6 +17,7 @@ from partner_center import exports as file_exports
 from partner_center.accounts.access import capability_required, is_vendor_staff
 from partner_center.errors import DomainError
 from partner_center.paging import Paginator
+from partner_center.views_common import posted
 from partner_center.workflow import By
 
 from . import charts, exports, periods, selectors, services
@@ -355,19 +356,17 @@ def applications(request):
 def application_apply(request, opportunity_pk: int, offering: str):
     opportunity = selectors.opportunity_of_partner(request.user, opportunity_pk)
     form = ApplyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = services.incentive_apply(
-                actor=request.user,
-                opportunity=opportunity,
-                offering=offering,
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            messages.success(request, _("Applied. BD reviews the application."))
-            return redirect("incentives:application_detail", pk=application.pk)
+    applied = posted(
+        request,
+        form,
+        lambda data: services.incentive_apply(
+            actor=request.user, opportunity=opportunity, offering=offering, note=data["note"]
+        ),
+        message=_("Applied. BD reviews the application."),
+        done=lambda app: reverse("incentives:application_detail", kwargs={"pk": app.pk}),
+    )
+    if applied:
+        return applied
     verdict = selectors.eligibility_for(opportunity, offering)
     existing = (
         selectors.application_of(opportunity.pk, offering)

@@ -19,6 +19,7 @@ from partner_center.accounts.access import capability_required, get_for_user, is
 from partner_center.errors import DomainError
 from partner_center.paging import Paginator, WindowPaginator
 from partner_center.programs.selectors import is_pce_member
+from partner_center.views_common import acted, posted
 from partner_center.workdays import working_days_left_many
 
 from . import (
@@ -67,25 +68,19 @@ def _page(request, queryset, size: int = PAGE_SIZE, paginator=Paginator):
     return paginator(queryset, size).get_page(request.GET.get("page"))
 
 
-def _failed(form, exc: DomainError) -> None:
-    exc.add_to_form(form)
-
-
 def _action_page(request, opp, form, act, *, title, submit_label, success="", **extra):
     """One action on an opportunity behind a form: on a valid POST `act(cleaned_data)` calls
     the service; a refusal shows next to its field, success flashes `success` and goes back
     to the opportunity."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            act(form.cleaned_data)
-        except DomainError as exc:
-            _failed(form, exc)
-        else:
-            if success:
-                messages.success(request, success)
-            return redirect("opportunities:detail", opp.pk)
+    done = posted(
+        request,
+        form,
+        act,
+        message=success or None,
+        done=reverse("opportunities:detail", args=[opp.pk]),
+    )
     context = {"page_title": title, "opp": opp, "form": form, "submit_label": submit_label}
-    return render(request, "opportunities/action_form.html", {**context, **extra})
+    return done or render(request, "opportunities/action_form.html", {**context, **extra})
 
 
 # ---- Lists -------------------------------------------------------------------------------
@@ -302,17 +297,15 @@ def _partner_opportunity(request, pk: int, **filters) -> Opportunity:
 @capability_required(WORK_OPPORTUNITIES)
 def po_create(request):
     form = POForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            po = services.po_create(
-                actor=request.user, partner=request.user.partner, data=form.cleaned_data
-            )
-        except DomainError as exc:
-            _failed(form, exc)
-        else:
-            messages.success(request, _("Draft saved. Check it, then submit it to the vendor."))
-            return redirect("opportunities:detail", po.pk)
-    return render(
+    return posted(
+        request,
+        form,
+        lambda data: services.po_create(
+            actor=request.user, partner=request.user.partner, data=data
+        ),
+        message=_("Draft saved. Check it, then submit it to the vendor."),
+        done=lambda po: reverse("opportunities:detail", args=[po.pk]),
+    ) or render(
         request,
         "opportunities/po_form.html",
         {
@@ -331,25 +324,29 @@ def po_edit(request, pk: int):
         messages.info(request, _("This PO cannot be edited now."))
         return redirect("opportunities:detail", po.pk)
     form = POForm(request.POST or None, instance=po, editable=editable)
-    if request.method == "POST" and form.is_valid():
-        resubmit = "resubmit" in request.POST and tr.PO.can(po, "resubmit")
-        try:
-            if resubmit:
-                services.po_save_and_resubmit(actor=request.user, po=po, changes=form.changes())
-            else:
-                services.po_edit(actor=request.user, po=po, changes=form.changes())
-        except DomainError as exc:
-            _failed(form, exc)
-        else:
-            if resubmit:
-                messages.success(request, _("Changes saved and resubmitted."))
-            else:
-                messages.success(request, _("Changes saved."))
-            return redirect("opportunities:detail", po.pk)
-    return render(
+    resubmit = "resubmit" in request.POST and tr.PO.can(po, "resubmit")
+    return posted(
+        request,
+        form,
+        lambda _data: (services.po_save_and_resubmit if resubmit else services.po_edit)(
+            actor=request.user, po=po, changes=form.changes()
+        ),
+        message=_("Changes saved and resubmitted.") if resubmit else _("Changes saved."),
+        done=reverse("opportunities:detail", args=[po.pk]),
+    ) or render(
         request,
         "opportunities/po_form.html",
         {"page_title": _("Edit PO #%(id)s") % {"id": po.pk}, "form": form, "po": po},
+    )
+
+
+def _consent(data) -> services.Consent:
+    """The customer's consent as the partner confirmed it on a form (its evidence optional)."""
+    return services.Consent(
+        confirmed=data["consent_confirmed"],
+        method=data["consent_method"],
+        note=data["consent_note"],
+        file=data.get("consent_file"),
     )
 
 
@@ -360,29 +357,14 @@ def po_submit(request, pk: int):
         messages.info(request, _("This PO was submitted already."))
         return redirect("opportunities:detail", po.pk)
     form = ConsentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.po_submit(
-                actor=request.user,
-                po=po,
-                consent=services.Consent(
-                    confirmed=data["consent_confirmed"],
-                    method=data["consent_method"],
-                    note=data["consent_note"],
-                    file=data.get("consent_file"),
-                ),
-            )
-        except DomainError as exc:
-            _failed(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Submitted. The vendor verifies it within %(days)s working days.")
-                % {"days": SLA_WORKING_DAYS[Opportunity.Kind.PO]},
-            )
-            return redirect("opportunities:detail", po.pk)
-    return render(
+    return posted(
+        request,
+        form,
+        lambda data: services.po_submit(actor=request.user, po=po, consent=_consent(data)),
+        message=_("Submitted. The vendor verifies it within %(days)s working days.")
+        % {"days": SLA_WORKING_DAYS[Opportunity.Kind.PO]},
+        done=reverse("opportunities:detail", args=[po.pk]),
+    ) or render(
         request,
         "opportunities/submit.html",
         {
@@ -399,13 +381,12 @@ def po_submit(request, pk: int):
 @capability_required(WORK_OPPORTUNITIES)
 def po_resubmit(request, pk: int):
     po = _partner_opportunity(request, pk, kind=K.PO)
-    try:
-        services.po_resubmit(actor=request.user, po=po, note=request.POST.get("note", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Resubmitted. The deadline stays as it was."))
-    return redirect("opportunities:detail", po.pk)
+    return _opportunity_action(
+        request,
+        po.pk,
+        lambda: services.po_resubmit(actor=request.user, po=po, note=request.POST.get("note", "")),
+        _("Resubmitted. The deadline stays as it was."),
+    )
 
 
 @capability_required(VIEW_OPPORTUNITIES)
@@ -454,13 +435,12 @@ def progress(request, pk: int):
 @capability_required(WORK_OPPORTUNITIES)
 def ho_accept(request, pk: int):
     ho = _partner_opportunity(request, pk, kind=K.HO)
-    try:
-        services.ho_accept(actor=request.user, ho=ho)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Accepted. The customer's contact details are now shown."))
-    return redirect("opportunities:detail", ho.pk)
+    return _opportunity_action(
+        request,
+        ho.pk,
+        lambda: services.ho_accept(actor=request.user, ho=ho),
+        _("Accepted. The customer's contact details are now shown."),
+    )
 
 
 @capability_required(WORK_OPPORTUNITIES)
@@ -489,13 +469,12 @@ def _bd_opportunity(pk: int, **filters) -> Opportunity:
 @capability_required(REVIEW_OPPORTUNITIES)
 def po_start_verification(request, pk: int):
     po = _bd_opportunity(pk, kind=K.PO)
-    try:
-        services.po_start_verification(actor=request.user, po=po)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Review passed: the PO is under verification."))
-    return redirect("opportunities:detail", po.pk)
+    return _opportunity_action(
+        request,
+        po.pk,
+        lambda: services.po_start_verification(actor=request.user, po=po),
+        _("Review passed: the PO is under verification."),
+    )
 
 
 @capability_required(REVIEW_OPPORTUNITIES)
@@ -563,35 +542,29 @@ def po_return(request, pk: int):
 @capability_required(REVIEW_OPPORTUNITIES)
 def core_label(request, pk: int):
     opp = _bd_opportunity(pk)
-    try:
-        services.opportunity_set_core_label(
+    return _opportunity_action(
+        request,
+        opp.pk,
+        lambda: services.opportunity_set_core_label(
             actor=request.user, opportunity=opp, core_label=request.POST.get("core_label") == "1"
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Core label saved."))
-    return redirect("opportunities:detail", opp.pk)
+        ),
+        _("Core label saved."),
+    )
 
 
 # ---- Deal protection (R4.1) ---------------------------------------------------------------
 
 
-def _protection_action(request, pk: int, call, done: str):
-    try:
-        call()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect("opportunities:detail", pk)
+def _opportunity_action(request, pk: int, call, done: str):
+    """A button on an opportunity: the service's refusal or `done` is flashed, then back."""
+    return acted(request, call, message=done, done=reverse("opportunities:detail", args=[pk]))
 
 
 @require_POST
 @capability_required(WORK_OPPORTUNITIES)
 def opportunity_close(request, pk: int):
     opp = _partner_opportunity(request, pk)
-    return _protection_action(
+    return _opportunity_action(
         request,
         opp.pk,
         lambda: services.opportunity_close(
@@ -609,7 +582,7 @@ def opportunity_close(request, pk: int):
 @capability_required(WORK_OPPORTUNITIES)
 def protection_request(request, pk: int):
     opp = _partner_opportunity(request, pk)
-    return _protection_action(
+    return _opportunity_action(
         request,
         opp.pk,
         lambda: services.protection_request_extension(
@@ -623,7 +596,7 @@ def protection_request(request, pk: int):
 @capability_required(REVIEW_OPPORTUNITIES)
 def protection_decide(request, pk: int):
     opp = _bd_opportunity(pk)
-    return _protection_action(
+    return _opportunity_action(
         request,
         opp.pk,
         lambda: services.protection_decide_extension(
@@ -681,22 +654,18 @@ def pool_export(request, fmt: str):
 @capability_required(REVIEW_OPPORTUNITIES)
 def lead_create(request):
     form = LeadForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lead = services.lead_create(
-                actor=request.user,
-                crm_id=form.cleaned_data["crm_id"],
-                crm_created_at=form.cleaned_data["crm_created_at"],
-                data=form.data_fields(),
-            )
-        except DomainError as exc:
-            _failed(form, exc)
-        else:
-            messages.success(request, _("Added to the pool."))
-            return redirect("opportunities:lead_detail", lead.pk)
-    return render(
-        request, "opportunities/lead_form.html", {"page_title": _("New HO"), "form": form}
-    )
+    return posted(
+        request,
+        form,
+        lambda data: services.lead_create(
+            actor=request.user,
+            crm_id=data["crm_id"],
+            crm_created_at=data["crm_created_at"],
+            data=form.data_fields(),
+        ),
+        message=_("Added to the pool."),
+        done=lambda lead: reverse("opportunities:lead_detail", args=[lead.pk]),
+    ) or render(request, "opportunities/lead_form.html", {"page_title": _("New HO"), "form": form})
 
 
 def _lead_page(request, lead: VendorLead, share_form: ShareForm, status: int = 200):
@@ -737,24 +706,15 @@ def lead_detail(request, pk: int):
 def lead_share(request, pk: int):
     lead = get_object_or_404(VendorLead, pk=pk)
     form = ShareForm(request.POST)
-    if form.is_valid():
-        try:
-            share = services.ho_share(
-                actor=request.user,
-                lead=lead,
-                partner=form.cleaned_data["partner"],
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as exc:
-            _failed(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Shared with %(partner)s: it waits for acceptance.")
-                % {"partner": share.partner.name},
-            )
-            return redirect("opportunities:lead_detail", lead.pk)
-    return _lead_page(request, lead, form, status=400)
+    return posted(
+        request,
+        form,
+        lambda data: services.ho_share(actor=request.user, lead=lead, **data),
+        message=lambda share: (
+            _("Shared with %(partner)s: it waits for acceptance.") % {"partner": share.partner.name}
+        ),
+        done=reverse("opportunities:lead_detail", args=[lead.pk]),
+    ) or _lead_page(request, lead, form, status=400)
 
 
 @require_POST
@@ -762,31 +722,31 @@ def lead_share(request, pk: int):
 def lead_close(request, pk: int):
     """Retire a lead from the pool with a reason (R4.2)."""
     lead = get_object_or_404(VendorLead, pk=pk)
-    try:
-        services.lead_retire(
+    return acted(
+        request,
+        lambda: services.lead_retire(
             actor=request.user,
             lead=lead,
             reason=request.POST.get("reason", ""),
             note=request.POST.get("note", ""),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The lead is closed: it wins no duplicate any more."))
-    return redirect("opportunities:lead_detail", lead.pk)
+        ),
+        message=_("The lead is closed: it wins no duplicate any more."),
+        done=reverse("opportunities:lead_detail", args=[lead.pk]),
+    )
 
 
 @require_POST
 @capability_required(REVIEW_OPPORTUNITIES)
 def lead_reopen(request, pk: int):
     lead = get_object_or_404(VendorLead, pk=pk)
-    try:
-        services.lead_reopen(actor=request.user, lead=lead, note=request.POST.get("note", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The lead is back in the pool."))
-    return redirect("opportunities:lead_detail", lead.pk)
+    return acted(
+        request,
+        lambda: services.lead_reopen(
+            actor=request.user, lead=lead, note=request.POST.get("note", "")
+        ),
+        message=_("The lead is back in the pool."),
+        done=reverse("opportunities:lead_detail", args=[lead.pk]),
+    )
 
 
 # ---- BD: duplicate queue -----------------------------------------------------------------
@@ -825,19 +785,18 @@ def duplicate_decide(request, pk: int):
     form = DecideForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a decision."))
-    else:
-        try:
-            services.duplicate_decide(
-                actor=request.user,
-                pair=pair,
-                decision=form.cleaned_data["decision"],
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Decision saved."))
-    return redirect("opportunities:duplicates")
+        return redirect("opportunities:duplicates")
+    return acted(
+        request,
+        lambda: services.duplicate_decide(
+            actor=request.user,
+            pair=pair,
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+        ),
+        message=_("Decision saved."),
+        done="opportunities:duplicates",
+    )
 
 
 # ---- Bulk import -------------------------------------------------------------------------
@@ -846,24 +805,20 @@ def duplicate_decide(request, pk: int):
 @capability_required(WORK_OPPORTUNITIES)
 def import_start(request):
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            imp = services.po_import_start(
-                actor=request.user,
-                partner=request.user.partner,
-                upload=data["file"],
-                submit_rows=data["submit_rows"],
-                consent=services.Consent(
-                    confirmed=data["consent_confirmed"],
-                    method=data["consent_method"],
-                    note=data["consent_note"],
-                ),
-            )
-        except DomainError as exc:
-            _failed(form, exc)
-        else:
-            return redirect("opportunities:import_detail", imp.pk)
+    started = posted(
+        request,
+        form,
+        lambda data: services.po_import_start(
+            actor=request.user,
+            partner=request.user.partner,
+            upload=data["file"],
+            submit_rows=data["submit_rows"],
+            consent=_consent(data),
+        ),
+        done=lambda imp: reverse("opportunities:import_detail", args=[imp.pk]),
+    )
+    if started:
+        return started
     history = _page(request, selectors.imports_for(request.user), 10)
     return render(
         request,

@@ -4,17 +4,16 @@ partner's HO profile with the HO requirements (lead routing, R5.7/R5.8)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from partner_center import exports
 from partner_center.accounts.access import capability_required
 from partner_center.accounts.models import Partner
-from partner_center.errors import DomainError
 from partner_center.paging import Paginator
 from partner_center.periods import current_period, parse_period, period_choices
+from partner_center.views_common import posted
 
 from . import assessment, dashboards, routing
 from .catalog import Region
@@ -232,17 +231,16 @@ def ho_profile(request):
         else {}
     )
     form = HOProfileForm(request.POST if request.method == "POST" else None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                update_ho_profile(actor=request.user, partner_id=partner_id, **form.cleaned_data)
-            except DomainError as exc:
-                exc.add_to_form(form)
-            else:
-                messages.success(request, _("Your HO profile is saved."))
-                return redirect("opportunities:ho_profile")
-        status = 400
+    saved = posted(
+        request,
+        form,
+        lambda data: update_ho_profile(actor=request.user, partner_id=partner_id, **data),
+        message=_("Your HO profile is saved."),
+        done="opportunities:ho_profile",
+    )
+    if saved:
+        return saved
+    status = 400 if request.method == "POST" else 200
     profile = routing.profile_of(partner_id)
     return render(
         request,

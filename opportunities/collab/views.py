@@ -19,6 +19,7 @@ from partner_center.accounts.access import capability_required
 from partner_center.audit.services import record_event
 from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
+from partner_center.views_common import acted
 
 from .. import selectors as opp_selectors
 from ..permissions import COLLABORATE_ON_OPPORTUNITIES, VIEW_OPPORTUNITIES
@@ -95,13 +96,12 @@ def next_step_add(request, pk: int):
 
 def _step_action(request, pk: int, call, done: str):
     step = selectors.next_step_for_user(request.user, pk)
-    try:
-        call(actor=request.user, step=step)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return _back(step.opportunity_id, "next-steps")
+    return acted(
+        request,
+        lambda: call(actor=request.user, step=step),
+        message=done,
+        done=reverse("opportunities:detail", args=[step.opportunity_id]) + "#next-steps",
+    )
 
 
 @require_POST

@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partner_center.accounts.access import capability_required, get_for_user
 from partner_center.errors import DomainError
-from partner_center.paging import Paginator
+from partner_center.views_common import acted, filtered_page, posted
 from partner_center.workflow import verb_label
 
 from . import services
@@ -61,19 +62,17 @@ def contact_change_start(request, channel):
     partner = _partner_of(request)
     form_class = NewEmailForm if channel == ContactChange.Channel.EMAIL else NewPhoneForm
     form = form_class(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            change = services.contact_change_start(
-                actor=request.user,
-                partner=partner,
-                channel=channel,
-                new_value=form.cleaned_data["new_value"],
-            )
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            messages.success(request, _("We sent a code to %(to)s.") % {"to": change.masked_value})
-            return redirect("members:contact_change", pk=change.pk)
+    sent = posted(
+        request,
+        form,
+        lambda data: services.contact_change_start(
+            actor=request.user, partner=partner, channel=channel, new_value=data["new_value"]
+        ),
+        message=lambda change: _("We sent a code to %(to)s.") % {"to": change.masked_value},
+        done=lambda change: reverse("members:contact_change", kwargs={"pk": change.pk}),
+    )
+    if sent:
+        return sent
     title = (
         _("Change the contact e-mail")
         if channel == ContactChange.Channel.EMAIL
@@ -121,20 +120,15 @@ def contact_change_cancel(request, pk):
 def legal_representative(request):
     partner = _partner_of(request)
     form = LegalRepresentativeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_change_legal_representative(
-                actor=request.user,
-                partner=partner,
-                name=form.cleaned_data["name"],
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            messages.success(request, _("The legal representative was changed and recorded."))
-            return redirect("members:profile")
-    return render(
+    return posted(
+        request,
+        form,
+        lambda data: services.partner_change_legal_representative(
+            actor=request.user, partner=partner, name=data["name"], note=data["note"]
+        ),
+        message=_("The legal representative was changed and recorded."),
+        done="members:profile",
+    ) or render(
         request,
         "members/legal_representative.html",
         {"page_title": _("Change the legal representative"), "form": form, "partner": partner},
@@ -144,15 +138,13 @@ def legal_representative(request):
 @capability_required(MANAGE_MEMBERS)
 def member_list(request):
     filterset = MembershipFilter(request.GET or None, queryset=memberships_for(request.user))
-    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "members/member_list.html",
         {
             "page_title": _("Members"),
             "filter": filterset,
-            "page_obj": page,
+            "page_obj": filtered_page(request, filterset),
             "left_today": services.invitations_left_today(request.user.partner),
             "per_day": INVITATIONS_PER_DAY,
         },
@@ -162,21 +154,18 @@ def member_list(request):
 @capability_required(MANAGE_MEMBERS)
 def member_invite(request):
     form = InviteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.member_invite(
-                actor=request.user, partner=request.user.partner, email=form.cleaned_data["email"]
-            )
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            messages.success(
-                request,
-                _("Invitation sent to %(email)s. The link is valid for %(days)s days.")
-                % {"email": membership.user.email, "days": INVITATION_VALIDITY_DAYS},
-            )
-            return redirect("members:list")
-    return render(
+    return posted(
+        request,
+        form,
+        lambda data: services.member_invite(
+            actor=request.user, partner=request.user.partner, email=data["email"]
+        ),
+        message=lambda membership: (
+            _("Invitation sent to %(email)s. The link is valid for %(days)s days.")
+            % {"email": membership.user.email, "days": INVITATION_VALIDITY_DAYS}
+        ),
+        done="members:list",
+    ) or render(
         request,
         "members/member_invite.html",
         {
@@ -189,13 +178,12 @@ def member_invite(request):
 
 def _membership_action(request, pk, action, done_message):
     membership = get_for_user(Membership.objects.select_related("user"), request.user, pk=pk)
-    try:
-        action(membership)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done_message % {"person": membership.user})
-    return redirect("members:list")
+    return acted(
+        request,
+        lambda: action(membership),
+        message=done_message % {"person": membership.user},
+        done="members:list",
+    )
 
 
 @require_POST

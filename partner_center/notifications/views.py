@@ -8,8 +8,8 @@ from django.views.decorators.http import require_POST
 
 from partner_center.accounts.access import capability_required
 from partner_center.accounts.language import language_set, preferred_language, remember_language
-from partner_center.errors import DomainError
 from partner_center.paging import Paginator
+from partner_center.views_common import posted
 
 from . import services
 from .filters import NotificationFilter
@@ -115,24 +115,25 @@ def subscriptions(request):
         initial={"reseller_low_balance": reseller_low_balance_of(request.user.partner_id)},
     )
     if threshold_posted:
-        if threshold_form.is_valid():
-            try:
-                reseller_threshold_set(
-                    actor=request.user, amount=threshold_form.cleaned_data["reseller_low_balance"]
-                )
-            except DomainError as exc:
-                exc.add_to_form(threshold_form)
-            else:
-                messages.success(request, _("The threshold was saved."))
-                return redirect("notifications:subscriptions")
-    elif request.method == "POST" and form.is_valid():
-        try:
-            services.subscriptions_set(actor=request.user, topics=form.cleaned_data["topics"])
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            messages.success(request, _("Your subscriptions were saved."))
-            return redirect("notifications:subscriptions")
+        saved = posted(
+            request,
+            threshold_form,
+            lambda data: reseller_threshold_set(
+                actor=request.user, amount=data["reseller_low_balance"]
+            ),
+            message=_("The threshold was saved."),
+            done="notifications:subscriptions",
+        )
+    else:
+        saved = posted(
+            request,
+            form,
+            lambda data: services.subscriptions_set(actor=request.user, topics=data["topics"]),
+            message=_("Your subscriptions were saved."),
+            done="notifications:subscriptions",
+        )
+    if saved:
+        return saved
     team = None
     if request.user.role == "partner_admin":
         rows: dict[str, list] = {t: [] for t in allowed}

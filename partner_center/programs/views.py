@@ -10,7 +10,7 @@ from partner_center.accounts.access import capability_required, get_for_user
 from partner_center.accounts.permissions import PARTNER_PATHS, PartnerType
 from partner_center.audit.selectors import timeline_for
 from partner_center.errors import DomainError
-from partner_center.paging import Paginator
+from partner_center.views_common import filtered_page, posted
 from partner_center.workflow import verb_label
 
 from . import services
@@ -87,20 +87,15 @@ def deregister(request):
     partner = request.user.partner
     blockers = services.deregistration_blockers(partner)
     form = DeregisterForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_deregister(
-                actor=request.user,
-                partner=partner,
-                confirm_name=form.cleaned_data["confirm_name"],
-            )
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            logout(request)
-            messages.info(request, _("The partner account was deregistered. Its records are kept."))
-            return redirect("login")
-    return render(
+
+    def deregister(data):
+        services.partner_deregister(
+            actor=request.user, partner=partner, confirm_name=data["confirm_name"]
+        )
+        logout(request)
+        messages.info(request, _("The partner account was deregistered. Its records are kept."))
+
+    return posted(request, form, deregister, done="login") or render(
         request,
         "programs/deregister.html",
         {
@@ -121,20 +116,21 @@ def pce(request):
     if request.method == "POST":
         if not can_manage:
             return redirect("programs:pce")
-        if form.is_valid():
-            try:
-                services.pce_apply(
-                    actor=request.user,
-                    partner=partner,
-                    motivation=form.cleaned_data["motivation"],
-                    industries=form.cleaned_data["industries"],
-                    accept_rules=form.cleaned_data["accept_rules"],
-                )
-            except DomainError as exc:
-                exc.add_to_form(form)
-            else:
-                messages.success(request, _("Your application was sent to BD."))
-                return redirect("programs:pce")
+        applied = posted(
+            request,
+            form,
+            lambda data: services.pce_apply(
+                actor=request.user,
+                partner=partner,
+                motivation=data["motivation"],
+                industries=data["industries"],
+                accept_rules=data["accept_rules"],
+            ),
+            message=_("Your application was sent to BD."),
+            done="programs:pce",
+        )
+        if applied:
+            return applied
     history = pce_applications_for(request.user).order_by("-applied_at", "-id")
     return render(
         request,
@@ -160,12 +156,14 @@ def pce_queue(request):
     if "state" not in data:
         data["state"] = PCEApplication.State.APPLIED  # the queue: what waits for BD
     filterset = PCEApplicationFilter(data, queryset=pce_applications_for(request.user))
-    qs = filterset.qs if filterset.is_valid() else filterset.queryset
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "programs/pce_queue.html",
-        {"page_title": _("PCE applications"), "filter": filterset, "page_obj": page},
+        {
+            "page_title": _("PCE applications"),
+            "filter": filterset,
+            "page_obj": filtered_page(request, filterset),
+        },
     )
 
 
@@ -173,23 +171,19 @@ def pce_queue(request):
 def pce_review(request, pk):
     application = get_for_user(pce_applications_for(request.user), request.user, pk=pk)
     form = DecisionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        reason = form.cleaned_data["reason"]
-        try:
-            if request.POST.get("decision") == "approve":
-                services.pce_approve(actor=request.user, application=application, reason=reason)
-                messages.success(
-                    request,
-                    _("%(partner)s is now a PCE member.") % {"partner": application.partner},
-                )
-            else:
-                services.pce_reject(actor=request.user, application=application, reason=reason)
-                messages.success(request, _("The application was rejected."))
-        except DomainError as exc:
-            exc.add_to_form(form)
+
+    def decide(data):
+        reason = data["reason"]
+        if request.POST.get("decision") == "approve":
+            services.pce_approve(actor=request.user, application=application, reason=reason)
+            messages.success(
+                request, _("%(partner)s is now a PCE member.") % {"partner": application.partner}
+            )
         else:
-            return redirect("programs:pce_queue")
-    return render(
+            services.pce_reject(actor=request.user, application=application, reason=reason)
+            messages.success(request, _("The application was rejected."))
+
+    return posted(request, form, decide, done="programs:pce_queue") or render(
         request,
         "programs/pce_review.html",
         {

@@ -6,12 +6,14 @@ import json
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partner_center.accounts.access import capability_required
 from partner_center.errors import DomainError
 from partner_center.paging import Paginator
+from partner_center.views_common import posted
 
 from . import selectors, services
 from .event_types import EventType
@@ -58,18 +60,19 @@ def endpoint_list(request):
 def endpoint_create(request):
     partner = _partner_of(request)
     form = EndpointForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            endpoint, secret = services.endpoint_create(
-                actor=request.user, partner=partner, **form.cleaned_data
-            )
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            _show_secret_once(request, endpoint.pk, secret)
-            messages.success(request, _("Endpoint registered."))
-            return redirect("webhooks:detail", pk=endpoint.pk)
-    return render(
+
+    def create(data):
+        endpoint, secret = services.endpoint_create(actor=request.user, partner=partner, **data)
+        _show_secret_once(request, endpoint.pk, secret)
+        return endpoint
+
+    return posted(
+        request,
+        form,
+        create,
+        message=_("Endpoint registered."),
+        done=lambda endpoint: reverse("webhooks:detail", kwargs={"pk": endpoint.pk}),
+    ) or render(
         request,
         "webhooks/endpoint_form.html",
         {"page_title": _("Register an endpoint"), "form": form},
@@ -86,15 +89,13 @@ def endpoint_edit(request, pk):
         "is_active": endpoint.is_active,
     }
     form = EndpointForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.endpoint_update(actor=request.user, endpoint=endpoint, **form.cleaned_data)
-        except DomainError as exc:
-            exc.add_to_form(form)
-        else:
-            messages.success(request, _("Endpoint saved."))
-            return redirect("webhooks:detail", pk=endpoint.pk)
-    return render(
+    return posted(
+        request,
+        form,
+        lambda data: services.endpoint_update(actor=request.user, endpoint=endpoint, **data),
+        message=_("Endpoint saved."),
+        done=reverse("webhooks:detail", kwargs={"pk": endpoint.pk}),
+    ) or render(
         request,
         "webhooks/endpoint_form.html",
         {"page_title": _("Change the endpoint"), "form": form, "endpoint": endpoint},
