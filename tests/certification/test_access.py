@@ -9,7 +9,13 @@ from rest_framework.test import APIClient
 
 from certification import services
 from partner_center.audit.models import Event
-from tests.certification.helpers import failed_application, filled_enterprise, jpeg, pdf
+from tests.certification.helpers import (
+    defended_application,
+    failed_application,
+    filled_enterprise,
+    jpeg,
+    pdf,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +33,7 @@ def world(owner, partner, specialist, label, pdm):
         card_number="6222021234567890128",
         face_photo=jpeg(),
     )
-    app = failed_application(owner, partner, label, specialist)
-    services.label_request_defense(
-        actor=owner,
-        application=app,
-        channel="pdm",
-        criteria=[label.criteria.get(position=1)],
-        statement="请澄清",
-    )
+    app = defended_application(owner, partner, label, specialist, channel="pdm", statement="请澄清")
     evidence = app.evidence.select_related("attachment").first()
     return {
         "cert": cert,

@@ -15,7 +15,12 @@ from partner_center.audit.selectors import timeline_for
 from partner_center.errors import DomainError
 from partner_center.notifications.models import Notification
 from partner_center.workdays import deadline_after
-from tests.certification.helpers import failed_application, pdf, submitted_application
+from tests.certification.helpers import (
+    defended_application,
+    failed_application,
+    pdf,
+    submitted_application,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,32 +106,26 @@ def test_defense_flow_through_the_pdm(owner, partner, label, specialist, pdm):
 
     when = now + timedelta(days=2)
     with time_machine.travel(now + timedelta(hours=1), tick=False):
-        with pytest.raises(DomainError) as err:
-            services.defense_schedule(
-                actor=pdm,
-                application=app,
-                scheduled_at=when,
-                meeting_link="http://insecure.example.com/x",
-                experts=[expert],
-            )
-        assert err.value.field == "meeting_link"
-        with pytest.raises(DomainError) as err:
-            services.defense_schedule(
-                actor=pdm,
-                application=app,
-                scheduled_at=now - timedelta(days=1),
-                meeting_link="https://meet.example.com/1",
-                experts=[expert],
-            )
-        assert err.value.field == "scheduled_at"
-        with pytest.raises(DomainError) as err:
-            services.defense_schedule(
-                actor=pdm,
-                application=app,
-                scheduled_at=when,
-                meeting_link="https://m.example.com/1",
-            )
-        assert err.value.field == "experts"
+        schedule = {"actor": pdm, "application": app, "scheduled_at": when}
+        refusals = [  # what is wrong, and the field the refusal names
+            (
+                {"meeting_link": "http://insecure.example.com/x", "experts": [expert]},
+                "meeting_link",
+            ),
+            (
+                {
+                    "scheduled_at": now - timedelta(days=1),
+                    "meeting_link": "https://meet.example.com/1",
+                    "experts": [expert],
+                },
+                "scheduled_at",
+            ),
+            ({"meeting_link": "https://m.example.com/1"}, "experts"),  # no experts
+        ]
+        for wrong, field in refusals:
+            with pytest.raises(DomainError) as err:
+                services.defense_schedule(**{**schedule, **wrong})
+            assert err.value.field == field
         services.defense_schedule(
             actor=pdm,
             application=app,
@@ -283,14 +282,7 @@ def test_withdraw_and_evidence_locks(owner, partner, label, specialist):
 
 
 def test_a_bd_user_who_is_not_the_pdm_cannot_schedule(owner, partner, label, specialist, bd):
-    app = failed_application(owner, partner, label, specialist)
-    services.label_request_defense(
-        actor=owner,
-        application=app,
-        channel="specialist",
-        criteria=[label.criteria.get(position=1)],
-        statement="x",
-    )
+    app = defended_application(owner, partner, label, specialist)
     with pytest.raises(DomainError) as err:
         services.defense_schedule(
             actor=bd,

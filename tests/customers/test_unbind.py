@@ -18,28 +18,9 @@ from customers.models import (
     Resource,
     billing_period_of,
 )
-from tests.customers.conftest import associate, open_account
+from tests.customers.conftest import associate, at, open_account, usage
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day, hour=12, month=3):
-    return datetime(2026, month, day, hour, 0, tzinfo=SHANGHAI)
-
-
-def usage(customer, no, when, amount):
-    record, created = services.consumption_record(
-        actor=None,
-        data=services.ConsumptionData(
-            record_no=no,
-            customer_account=customer.account_name,
-            product_code="ecs",
-            amount=Decimal(amount),
-            consumed_at=when,
-        ),
-    )
-    assert created
-    return record
 
 
 @pytest.fixture

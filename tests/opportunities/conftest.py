@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from opportunities import services
 from opportunities.models import Opportunity
+from tests.helpers import api_client
 
 SH = ZoneInfo("Asia/Shanghai")
 CONSENT = services.Consent(confirmed=True, method="email", note="客户邮件同意 2026-03-01")
@@ -101,3 +102,9 @@ def po_of(owner, bd):
         return make_po(owner, state=state, bd=bd, **overrides)
 
     return make
+
+
+@pytest.fixture
+def api():
+    """api(user) -> an API client signed in as that user."""
+    return api_client

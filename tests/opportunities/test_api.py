@@ -20,16 +20,6 @@ DUPS = "/api/v1/opportunities/duplicates/"
 IMPORTS = "/api/v1/opportunities/imports/"
 
 
-@pytest.fixture
-def api():
-    def make(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return make
-
-
 BODY = {
     "external_ref": "ERP-7",
     "customer_name": "江南智造装备股份有限公司",

@@ -32,16 +32,6 @@ BAD_IDS = [case for case, *_ in BAD_DOCUMENTS]
 
 
 @pytest.fixture
-def api():
-    def make(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return make
-
-
-@pytest.fixture
 def po(po_of):
     return po_of("submitted")
 

@@ -4,7 +4,6 @@
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from opportunities import services
 from opportunities.models import Opportunity, SavedView, VendorLead
@@ -16,6 +15,7 @@ from partner_center.errors import DomainError, NotAllowed
 from partner_center.members import services as members
 from partner_center.notifications.models import Notification
 from tests.factories import UserFactory
+from tests.helpers import api_client as api
 from tests.helpers import count_queries
 
 from .conftest import make_ho, make_lead, make_po
@@ -25,12 +25,6 @@ pytestmark = pytest.mark.django_db
 
 def url(name, *args):
     return reverse(f"opportunities:{name}", args=args)
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
