@@ -7,7 +7,7 @@ from partner_center.helpcenter.models import FAQEntry
 from partner_center.helpcenter.selectors import faq_entries, menu_explanations
 from partner_center.menus import MenuEntry, menu_for
 from tests.factories import PartnerFactory, partner_user
-from tests.helpers import count_queries
+from tests.helpers import api_client, queries_with_1_and_50
 
 pytestmark = pytest.mark.django_db
 
@@ -185,22 +185,16 @@ def _portal_entries(n):
 def test_index_page_query_count(owner, login):
     client = login(owner)
 
-    def count(n):
-        _portal_entries(n)
-        return count_queries(client.get, reverse("helpcenter:index"), {"category": "portal"})
-
-    assert count(1) == count(50) == 5
+    assert queries_with_1_and_50(
+        _portal_entries, client.get, reverse("helpcenter:index"), {"category": "portal"}
+    ) == (5, 5)
 
 
 def test_api_query_count(owner):
-    api = APIClient()
-    api.force_authenticate(owner)
-
-    def count(n):
-        _portal_entries(n)
-        return count_queries(api.get, "/api/v1/help/entries/", {"category": "portal"})
-
-    assert count(1) == count(50) == 2
+    api = api_client(owner)
+    assert queries_with_1_and_50(
+        _portal_entries, api.get, "/api/v1/help/entries/", {"category": "portal"}
+    ) == (2, 2)
 
 
 class TestMenusByType:

@@ -14,7 +14,7 @@ from partner_center.members import services
 from partner_center.members.models import Membership
 from partner_center.notifications.models import Notification
 from tests.factories import PartnerFactory, partner_user
-from tests.helpers import count_queries
+from tests.helpers import api_client, count_queries, queries_with_1_and_50
 from tests.members.factories import invitations_today, past_link, person
 
 pytestmark = pytest.mark.django_db
@@ -384,22 +384,16 @@ def _with_invitations(owner, n):
 def test_member_list_page_query_count(owner, login):
     client = login(owner)
 
-    def count(n):
-        _with_invitations(owner, n)
-        return count_queries(client.get, reverse("members:list"))
-
-    assert count(1) == count(50) == 6
+    assert queries_with_1_and_50(
+        lambda n: _with_invitations(owner, n), client.get, reverse("members:list")
+    ) == (6, 6)
 
 
 def test_member_api_query_count(owner):
-    api = APIClient()
-    api.force_authenticate(owner)
-
-    def count(n):
-        _with_invitations(owner, n)
-        return count_queries(api.get, "/api/v1/members/")
-
-    assert count(1) == count(50) == 2
+    api = api_client(owner)
+    assert queries_with_1_and_50(
+        lambda n: _with_invitations(owner, n), api.get, "/api/v1/members/"
+    ) == (2, 2)
 
 
 def test_my_invitations_api_query_count(db):

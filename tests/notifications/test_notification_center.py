@@ -12,7 +12,7 @@ from partner_center.notifications import services
 from partner_center.notifications.models import Notification
 from partner_center.notifications.selectors import unread_count_for
 from tests.factories import UserFactory
-from tests.helpers import count_queries
+from tests.helpers import api_client, queries_with_1_and_50
 
 pytestmark = pytest.mark.django_db
 
@@ -201,19 +201,14 @@ def _notes(user, n):
 def test_list_page_query_count(owner, login):
     client = login(owner)
 
-    def count(n):
-        _notes(owner, n)
-        return count_queries(client.get, reverse("notifications:list"))
-
-    assert count(1) == count(50) == 7
+    assert queries_with_1_and_50(
+        lambda n: _notes(owner, n), client.get, reverse("notifications:list")
+    ) == (7, 7)
 
 
 def test_list_api_query_count(owner):
-    api = APIClient()
-    api.force_authenticate(owner)
-
-    def count(n):
-        _notes(owner, n)
-        return count_queries(api.get, "/api/v1/notifications/")
-
-    assert count(1) == count(50) == 2
+    api = api_client(owner)
+    assert queries_with_1_and_50(lambda n: _notes(owner, n), api.get, "/api/v1/notifications/") == (
+        2,
+        2,
+    )

@@ -9,7 +9,7 @@ from partner_center.programs import services
 from partner_center.programs.models import PCEApplication
 from partner_center.programs.selectors import is_pce_member
 from tests.factories import PartnerFactory, UserFactory, partner_user
-from tests.helpers import count_queries
+from tests.helpers import api_client, queries_with_1_and_50
 
 pytestmark = pytest.mark.django_db
 
@@ -224,19 +224,12 @@ def _applications(n):
 def test_bd_queue_page_query_count(bd, login):
     client = login(bd)
 
-    def count(n):
-        _applications(n)
-        return count_queries(client.get, reverse("programs:pce_queue"))
-
-    assert count(1) == count(50) == 4
+    assert queries_with_1_and_50(_applications, client.get, reverse("programs:pce_queue")) == (4, 4)
 
 
 def test_pce_api_query_count(bd):
-    api = APIClient()
-    api.force_authenticate(bd)
-
-    def count(n):
-        _applications(n)
-        return count_queries(api.get, "/api/v1/programs/pce-applications/")
-
-    assert count(1) == count(50) == 2
+    api = api_client(bd)
+    assert queries_with_1_and_50(_applications, api.get, "/api/v1/programs/pce-applications/") == (
+        2,
+        2,
+    )

@@ -10,25 +10,13 @@ from rest_framework.test import APIClient
 from opportunities.models import Opportunity
 from partner_center.errors import DomainError
 from partner_center.validators import check_date, clean_name, clean_phone, is_phone
+from tests.opportunities.conftest import PO_API_BODY, PO_PAGE_BODY
 
 pytestmark = pytest.mark.django_db
 
 PO = "/api/v1/opportunities/po/"
-BODY = {
-    "customer_name": "江南智造装备股份有限公司",
-    "contact_name": "周建国",
-    "contact_phone": "13912345678",
-    "project_name": "MES 系统上云",
-    "products": ["ecs", "rds"],
-    "amount": "680000.00",
-    "expected_close_date": "2026-12-31",
-}
-PAGE_BODY = {
-    **BODY,
-    "customer_industry": "manufacturing",
-    "customer_region": "east",
-    "amount": "680000",
-}
+BODY = dict(PO_API_BODY)
+PAGE_BODY = dict(PO_PAGE_BODY)
 
 
 def test_every_page_has_a_strict_content_security_policy(login, owner):
