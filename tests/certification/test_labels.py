@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from certification import services
 from certification.models import CriterionReview, Defense, LabelApplication
@@ -22,6 +21,7 @@ from tests.certification.helpers import (
     submitted_application,
 )
 from tests.factories import UserFactory
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 S = LabelApplication.State
@@ -402,8 +402,7 @@ def test_partner_applies_and_adds_evidence_on_pages(login, owner, partner, label
 def test_api_defense_flow(owner, partner, label, specialist, pdm):
     app = failed_application(owner, partner, label, specialist)
     first = label.criteria.get(position=1)
-    partner_api = APIClient()
-    partner_api.force_authenticate(owner)
+    partner_api = api_client(owner)
     base = f"/api/v1/certification/label-applications/{app.pk}"
     body = partner_api.get(f"{base}/").json()
     assert body["state"] == "review_failed"
@@ -415,8 +414,7 @@ def test_api_defense_flow(owner, partner, label, specialist, pdm):
     )
     assert response.status_code == 200, response.content
     assert response.json()["defense"]["channel"] == "pdm"
-    pdm_api = APIClient()
-    pdm_api.force_authenticate(pdm)
+    pdm_api = api_client(pdm)
     assert pdm_api.get("/api/v1/certification/defenses/").json()["count"] == 1
     when = (timezone.now() + timedelta(days=1)).isoformat()
     response = pdm_api.post(
@@ -430,8 +428,7 @@ def test_api_defense_flow(owner, partner, label, specialist, pdm):
     )
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "defense_scheduled"
-    reviewer = APIClient()
-    reviewer.force_authenticate(specialist)
+    reviewer = api_client(specialist)
     with time_machine.travel(timezone.now() + timedelta(days=2), tick=False):
         response = reviewer.post(
             f"{base}/record-outcome/",
@@ -451,8 +448,7 @@ def test_api_partner_does_not_see_verdicts_during_review(owner, partner, label, 
     services.label_decide_criterion(
         actor=specialist, application=app, criterion=label.criteria.first(), verdict="met"
     )
-    client = APIClient()
-    client.force_authenticate(owner)
+    client = api_client(owner)
     body = client.get(f"/api/v1/certification/label-applications/{app.pk}/").json()
     assert body["criterion_reviews"] == []
     client.force_authenticate(specialist)

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
-from rest_framework.test import APIClient
 
 from certification import services, uploads
 from certification.models import Attachment
@@ -20,6 +19,7 @@ from tests.certification.helpers import (
     stored_files,
 )
 from tests.files_kit import pdf_with_javascript
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -171,8 +171,7 @@ def test_page_shows_the_refusal_next_to_the_slot(login, owner, partner):
 
 def test_api_answers_400_with_the_field_and_stores_nothing(owner, partner):
     cert = services.enterprise_start(actor=owner, partner=partner)
-    client = APIClient()
-    client.force_authenticate(owner)
+    client = api_client(owner)
     response = client.post(
         f"/api/v1/certification/enterprise/{cert.pk}/upload/",
         {"position": 1, "file": SimpleUploadedFile("logo.svg", b"<svg/>")},

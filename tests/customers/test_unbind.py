@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from customers import selectors, services
 from customers.models import (
@@ -19,6 +18,7 @@ from customers.models import (
     billing_period_of,
 )
 from tests.customers.conftest import associate, at, open_account, usage
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -146,8 +146,7 @@ class TestPages:
 
 class TestApi:
     def test_unbind_and_summary(self, owner, outsider, customer, bound):
-        api = APIClient()
-        api.force_authenticate(outsider)
+        api = api_client(outsider)
         assert api.post(f"/api/v1/customers/associations/{bound.pk}/unbind/").status_code == 404
         api.force_authenticate(owner)
         with time_machine.travel(at(6)):

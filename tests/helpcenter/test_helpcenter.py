@@ -1,6 +1,5 @@
 import pytest
 from django.urls import NoReverseMatch, reverse
-from rest_framework.test import APIClient
 
 from partner_center.accounts.permissions import PartnerType, Role, capability
 from partner_center.helpcenter.models import FAQEntry
@@ -160,8 +159,7 @@ class TestPages:
 
 class TestApi:
     def test_search_and_language(self, owner):
-        api = APIClient()
-        api.force_authenticate(owner)
+        api = api_client(owner)
         body = api.get("/api/v1/help/entries/", {"q": "税率"}, HTTP_ACCEPT_LANGUAGE="en").json()
         first = body["results"][0]
         assert first["slug"] == "tax-rate" and first["question"] == first["question_en"]

@@ -1,6 +1,5 @@
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from partner_center.accounts.permissions import PartnerType, Role
 from partner_center.errors import DomainError
@@ -183,8 +182,7 @@ class TestPages:
 
 class TestApi:
     def test_apply_and_decide(self, newcomer_admin, bd):
-        api = APIClient()
-        api.force_authenticate(newcomer_admin)
+        api = api_client(newcomer_admin)
         created = api.post(
             "/api/v1/programs/pce-applications/", {"accept_rules": True}, format="json"
         )
@@ -199,16 +197,14 @@ class TestApi:
 
     def test_outsider_gets_404(self, newcomer_admin, outsider):
         application = apply(newcomer_admin)
-        api = APIClient()
-        api.force_authenticate(outsider)
+        api = api_client(outsider)
         assert api.get(f"/api/v1/programs/pce-applications/{application.pk}/").status_code == 404
         ids = [a["id"] for a in api.get("/api/v1/programs/pce-applications/").json()["results"]]
         assert application.pk not in ids
 
     def test_list_filters(self, newcomer_admin, bd):
         apply(newcomer_admin)
-        api = APIClient()
-        api.force_authenticate(bd)
+        api = api_client(bd)
         applied = api.get("/api/v1/programs/pce-applications/", {"state": "applied"}).json()
         assert [a["partner_name"] for a in applied["results"]] == [newcomer_admin.partner.name]
 
