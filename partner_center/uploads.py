@@ -148,6 +148,15 @@ class CheckedFile:
     size: int
     sha256: str
 
+    def stored_fields(self) -> dict:
+        """What a stored file's row keeps of the check: its name, type, size and digest."""
+        return {
+            "original_name": self.original_name,
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+        }
+
 
 def _megabytes(size: int) -> str:
     """Rounded up, so a file just over the limit never reads "10.0 MB"."""
