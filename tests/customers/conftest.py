@@ -10,8 +10,8 @@ from django.utils import translation
 
 from customers import services
 from customers.models import SHANGHAI, Account, Association, BillingModel, Customer
-from partner_center.accounts.permissions import PartnerType, Role
-from tests.factories import PartnerFactory, UserFactory, partner_user
+from partner_center.accounts.permissions import Role
+from tests.factories import UserFactory, partner_user
 
 _seq = itertools.count(1)
 
@@ -109,13 +109,6 @@ def distributor_admin(distributor):
 @pytest.fixture
 def reseller_admin(reseller):
     return partner_user(reseller, Role.PARTNER_ADMIN, email="admin@resa.test", can_move_money=True)
-
-
-@pytest.fixture
-def other_reseller(distributor):
-    return PartnerFactory(
-        name="二级经销B有限公司", types=[PartnerType.RESELLER], parent_distributor=distributor
-    )
 
 
 @pytest.fixture

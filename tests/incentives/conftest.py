@@ -102,13 +102,6 @@ def program(db):
 
 
 @pytest.fixture
-def other_reseller(distributor):
-    return PartnerFactory(
-        name="二级经销B有限公司", types=[PartnerType.RESELLER], parent_distributor=distributor
-    )
-
-
-@pytest.fixture
 def other_reseller_admin(other_reseller):
     return partner_user(other_reseller, Role.PARTNER_ADMIN, email="admin@resb.test")
 
