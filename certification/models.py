@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.fields import partner_ref, user_ref
+from partner_center.fields import optional_ref, partner_ref, user_ref
 
 
 def _in_english() -> bool:
@@ -175,13 +175,8 @@ class AttachmentSlot(models.Model):
     )
     position = models.PositiveSmallIntegerField(pgettext_lazy("position", "order"))
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    person = models.ForeignKey(
-        CertificationPerson,
-        verbose_name=_("person"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="slots",
+    person = optional_ref(
+        CertificationPerson, _("person"), on_delete=models.CASCADE, related_name="slots"
     )
     title = models.CharField(
         _("certificate name"),
@@ -189,13 +184,8 @@ class AttachmentSlot(models.Model):
         blank=True,
         help_text=_("For other enterprise certificates: what the certificate is."),
     )
-    attachment = models.OneToOneField(
-        Attachment,
-        verbose_name=_("attachment"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="slot",
+    attachment = optional_ref(
+        Attachment, _("attachment"), on_delete=models.SET_NULL, related_name="slot", one_to_one=True
     )
 
     class Meta:

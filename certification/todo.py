@@ -24,17 +24,18 @@ def _label(a) -> str:
     return reverse("certification:label-application-detail", args=[a.pk])
 
 
+def _oldest_first(queryset, *related) -> list:
+    """The first rows of `queryset`, oldest first, with the `related` rows their titles name."""
+    return take((queryset.select_related(*related) if related else queryset).order_by("pk"))
+
+
 def todo(user) -> list:
     if REVIEW_CERTIFICATION.allows(user):
         return (
             items(
                 "enterprise_to_review",
                 _("Enterprise certification to review"),
-                take(
-                    EnterpriseCertification.objects.filter(state=E.SUBMITTED)
-                    .select_related("partner")
-                    .order_by("pk")
-                ),
+                _oldest_first(EnterpriseCertification.objects.filter(state=E.SUBMITTED), "partner"),
                 title=lambda c: c.partner.name,
                 url=_enterprise,
                 action=_("Review"),
@@ -43,12 +44,11 @@ def todo(user) -> list:
             + items(
                 "bank_card_to_review",
                 _("Bank card certification to review"),
-                take(
+                _oldest_first(
                     BankCardCertification.objects.filter(
                         state=BankCardCertification.State.SUBMITTED
-                    )
-                    .select_related("partner")
-                    .order_by("pk")
+                    ),
+                    "partner",
                 ),
                 title=lambda c: f"{c.partner.name} · {c.holder_name}",
                 url=lambda c: reverse("certification:bank-card-detail", args=[c.pk]),
@@ -58,10 +58,10 @@ def todo(user) -> list:
             + items(
                 "label_to_review",
                 _("Label application to review"),
-                take(
-                    LabelApplication.objects.filter(state__in=[L.SUBMITTED, L.DEFENSE_REQUESTED])
-                    .select_related("partner", "label")
-                    .order_by("pk")
+                _oldest_first(
+                    LabelApplication.objects.filter(state__in=[L.SUBMITTED, L.DEFENSE_REQUESTED]),
+                    "partner",
+                    "label",
                 ),
                 title=lambda a: f"{a.partner.name} · {a.label.name}",
                 url=_label,
@@ -74,10 +74,10 @@ def todo(user) -> list:
     return items(
         "certification_to_revise",
         _("Enterprise certification to complete"),
-        take(
+        _oldest_first(
             EnterpriseCertification.objects.filter(
                 partner_id=user.partner_id, state__in=[E.DRAFT, E.REJECTED]
-            ).order_by("pk")
+            )
         ),
         title=lambda c: c.get_state_display(),
         url=_enterprise,
@@ -86,10 +86,9 @@ def todo(user) -> list:
     ) + items(
         "label_review_failed",
         _("Label review not passed"),
-        take(
-            LabelApplication.objects.filter(partner_id=user.partner_id, state=L.REVIEW_FAILED)
-            .select_related("label")
-            .order_by("pk")
+        _oldest_first(
+            LabelApplication.objects.filter(partner_id=user.partner_id, state=L.REVIEW_FAILED),
+            "label",
         ),
         title=lambda a: a.label.name,
         url=_label,

@@ -25,7 +25,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.choices import choice_display
-from partner_center.fields import partner_ref, user_ref
+from partner_center.fields import optional_ref, partner_ref, user_ref
 from partner_center.money import ZERO, money_field  # noqa: F401
 from partner_center.periods import period_of as billing_period_of  # noqa: F401
 from partner_center.timezones import SHANGHAI  # noqa: F401
@@ -231,13 +231,8 @@ class Association(models.Model):
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.ACTIVE)
     get_state_display = choice_display("state")  # once per list row
     get_billing_model_display = choice_display("billing_model")
-    invitation = models.OneToOneField(
-        Invitation,
-        verbose_name=_("invitation"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="association",
+    invitation = optional_ref(
+        Invitation, _("invitation"), related_name="association", one_to_one=True
     )
     associated_at = models.DateTimeField(_("associated at"), default=timezone.now)
     unbound_at = models.DateTimeField(_("unbound at"), null=True, blank=True)
@@ -316,13 +311,8 @@ class Account(models.Model):
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     partner = partner_ref("money_accounts", help_text=_("The partner that controls the money."))
-    association = models.OneToOneField(
-        Association,
-        verbose_name=_("customer association"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="account",
+    association = optional_ref(
+        Association, _("customer association"), related_name="account", one_to_one=True
     )
     balance = money_field(_("balance"), default=ZERO)
     frozen = models.BooleanField(
@@ -393,22 +383,8 @@ class LedgerEntry(models.Model):
     entry_type = models.CharField(_("type"), max_length=24, choices=Type.choices)
     amount = money_field(_("amount"), help_text=_("Positive in, negative out."))
     balance_after = money_field(_("balance after"))
-    counter_account = models.ForeignKey(
-        Account,
-        verbose_name=_("other account"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    order = models.ForeignKey(
-        "Order",
-        verbose_name=_("order"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="ledger_entries",
-    )
+    counter_account = optional_ref(Account, _("other account"))
+    order = optional_ref("Order", _("order"), related_name="ledger_entries")
     actor = user_ref(_("who"), on_delete=models.PROTECT)
     actor_label = models.CharField(_("acting system"), max_length=100, blank=True)
     reason = models.CharField(_("why"), max_length=300, blank=True)
@@ -597,6 +573,28 @@ class KnowledgeArticle(models.Model):
         return self.title
 
 
+def attributed_constraints(prefix: str) -> list[models.BaseConstraint]:
+    """An attributed row's checks: no negative amount, the voucher pays at most all of it."""
+    return [
+        models.CheckConstraint(condition=Q(amount__gte=0), name=f"{prefix}_amount_not_negative"),
+        models.CheckConstraint(
+            condition=Q(voucher_amount__gte=0) & Q(voucher_amount__lte=F("amount")),
+            name=f"{prefix}_voucher_within_amount",
+        ),
+    ]
+
+
+def attributed_indexes(by_customer: models.Index) -> list[models.Index]:
+    """An attributed row's indexes: by partner and by distributor per billing period, then
+    the model's own index for a customer's rows (new objects each call: Django names them
+    after their model)."""
+    return [
+        models.Index(fields=["partner", "billing_period"]),
+        models.Index(fields=["distributor", "billing_period"]),
+        by_customer,
+    ]
+
+
 class Attributed(models.Model):
     """Who an order or a consumption record counts for: the customer, the partner associated
     at that moment (with its distributor, for a tier-2 reseller) and which account it is
@@ -618,23 +616,9 @@ class Attributed(models.Model):
         blank=True,
         help_text=_("For a tier-2 reseller's customer: the reseller's distributor."),
     )
-    association = models.ForeignKey(
-        Association,
-        verbose_name=_("customer association"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    association = optional_ref(Association, _("customer association"))
     attributed_to = models.CharField(_("booked to"), max_length=24, choices=Attribution.choices)
-    account = models.ForeignKey(
-        Account,
-        verbose_name=_("hosted account"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    account = optional_ref(Account, _("hosted account"))
     product = models.ForeignKey(
         Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
     )
@@ -673,14 +657,7 @@ class Order(Attributed):
     order_no = models.CharField(_("order number"), max_length=64, unique=True)
     order_type = models.CharField(_("order type"), max_length=16, choices=Type.choices)
     formed_at = models.DateTimeField(_("formed at"), db_index=True)
-    voucher = models.ForeignKey(
-        Voucher,
-        verbose_name=_("voucher"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="orders",
-    )
+    voucher = optional_ref(Voucher, _("voucher"), related_name="orders")
     source = models.CharField(
         _("source"), max_length=16, choices=Source.choices, default=Source.VENDOR_SITE
     )
@@ -690,18 +667,8 @@ class Order(Attributed):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ["-formed_at", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="order_amount_not_negative"),
-            models.CheckConstraint(
-                condition=Q(voucher_amount__gte=0) & Q(voucher_amount__lte=F("amount")),
-                name="order_voucher_within_amount",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["partner", "billing_period"]),
-            models.Index(fields=["distributor", "billing_period"]),
-            models.Index(fields=["customer", "-formed_at"]),
-        ]
+        constraints = attributed_constraints("order")
+        indexes = attributed_indexes(models.Index(fields=["customer", "-formed_at"]))
 
     def __str__(self) -> str:
         return self.order_no
@@ -739,14 +706,7 @@ class Resource(models.Model):
         blank=True,
         help_text=_("The partner the customer is associated with now."),
     )
-    association = models.ForeignKey(
-        Association,
-        verbose_name=_("customer association"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="resources",
-    )
+    association = optional_ref(Association, _("customer association"), related_name="resources")
     product = models.ForeignKey(
         Product, on_delete=models.PROTECT, related_name="resources", verbose_name=_("product")
     )
@@ -761,14 +721,7 @@ class Resource(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
     )
-    original_order = models.ForeignKey(
-        Order,
-        verbose_name=_("original order"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="created_resources",
-    )
+    original_order = optional_ref(Order, _("original order"), related_name="created_resources")
     last_auto_renew_error = models.CharField(
         _("last auto-renewal problem"), max_length=300, blank=True
     )
@@ -800,14 +753,7 @@ class OrderLine(models.Model):
     )
     amount = money_field(_("amount"))
     periods = models.PositiveIntegerField(_("periods"), default=0)
-    original_order = models.ForeignKey(
-        Order,
-        verbose_name=_("refunded from order"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="refund_lines",
-    )
+    original_order = optional_ref(Order, _("refunded from order"), related_name="refund_lines")
 
     class Meta:
         verbose_name = _("order line")
@@ -830,41 +776,15 @@ class ConsumptionRecord(Attributed):
 
     record_no = models.CharField(_("record number"), max_length=64, unique=True)
     consumed_at = models.DateTimeField(_("consumed at"), db_index=True)
-    resource = models.ForeignKey(
-        Resource,
-        verbose_name=_("resource"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="consumption",
-    )
-    order = models.ForeignKey(
-        Order,
-        verbose_name=_("order"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="consumption",
-    )
+    resource = optional_ref(Resource, _("resource"), related_name="consumption")
+    order = optional_ref(Order, _("order"), related_name="consumption")
 
     class Meta:
         verbose_name = _("consumption record")
         verbose_name_plural = _("consumption records")
         ordering = ["-consumed_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gte=0), name="consumption_amount_not_negative"
-            ),
-            models.CheckConstraint(
-                condition=Q(voucher_amount__gte=0) & Q(voucher_amount__lte=F("amount")),
-                name="consumption_voucher_within_amount",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["partner", "billing_period"]),
-            models.Index(fields=["distributor", "billing_period"]),
-            models.Index(fields=["customer", "billing_period"]),
-        ]
+        constraints = attributed_constraints("consumption")
+        indexes = attributed_indexes(models.Index(fields=["customer", "billing_period"]))
 
     def __str__(self) -> str:
         return self.record_no
@@ -947,22 +867,8 @@ class MoneyRequest(models.Model):
     partner = partner_ref("money_requests")
     operation = models.CharField(_("operation"), max_length=24, choices=Operation.choices)
     amount = money_field(_("amount"))
-    account = models.ForeignKey(
-        Account,
-        verbose_name=_("customer account"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    association = models.ForeignKey(
-        Association,
-        verbose_name=_("customer association"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    account = optional_ref(Account, _("customer account"))
+    association = optional_ref(Association, _("customer association"))
     reseller = partner_ref("+", verbose_name=_("reseller"), null=True, blank=True)
     reason = models.CharField(_("why"), max_length=300, blank=True)
     valid_until = models.DateTimeField(_("voucher valid until"), null=True, blank=True)

@@ -14,6 +14,11 @@ from .permissions import APPLY_INCENTIVES, REVIEW_INCENTIVES
 S = IncentiveApplication.State
 
 
+def _nonzero(*rows) -> list[HomeCard]:
+    """A card for each (count, title, url, hint, tone) whose count is not zero."""
+    return [HomeCard(title, str(n), url, hint, tone) for n, title, url, hint, tone in rows if n]
+
+
 def cards(user) -> list[HomeCard]:
     if REVIEW_INCENTIVES.allows(user):
         counts = IncentiveApplication.objects.aggregate(
@@ -21,28 +26,22 @@ def cards(user) -> list[HomeCard]:
             pay=Count("pk", filter=Q(state=S.PAYMENT_REQUESTED)),
         )
         url = reverse("incentives:review")
-        found = []
-        if counts["review"]:
-            found.append(
-                HomeCard(
-                    _("Incentive applications to review"),
-                    str(counts["review"]),
-                    url,
-                    _("Publish the amounts or reject."),
-                    "warning",
-                )
-            )
-        if counts["pay"]:
-            found.append(
-                HomeCard(
-                    _("Incentive payments requested"),
-                    str(counts["pay"]),
-                    f"{url}?state={S.PAYMENT_REQUESTED}",
-                    _("Mark them paid once the money is out."),
-                    "info",
-                )
-            )
-        return found
+        return _nonzero(
+            (
+                counts["review"],
+                _("Incentive applications to review"),
+                url,
+                _("Publish the amounts or reject."),
+                "warning",
+            ),
+            (
+                counts["pay"],
+                _("Incentive payments requested"),
+                f"{url}?state={S.PAYMENT_REQUESTED}",
+                _("Mark them paid once the money is out."),
+                "info",
+            ),
+        )
     if not APPLY_INCENTIVES.allows(user):
         return []
     counts = IncentiveApplication.objects.filter(partner_id=user.partner_id).aggregate(
@@ -50,25 +49,19 @@ def cards(user) -> list[HomeCard]:
         request=Count("pk", filter=Q(state=S.CONFIRMED)),
     )
     url = reverse("incentives:applications") + "?tab=applied"
-    found = []
-    if counts["check"]:
-        found.append(
-            HomeCard(
-                _("Incentives to check and confirm"),
-                str(counts["check"]),
-                f"{url}&state={S.PUBLICITY}",
-                _("BD published the amounts; confirm them or dispute them."),
-                "warning",
-            )
-        )
-    if counts["request"]:
-        found.append(
-            HomeCard(
-                _("Incentives ready for a payment request"),
-                str(counts["request"]),
-                f"{url}&state={S.CONFIRMED}",
-                _("Enter your invoice number to request the payment."),
-                "info",
-            )
-        )
-    return found
+    return _nonzero(
+        (
+            counts["check"],
+            _("Incentives to check and confirm"),
+            f"{url}&state={S.PUBLICITY}",
+            _("BD published the amounts; confirm them or dispute them."),
+            "warning",
+        ),
+        (
+            counts["request"],
+            _("Incentives ready for a payment request"),
+            f"{url}&state={S.CONFIRMED}",
+            _("Enter your invoice number to request the payment."),
+            "info",
+        ),
+    )

@@ -24,7 +24,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from partner_center.fields import partner_ref, user_ref
+from partner_center.fields import optional_ref, partner_ref, user_ref
 from partner_center.money import CENT, ZERO, money_field  # noqa: F401
 from partner_center.money import to_cents as money  # noqa: F401
 from partner_center.validators import validate_date_range
@@ -223,14 +223,7 @@ class PeriodStatement(models.Model):
 
     partner = partner_ref("period_statements", on_delete=models.CASCADE)
     period = models.CharField(_("billing period"), max_length=7)
-    program = models.ForeignKey(
-        ProgramPeriod,
-        verbose_name=_("program period"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="statements",
-    )
+    program = optional_ref(ProgramPeriod, _("program period"), related_name="statements")
     performance = money_field(_("performance"))
     previous_performance = money_field(_("previous period's performance"), default=ZERO)
     order_count = models.PositiveIntegerField(pgettext_lazy("count", "orders"), default=0)

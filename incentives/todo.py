@@ -23,24 +23,24 @@ def _url(a) -> str:
     return reverse("incentives:application_detail", args=[a.pk])
 
 
+def _applications(kind: str, label: str, rows, *, action: str, more_url: str) -> list:
+    return items(kind, label, take(rows), title=_title, url=_url, action=action, more_url=more_url)
+
+
 def todo(user) -> list:
     rows = IncentiveApplication.objects.select_related("partner", "opportunity").order_by("pk")
     if REVIEW_INCENTIVES.allows(user):
         review = reverse("incentives:review")
-        return items(
+        return _applications(
             "incentive_to_review",
             _("Incentive application to review"),
-            take(rows.filter(state=S.UNDER_REVIEW)),
-            title=_title,
-            url=_url,
+            rows.filter(state=S.UNDER_REVIEW),
             action=_("Publish the amounts or reject"),
             more_url=review,
-        ) + items(
+        ) + _applications(
             "incentive_to_pay",
             _("Incentive payment requested"),
-            take(rows.filter(state=S.PAYMENT_REQUESTED)),
-            title=_title,
-            url=_url,
+            rows.filter(state=S.PAYMENT_REQUESTED),
             action=_("Mark paid"),
             more_url=f"{review}?state={S.PAYMENT_REQUESTED}",
         )
@@ -48,20 +48,16 @@ def todo(user) -> list:
         return []
     mine = rows.filter(partner_id=user.partner_id)
     listing = reverse("incentives:applications") + "?tab=applied"
-    return items(
+    return _applications(
         "incentive_to_confirm",
         _("Incentive amounts to confirm"),
-        take(mine.filter(state=S.PUBLICITY)),
-        title=_title,
-        url=_url,
+        mine.filter(state=S.PUBLICITY),
         action=_("Confirm or dispute"),
         more_url=f"{listing}&state={S.PUBLICITY}",
-    ) + items(
+    ) + _applications(
         "incentive_payment",
         _("Incentive ready for a payment request"),
-        take(mine.filter(state=S.CONFIRMED)),
-        title=_title,
-        url=_url,
+        mine.filter(state=S.CONFIRMED),
         action=_("Request the payment"),
         more_url=f"{listing}&state={S.CONFIRMED}",
     )

@@ -86,22 +86,14 @@ def _counted_in(period: str, kind: str, region: str = "") -> QuerySet[Opportunit
     index `opportunity_verified_month` (POs) or `opportunity_accepted_month` (HOs), whatever
     the number of opportunities."""
     start, end = period_bounds(period)
-    if kind == K.PO:
-        qs = Opportunity.objects.filter(
-            partner=OuterRef("pk"),
-            state=S.VERIFIED,
-            kind=K.PO,
-            verified_at__gte=start,
-            verified_at__lt=end,
-        )
-    else:
-        qs = Opportunity.objects.filter(
-            partner=OuterRef("pk"),
-            state=S.ACCEPTED,
-            kind=K.HO,
-            accepted_at__gte=start,
-            accepted_at__lt=end,
-        )
+    is_po = kind == K.PO
+    counted_at = "verified_at" if is_po else "accepted_at"
+    qs = Opportunity.objects.filter(
+        partner=OuterRef("pk"),
+        state=S.VERIFIED if is_po else S.ACCEPTED,
+        kind=K.PO if is_po else K.HO,
+        **{f"{counted_at}__gte": start, f"{counted_at}__lt": end},
+    )
     if region:
         qs = qs.filter(customer_region=region)
     return qs.order_by().values("partner")

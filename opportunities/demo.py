@@ -85,6 +85,13 @@ def load(ctx) -> None:
         with _at(at):
             return services.po_submit(actor=user, po=item, consent=CONSENT)
 
+    def submitted(user, data, *, days_ago, later=timedelta(hours=1), ref=""):
+        """A PO created `days_ago` working days ago and submitted `later`."""
+        created = _working_days_ago(days_ago)
+        item = po(user, data, at=created, ref=ref)
+        submit(user, item, created + later)
+        return item
+
     # -- POs of 华云数智 in every state --------------------------------------------------
     po(
         member,
@@ -122,7 +129,7 @@ def load(ctx) -> None:
     )
     submit(huayun, urgent, expiring)  # deadline within the next working day
 
-    reviewing = po(
+    reviewing = submitted(
         huayun,
         _data(
             "锦程物流供应链有限公司",
@@ -131,13 +138,12 @@ def load(ctx) -> None:
             "890000",
             industry="transport",
         ),
-        at=_working_days_ago(5),
+        days_ago=5,
     )
-    submit(huayun, reviewing, _working_days_ago(5) + timedelta(hours=1))
     with _at(_working_days_ago(4)):
         services.po_start_verification(actor=bd, po=reviewing, note="材料齐全")
 
-    returned = po(
+    returned = submitted(
         member,
         _data(
             "星海教育科技有限公司",
@@ -147,9 +153,8 @@ def load(ctx) -> None:
             industry="education",
             phone="010-88880000",
         ),
-        at=_working_days_ago(3),
+        days_ago=3,
     )
-    submit(member, returned, _working_days_ago(3) + timedelta(hours=1))
     with _at(_working_days_ago(2)):
         services.po_return_for_changes(
             actor=bd,
@@ -159,7 +164,7 @@ def load(ctx) -> None:
         )
 
     won_code = make_uscc("91330100MA2B3C4D5")
-    won = po(
+    won = submitted(
         huayun,
         _data(
             "江南智造装备股份有限公司",
@@ -169,18 +174,17 @@ def load(ctx) -> None:
             code=won_code,
             description="客户计划分两期迁移，一期为生产执行系统。",
         ),
-        at=_working_days_ago(30),
+        days_ago=30,
         ref="HY-2026-002",
     )
-    submit(huayun, won, _working_days_ago(30) + timedelta(hours=1))
     # 鼎盛 submitted the same customer too: it is rejected by the duplicate rule when
     # 华云's PO passes verification first.
-    rival = po(
+    submitted(
         dingsheng,
         _data("江南智造装备股份有限公司", "生产系统云化", ["rds"], "500000", code=won_code),
-        at=_working_days_ago(29),
+        days_ago=29,
+        later=timedelta(hours=2),
     )
-    submit(dingsheng, rival, _working_days_ago(29) + timedelta(hours=2))
     with _at(_working_days_ago(28)):
         services.po_start_verification(actor=bd, po=won)
     with _at(_working_days_ago(25)):
@@ -207,7 +211,7 @@ def load(ctx) -> None:
         )
         services.opportunity_set_core_label(actor=bd, opportunity=won, core_label=True)
 
-    plain = po(
+    plain = submitted(
         huayun,
         _data(
             "汇通城市商业银行股份有限公司",
@@ -216,9 +220,8 @@ def load(ctx) -> None:
             "3100000",
             industry="finance",
         ),
-        at=_working_days_ago(20),
+        days_ago=20,
     )
-    submit(huayun, plain, _working_days_ago(20) + timedelta(hours=1))
     with _at(_working_days_ago(19)):
         services.po_start_verification(actor=bd2, po=plain)
     with _at(_working_days_ago(17)):
@@ -226,32 +229,30 @@ def load(ctx) -> None:
             actor=bd2, po=plain, account_manager="陈思远", confirmed_on=timezone.localdate()
         )
 
-    invalid = po(
+    invalid = submitted(
         huayun,
         _data("远帆文旅发展有限公司", "景区票务系统", ["ecs"], "150000", industry="media"),
-        at=_working_days_ago(12),
+        days_ago=12,
     )
-    submit(huayun, invalid, _working_days_ago(12) + timedelta(hours=1))
     with _at(_working_days_ago(10)):
         services.po_reject(
             actor=bd, po=invalid, reason="no_real_demand", note="客户负责人确认今年无预算"
         )
 
-    lapsed = po(
+    submitted(  # swept below
         huayun,
         _data("北辰新材料科技有限公司", "研发数据湖", ["bigdata", "obs"], "540000"),
-        at=_working_days_ago(16),
+        days_ago=16,
     )
-    submit(huayun, lapsed, _working_days_ago(16) + timedelta(hours=1))  # swept below
 
     # Two partners with the same prospect, neither verified yet: a pair in BD's queue.
     for user, project in ((huayun, "门店数字化"), (qihang, "门店收银上云")):
-        twin = po(
+        submitted(
             user,
             _data("百味连锁餐饮管理有限公司", project, ["ecs", "rds"], "260000", industry="retail"),
-            at=_working_days_ago(1),
+            days_ago=1,
+            later=timedelta(hours=2),
         )
-        submit(user, twin, _working_days_ago(1) + timedelta(hours=2))
 
     # -- HOs: the pool and its shares ---------------------------------------------------
     crm = iter(range(1, 100))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partner_center.accounts.uscc import validate_uscc
 from partner_center.choices import choice_display
-from partner_center.fields import partner_ref, user_ref
+from partner_center.fields import optional_ref, partner_ref, user_ref
 
 from .catalog import (
     ConsentMethod,
@@ -98,17 +98,13 @@ class VendorLead(CustomerFields):
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.POOLED)
     crm_id = models.CharField(_("CRM reference"), max_length=64, unique=True)
     crm_created_at = models.DateTimeField(_("created in the CRM at"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref(blank=False)
     created_at = models.DateTimeField(_("added to the pool at"), default=timezone.now)
     # The vendor-side owner (issue [5]): the BD user who looks after this lead.
     bd_owner = user_ref(_("BD owner"))
     # Closed: BD decided the lead loses to an earlier PO; it can no longer be shared.
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    closed_by = user_ref()
     close_detail = models.JSONField(_("why it was closed"), default=dict, blank=True)
     # Retired by BD (R4.2): one of LeadCloseReason, with BD's comment.
     close_reason = models.CharField(
@@ -170,23 +166,14 @@ class Opportunity(CustomerFields):
     partner = partner_ref("opportunities")
     state = models.CharField(_("state"), max_length=24, choices=State.choices)
     get_state_display = choice_display("state")  # once per list row
-    lead = models.ForeignKey(
-        VendorLead,
-        verbose_name=_("HO lead"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="shares",
-    )
+    lead = optional_ref(VendorLead, _("HO lead"), related_name="shares")
     external_ref = models.CharField(
         _("external reference"),
         max_length=64,
         blank=True,
         help_text=_("Your own system's reference; unique within your partner account."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref(blank=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     # Owners (issue [5]): one of the partner's users (default: the creator of a PO, the user
     # who accepts an HO) and the vendor's BD user who looks after the deal.
@@ -201,13 +188,9 @@ class Opportunity(CustomerFields):
 
     # PO review (审核) and verification (验证)
     reviewed_at = models.DateTimeField(_("review passed at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    reviewed_by = user_ref()
     verified_at = models.DateTimeField(_("verification passed at"), null=True, blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    verified_by = user_ref()
     account_manager = models.CharField(_("account manager"), max_length=100, blank=True)
     account_manager_confirmed_on = models.DateField(
         _("account manager confirmed with the customer on"), null=True, blank=True
@@ -220,9 +203,7 @@ class Opportunity(CustomerFields):
 
     # Rejection (PO) or decline (HO): which rule decided, and its evidence
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = user_ref()
     decision_rule = models.CharField(_("rule"), max_length=24, choices=Rule.choices, blank=True)
     decision_reason = models.CharField(
         _("reason"), max_length=24, choices=RejectionReason.choices, blank=True
@@ -232,9 +213,7 @@ class Opportunity(CustomerFields):
     decision_detail = models.JSONField(_("decision details"), default=dict, blank=True)
 
     # PO: evidence of the customer's consent to share its personal information
-    consent_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    consent_confirmed_by = user_ref()
     consent_confirmed_at = models.DateTimeField(_("consent confirmed at"), null=True, blank=True)
     consent_method = models.CharField(
         _("how the customer consented"), max_length=24, choices=ConsentMethod.choices, blank=True
@@ -254,9 +233,7 @@ class Opportunity(CustomerFields):
 
     # HO share
     shared_at = models.DateTimeField(_("shared at"), null=True, blank=True)
-    shared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    shared_by = user_ref()
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
 
     # Progress (after verification or acceptance); the incentives module reads these.
@@ -524,31 +501,15 @@ class DuplicatePair(models.Model):
     po = models.ForeignKey(
         Opportunity, verbose_name=_("PO"), on_delete=models.CASCADE, related_name="+"
     )
-    other_po = models.ForeignKey(
-        Opportunity,
-        verbose_name=_("other PO"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    lead = models.ForeignKey(
-        VendorLead,
-        verbose_name=_("HO lead"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
+    other_po = optional_ref(Opportunity, _("other PO"), on_delete=models.CASCADE)
+    lead = optional_ref(VendorLead, _("HO lead"), on_delete=models.CASCADE)
     matched_on = models.CharField(_("matched on"), max_length=16, choices=Match.choices)
     products = models.JSONField(_("shared products"), default=list)
     detected_at = models.DateTimeField(_("detected at"), default=timezone.now)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = user_ref()
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("comment"), blank=True)
 
@@ -620,9 +581,7 @@ class POImport(models.Model):
     partner = models.ForeignKey(
         "accounts.Partner", on_delete=models.CASCADE, related_name="po_imports"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref(blank=False)
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     file = models.FileField(_("file"), upload_to="opportunities/imports/%Y/%m/")
     file_name = models.CharField(_("file name"), max_length=200)
@@ -684,13 +643,7 @@ class ImportRow(models.Model):
     po_import = models.ForeignKey(POImport, on_delete=models.CASCADE, related_name="rows")
     row_number = models.PositiveIntegerField(_("row"))
     outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
-    opportunity = models.ForeignKey(
-        "opportunities.Opportunity",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    opportunity = optional_ref("opportunities.Opportunity", on_delete=models.SET_NULL)
     cells = models.JSONField(_("cells"), default=list, blank=True)  # failed rows only
     reason = models.TextField(_("reason"), blank=True)
 

@@ -3,11 +3,12 @@ pipeline, and each partner's HO profile that lead routing reads (`routing.py`)."
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from partner_center.fields import user_ref
 
 from .catalog import Stage
 
@@ -36,9 +37,7 @@ class StageProbability(models.Model):
         _("probability (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     updated_at = models.DateTimeField(_("changed at"), default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = user_ref()
 
     class Meta:
         verbose_name = _("stage probability")
@@ -68,9 +67,7 @@ class HOProfile(models.Model):
     regions = models.JSONField(_("regions served"), default=list, blank=True)
     products = models.JSONField(_("products sold"), default=list, blank=True)
     updated_at = models.DateTimeField(_("changed at"), default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = user_ref()
 
     class Meta:
         verbose_name = _("HO profile")

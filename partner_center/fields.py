@@ -1,10 +1,11 @@
 """Model field helpers for the references every app writes again and again: the user who did
-something (`user_ref`) and the partner a row belongs to (`partner_ref`). They build the same
+something (`user_ref`), the partner a row belongs to (`partner_ref`) and any other reference
+that may be empty (`optional_ref`). They build the same
 fields as writing them out (migrations see no difference)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from django.conf import settings
 from django.db import models
@@ -18,8 +19,60 @@ if TYPE_CHECKING:
 PARTNER = _("partner")
 
 
+M = TypeVar("M", bound=models.Model)
+
+
+@overload
+def optional_ref(
+    to: type[M],
+    verbose_name: Any = ...,
+    *,
+    on_delete: Any = ...,
+    related_name: str = ...,
+    blank: bool = ...,
+    one_to_one: bool = ...,
+    **kwargs: Any,
+) -> models.ForeignKey[M | Combinable | None, M | None]: ...
+
+
+@overload
+def optional_ref(
+    to: str,
+    verbose_name: Any = ...,
+    *,
+    on_delete: Any = ...,
+    related_name: str = ...,
+    blank: bool = ...,
+    one_to_one: bool = ...,
+    **kwargs: Any,
+) -> Any: ...
+
+
+def optional_ref(
+    to: Any,
+    verbose_name: Any = None,
+    *,
+    on_delete: Any = models.PROTECT,
+    related_name: str = "+",
+    blank: bool = True,
+    one_to_one: bool = False,
+    **kwargs: Any,
+) -> Any:
+    """A reference that may be empty (`null=True`, and by default `blank=True`)."""
+    field = models.OneToOneField if one_to_one else models.ForeignKey
+    return field(
+        to,
+        verbose_name=verbose_name,
+        null=True,
+        blank=blank,
+        on_delete=on_delete,
+        related_name=related_name,
+        **kwargs,
+    )
+
+
 def user_ref(
-    verbose_name,
+    verbose_name=None,
     *,
     blank: bool = True,
     on_delete=models.SET_NULL,
@@ -28,14 +81,13 @@ def user_ref(
     **kwargs,
 ) -> models.ForeignKey[User | Combinable | None, User | None]:
     """A user recorded on a row (who created, decided, used ...): may be empty."""
-    field = models.OneToOneField if one_to_one else models.ForeignKey
-    return field(
+    return optional_ref(
         settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
+        verbose_name,
         blank=blank,
         on_delete=on_delete,
         related_name=related_name,
+        one_to_one=one_to_one,
         **kwargs,
     )
 

@@ -148,6 +148,26 @@ class CheckedFile:
     size: int
     sha256: str
 
+    def stored_fields(self) -> dict:
+        """What a stored file's row keeps of the check: its name, type, size and digest."""
+        return {
+            "original_name": self.original_name,
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+        }
+
+
+def _checked(upload, name: str, extension: str, size: int) -> CheckedFile:
+    """What a check that passed found out about `upload`, with its digest."""
+    return CheckedFile(
+        original_name=name,
+        extension=extension,
+        content_type=MIME[extension],
+        size=size,
+        sha256=_digest(upload),
+    )
+
 
 def _megabytes(size: int) -> str:
     """Rounded up, so a file just over the limit never reads "10.0 MB"."""
@@ -238,13 +258,7 @@ def check_upload(
         _check_image(upload, expected, shown, field)
     else:
         _check_pdf(upload, shown, field)
-    return CheckedFile(
-        original_name=name,
-        extension=expected,
-        content_type=MIME[expected],
-        size=size,
-        sha256=_digest(upload),
-    )
+    return _checked(upload, name, expected, size)
 
 
 def _check_image(upload, expected: str, shown: str, field: str) -> None:
@@ -408,13 +422,7 @@ def check_spreadsheet(
         scan_cells = True
         rows = _csv_rows(upload, shown, field)
     _check_table(rows, shown, field, max_rows, header_only=not scan_cells)
-    return CheckedFile(
-        original_name=name,
-        extension=expected,
-        content_type=MIME[expected],
-        size=size,
-        sha256=_digest(upload),
-    )
+    return _checked(upload, name, expected, size)
 
 
 def _unreadable(shown: str, field: str, fmt: str) -> DomainError:

@@ -108,6 +108,13 @@ def reseller_admin(reseller):
 
 
 @pytest.fixture
+def other_reseller(distributor):
+    return PartnerFactory(
+        name="二级经销B有限公司", types=[PartnerType.RESELLER], parent_distributor=distributor
+    )
+
+
+@pytest.fixture
 def bd(db):
     return UserFactory(role=Role.BD, email="bd@vendor.test", full_name="BD 王")
 

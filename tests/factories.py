@@ -53,3 +53,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def partner_user(partner, role=Role.PARTNER_ADMIN, **kwargs) -> User:
     return UserFactory(partner=partner, role=role, **kwargs)
+
+
+def money_members(partner) -> tuple[User, User]:
+    """Two members of `partner`: one with the grant to move money, one without."""
+    granted = partner_user(
+        partner, Role.PARTNER_MEMBER, email="m1@huayun.test", can_move_money=True
+    )
+    return granted, partner_user(partner, Role.PARTNER_MEMBER, email="m2@huayun.test")

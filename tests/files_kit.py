@@ -172,25 +172,24 @@ def xlsx_bytes(header, rows) -> bytes:
     return buffer.getvalue()
 
 
-def xlsx_bomb() -> bytes:
-    """A real workbook plus one entry that unpacks 2000 times larger than it is packed."""
+def _xlsx_plus(name: str, data: bytes) -> bytes:
+    """A real one-cell workbook with one more entry, `name`, holding `data`."""
     source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(["a"], [["1"]])))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             target.writestr(item, source.read(item))
-        target.writestr("xl/media/filler.bin", b"\x00" * (20 * 1024 * 1024))
+        target.writestr(name, data)
     return buffer.getvalue()
+
+
+def xlsx_bomb() -> bytes:
+    """A real workbook plus one entry that unpacks 2000 times larger than it is packed."""
+    return _xlsx_plus("xl/media/filler.bin", b"\x00" * (20 * 1024 * 1024))
 
 
 def xlsx_with_macros() -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(["a"], [["1"]])))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            target.writestr(item, source.read(item))
-        target.writestr("xl/vbaProject.bin", b"macro")
-    return buffer.getvalue()
+    return _xlsx_plus("xl/vbaProject.bin", b"macro")
 
 
 BAD_SPREADSHEETS = [

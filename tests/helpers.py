@@ -12,6 +12,16 @@ def count_queries(fn, *args, **kwargs) -> int:
     return len(ctx.captured_queries)
 
 
+def queries_with_1_and_50(seed, fn, *args) -> tuple[int, int]:
+    """The queries `fn(*args)` makes after `seed(1)` and after `seed(50)` (a page's count must
+    not grow with its rows)."""
+    counts = []
+    for n in (1, 50):
+        seed(n)
+        counts.append(count_queries(fn, *args))
+    return counts[0], counts[1]
+
+
 def api_key(user, scopes=None, *, days: int = 30) -> str:
     """A usable API key acting as `user` (any role, all scopes unless given): its full text,
     for `Authorization: Bearer <key>`."""
@@ -44,6 +54,14 @@ def api_client(user):
     client = APIClient()
     client.force_authenticate(user)
     return client
+
+
+def todo_items(client, kind: str) -> list:
+    """The items of one kind on the to-do page, as `client` sees it."""
+    from django.urls import reverse
+
+    response = client.get(reverse("todo"))
+    return [i for i in response.context["todo_items"] if i.kind == kind]
 
 
 def wait_for_a_lock_waiter(tries: int = 500) -> bool:

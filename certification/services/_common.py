@@ -76,10 +76,7 @@ def _store_checked(
             partner_id=partner_id,
             purpose=purpose,
             path=path,
-            original_name=checked.original_name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
+            **checked.stored_fields(),
             uploaded_by=actor if getattr(actor, "pk", None) else None,
         )
     except BaseException:

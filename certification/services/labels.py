@@ -154,17 +154,27 @@ def label_submit(*, actor: User, application) -> LabelApplication:
             code="missing_evidence",
         )
     workflow.apply(app, "submit", actor=actor, changes={"submitted_at": _now()}, locked=True)
-    notify(
-        recipients=_specialists(),
-        kind="certification.label.submitted",
-        title=msg(
-            "Label application to review: %(label)s, %(partner)s",
-            label=names(app.label.name_zh, app.label.name_en),
-            partner=app.partner.name,
-        ),
-        link=_application_link(app),
+    _tell_specialists(
+        app,
+        "certification.label.submitted",
+        msg("Label application to review: %(label)s, %(partner)s", **_subject(app)),
     )
     return app
+
+
+def _subject(app: LabelApplication) -> dict:
+    """The label (in the reader's language) and the partner a message names."""
+    return {"label": names(app.label.name_zh, app.label.name_en), "partner": app.partner.name}
+
+
+def _tell_specialists(app: LabelApplication, kind: str, title, **kwargs) -> None:
+    notify(
+        recipients=_specialists(),
+        kind=kind,
+        title=title,
+        link=_application_link(app),
+        **kwargs,
+    )
 
 
 @transaction.atomic
@@ -181,15 +191,10 @@ def label_withdraw(*, actor: User, application, reason: str = "") -> LabelApplic
         locked=True,
     )
     if was_submitted:
-        notify(
-            recipients=_specialists(),
-            kind="certification.label.withdrawn",
-            title=msg(
-                "Label application withdrawn: %(label)s, %(partner)s",
-                label=names(app.label.name_zh, app.label.name_en),
-                partner=app.partner.name,
-            ),
-            link=_application_link(app),
+        _tell_specialists(
+            app,
+            "certification.label.withdrawn",
+            msg("Label application withdrawn: %(label)s, %(partner)s", **_subject(app)),
             email=False,
         )
     return app

@@ -216,15 +216,25 @@ def _spend(
 
 
 def _spend_voucher(
-    *, actor: User | None, voucher: Voucher, amount: Decimal, order, now, actor_label: str = ""
+    *,
+    actor: User | None,
+    voucher: Voucher,
+    amount: Decimal,
+    now,
+    order=None,
+    reason: str = "",
+    field: str = "voucher",
+    actor_label: str = "",
 ) -> None:
+    """Pay `amount` from a voucher that is active at `now`; the reason names the order
+    unless one is given."""
     voucher = Voucher.objects.select_related("account").get(pk=voucher.pk)
     state = voucher.state(now)
     if state != "active":
         raise DomainError(
             _("Voucher %(code)s cannot be used: %(state)s.")
             % {"code": voucher.code, "state": voucher.STATE_LABELS[state]},
-            field="voucher",
+            field=field,
         )
     ledger.move(
         actor=actor,
@@ -233,7 +243,7 @@ def _spend_voucher(
         source=voucher.account,
         target=None,
         order=order,
-        reason=_("Order %(no)s") % {"no": order.order_no},
-        field="voucher",
+        reason=reason or _("Order %(no)s") % {"no": order.order_no},
+        field=field,
         actor_label=actor_label,
     )

@@ -161,17 +161,25 @@ def money_request_approve(*, actor: User, request: MoneyRequest) -> MoneyRequest
         changes={"decided_by": actor, "decided_at": now, "ledger_transfer": transfer},
         data={"amount": str(request.amount)},
     )
+    _tell_requester(
+        request, msg("Approved and done: %(what)s, %(amount)s", **_what_and_amount(request))
+    )
+    return request
+
+
+def _what_and_amount(request: MoneyRequest) -> dict:
+    return {"what": label(request, "operation"), "amount": cny(request.amount)}
+
+
+def _tell_requester(request: MoneyRequest, title, body="") -> None:
+    """Tell the admin who asked how the second admin decided."""
     notify(
         recipients=[request.requested_by],
         kind="customers.money_request",
-        title=msg(
-            "Approved and done: %(what)s, %(amount)s",
-            what=label(request, "operation"),
-            amount=cny(request.amount),
-        ),
+        title=title,
+        body=body,
         link=reverse("customers:money_requests"),
     )
-    return request
 
 
 @transaction.atomic
@@ -187,16 +195,8 @@ def money_request_refuse(*, actor: User, request: MoneyRequest, note: str = "") 
         reason=note[:300],
         changes={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note[:300]},
     )
-    notify(
-        recipients=[request.requested_by],
-        kind="customers.money_request",
-        title=msg(
-            "Refused: %(what)s, %(amount)s",
-            what=label(request, "operation"),
-            amount=cny(request.amount),
-        ),
-        body=note,
-        link=reverse("customers:money_requests"),
+    _tell_requester(
+        request, msg("Refused: %(what)s, %(amount)s", **_what_and_amount(request)), body=note
     )
     return request
 

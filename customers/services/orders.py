@@ -344,20 +344,11 @@ def consumption_record(
         **_attribution(customer, data.consumed_at),
     )
     if voucher is not None:
-        voucher = Voucher.objects.select_related("account").get(pk=voucher.pk)
-        state = voucher.state(data.consumed_at)
-        if state != "active":
-            raise DomainError(
-                _("Voucher %(code)s cannot be used: %(state)s.")
-                % {"code": voucher.code, "state": voucher.STATE_LABELS[state]},
-                field="voucher_code",
-            )
-        ledger.move(
+        _spend_voucher(
             actor=actor,
-            entry_type=LedgerEntry.Type.VOUCHER_SPEND,
+            voucher=voucher,
             amount=voucher_amount,
-            source=voucher.account,
-            target=None,
+            now=data.consumed_at,
             reason=_("Consumption %(no)s") % {"no": record.record_no},
             field="voucher_code",
             actor_label=VENDOR_SITE,

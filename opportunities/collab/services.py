@@ -283,34 +283,27 @@ def _locked_step(step: NextStep) -> tuple[NextStep, Opportunity]:
 
 @transaction.atomic
 def next_step_complete(*, actor, step: NextStep) -> NextStep:
-    step, opp = _locked_step(step)
-    _require(actor, opp)
-    if step.done_at is not None:
-        raise DomainError(_("This step is done already."), code="wrong_state")
-    step.done_at, step.done_by = timezone.now(), actor
-    step.save(update_fields=["done_at", "done_by"])
-    record_event(
-        actor=actor,
-        subject=opp,
-        verb=Verb.NEXT_STEP_DONE,
-        reason=step.text,
-        data={"next_step": step.pk},
-    )
-    return step
+    return _set_done(actor, step, done=True)
 
 
 @transaction.atomic
 def next_step_reopen(*, actor, step: NextStep) -> NextStep:
+    return _set_done(actor, step, done=False)
+
+
+def _set_done(actor, step: NextStep, *, done: bool) -> NextStep:
+    """Mark an open step done (`done`), or a done step open again, with an event."""
     step, opp = _locked_step(step)
     _require(actor, opp)
-    if step.done_at is None:
-        raise DomainError(_("This step is still open."), code="wrong_state")
-    step.done_at, step.done_by = None, None
+    if (step.done_at is not None) == done:
+        refusal = _("This step is done already.") if done else _("This step is still open.")
+        raise DomainError(refusal, code="wrong_state")
+    step.done_at, step.done_by = (timezone.now(), actor) if done else (None, None)
     step.save(update_fields=["done_at", "done_by"])
     record_event(
         actor=actor,
         subject=opp,
-        verb=Verb.NEXT_STEP_REOPENED,
+        verb=Verb.NEXT_STEP_DONE if done else Verb.NEXT_STEP_REOPENED,
         reason=step.text,
         data={"next_step": step.pk},
     )
@@ -344,10 +337,7 @@ def attachment_upload(*, actor, opportunity: Opportunity, kind: str, upload) -> 
                 opportunity=opp,
                 kind=kind,
                 path=path,
-                original_name=checked.original_name,
-                content_type=checked.content_type,
-                size=checked.size,
-                sha256=checked.sha256,
+                **checked.stored_fields(),
                 uploaded_by=actor,
                 by_vendor=is_vendor_staff(actor),
                 uploaded_at=timezone.now(),

@@ -241,14 +241,7 @@ def ho_accept(*, actor, ho: Opportunity) -> Opportunity:
         },
         locked=True,
     )
-    if ho.shared_by_id:
-        _notify(
-            recipients=[ho.shared_by],
-            kind="opportunities.ho_accepted",
-            title=msg("HO #%(id)s was accepted", id=ho.pk),
-            body=f"{ho.partner.name} · {ho.customer_name}",
-            link=reverse("opportunities:lead_detail", args=[ho.lead_id]),
-        )
+    _tell_sharer(ho, "opportunities.ho_accepted", msg("HO #%(id)s was accepted", id=ho.pk))
     return ho
 
 
@@ -276,12 +269,23 @@ def ho_decline(*, actor, ho: Opportunity, reason: str) -> Opportunity:
         data={"rule": Rule.PARTNER_DECLINED},
         locked=True,
     )
+    _tell_sharer(
+        ho,
+        "opportunities.ho_declined",
+        msg("HO #%(id)s was declined and is back in the pool", id=ho.pk),
+        note=ho.decision_note,
+    )
+    return ho
+
+
+def _tell_sharer(ho: Opportunity, kind: str, title, *, note: str = "") -> None:
+    """Tell the BD user who shared the HO (if one did) what the partner did with it."""
     if ho.shared_by_id:
+        body = f"{ho.partner.name} · {ho.customer_name}"
         _notify(
             recipients=[ho.shared_by],
-            kind="opportunities.ho_declined",
-            title=msg("HO #%(id)s was declined and is back in the pool", id=ho.pk),
-            body=f"{ho.partner.name} · {ho.customer_name}: {ho.decision_note}",
+            kind=kind,
+            title=title,
+            body=f"{body}: {note}" if note else body,
             link=reverse("opportunities:lead_detail", args=[ho.lead_id]),
         )
-    return ho

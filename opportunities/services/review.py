@@ -30,6 +30,11 @@ from .pos import _fmt
 # ---- PO: BD review, verification, return, rejection --------------------------------------
 
 
+def _names(po: Opportunity) -> dict:
+    """The customer and the project a message to the partner names."""
+    return {"customer": po.customer_name, "project": po.project_name}
+
+
 @transaction.atomic
 def po_start_verification(*, actor, po: Opportunity, note: str = "") -> Opportunity:
     """Review (审核) passed: submitted → under verification."""
@@ -54,11 +59,7 @@ def po_start_verification(*, actor, po: Opportunity, note: str = "") -> Opportun
         po,
         "opportunities.review_passed",
         msg("PO #%(id)s passed review", id=po.pk),
-        msg(
-            "%(customer)s, %(project)s: BD is now verifying it with the customer.",
-            customer=po.customer_name,
-            project=po.project_name,
-        ),
+        msg("%(customer)s, %(project)s: BD is now verifying it with the customer.", **_names(po)),
     )
     return po
 
@@ -138,11 +139,7 @@ def _reject(
         po,
         "opportunities.rejected",
         msg("PO #%(id)s was rejected", id=po.pk),
-        msg(
-            "%(customer)s, %(project)s. Open it to see the rule that decided.",
-            customer=po.customer_name,
-            project=po.project_name,
-        ),
+        msg("%(customer)s, %(project)s. Open it to see the rule that decided.", **_names(po)),
     )
     return po
 
@@ -241,11 +238,7 @@ def po_verify(
         po,
         "opportunities.verified",
         msg("PO #%(id)s passed verification", id=po.pk),
-        msg(
-            "%(customer)s, %(project)s: your progress updates now take effect.",
-            customer=po.customer_name,
-            project=po.project_name,
-        ),
+        msg("%(customer)s, %(project)s: your progress updates now take effect.", **_names(po)),
     )
     losers = [
         m.other

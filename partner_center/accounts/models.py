@@ -9,6 +9,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partner_center.fields import optional_ref
+
 from .permissions import PARTNER_ROLES, PartnerType, Role
 from .uscc import validate_uscc
 
@@ -23,13 +25,10 @@ class Partner(models.Model):
     contact_email = models.EmailField(_("contact e-mail"))
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
-    parent_distributor = models.ForeignKey(
+    parent_distributor = optional_ref(
         "self",
-        verbose_name=_("distributor"),
+        _("distributor"),
         help_text=_("For a tier-2 reseller: the distributor that manages it."),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
         related_name="resellers",
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -138,14 +137,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.CUSTOMER)
-    partner = models.ForeignKey(
-        Partner,
-        verbose_name=_("partner"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="users",
-    )
+    partner = optional_ref(Partner, _("partner"), related_name="users")
     can_move_money = models.BooleanField(
         _("may move money"),
         default=False,

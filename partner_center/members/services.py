@@ -195,7 +195,7 @@ def _check_answerable(membership: Membership, actor: User, now: datetime) -> Non
 @transaction.atomic
 def invitation_accept(*, actor: User, membership: Membership) -> Membership:
     """The invited person accepts: they become a project specialist of the partner."""
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = _lock(membership)
     user = User.objects.select_for_update().get(pk=actor.pk)
     partner = Partner.objects.get(pk=membership.partner_id)
     now = timezone.now()
@@ -221,9 +221,23 @@ def invitation_accept(*, actor: User, membership: Membership) -> Membership:
     return membership
 
 
+def _lock(membership: Membership) -> Membership:
+    return Membership.objects.select_for_update().get(pk=membership.pk)
+
+
+def _managed(actor: User, membership: Membership, transition: str, refusal: str) -> Membership:
+    """The membership locked for its partner's admin; `refusal` when `transition` does not
+    apply to it."""
+    require(actor, MANAGE_MEMBERS_OR_ADMIN, partner_id=membership.partner_id)
+    membership = _lock(membership)
+    if not MEMBERSHIP.can(membership, transition):
+        raise DomainError(refusal, code="wrong_state")
+    return membership
+
+
 @transaction.atomic
 def invitation_decline(*, actor: User, membership: Membership) -> Membership:
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = _lock(membership)
     _check_answerable(membership, actor, timezone.now())
     MEMBERSHIP.apply(membership, "decline", actor=actor, locked=True)
     return membership
@@ -232,10 +246,9 @@ def invitation_decline(*, actor: User, membership: Membership) -> Membership:
 @transaction.atomic
 def invitation_withdraw(*, actor: User, membership: Membership) -> Membership:
     """The partner admin takes back an invitation that has not been used."""
-    require(actor, MANAGE_MEMBERS_OR_ADMIN, partner_id=membership.partner_id)
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if not MEMBERSHIP.can(membership, "withdraw"):
-        raise DomainError(_("Only an open invitation can be withdrawn."), code="wrong_state")
+    membership = _managed(
+        actor, membership, "withdraw", _("Only an open invitation can be withdrawn.")
+    )
     MEMBERSHIP.apply(membership, "withdraw", actor=actor, locked=True)
     return membership
 
@@ -243,10 +256,7 @@ def invitation_withdraw(*, actor: User, membership: Membership) -> Membership:
 @transaction.atomic
 def member_unlink(*, actor: User, membership: Membership) -> Membership:
     """End a member's link: the person keeps the account, without the partner."""
-    require(actor, MANAGE_MEMBERS_OR_ADMIN, partner_id=membership.partner_id)
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if not MEMBERSHIP.can(membership, "unlink"):
-        raise DomainError(_("Only a linked member can be unlinked."), code="wrong_state")
+    membership = _managed(actor, membership, "unlink", _("Only a linked member can be unlinked."))
     if membership.user_id == getattr(actor, "pk", None):
         raise DomainError(_("You can't unlink yourself."))
     _unlink(membership, actor=actor, at=timezone.now())

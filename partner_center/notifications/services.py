@@ -23,6 +23,15 @@ def _stored(value) -> dict | None:
     return message.to_json() if message is not None else None
 
 
+def _email_off(user_ids) -> set[int]:
+    """Those of the users who turned notification e-mails off."""
+    return set(
+        NotificationPreference.objects.filter(
+            user_id__in=user_ids, email_enabled=False
+        ).values_list("user_id", flat=True)
+    )
+
+
 def notify(
     *,
     recipients: Iterable,
@@ -43,11 +52,7 @@ def notify(
         return []
     no_email: set[int] = set()
     if email:
-        no_email = set(
-            NotificationPreference.objects.filter(
-                user_id__in=[u.pk for u in users], email_enabled=False
-            ).values_list("user_id", flat=True)
-        )
+        no_email = _email_off([u.pk for u in users])
     title_message, body_message = _stored(title), _stored(body)
     rows = [
         Notification(
@@ -99,11 +104,7 @@ def notify_bulk(messages: Iterable[tuple]) -> list[Notification]:
     user_ids = {u.pk for r, *_rest in messages for u in r if u.is_active}
     if not user_ids:
         return []
-    no_email = set(
-        NotificationPreference.objects.filter(
-            user_id__in=user_ids, email_enabled=False
-        ).values_list("user_id", flat=True)
-    )
+    no_email = _email_off(user_ids)
     rows = [
         Notification(
             recipient=user,

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.fields import partner_ref, user_ref
+from partner_center.fields import optional_ref, partner_ref, user_ref
 
 from .event_types import EventType
 
@@ -94,14 +94,7 @@ class WebhookDelivery(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     last_status_code = models.PositiveIntegerField(_("last status"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
-    redelivery_of = models.ForeignKey(
-        "self",
-        verbose_name=_("redelivery of"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    redelivery_of = optional_ref("self", _("redelivery of"), on_delete=models.SET_NULL)
     requested_by = user_ref(_("requested by"))
 
     class Meta:

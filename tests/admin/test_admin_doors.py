@@ -22,16 +22,6 @@ from tests.factories import PartnerFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def login(login):
-    def make(user):
-        client = login(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return make
-
-
 def test_a_staff_user_without_the_capability_gets_a_form_error_not_a_500(login):
     """customers: adding an agreement version publishes it through agreement_publish,
     which refuses a BD user even with Django's model permission."""

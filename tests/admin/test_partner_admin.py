@@ -12,16 +12,6 @@ from tests.factories import PartnerFactory, next_credit_code
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def login(login):
-    def make(user):
-        client = login(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return make
-
-
 def _form(partner, **overrides):
     data = {
         "name": partner.name,

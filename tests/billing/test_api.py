@@ -10,15 +10,10 @@ from rest_framework.test import APIClient
 
 from billing.models import BillLine, ExportTask, Invoice
 from tests.billing.factories import line, make_bill
+from tests.helpers import api_client as api
 from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_bills_list_and_detail(partner, owner):

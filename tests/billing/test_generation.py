@@ -17,6 +17,7 @@ from partner_center.accounts.permissions import PartnerType, Role
 from partner_center.outbox.models import OutboxEntry
 from tests.customers.conftest import associate, make_customer, open_account
 from tests.factories import PartnerFactory, partner_user
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -261,10 +262,8 @@ def test_refresh_the_running_period_on_demand(
 
 
 def test_refresh_from_the_api(partner, owner, django_capture_on_commit_callbacks, monkeypatch):
-    from rest_framework.test import APIClient
 
-    client = APIClient()
-    client.force_authenticate(owner)
+    client = api_client(owner)
     with time_machine.travel(at(20)), django_capture_on_commit_callbacks(execute=True):
         assert (
             client.post(

@@ -84,3 +84,16 @@ def failed_application(owner, partner, label, specialist, not_met=(1,)):
             comment="缺少验收报告" if bad else "",
         )
     return services.label_conclude(actor=specialist, application=app, summary="未通过")
+
+
+def defended_application(owner, partner, label, specialist, *, channel="specialist", statement="x"):
+    """A failed application whose partner asked for a defense of its first criterion."""
+    app = failed_application(owner, partner, label, specialist)
+    services.label_request_defense(
+        actor=owner,
+        application=app,
+        channel=channel,
+        criteria=[label.criteria.get(position=1)],
+        statement=statement,
+    )
+    return app

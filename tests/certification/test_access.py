@@ -5,11 +5,17 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from certification import services
 from partner_center.audit.models import Event
-from tests.certification.helpers import failed_application, filled_enterprise, jpeg, pdf
+from tests.certification.helpers import (
+    defended_application,
+    failed_application,
+    filled_enterprise,
+    jpeg,
+    pdf,
+)
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +33,7 @@ def world(owner, partner, specialist, label, pdm):
         card_number="6222021234567890128",
         face_photo=jpeg(),
     )
-    app = failed_application(owner, partner, label, specialist)
-    services.label_request_defense(
-        actor=owner,
-        application=app,
-        channel="pdm",
-        criteria=[label.criteria.get(position=1)],
-        statement="请澄清",
-    )
+    app = defended_application(owner, partner, label, specialist, channel="pdm", statement="请澄清")
     evidence = app.evidence.select_related("attachment").first()
     return {
         "cert": cert,
@@ -109,8 +108,7 @@ def test_outsider_gets_404_on_every_page(world, login, outsider):
 
 
 def test_outsider_gets_404_on_every_endpoint(world, outsider):
-    client = APIClient()
-    client.force_authenticate(outsider)
+    client = api_client(outsider)
     for url in api_get_urls(world):
         assert client.get(url).status_code == 404, url
     for url, data in partner_post_api(world):
@@ -127,8 +125,7 @@ def test_outsider_lists_show_none_of_the_partners_rows(world, login, outsider, p
         response = client.get(url)
         assert response.status_code == 200
         assert 'data-testid="empty-state"' in response.content.decode(), url
-    api = APIClient()
-    api.force_authenticate(outsider)
+    api = api_client(outsider)
     for url in [
         "/api/v1/certification/enterprise/",
         "/api/v1/certification/bank-cards/",
@@ -139,8 +136,7 @@ def test_outsider_lists_show_none_of_the_partners_rows(world, login, outsider, p
 
 def test_reviewer_actions_answer_the_same_for_foreign_and_missing_ids(world, outsider):
     """An outsider learns nothing from reviewer endpoints: same answer as for a missing id."""
-    client = APIClient()
-    client.force_authenticate(outsider)
+    client = api_client(outsider)
     base = "/api/v1/certification"
     for path in [
         "enterprise/{}/approve/",
@@ -194,8 +190,7 @@ def test_download_refused_to_outsiders_bd_and_the_pdm(
     assert login(outsider).get(url).status_code == 404
     for user in (bd, pdm, customer_user):
         assert login(user).get(url).status_code in (403, 404)
-    api = APIClient()
-    api.force_authenticate(outsider)
+    api = api_client(outsider)
     assert api.get(f"/api/v1/certification/files/{world['photo'].pk}/download/").status_code == 404
 
 
@@ -238,8 +233,7 @@ def test_teammate_reads_but_may_not_act(world, login, teammate):
     url = f"/certification/labels/applications/{world['app'].pk}/"
     assert client.get(url).status_code == 200
     assert client.post(url, {"action": "accept_result"}).status_code == 403
-    api = APIClient()
-    api.force_authenticate(teammate)
+    api = api_client(teammate)
     assert (
         api.post(
             f"/api/v1/certification/label-applications/{world['app'].pk}/accept-result/"

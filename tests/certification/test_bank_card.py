@@ -1,12 +1,12 @@
 """Personal bank-card certification: card details and exactly one face-scan photo."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from certification import services
 from certification.models import BankCardCertification
 from partner_center.errors import DomainError
 from tests.certification.helpers import jpeg, nothing_stored, png
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -98,8 +98,7 @@ def test_page_submits_and_specialist_decides(login, owner, partner, specialist):
 
 
 def test_api_requires_exactly_one_photo(owner, partner):
-    client = APIClient()
-    client.force_authenticate(owner)
+    client = api_client(owner)
     data = {"holder_name": "张三", "bank_name": "工商银行", "card_number": CARD}
     response = client.post("/api/v1/certification/bank-cards/", data, format="multipart")
     assert response.status_code == 400 and "face_photo" in response.json()["fields"]

@@ -15,6 +15,16 @@ def _file(name, mime, data):
     return {"name": name, "mimeType": mime, "buffer": data}
 
 
+def _start_enterprise(page, browser_login, owner):
+    """The owner signs in and starts an enterprise certification with one legal person."""
+    browser_login(page, owner)
+    page.goto("/certification/enterprise/")
+    page.click("[data-testid=start-enterprise]")
+    page.fill("input[name=legal_person]", "张三")
+    page.click("[data-testid=setup-save]")
+    page.wait_for_url("**/certification/enterprise/*/")
+
+
 def _upload(page, position, payload):
     slot = page.locator(f"[data-testid=slot][data-position='{position}']")
     slot.locator("input[type=file]").set_input_files(payload)
@@ -29,12 +39,7 @@ def test_partner_uploads_in_order_and_submits_then_specialist_approves(
     owner = partner_user(partner, Role.PARTNER_ADMIN, email="cert-owner@partner.test")
     specialist = UserFactory(role=Role.CERT_SPECIALIST, email="cert-browser@vendor.test")
 
-    browser_login(page, owner)
-    page.goto("/certification/enterprise/")
-    page.click("[data-testid=start-enterprise]")
-    page.fill("input[name=legal_person]", "张三")
-    page.click("[data-testid=setup-save]")
-    page.wait_for_url("**/certification/enterprise/*/")
+    _start_enterprise(page, browser_login, owner)
     labels = page.locator("[data-testid=slot-label]").all_inner_texts()
     assert labels == ["营业执照", "身份证人像面 — 张三", "身份证国徽面 — 张三"]
     # Only the first slot is open; the later ones say which slot comes first.
@@ -83,12 +88,7 @@ def test_several_files_are_suggested_by_order_reassigned_and_saved_at_once(
     partner = PartnerFactory(name="一次上传伙伴有限公司")
     owner = partner_user(partner, Role.PARTNER_ADMIN, email="batch-owner@partner.test")
     specialist = UserFactory(role=Role.CERT_SPECIALIST, email="batch-cert@vendor.test")
-    browser_login(page, owner)
-    page.goto("/certification/enterprise/")
-    page.click("[data-testid=start-enterprise]")
-    page.fill("input[name=legal_person]", "张三")
-    page.click("[data-testid=setup-save]")
-    page.wait_for_url("**/certification/enterprise/*/")
+    _start_enterprise(page, browser_login, owner)
     page.locator("input[data-batch-files]").set_input_files(
         [
             _file("营业执照.pdf", "application/pdf", pdf_bytes()),

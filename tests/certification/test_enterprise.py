@@ -3,7 +3,6 @@ reviewers approve or reject with reasons; the partner sees state and history."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.test import APIClient
 
 from certification import services, transitions
 from certification.models import AttachmentSlot, EnterpriseCertification
@@ -11,6 +10,7 @@ from partner_center.audit.selectors import timeline_for
 from partner_center.errors import DomainError
 from partner_center.notifications.models import Notification
 from tests.certification.helpers import filled_enterprise, pdf, png
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -298,8 +298,7 @@ def test_partner_cannot_decide_its_own_certification(login, owner, partner):
 
 
 def test_api_flow_start_upload_submit_approve(owner, partner, specialist):
-    client = APIClient()
-    client.force_authenticate(owner)
+    client = api_client(owner)
     response = client.post(
         "/api/v1/certification/enterprise/",
         {"legal_person": "张三", "staff": [], "other_certificates": []},
@@ -334,8 +333,7 @@ def test_api_flow_start_upload_submit_approve(owner, partner, specialist):
         "submitted"
     )
     assert client.post(f"/api/v1/certification/enterprise/{cid}/approve/").status_code == 403
-    reviewer = APIClient()
-    reviewer.force_authenticate(specialist)
+    reviewer = api_client(specialist)
     response = reviewer.post(
         f"/api/v1/certification/enterprise/{cid}/reject/", {"reasons": []}, format="json"
     )
@@ -348,8 +346,7 @@ def test_api_flow_start_upload_submit_approve(owner, partner, specialist):
 
 def test_api_refuses_two_files_in_one_upload(owner, partner):
     cert = services.enterprise_start(actor=owner, partner=partner)
-    client = APIClient()
-    client.force_authenticate(owner)
+    client = api_client(owner)
     response = client.post(
         f"/api/v1/certification/enterprise/{cert.pk}/upload/",
         {"position": 1, "file": [png("a.png"), png("b.png")]},
@@ -361,8 +358,7 @@ def test_api_refuses_two_files_in_one_upload(owner, partner):
 
 def test_api_submit_names_the_missing_slots(owner, partner):
     cert = services.enterprise_start(actor=owner, partner=partner, staff=["李四"])
-    client = APIClient()
-    client.force_authenticate(owner)
+    client = api_client(owner)
     response = client.post(
         f"/api/v1/certification/enterprise/{cert.pk}/submit/", HTTP_ACCEPT_LANGUAGE="en"
     )

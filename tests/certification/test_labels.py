@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from certification import services
 from certification.models import CriterionReview, Defense, LabelApplication
@@ -15,8 +14,14 @@ from partner_center.audit.selectors import timeline_for
 from partner_center.errors import DomainError
 from partner_center.notifications.models import Notification
 from partner_center.workdays import deadline_after
-from tests.certification.helpers import failed_application, pdf, submitted_application
+from tests.certification.helpers import (
+    defended_application,
+    failed_application,
+    pdf,
+    submitted_application,
+)
 from tests.factories import UserFactory
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 S = LabelApplication.State
@@ -101,32 +106,26 @@ def test_defense_flow_through_the_pdm(owner, partner, label, specialist, pdm):
 
     when = now + timedelta(days=2)
     with time_machine.travel(now + timedelta(hours=1), tick=False):
-        with pytest.raises(DomainError) as err:
-            services.defense_schedule(
-                actor=pdm,
-                application=app,
-                scheduled_at=when,
-                meeting_link="http://insecure.example.com/x",
-                experts=[expert],
-            )
-        assert err.value.field == "meeting_link"
-        with pytest.raises(DomainError) as err:
-            services.defense_schedule(
-                actor=pdm,
-                application=app,
-                scheduled_at=now - timedelta(days=1),
-                meeting_link="https://meet.example.com/1",
-                experts=[expert],
-            )
-        assert err.value.field == "scheduled_at"
-        with pytest.raises(DomainError) as err:
-            services.defense_schedule(
-                actor=pdm,
-                application=app,
-                scheduled_at=when,
-                meeting_link="https://m.example.com/1",
-            )
-        assert err.value.field == "experts"
+        schedule = {"actor": pdm, "application": app, "scheduled_at": when}
+        refusals = [  # what is wrong, and the field the refusal names
+            (
+                {"meeting_link": "http://insecure.example.com/x", "experts": [expert]},
+                "meeting_link",
+            ),
+            (
+                {
+                    "scheduled_at": now - timedelta(days=1),
+                    "meeting_link": "https://meet.example.com/1",
+                    "experts": [expert],
+                },
+                "scheduled_at",
+            ),
+            ({"meeting_link": "https://m.example.com/1"}, "experts"),  # no experts
+        ]
+        for wrong, field in refusals:
+            with pytest.raises(DomainError) as err:
+                services.defense_schedule(**{**schedule, **wrong})
+            assert err.value.field == field
         services.defense_schedule(
             actor=pdm,
             application=app,
@@ -283,14 +282,7 @@ def test_withdraw_and_evidence_locks(owner, partner, label, specialist):
 
 
 def test_a_bd_user_who_is_not_the_pdm_cannot_schedule(owner, partner, label, specialist, bd):
-    app = failed_application(owner, partner, label, specialist)
-    services.label_request_defense(
-        actor=owner,
-        application=app,
-        channel="specialist",
-        criteria=[label.criteria.get(position=1)],
-        statement="x",
-    )
+    app = defended_application(owner, partner, label, specialist)
     with pytest.raises(DomainError) as err:
         services.defense_schedule(
             actor=bd,
@@ -410,8 +402,7 @@ def test_partner_applies_and_adds_evidence_on_pages(login, owner, partner, label
 def test_api_defense_flow(owner, partner, label, specialist, pdm):
     app = failed_application(owner, partner, label, specialist)
     first = label.criteria.get(position=1)
-    partner_api = APIClient()
-    partner_api.force_authenticate(owner)
+    partner_api = api_client(owner)
     base = f"/api/v1/certification/label-applications/{app.pk}"
     body = partner_api.get(f"{base}/").json()
     assert body["state"] == "review_failed"
@@ -423,8 +414,7 @@ def test_api_defense_flow(owner, partner, label, specialist, pdm):
     )
     assert response.status_code == 200, response.content
     assert response.json()["defense"]["channel"] == "pdm"
-    pdm_api = APIClient()
-    pdm_api.force_authenticate(pdm)
+    pdm_api = api_client(pdm)
     assert pdm_api.get("/api/v1/certification/defenses/").json()["count"] == 1
     when = (timezone.now() + timedelta(days=1)).isoformat()
     response = pdm_api.post(
@@ -438,8 +428,7 @@ def test_api_defense_flow(owner, partner, label, specialist, pdm):
     )
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "defense_scheduled"
-    reviewer = APIClient()
-    reviewer.force_authenticate(specialist)
+    reviewer = api_client(specialist)
     with time_machine.travel(timezone.now() + timedelta(days=2), tick=False):
         response = reviewer.post(
             f"{base}/record-outcome/",
@@ -459,8 +448,7 @@ def test_api_partner_does_not_see_verdicts_during_review(owner, partner, label, 
     services.label_decide_criterion(
         actor=specialist, application=app, criterion=label.criteria.first(), verdict="met"
     )
-    client = APIClient()
-    client.force_authenticate(owner)
+    client = api_client(owner)
     body = client.get(f"/api/v1/certification/label-applications/{app.pk}/").json()
     assert body["criterion_reviews"] == []
     client.force_authenticate(specialist)

@@ -1,14 +1,12 @@
 """Files: only real JPG/JPEG/BMP/PNG/GIF/PDF up to 10 MB are stored, under a relative path;
 every refused kind says why and leaves nothing behind."""
 
-import io
 import re
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
-from rest_framework.test import APIClient
 
 from certification import services, uploads
 from certification.models import Attachment
@@ -20,6 +18,8 @@ from tests.certification.helpers import (
     png,
     stored_files,
 )
+from tests.files_kit import pdf_with_javascript
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -29,24 +29,6 @@ TEN_MB = 10 * 1024 * 1024
 def _truncated_pdf() -> bytes:
     data = pdf_bytes()
     return data[: len(data) // 2]
-
-
-def _pdf_with_javascript() -> bytes:
-    from pypdf import PdfWriter
-    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
-
-    writer = PdfWriter()
-    writer.add_blank_page(200, 200)
-    action = DictionaryObject(
-        {
-            NameObject("/S"): NameObject("/JavaScript"),
-            NameObject("/JS"): TextStringObject("app.alert('hello');"),
-        }
-    )
-    writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 REFUSED = [
@@ -67,7 +49,7 @@ REFUSED = [
     ("truncated gif", "half.gif", image_bytes("GIF", (80, 80))[:40], "damaged or incomplete image"),
     ("truncated bmp", "half.bmp", image_bytes("BMP")[:200], "damaged or incomplete image"),
     ("truncated pdf", "half.pdf", _truncated_pdf(), "damaged or incomplete PDF"),
-    ("pdf with javascript", "active.pdf", _pdf_with_javascript(), "scripts or embedded files"),
+    ("pdf with javascript", "active.pdf", pdf_with_javascript(), "scripts or embedded files"),
 ]  # fmt: skip
 
 
@@ -189,8 +171,7 @@ def test_page_shows_the_refusal_next_to_the_slot(login, owner, partner):
 
 def test_api_answers_400_with_the_field_and_stores_nothing(owner, partner):
     cert = services.enterprise_start(actor=owner, partner=partner)
-    client = APIClient()
-    client.force_authenticate(owner)
+    client = api_client(owner)
     response = client.post(
         f"/api/v1/certification/enterprise/{cert.pk}/upload/",
         {"position": 1, "file": SimpleUploadedFile("logo.svg", b"<svg/>")},

@@ -9,7 +9,7 @@ from partner_center.accounts.models import Partner
 from partner_center.accounts.permissions import PartnerType, Role, capability
 from partner_center.menus import menu_for
 from tests.factories import PartnerFactory, partner_user
-from tests.helpers import api_key
+from tests.helpers import api_client, api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -129,8 +129,7 @@ class TestApi:
     def test_partners_are_scoped_and_outsider_gets_404(
         self, partner, owner, outsider, other_partner, bd
     ):
-        api = APIClient()
-        api.force_authenticate(owner)
+        api = api_client(owner)
         ids = [p["id"] for p in api.get("/api/v1/partners/").json()["results"]]
         assert ids == [partner.pk]
         assert api.get(f"/api/v1/partners/{other_partner.pk}/").status_code == 404

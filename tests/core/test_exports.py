@@ -9,7 +9,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
-from rest_framework.test import APIClient
 
 from billing import detail_exports
 from billing.models import BillLine
@@ -19,6 +18,7 @@ from partner_center import exports
 from partner_center.errors import DomainError
 from tests.billing.factories import line, make_bill
 from tests.files_kit import xlsx_bytes
+from tests.helpers import api_client
 from tests.incentives.conftest import make_customer, make_order, shanghai
 
 pytestmark = pytest.mark.django_db
@@ -157,8 +157,7 @@ def test_bill_csv_has_no_live_formula(partner, use_copy):
 def test_bill_csv_and_xlsx_pages_and_api_have_no_live_formula(partner, owner, login):
     bill = _formula_bill(partner)
     client = login(owner)
-    api = APIClient()
-    api.force_authenticate(owner)
+    api = api_client(owner)
     for response in (
         client.get(reverse("billing:bill_details_csv", args=["2026-05"])),
         api.get(f"/api/v1/billing/bills/{bill.pk}/details-csv/"),

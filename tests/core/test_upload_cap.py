@@ -7,11 +7,11 @@ import pytest
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
-from rest_framework.test import APIClient
 
 from certification import services
 from partner_center.uploads import RequestSizeCapHandler
 from tests.certification.helpers import image_bytes, nothing_stored
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +61,7 @@ def test_the_400_page_in_chinese_names_the_limit(login, owner, partner, settings
 
 def test_an_api_upload_over_the_cap_answers_400_with_the_reason(owner, partner):
     cert = services.enterprise_start(actor=owner, partner=partner)
-    client = APIClient()
-    client.force_authenticate(owner)
+    client = api_client(owner)
     response = client.post(
         f"/api/v1/certification/enterprise/{cert.pk}/upload/",
         {"position": 1, "file": big_png()},

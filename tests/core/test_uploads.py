@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import modelform_factory
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from certification import services as cert_services
 from certification.models import Attachment
@@ -26,6 +25,7 @@ from tests.files_kit import (
     pdf_bytes,
     xlsx_bytes,
 )
+from tests.helpers import api_client
 from tests.opportunities.conftest import make_po
 
 pytestmark = pytest.mark.django_db
@@ -269,8 +269,7 @@ def field_of(owner, partner, label):
 
 
 def _api_client(user):
-    client = APIClient()
-    client.force_authenticate(user)
+    client = api_client(user)
     client.credentials(HTTP_ACCEPT_LANGUAGE="en")
     return client
 

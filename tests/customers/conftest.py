@@ -9,11 +9,32 @@ import pytest
 from django.utils import translation
 
 from customers import services
-from customers.models import Account, Association, BillingModel, Customer
-from partner_center.accounts.permissions import PartnerType, Role
-from tests.factories import PartnerFactory, UserFactory, partner_user
+from customers.models import SHANGHAI, Account, Association, BillingModel, Customer
+from partner_center.accounts.permissions import Role
+from tests.factories import UserFactory, partner_user
 
 _seq = itertools.count(1)
+
+
+def at(day, hour=12, month=3) -> datetime:
+    """A moment in 2026 in Shanghai time (March unless said)."""
+    return datetime(2026, month, day, hour, 0, tzinfo=SHANGHAI)
+
+
+def usage(customer, no, when, amount):
+    """A new consumption record reported by the vendor's site."""
+    record, created = services.consumption_record(
+        actor=None,
+        data=services.ConsumptionData(
+            record_no=no,
+            customer_account=customer.account_name,
+            product_code="ecs",
+            amount=Decimal(amount),
+            consumed_at=when,
+        ),
+    )
+    assert created
+    return record
 
 
 def make_customer(name: str = "", email: str = "", **extra) -> Customer:
@@ -88,13 +109,6 @@ def distributor_admin(distributor):
 @pytest.fixture
 def reseller_admin(reseller):
     return partner_user(reseller, Role.PARTNER_ADMIN, email="admin@resa.test", can_move_money=True)
-
-
-@pytest.fixture
-def other_reseller(distributor):
-    return PartnerFactory(
-        name="二级经销B有限公司", types=[PartnerType.RESELLER], parent_distributor=distributor
-    )
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from customers.models import ImportRun, Resource
 from partner_center.accounts.permissions import PartnerType
 from tests.customers.conftest import associate, make_customer, open_account
 from tests.factories import PartnerFactory, partner_user
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -122,8 +123,7 @@ def test_api_refuses_anonymous(url):
 
 
 def test_api_associations_are_scoped(owner, outsider, association):
-    api = APIClient()
-    api.force_authenticate(outsider)
+    api = api_client(outsider)
     assert api.get("/api/v1/customers/associations/").json()["results"] == []
     assert api.get(f"/api/v1/customers/associations/{association.pk}/").status_code == 404
     assert (

@@ -4,12 +4,12 @@ knowledge recommendations only while the customer has signed the latest version.
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from customers import selectors, services
 from customers.models import AgreementVersion, KnowledgeArticle, Product, Resource
 from partner_center.errors import DomainError
 from partner_center.notifications.models import Notification
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -121,8 +121,7 @@ def test_admin_publishes_in_django_admin(login, admin_user, agreement):
 
 class TestApi:
     def test_recommendations_endpoint(self, owner, outsider, association, article, admin_user):
-        api = APIClient()
-        api.force_authenticate(owner)
+        api = api_client(owner)
         url = f"/api/v1/customers/associations/{association.pk}/recommendations/"
         assert api.get(url).json()["articles"][0]["title"] == "ECS 选型指南"
         publish(admin_user, 2)
@@ -133,8 +132,7 @@ class TestApi:
 
     def test_customer_signs_through_the_api(self, association, admin_user):
         publish(admin_user, 2)
-        api = APIClient()
-        api.force_authenticate(association.customer.user)
+        api = api_client(association.customer.user)
         assert api.get("/api/v1/customers/me/").json()["signed_latest_agreement"] is False
         assert api.get("/api/v1/customers/agreement/").json()["version"] == 2
         assert api.post("/api/v1/customers/me/sign/", {"version": 1}).status_code == 400

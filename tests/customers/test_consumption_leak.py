@@ -5,39 +5,20 @@ the month, the customer joins partner B (reseller model) the same month, and con
 booked to B's hosted sub-account. A's admin and member must not see it, on the page or in the
 API, in the summary or in the record list."""
 
-from datetime import datetime
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from customers import selectors, services
-from customers.models import SHANGHAI, Attribution
+from customers.models import Attribution
 from partner_center.accounts.permissions import Role
-from tests.customers.conftest import associate, open_account
+from tests.customers.conftest import associate, at, open_account, usage
 from tests.factories import partner_user
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day, hour=12):
-    return datetime(2026, 3, day, hour, 0, tzinfo=SHANGHAI)
-
-
-def usage(customer, no, when, amount):
-    record, _created = services.consumption_record(
-        actor=None,
-        data=services.ConsumptionData(
-            record_no=no,
-            customer_account=customer.account_name,
-            product_code="ecs",
-            amount=Decimal(amount),
-            consumed_at=when,
-        ),
-    )
-    return record
 
 
 @pytest.fixture
@@ -93,8 +74,7 @@ def test_old_partners_page_and_api_do_not_show_it(moved, owner, role, login):
     assert "MINE-1" in body
     assert "SECRET-B-1" not in body and "4,321" not in body and "4321" not in body
 
-    api = APIClient()
-    api.force_authenticate(user)
+    api = api_client(user)
     response = api.get(f"/api/v1/customers/associations/{old.pk}/consumption-summary/")
     assert response.status_code == 200
     assert "4321" not in response.content.decode()

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from customers import services
 from customers.models import BillingModel, LedgerEntry, Order
@@ -14,6 +13,7 @@ from partner_center.errors import DomainError, NotAllowed
 from partner_center.notifications.models import Notification
 from tests.customers.conftest import associate, make_customer, open_account
 from tests.customers.test_resources import make_resource
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -103,8 +103,7 @@ def test_outsiders_get_404_or_403(login, resource, owner, outsider, agreement):
 
 
 def test_customer_renews_through_the_api(customer, resource, account, agreement, owner):
-    api = APIClient()
-    api.force_authenticate(customer.user)
+    api = api_client(customer.user)
     url = f"/api/v1/customers/me/resources/{resource.pk}/renew/"
     response = api.post(url, {"periods": 1}, format="json")
     assert response.status_code == 201, response.content
@@ -115,11 +114,9 @@ def test_customer_renews_through_the_api(customer, resource, account, agreement,
 
     stranger = make_customer()
     open_account(associate(owner, stranger), owner)
-    other = APIClient()
-    other.force_authenticate(stranger.user)
+    other = api_client(stranger.user)
     assert other.post(url, {"periods": 1}, format="json").status_code == 404
-    partner_api = APIClient()
-    partner_api.force_authenticate(owner)
+    partner_api = api_client(owner)
     assert partner_api.post(url, {"periods": 1}, format="json").status_code == 403
     assert Order.objects.count() == 1
 

@@ -9,7 +9,6 @@ from unittest import mock
 import pytest
 import time_machine
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from customers import services
 from customers.digests import reseller_lines, send_daily_digests
@@ -24,6 +23,7 @@ from partner_center.programs import services as programs
 from partner_center.timezones import SHANGHAI
 from tests.customers.conftest import associate, make_customer, open_account
 from tests.factories import next_credit_code, partner_user
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -132,8 +132,7 @@ def test_label_badge_filter_and_api_field(owner, admin_user, agreement, login):
     detail = client.get(reverse("customers:detail", args=[new_assoc.pk]))
     assert 'data-testid="new-customer-badge"' in detail.content.decode()
 
-    api = APIClient()
-    api.force_authenticate(owner)
+    api = api_client(owner)
     body = api.get("/api/v1/customers/associations/", {"new_customer": "true"}).json()
     assert [row["customer"]["name"] for row in body["results"]] == ["新客户有限公司"]
     assert body["results"][0]["new_customer"] is True

@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from customers import services
 from customers.models import Account
 from tests.customers.conftest import associate, make_customer
 from tests.factories import partner_user
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +78,7 @@ def test_distributor_page_shows_totals_not_the_resellers_private_lines(
 
 def test_distributor_api_ledger_has_only_its_own_movements(distributor_admin, busy_reseller):
     reseller, voucher = busy_reseller
-    api = APIClient()
-    api.force_authenticate(distributor_admin)
+    api = api_client(distributor_admin)
     ledger = api.get(f"/api/v1/customers/resellers/{reseller.pk}/ledger/")
     assert ledger.status_code == 200
     _assert_private(ledger.content.decode(), voucher)

@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from customers.imports import import_payload
 from customers.models import (
@@ -21,6 +20,7 @@ from customers.models import (
     Resource,
 )
 from tests.customers.conftest import associate, make_customer, open_account
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -164,8 +164,7 @@ def test_refund_trace_of_unsubscribe_and_downgrade(login, owner, customer, accou
     page = login(owner).get(reverse("customers:order_detail", args=[refund.pk])).content.decode()
     assert page.count('data-testid="original-order"') == 2 and "R1" in page and "N2" in page
     assert "¥350.00" in page
-    api = APIClient()
-    api.force_authenticate(owner)
+    api = api_client(owner)
     lines = api.get(f"/api/v1/customers/orders/{refund.pk}/").json()["lines"]
     assert [(x["resource_id"], x["original_order_no"], x["amount"]) for x in lines] == [
         ("ecs-a", "R1", "250.00"),
@@ -212,8 +211,7 @@ def test_management_command(tmp_path, owner, customer, account):
 class TestApi:
     def test_only_admins_import(self, owner, admin_user, customer, account):
         payload = {"orders": [new_order("A1", customer.account_name, amount="1.00")]}
-        api = APIClient()
-        api.force_authenticate(owner)
+        api = api_client(owner)
         assert api.post("/api/v1/customers/import/", payload, format="json").status_code == 403
         api.force_authenticate(admin_user)
         body = api.post("/api/v1/customers/import/", payload, format="json").json()
@@ -236,8 +234,7 @@ class TestApi:
                 ],
             }
         )
-        api = APIClient()
-        api.force_authenticate(owner)
+        api = api_client(owner)
         assert [o["order_no"] for o in api.get("/api/v1/customers/orders/").json()["results"]] == [
             "S1"
         ]

@@ -13,6 +13,7 @@ from customers import services
 from customers.models import Account, Association, BillingModel, Invitation, Resource
 from partner_center.errors import DomainError
 from tests.customers.conftest import associate, make_customer
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -228,16 +229,14 @@ class TestPages:
 
 class TestApi:
     def test_create_list_revoke(self, owner, outsider):
-        api = APIClient()
-        api.force_authenticate(owner)
+        api = api_client(owner)
         created = api.post("/api/v1/customers/invitations/", {"email": "x@client.test"}).json()
         # a plain solution provider refers by default
         assert created["billing_model"] == "referral" and created["link"].endswith("/")
         assert [i["id"] for i in api.get("/api/v1/customers/invitations/").json()["results"]] == [
             created["id"]
         ]
-        outsider_api = APIClient()
-        outsider_api.force_authenticate(outsider)
+        outsider_api = api_client(outsider)
         assert (
             outsider_api.get(f"/api/v1/customers/invitations/{created['id']}/").status_code == 404
         )
@@ -268,8 +267,7 @@ class TestApi:
 
     def test_partner_cannot_accept_through_the_api(self, owner, outsider, agreement):
         invitation = services.invitation_create(actor=owner, billing_model="reseller")
-        api = APIClient()
-        api.force_authenticate(outsider)
+        api = api_client(outsider)
         assert (
             api.post(
                 f"/api/v1/customers/invite/{invitation.token}/accept/", {"agreement_version": 1}

@@ -9,13 +9,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from customers import services
 from customers.ledger import accounts_out_of_balance
 from customers.models import Account, LedgerEntry
 from partner_center.errors import DomainError
 from tests.customers.conftest import associate, make_customer, open_account, post_and_confirm
+from tests.helpers import api_client
 
 
 @pytest.mark.django_db
@@ -168,8 +168,7 @@ class TestPagesAndGrant:
     def test_member_needs_the_grant(self, login, teammate, association, account):
         url = reverse("customers:fund", args=[association.pk])
         assert login(teammate).post(url, {"amount": "1"}).status_code == 403
-        api = APIClient()
-        api.force_authenticate(teammate)
+        api = api_client(teammate)
         api_url = f"/api/v1/customers/associations/{association.pk}/fund/"
         assert api.post(api_url, {"amount": "1", "confirm": True}).status_code == 403
         teammate.can_move_money = True
@@ -188,8 +187,7 @@ class TestPagesAndGrant:
                 .status_code
                 == 404
             )
-        api = APIClient()
-        api.force_authenticate(outsider)
+        api = api_client(outsider)
         for action in ("fund", "reclaim", "budget", "ledger"):
             url = f"/api/v1/customers/associations/{association.pk}/{action}/"
             response = (
@@ -202,8 +200,7 @@ class TestPagesAndGrant:
         assert account.balance == Decimal("1000.00")
 
     def test_api_fund_reclaim_budget_and_ledger(self, owner, association, account):
-        api = APIClient()
-        api.force_authenticate(owner)
+        api = api_client(owner)
         base = f"/api/v1/customers/associations/{association.pk}"
         unconfirmed = api.post(f"{base}/fund/", {"amount": "10.00"})
         assert (

@@ -16,7 +16,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from customers import ledger, selectors, services
 from customers.imports import import_payload
@@ -33,6 +32,7 @@ from customers.models import (
 from partner_center.accounts.permissions import Role
 from tests.customers.conftest import associate, make_customer, open_account
 from tests.factories import UserFactory, partner_user
+from tests.helpers import api_client
 
 T = LedgerEntry.Type
 
@@ -355,8 +355,7 @@ def test_figure_pages_keep_their_queries_as_the_ledger_grows(
             sqls = _queries(login(user), url)
             assert not [s for s in sqls if _sums_entries(s)], url
             counts[(user.email, url)] = len(sqls)
-        api = APIClient()
-        api.force_authenticate(distributor_admin)
+        api = api_client(distributor_admin)
         with CaptureQueriesContext(connection) as ctx:
             assert api.get("/api/v1/customers/resellers/").status_code == 200
         assert not [q for q in ctx.captured_queries if _sums_entries(q["sql"])]

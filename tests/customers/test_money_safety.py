@@ -9,7 +9,6 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from customers import services
 from customers.ledger import accounts_out_of_balance
@@ -21,6 +20,7 @@ from partner_center.errors import DomainError, NotAllowed
 from partner_center.notifications.models import Notification
 from tests.customers.conftest import associate, make_customer, post_and_confirm
 from tests.factories import partner_user
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -131,8 +131,7 @@ def test_budget_has_a_confirmation_step_too(login, owner, association, account):
 def test_api_needs_confirm_true_everywhere(
     owner, association, account, distributor_admin, funded_reseller
 ):
-    api = APIClient()
-    api.force_authenticate(owner)
+    api = api_client(owner)
     base = f"/api/v1/customers/associations/{association.pk}"
     for action, data in [
         ("fund", {"amount": "1"}),
@@ -257,8 +256,7 @@ def test_page_flow_with_approval(login, owner, second_admin, association, accoun
 def test_api_answers_202_with_the_request_and_a_second_admin_approves(
     owner, second_admin, association, account, low_limit, outsider
 ):
-    api = APIClient()
-    api.force_authenticate(owner)
+    api = api_client(owner)
     response = api.post(
         f"/api/v1/customers/associations/{association.pk}/fund/",
         {"amount": "800.00", "confirm": True},
@@ -326,8 +324,7 @@ def test_waiting_for_approval_list_has_a_fixed_query_count(
     from tests.helpers import count_queries
 
     client = login(second_admin)
-    api = APIClient()
-    api.force_authenticate(second_admin)
+    api = api_client(second_admin)
     url = reverse("customers:money_requests")
 
     def make(n):

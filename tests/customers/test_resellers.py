@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from customers import selectors, services
 from customers.imports import import_payload
@@ -16,6 +15,7 @@ from partner_center.accounts.permissions import PartnerType, Role
 from partner_center.errors import DomainError
 from tests.customers.conftest import associate, make_customer, open_account, post_and_confirm
 from tests.factories import PartnerFactory, partner_user
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -291,8 +291,7 @@ class TestPages:
 
 class TestApi:
     def test_distributor_api(self, distributor_admin, reseller, other_reseller_admin):
-        api = APIClient()
-        api.force_authenticate(distributor_admin)
+        api = api_client(distributor_admin)
         body = api.post(
             f"/api/v1/customers/resellers/{reseller.pk}/fund/", {"amount": "70.00", "confirm": True}
         ).json()
@@ -324,8 +323,7 @@ class TestApi:
         )
 
     def test_voucher_api(self, reseller_admin, other_reseller_admin, reseller_customer):
-        api = APIClient()
-        api.force_authenticate(reseller_admin)
+        api = api_client(reseller_admin)
         until = (timezone.now() + timedelta(days=5)).isoformat()
         body = api.post(
             "/api/v1/customers/vouchers/",
@@ -359,7 +357,6 @@ class TestApi:
             },
         )
         assert foreign.status_code == 400
-        customer_api = APIClient()
-        customer_api.force_authenticate(reseller_customer.customer.user)
+        customer_api = api_client(reseller_customer.customer.user)
         mine = customer_api.get("/api/v1/customers/me/vouchers/").json()["results"]
         assert [v["code"] for v in mine] == [body["code"]]

@@ -9,7 +9,6 @@ import time_machine
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from customers import services
 from customers.models import SHANGHAI, Account, BillingModel, Order, Resource
@@ -17,6 +16,7 @@ from customers.tasks import auto_renew_resources
 from partner_center.errors import DomainError
 from partner_center.notifications.models import Notification
 from tests.customers.conftest import associate, make_customer
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -260,8 +260,7 @@ class TestApi:
     def test_list_renew_auto_renew(self, owner, outsider, association, account):
         resource = make_resource(association, expires_in=timedelta(days=3))
         make_resource(association, "far", expires_in=timedelta(days=300))
-        api = APIClient()
-        api.force_authenticate(owner)
+        api = api_client(owner)
         ids = [
             r["resource_id"]
             for r in api.get("/api/v1/customers/resources/", {"expiring": "true"}).json()["results"]
@@ -290,8 +289,7 @@ class TestApi:
 
     def test_customer_endpoint(self, association):
         resource = make_resource(association)
-        api = APIClient()
-        api.force_authenticate(association.customer.user)
+        api = api_client(association.customer.user)
         assert [r["id"] for r in api.get("/api/v1/customers/me/resources/").json()["results"]] == [
             resource.pk
         ]

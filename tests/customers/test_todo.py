@@ -6,13 +6,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from customers import services
 from customers.models import Resource
-from partner_center.accounts.permissions import Role
-from tests.factories import partner_user
+from tests.factories import money_members
+from tests.helpers import todo_items
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +30,10 @@ def test_only_people_who_may_renew_see_a_resource_to_renew(login, owner, partner
         expires_at=timezone.now() + timedelta(days=10),
         auto_renew=False,
     )
-    granted = partner_user(
-        partner, Role.PARTNER_MEMBER, email="m1@huayun.test", can_move_money=True
-    )
-    plain = partner_user(partner, Role.PARTNER_MEMBER, email="m2@huayun.test")
+    granted, plain = money_members(partner)
 
     def listed(user):
-        response = login(user).get(reverse("todo"))
-        return [i for i in response.context["todo_items"] if i.kind == "resource_to_renew"]
+        return todo_items(login(user), "resource_to_renew")
 
     for user in (owner, granted):
         [item] = listed(user)

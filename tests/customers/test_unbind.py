@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from customers import selectors, services
 from customers.models import (
@@ -18,28 +17,10 @@ from customers.models import (
     Resource,
     billing_period_of,
 )
-from tests.customers.conftest import associate, open_account
+from tests.customers.conftest import associate, at, open_account, usage
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day, hour=12, month=3):
-    return datetime(2026, month, day, hour, 0, tzinfo=SHANGHAI)
-
-
-def usage(customer, no, when, amount):
-    record, created = services.consumption_record(
-        actor=None,
-        data=services.ConsumptionData(
-            record_no=no,
-            customer_account=customer.account_name,
-            product_code="ecs",
-            amount=Decimal(amount),
-            consumed_at=when,
-        ),
-    )
-    assert created
-    return record
 
 
 @pytest.fixture
@@ -165,8 +146,7 @@ class TestPages:
 
 class TestApi:
     def test_unbind_and_summary(self, owner, outsider, customer, bound):
-        api = APIClient()
-        api.force_authenticate(outsider)
+        api = api_client(outsider)
         assert api.post(f"/api/v1/customers/associations/{bound.pk}/unbind/").status_code == 404
         api.force_authenticate(owner)
         with time_machine.travel(at(6)):

@@ -1,13 +1,12 @@
 import pytest
 from django.urls import NoReverseMatch, reverse
-from rest_framework.test import APIClient
 
 from partner_center.accounts.permissions import PartnerType, Role, capability
 from partner_center.helpcenter.models import FAQEntry
 from partner_center.helpcenter.selectors import faq_entries, menu_explanations
 from partner_center.menus import MenuEntry, menu_for
 from tests.factories import PartnerFactory, partner_user
-from tests.helpers import count_queries
+from tests.helpers import api_client, queries_with_1_and_50
 
 pytestmark = pytest.mark.django_db
 
@@ -160,8 +159,7 @@ class TestPages:
 
 class TestApi:
     def test_search_and_language(self, owner):
-        api = APIClient()
-        api.force_authenticate(owner)
+        api = api_client(owner)
         body = api.get("/api/v1/help/entries/", {"q": "税率"}, HTTP_ACCEPT_LANGUAGE="en").json()
         first = body["results"][0]
         assert first["slug"] == "tax-rate" and first["question"] == first["question_en"]
@@ -185,22 +183,16 @@ def _portal_entries(n):
 def test_index_page_query_count(owner, login):
     client = login(owner)
 
-    def count(n):
-        _portal_entries(n)
-        return count_queries(client.get, reverse("helpcenter:index"), {"category": "portal"})
-
-    assert count(1) == count(50) == 5
+    assert queries_with_1_and_50(
+        _portal_entries, client.get, reverse("helpcenter:index"), {"category": "portal"}
+    ) == (5, 5)
 
 
 def test_api_query_count(owner):
-    api = APIClient()
-    api.force_authenticate(owner)
-
-    def count(n):
-        _portal_entries(n)
-        return count_queries(api.get, "/api/v1/help/entries/", {"category": "portal"})
-
-    assert count(1) == count(50) == 2
+    api = api_client(owner)
+    assert queries_with_1_and_50(
+        _portal_entries, api.get, "/api/v1/help/entries/", {"category": "portal"}
+    ) == (2, 2)
 
 
 class TestMenusByType:

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import translation
 
 from customers.models import Attribution, Customer, Order, Product, billing_period_of
@@ -101,13 +102,6 @@ def program(db):
 
 
 @pytest.fixture
-def other_reseller(distributor):
-    return PartnerFactory(
-        name="二级经销B有限公司", types=[PartnerType.RESELLER], parent_distributor=distributor
-    )
-
-
-@pytest.fixture
 def other_reseller_admin(other_reseller):
     return partner_user(other_reseller, Role.PARTNER_ADMIN, email="admin@resb.test")
 
@@ -120,6 +114,23 @@ def other_distributor(db):
 @pytest.fixture
 def other_distributor_admin(other_distributor):
     return partner_user(other_distributor, Role.PARTNER_ADMIN, email="admin@dist2.test")
+
+
+@pytest.fixture
+def in_march():
+    """The clock stands at 20 March 2026, 10:00 in Shanghai."""
+    with time_machine.travel(shanghai(2026, 3, 20, 10), tick=False):
+        yield
+
+
+@pytest.fixture
+def opportunity(owner, bd, program):
+    """Verified on 1 March, delivered on 10 March."""
+    from tests.opportunities.conftest import make_po
+
+    with time_machine.travel(shanghai(2026, 3, 1, 9), tick=False):
+        po = make_po(owner, state="verified", bd=bd)
+    return deliver(po, owner, bd, delivered_on=date(2026, 3, 10))
 
 
 def deliver(po, owner, bd, *, delivered_on=None, core_label=True):

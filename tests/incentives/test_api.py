@@ -6,22 +6,16 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from incentives.models import PeriodStatement
 from partner_center.accounts.permissions import PartnerType
 from tests.factories import PartnerFactory
+from tests.helpers import api_client as api
 from tests.incentives.conftest import make_customer, make_order, shanghai
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/incentives"
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def _count(client, url) -> tuple[int, dict]:

@@ -7,35 +7,16 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from incentives import services
 from incentives.models import IncentiveApplication
 from opportunities.catalog import Product
+from tests.helpers import api_client as api
 from tests.incentives.conftest import deliver, make_customer, make_order, shanghai
 from tests.opportunities.conftest import make_po
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_march")]
 BASE = "/api/v1/incentives"
-
-
-@pytest.fixture(autouse=True)
-def _march():
-    with time_machine.travel(shanghai(2026, 3, 20, 10), tick=False):
-        yield
-
-
-@pytest.fixture
-def opportunity(owner, bd, program):
-    with time_machine.travel(shanghai(2026, 3, 1, 9), tick=False):
-        po = make_po(owner, state="verified", bd=bd)
-    return deliver(po, owner, bd, delivered_on=date(2026, 3, 10))
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_the_whole_flow_over_the_api(owner, bd, partner, opportunity):

@@ -17,21 +17,8 @@ from tests.factories import PartnerFactory, partner_user
 from tests.incentives.conftest import deliver, make_customer, make_order, shanghai
 from tests.opportunities.conftest import make_po
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_march")]
 S = IncentiveApplication.State
-
-
-@pytest.fixture(autouse=True)
-def _march():
-    with time_machine.travel(shanghai(2026, 3, 20, 10), tick=False):
-        yield
-
-
-@pytest.fixture
-def opportunity(owner, bd, program):
-    with time_machine.travel(shanghai(2026, 3, 1, 9), tick=False):
-        po = make_po(owner, state="verified", bd=bd)
-    return deliver(po, owner, bd, delivered_on=date(2026, 3, 10))
 
 
 @pytest.fixture

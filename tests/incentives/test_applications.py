@@ -19,7 +19,6 @@ from partner_center.notifications.models import Notification
 from partner_center.programs.models import PCEApplication
 from tests.factories import partner_user
 from tests.incentives.conftest import (
-    deliver,
     delivered_opportunity,
     make_customer,
     make_order,
@@ -28,23 +27,9 @@ from tests.incentives.conftest import (
 )
 from tests.opportunities.conftest import make_po
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_march")]
 S = IncentiveApplication.State
 NOW = shanghai(2026, 3, 20, 10)
-
-
-@pytest.fixture(autouse=True)
-def _march():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def opportunity(owner, bd, program):
-    """Verified on 1 March, delivered on 10 March."""
-    with time_machine.travel(shanghai(2026, 3, 1, 9), tick=False):
-        po = make_po(owner, state="verified", bd=bd)
-    return deliver(po, owner, bd, delivered_on=date(2026, 3, 10))
 
 
 def _reason(owner, opportunity, offering="ecs"):
@@ -132,21 +117,16 @@ def test_the_database_allows_one_application_per_opportunity_and_offering(
 ):
     from django.db import IntegrityError, transaction
 
-    IncentiveApplication.objects.create(
-        partner=opportunity.partner,
-        opportunity=opportunity,
-        offering="ecs",
-        program=program,
-        delivery_completed_on=date(2026, 3, 10),
-    )
+    values = {
+        "partner": opportunity.partner,
+        "opportunity": opportunity,
+        "offering": "ecs",
+        "program": program,
+        "delivery_completed_on": date(2026, 3, 10),
+    }
+    IncentiveApplication.objects.create(**values)
     with pytest.raises(IntegrityError), transaction.atomic():
-        IncentiveApplication.objects.create(
-            partner=opportunity.partner,
-            opportunity=opportunity,
-            offering="ecs",
-            program=program,
-            delivery_completed_on=date(2026, 3, 10),
-        )
+        IncentiveApplication.objects.create(**values)
 
 
 # ---------------------------------------------------------------- the delivery day, Asia/Shanghai

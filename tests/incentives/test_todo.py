@@ -6,11 +6,10 @@ from datetime import date
 
 import pytest
 import time_machine
-from django.urls import reverse
 
 from incentives import services
-from partner_center.accounts.permissions import Role
-from tests.factories import partner_user
+from tests.factories import money_members
+from tests.helpers import todo_items
 from tests.incentives.conftest import deliver, shanghai
 from tests.opportunities.conftest import make_po
 
@@ -24,14 +23,10 @@ def test_only_people_who_may_settle_see_incentives_to_confirm(login, owner, bd, 
     po = deliver(po, owner, bd, delivered_on=date(2026, 3, 10))
     app = services.incentive_apply(actor=owner, opportunity=po, offering="ecs")
     services.incentive_publish(actor=bd, application=app)
-    granted = partner_user(
-        partner, Role.PARTNER_MEMBER, email="m1@huayun.test", can_move_money=True
-    )
-    plain = partner_user(partner, Role.PARTNER_MEMBER, email="m2@huayun.test")
+    granted, plain = money_members(partner)
 
     def listed(user):
-        response = login(user).get(reverse("todo"))
-        return [i for i in response.context["todo_items"] if i.kind == "incentive_to_confirm"]
+        return todo_items(login(user), "incentive_to_confirm")
 
     for user in (owner, granted):
         [item] = listed(user)

@@ -4,7 +4,6 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from partner_center.accounts.models import User
 from partner_center.accounts.permissions import Role
@@ -14,7 +13,7 @@ from partner_center.members import services
 from partner_center.members.models import Membership
 from partner_center.notifications.models import Notification
 from tests.factories import PartnerFactory, partner_user
-from tests.helpers import count_queries
+from tests.helpers import api_client, count_queries, queries_with_1_and_50
 from tests.members.factories import invitations_today, past_link, person
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +103,7 @@ class TestRefusals:
         assert "伙伴账号" in html.decode()
 
     def test_refusal_through_the_api(self, owner):
-        api = APIClient()
-        api.force_authenticate(owner)
+        api = api_client(owner)
         refused = person(real_name_status=User.RealName.NONE)
         response = api.post(
             "/api/v1/members/", {"email": refused.email}, format="json", HTTP_ACCEPT_LANGUAGE="en"
@@ -283,8 +281,7 @@ class TestAnswerAndManage:
     def test_api_accept_and_unlink(self, owner):
         invitee = person()
         membership = invite(owner, invitee.email)
-        api = APIClient()
-        api.force_authenticate(invitee)
+        api = api_client(invitee)
         listed = api.get("/api/v1/members/invitations/").json()
         assert [i["id"] for i in listed] == [membership.pk]
         assert api.post(f"/api/v1/members/invitations/{membership.pk}/accept/").status_code == 200
@@ -332,8 +329,7 @@ class TestAccess:
         client = login(outsider)
         for name in ("members:unlink", "members:withdraw", "members:money"):
             assert client.post(reverse(name, args=[membership.pk])).status_code == 404
-        api = APIClient()
-        api.force_authenticate(outsider)
+        api = api_client(outsider)
         assert api.get(f"/api/v1/members/{membership.pk}/").status_code == 404
         for action in ("unlink", "withdraw", "money-grant"):
             url = f"/api/v1/members/{membership.pk}/{action}/"
@@ -384,28 +380,21 @@ def _with_invitations(owner, n):
 def test_member_list_page_query_count(owner, login):
     client = login(owner)
 
-    def count(n):
-        _with_invitations(owner, n)
-        return count_queries(client.get, reverse("members:list"))
-
-    assert count(1) == count(50) == 6
+    assert queries_with_1_and_50(
+        lambda n: _with_invitations(owner, n), client.get, reverse("members:list")
+    ) == (6, 6)
 
 
 def test_member_api_query_count(owner):
-    api = APIClient()
-    api.force_authenticate(owner)
-
-    def count(n):
-        _with_invitations(owner, n)
-        return count_queries(api.get, "/api/v1/members/")
-
-    assert count(1) == count(50) == 2
+    api = api_client(owner)
+    assert queries_with_1_and_50(
+        lambda n: _with_invitations(owner, n), api.get, "/api/v1/members/"
+    ) == (2, 2)
 
 
 def test_my_invitations_api_query_count(db):
     invitee = person()
-    api = APIClient()
-    api.force_authenticate(invitee)
+    api = api_client(invitee)
 
     def count(n):
         Membership.objects.filter(user=invitee).delete()

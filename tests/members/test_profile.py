@@ -6,7 +6,6 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from partner_center.accounts.models import Partner
 from partner_center.accounts.permissions import PartnerType
@@ -18,6 +17,7 @@ from partner_center.errors import DomainError
 from partner_center.members import services
 from partner_center.members.models import ContactChange
 from tests.factories import PartnerFactory
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -138,8 +138,7 @@ class TestContactChange:
         assert "page@partner.test" in client.get(reverse("members:profile")).content.decode()
 
     def test_api(self, owner, partner, django_capture_on_commit_callbacks):
-        api = APIClient()
-        api.force_authenticate(owner)
+        api = api_client(owner)
         with django_capture_on_commit_callbacks(execute=True):
             created = api.post(
                 "/api/v1/profile/contact-changes/",
@@ -177,8 +176,7 @@ class TestLegalRepresentative:
             services.partner_change_legal_representative(actor=owner, partner=partner, name="张三")
 
     def test_api(self, owner):
-        api = APIClient()
-        api.force_authenticate(owner)
+        api = api_client(owner)
         response = api.post(
             "/api/v1/profile/legal-representative/", {"name": "王五"}, format="json"
         )
@@ -209,8 +207,7 @@ class TestProfileAccess:
             client.post(reverse("members:contact_change_cancel", args=[change.pk])).status_code
             == 404
         )
-        api = APIClient()
-        api.force_authenticate(outsider)
+        api = api_client(outsider)
         assert api.get(f"/api/v1/profile/contact-changes/{change.pk}/").status_code == 404
         assert (
             api.post(

@@ -6,13 +6,12 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from partner_center.notifications import services
 from partner_center.notifications.models import Notification
 from partner_center.notifications.selectors import unread_count_for
 from tests.factories import UserFactory
-from tests.helpers import count_queries
+from tests.helpers import api_client, queries_with_1_and_50
 
 pytestmark = pytest.mark.django_db
 
@@ -132,8 +131,7 @@ class TestPages:
         send(owner, 3)
         html = login(owner).get("/").content.decode()
         assert 'data-testid="notification-bell"' in html
-        api = APIClient()
-        api.force_authenticate(owner)
+        api = api_client(owner)
         assert api.get("/api/v1/notifications/unread-count/").json() == {"unread": 3}
 
     def test_email_preference_page(self, owner, login):
@@ -162,8 +160,7 @@ class TestApi:
     def test_list_filter_and_mark_read(self, owner):
         a = send(owner, kind="members.accepted")[0]
         send(owner, kind="programs.pce_approved")
-        api = APIClient()
-        api.force_authenticate(owner)
+        api = api_client(owner)
         members = api.get("/api/v1/notifications/", {"area": "members"}).json()["results"]
         assert [n["id"] for n in members] == [a.pk]
         marked = api.post("/api/v1/notifications/mark-read/", {"ids": [a.pk]}, format="json")
@@ -174,16 +171,14 @@ class TestApi:
         assert api.get("/api/v1/notifications/unread-count/").json() == {"unread": 0}
 
     def test_preferences(self, owner):
-        api = APIClient()
-        api.force_authenticate(owner)
+        api = api_client(owner)
         assert api.get("/api/v1/notifications/preferences/").json() == {"email_enabled": True}
         api.put("/api/v1/notifications/preferences/", {"email_enabled": False}, format="json")
         assert api.get("/api/v1/notifications/preferences/").json() == {"email_enabled": False}
 
     def test_outsider_gets_404(self, owner, outsider):
         note = send(owner)[0]
-        api = APIClient()
-        api.force_authenticate(outsider)
+        api = api_client(outsider)
         assert api.get(f"/api/v1/notifications/{note.pk}/").status_code == 404
         api.post("/api/v1/notifications/mark-read/", {"ids": [note.pk]}, format="json")
         note.refresh_from_db()
@@ -201,19 +196,14 @@ def _notes(user, n):
 def test_list_page_query_count(owner, login):
     client = login(owner)
 
-    def count(n):
-        _notes(owner, n)
-        return count_queries(client.get, reverse("notifications:list"))
-
-    assert count(1) == count(50) == 7
+    assert queries_with_1_and_50(
+        lambda n: _notes(owner, n), client.get, reverse("notifications:list")
+    ) == (7, 7)
 
 
 def test_list_api_query_count(owner):
-    api = APIClient()
-    api.force_authenticate(owner)
-
-    def count(n):
-        _notes(owner, n)
-        return count_queries(api.get, "/api/v1/notifications/")
-
-    assert count(1) == count(50) == 2
+    api = api_client(owner)
+    assert queries_with_1_and_50(lambda n: _notes(owner, n), api.get, "/api/v1/notifications/") == (
+        2,
+        2,
+    )

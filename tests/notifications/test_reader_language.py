@@ -11,13 +11,13 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from rest_framework.test import APIClient
 
 from opportunities import services as opportunities
 from partner_center.notifications.messages import Message, join, label, msg
 from partner_center.notifications.models import Notification
 from partner_center.programs import services as programs
 from tests.factories import PartnerFactory, partner_user
+from tests.helpers import api_client
 from tests.opportunities.conftest import make_po
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +34,7 @@ def _page(user, language):
 
 
 def _api(user, accept_language):
-    client = APIClient()
-    client.force_authenticate(user)
+    client = api_client(user)
     response = client.get("/api/v1/notifications/", HTTP_ACCEPT_LANGUAGE=accept_language)
     assert response.status_code == 200
     return response.json()["results"][0]

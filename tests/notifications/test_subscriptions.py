@@ -1,6 +1,5 @@
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from partner_center.accounts.models import PartnerTypeMembership
 from partner_center.accounts.permissions import PartnerType, Role
@@ -10,6 +9,7 @@ from partner_center.notifications import services
 from partner_center.notifications.models import Notification, Subscription, Topic
 from partner_center.notifications.selectors import subscribers_of
 from tests.factories import PartnerFactory, partner_user
+from tests.helpers import api_client
 from tests.members.factories import person
 
 pytestmark = pytest.mark.django_db
@@ -121,8 +121,7 @@ class TestPagesAndApi:
         assert teammate.get_short_name() in html
 
     def test_api(self, owner, distributor_admin):
-        api = APIClient()
-        api.force_authenticate(owner)
+        api = api_client(owner)
         topics = [t["topic"] for t in api.get("/api/v1/notifications/subscriptions/").json()]
         assert "reseller_info" not in topics and "performance" in topics
         refused = api.put(
@@ -147,7 +146,6 @@ class TestPagesAndApi:
         services.subscribe(actor=owner, topic=Topic.PERFORMANCE)
         html = login(outsider).get(reverse("notifications:subscriptions")).content.decode()
         assert owner.get_short_name() not in html
-        api = APIClient()
-        api.force_authenticate(outsider)
+        api = api_client(outsider)
         mine = api.get("/api/v1/notifications/subscriptions/").json()
         assert not any(t["subscribed"] for t in mine)

@@ -10,9 +10,28 @@ from django.utils import timezone
 
 from opportunities import services
 from opportunities.models import Opportunity
+from tests.helpers import api_client
 
 SH = ZoneInfo("Asia/Shanghai")
 CONSENT = services.Consent(confirmed=True, method="email", note="客户邮件同意 2026-03-01")
+
+# A valid PO as the API takes it.
+PO_API_BODY = {
+    "customer_name": "江南智造装备股份有限公司",
+    "contact_name": "周建国",
+    "contact_phone": "13912345678",
+    "project_name": "MES 系统上云",
+    "products": ["ecs", "rds"],
+    "amount": "680000.00",
+    "expected_close_date": "2026-12-31",
+}
+# The same PO as the page's form takes it.
+PO_PAGE_BODY = {
+    **PO_API_BODY,
+    "customer_industry": "manufacturing",
+    "customer_region": "east",
+    "amount": "680000",
+}
 
 
 def sh(*args) -> datetime:
@@ -101,3 +120,9 @@ def po_of(owner, bd):
         return make_po(owner, state=state, bd=bd, **overrides)
 
     return make
+
+
+@pytest.fixture
+def api():
+    """api(user) -> an API client signed in as that user."""
+    return api_client

@@ -9,7 +9,7 @@ from opportunities.models import DuplicatePair, Opportunity
 from partner_center.idempotency.models import StoredResponse
 from tests.helpers import count_queries
 
-from .conftest import make_ho, make_lead, make_po
+from .conftest import PO_API_BODY, make_ho, make_lead, make_po
 
 pytestmark = pytest.mark.django_db
 S = Opportunity.State
@@ -20,26 +20,7 @@ DUPS = "/api/v1/opportunities/duplicates/"
 IMPORTS = "/api/v1/opportunities/imports/"
 
 
-@pytest.fixture
-def api():
-    def make(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return make
-
-
-BODY = {
-    "external_ref": "ERP-7",
-    "customer_name": "江南智造装备股份有限公司",
-    "contact_name": "周建国",
-    "contact_phone": "13912345678",
-    "project_name": "MES 系统上云",
-    "products": ["ecs", "rds"],
-    "amount": "680000.00",
-    "expected_close_date": "2026-12-31",
-}
+BODY = {"external_ref": "ERP-7", **PO_API_BODY}
 
 
 def test_create_is_idempotent_with_a_key(api, owner):

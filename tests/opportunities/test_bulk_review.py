@@ -4,7 +4,6 @@ its single-item service (own event, own notification), a refused PO does not sto
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from opportunities import services
 from opportunities.models import Opportunity
@@ -12,18 +11,13 @@ from opportunities.services.bulk import MAX_BULK_IDS
 from partner_center.audit.models import Event
 from partner_center.errors import DomainError, NotAllowed
 from partner_center.notifications.models import Notification
+from tests.helpers import api_client as api
 from tests.helpers import count_queries
 
 from .conftest import make_po
 
 pytestmark = pytest.mark.django_db
 S = Opportunity.State
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def _submitted(owner, bd, n):

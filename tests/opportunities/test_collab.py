@@ -14,7 +14,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
-from rest_framework.test import APIClient
 
 from opportunities.collab import services
 from opportunities.collab.models import DealAttachment, DealComment, NextStep
@@ -26,19 +25,10 @@ from partner_center.errors import DomainError, NotAllowed
 from partner_center.notifications.models import Notification
 from tests.factories import UserFactory, partner_user
 from tests.files_kit import BAD_DOCUMENTS, image_bytes, pdf_bytes
+from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
 BAD_IDS = [case for case, *_ in BAD_DOCUMENTS]
-
-
-@pytest.fixture
-def api():
-    def make(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return make
 
 
 @pytest.fixture
@@ -513,8 +503,7 @@ def test_the_deal_page_query_count_is_fixed_for_1_and_20_items(
             )
 
     def api_counts() -> list[int]:
-        rest = APIClient()
-        rest.force_authenticate(user)
+        rest = api_client(user)
         counts = []
         for part in ("comments", "next-steps", "files"):
             with CaptureQueriesContext(connection) as ctx:

@@ -4,12 +4,13 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from opportunities import imports, services
 from opportunities.models import Opportunity, POImport
 from partner_center.errors import DomainError
 from tests.factories import PartnerFactory, partner_user
+from tests.files_kit import xlsx_bytes
 
 from .conftest import CONSENT
 
@@ -124,17 +125,6 @@ def _csv(header, rows) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _xlsx(header, rows) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(header)
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
 def _run(owner, name, content, **kwargs):
     imp = services.po_import_start(
         actor=owner, partner=owner.partner, upload=SimpleUploadedFile(name, content), **kwargs
@@ -155,7 +145,7 @@ def _failed_rows(imp):
         return list(csv.reader(io.StringIO(fh.read().decode("utf-8-sig"))))
 
 
-@pytest.mark.parametrize(("name", "maker"), [("pos.csv", _csv), ("pos.xlsx", _xlsx)])
+@pytest.mark.parametrize(("name", "maker"), [("pos.csv", _csv), ("pos.xlsx", xlsx_bytes)])
 def test_partial_success_with_a_file_of_failed_rows(owner, name, maker):
     imp = _run(owner, name, maker(HEADER, ROWS))
     assert (imp.state, imp.total_rows, imp.succeeded, imp.failed) == ("done", 6, 2, 4)

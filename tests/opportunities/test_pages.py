@@ -7,7 +7,7 @@ from opportunities.models import DuplicatePair, Opportunity, POImport, VendorLea
 from tests.certification.helpers import pdf_bytes
 from tests.helpers import count_queries
 
-from .conftest import make_ho, make_lead, make_po
+from .conftest import PO_PAGE_BODY, make_ho, make_lead, make_po
 
 pytestmark = pytest.mark.django_db
 S = Opportunity.State
@@ -22,20 +22,7 @@ def url(name, *args):
 
 def test_partner_creates_and_submits_a_po_through_the_pages(login, owner):
     client = login(owner)
-    response = client.post(
-        url("po_create"),
-        {
-            "customer_name": "江南智造装备股份有限公司",
-            "customer_industry": "manufacturing",
-            "customer_region": "east",
-            "contact_name": "周建国",
-            "contact_phone": "13912345678",
-            "project_name": "MES 系统上云",
-            "products": ["ecs", "rds"],
-            "amount": "680000",
-            "expected_close_date": "2026-12-31",
-        },
-    )
+    response = client.post(url("po_create"), PO_PAGE_BODY)
     po = Opportunity.objects.get()
     assert response.status_code == 302 and response.url == url("detail", po.pk)
     assert po.state == S.DRAFT and po.created_by == owner

@@ -4,7 +4,6 @@
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from opportunities import services
 from opportunities.models import Opportunity, SavedView, VendorLead
@@ -16,6 +15,7 @@ from partner_center.errors import DomainError, NotAllowed
 from partner_center.members import services as members
 from partner_center.notifications.models import Notification
 from tests.factories import UserFactory
+from tests.helpers import api_client as api
 from tests.helpers import count_queries
 
 from .conftest import make_ho, make_lead, make_po
@@ -25,12 +25,6 @@ pytestmark = pytest.mark.django_db
 
 def url(name, *args):
     return reverse(f"opportunities:{name}", args=args)
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -190,25 +184,30 @@ def test_a_member_who_leaves_hands_open_deals_to_the_partner_admin(owner, teamma
     assert "2" in notice.title
 
 
-def test_a_deactivated_member_hands_over_too(client, admin_user, owner, teammate):
-    po = make_po(teammate)
+def _deactivate(client, admin_user, user):
+    """The admin unticks "active" on the user's admin page (all else as it was)."""
     client.force_login(admin_user)
     response = client.post(
-        reverse("admin:accounts_user_change", args=[teammate.pk]),
+        reverse("admin:accounts_user_change", args=[user.pk]),
         {
-            "email": teammate.email,
-            "full_name": teammate.full_name,
+            "email": user.email,
+            "full_name": user.full_name,
             "phone": "",
-            "real_name_status": teammate.real_name_status,
-            "site": teammate.site,
-            "role": teammate.role,
-            "partner": teammate.partner_id,
+            "real_name_status": user.real_name_status,
+            "site": user.site,
+            "role": user.role,
+            "partner": user.partner_id or "",
             "date_joined_0": "2026-01-01",
             "date_joined_1": "00:00:00",
             "is_active": "",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_a_deactivated_member_hands_over_too(client, admin_user, owner, teammate):
+    po = make_po(teammate)
+    _deactivate(client, admin_user, teammate)
     po.refresh_from_db()
     assert po.owner == owner
 
@@ -222,23 +221,7 @@ def test_a_deactivated_bd_user_leaves_deals_and_leads_unassigned(
     owners.opportunity_set_bd_owner(actor=bd, opportunity=closed, bd_owner=bd)
     lead = make_lead(bd)
     others = make_lead(bd2)
-    client.force_login(admin_user)
-    response = client.post(
-        reverse("admin:accounts_user_change", args=[bd.pk]),
-        {
-            "email": bd.email,
-            "full_name": bd.full_name,
-            "phone": "",
-            "real_name_status": bd.real_name_status,
-            "site": bd.site,
-            "role": bd.role,
-            "partner": "",
-            "date_joined_0": "2026-01-01",
-            "date_joined_1": "00:00:00",
-            "is_active": "",
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[:2000]
+    _deactivate(client, admin_user, bd)
     for obj in (po, closed, lead, others):
         obj.refresh_from_db()
     assert (po.bd_owner, lead.bd_owner) == (None, None)

@@ -7,7 +7,6 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
-from rest_framework.test import APIClient
 
 from opportunities import protection, services, sla
 from opportunities.models import DuplicatePair, Opportunity
@@ -21,16 +20,6 @@ from partner_center.workcalendar.models import CalendarDay, CalendarYear
 from .conftest import CONSENT, make_ho, make_po, sh
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    def make(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return make
 
 
 S = Opportunity.State

@@ -6,24 +6,18 @@ from datetime import date
 import pytest
 import time_machine
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from opportunities.models import Opportunity, VendorLead
 from partner_center.accounts.models import Role
 from partner_center.audit.models import Event
 from partner_center.workcalendar.models import CalendarDay
 from tests.factories import UserFactory
+from tests.helpers import api_client as api
 
 from .conftest import CONSENT, make_ho, make_po, sh
 
 pytestmark = pytest.mark.django_db
 END = (23, 59, 59, 999999)
-
-
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from partner_center.accounts.models import Partner, User
 from partner_center.accounts.permissions import PartnerType, Role
@@ -9,6 +8,7 @@ from partner_center.members import services as member_services
 from partner_center.members.models import Membership
 from partner_center.programs import services
 from tests.factories import PartnerFactory, partner_user
+from tests.helpers import api_client
 from tests.members.factories import person
 
 pytestmark = pytest.mark.django_db
@@ -62,8 +62,7 @@ class TestPaths:
         assert client.post(reverse("programs:path_join"), {"path": "software"}).status_code == 403
 
     def test_api(self, owner):
-        api = APIClient()
-        api.force_authenticate(owner)
+        api = api_client(owner)
         body = api.post("/api/v1/programs/paths/join/", {"path": "consulting"}, format="json")
         assert body.status_code == 200
         assert {p["path"]: p["joined"] for p in body.json()}["consulting"] is True
@@ -74,8 +73,7 @@ class TestPaths:
 
     def test_paths_are_the_callers_own(self, owner, outsider, partner):
         services.path_join(actor=owner, partner=partner, path=PartnerType.SOFTWARE)
-        api = APIClient()
-        api.force_authenticate(outsider)
+        api = api_client(outsider)
         assert not any(p["joined"] for p in api.get("/api/v1/programs/paths/").json())
 
 
@@ -107,8 +105,7 @@ class TestDeregistration:
         assert software_partner.is_active
 
     def test_api_refuses_with_400(self, path_admin, software_partner):
-        api = APIClient()
-        api.force_authenticate(path_admin)
+        api = api_client(path_admin)
         status = api.get("/api/v1/programs/deregistration/").json()
         assert status["can_deregister"] is False and len(status["paths_to_exit"]) == 2
         response = api.post(

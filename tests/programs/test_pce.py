@@ -1,6 +1,5 @@
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from partner_center.accounts.permissions import PartnerType, Role
 from partner_center.errors import DomainError
@@ -9,7 +8,7 @@ from partner_center.programs import services
 from partner_center.programs.models import PCEApplication
 from partner_center.programs.selectors import is_pce_member
 from tests.factories import PartnerFactory, UserFactory, partner_user
-from tests.helpers import count_queries
+from tests.helpers import api_client, queries_with_1_and_50
 
 pytestmark = pytest.mark.django_db
 
@@ -183,8 +182,7 @@ class TestPages:
 
 class TestApi:
     def test_apply_and_decide(self, newcomer_admin, bd):
-        api = APIClient()
-        api.force_authenticate(newcomer_admin)
+        api = api_client(newcomer_admin)
         created = api.post(
             "/api/v1/programs/pce-applications/", {"accept_rules": True}, format="json"
         )
@@ -199,16 +197,14 @@ class TestApi:
 
     def test_outsider_gets_404(self, newcomer_admin, outsider):
         application = apply(newcomer_admin)
-        api = APIClient()
-        api.force_authenticate(outsider)
+        api = api_client(outsider)
         assert api.get(f"/api/v1/programs/pce-applications/{application.pk}/").status_code == 404
         ids = [a["id"] for a in api.get("/api/v1/programs/pce-applications/").json()["results"]]
         assert application.pk not in ids
 
     def test_list_filters(self, newcomer_admin, bd):
         apply(newcomer_admin)
-        api = APIClient()
-        api.force_authenticate(bd)
+        api = api_client(bd)
         applied = api.get("/api/v1/programs/pce-applications/", {"state": "applied"}).json()
         assert [a["partner_name"] for a in applied["results"]] == [newcomer_admin.partner.name]
 
@@ -224,19 +220,12 @@ def _applications(n):
 def test_bd_queue_page_query_count(bd, login):
     client = login(bd)
 
-    def count(n):
-        _applications(n)
-        return count_queries(client.get, reverse("programs:pce_queue"))
-
-    assert count(1) == count(50) == 4
+    assert queries_with_1_and_50(_applications, client.get, reverse("programs:pce_queue")) == (4, 4)
 
 
 def test_pce_api_query_count(bd):
-    api = APIClient()
-    api.force_authenticate(bd)
-
-    def count(n):
-        _applications(n)
-        return count_queries(api.get, "/api/v1/programs/pce-applications/")
-
-    assert count(1) == count(50) == 2
+    api = api_client(bd)
+    assert queries_with_1_and_50(_applications, api.get, "/api/v1/programs/pce-applications/") == (
+        2,
+        2,
+    )

@@ -5,30 +5,18 @@ from datetime import date
 
 import pytest
 from django.test import Client
-from rest_framework.test import APIClient
 
 from opportunities.models import Opportunity
 from partner_center.errors import DomainError
 from partner_center.validators import check_date, clean_name, clean_phone, is_phone
+from tests.helpers import api_client
+from tests.opportunities.conftest import PO_API_BODY, PO_PAGE_BODY
 
 pytestmark = pytest.mark.django_db
 
 PO = "/api/v1/opportunities/po/"
-BODY = {
-    "customer_name": "江南智造装备股份有限公司",
-    "contact_name": "周建国",
-    "contact_phone": "13912345678",
-    "project_name": "MES 系统上云",
-    "products": ["ecs", "rds"],
-    "amount": "680000.00",
-    "expected_close_date": "2026-12-31",
-}
-PAGE_BODY = {
-    **BODY,
-    "customer_industry": "manufacturing",
-    "customer_region": "east",
-    "amount": "680000",
-}
+BODY = dict(PO_API_BODY)
+PAGE_BODY = dict(PO_PAGE_BODY)
 
 
 def test_every_page_has_a_strict_content_security_policy(login, owner):
@@ -98,8 +86,7 @@ def test_phone_numbers_refused(number):
 
 
 def test_po_contact_phone_is_checked_by_the_api_and_the_pages(owner, login):
-    api = APIClient()
-    api.force_authenticate(owner)
+    api = api_client(owner)
     response = api.post(PO, {**BODY, "contact_phone": "not-a-phone"}, format="json")
     assert response.status_code == 400 and "contact_phone" in response.data["fields"]
     page = login(owner).post(
@@ -117,8 +104,7 @@ def test_po_contact_phone_is_checked_by_the_api_and_the_pages(owner, login):
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1999-12-31", "2101-01-01"])
 def test_dates_out_of_range_are_refused(owner, day):
-    api = APIClient()
-    api.force_authenticate(owner)
+    api = api_client(owner)
     response = api.post(PO, {**BODY, "expected_close_date": day}, format="json")
     assert response.status_code == 400 and "expected_close_date" in response.data["fields"]
     assert not Opportunity.objects.exists()
@@ -134,8 +120,7 @@ def test_names_lose_bidi_and_zero_width_characters(owner):
     assert clean_name("Acme\u202egnp.exe\u202c Ltd") == "Acmegnp.exe Ltd"
     assert clean_name("华\u200b云\u200d科技\ufeff") == "华云科技"
     assert clean_name("  周\u2066建国\u2069\t ") == "周建国"
-    api = APIClient()
-    api.force_authenticate(owner)
+    api = api_client(owner)
     response = api.post(
         PO,
         {**BODY, "customer_name": "江南\u202e智造\u200b有限公司", "contact_name": "周\u200f建国"},
@@ -158,8 +143,7 @@ def test_member_contact_phone_uses_the_same_rule(owner):
 
 
 def test_date_filters_out_of_range_answer_400_not_500(owner, login):
-    api = APIClient()
-    api.force_authenticate(owner)
+    api = api_client(owner)
     response = api.get(PO, {"created_after": "9999-12-31"})
     assert response.status_code == 400 and "created_after" in response.data["fields"]
     page = login(owner).get("/opportunities/", {"created_before": "0001-01-01"})

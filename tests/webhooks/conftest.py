@@ -88,11 +88,6 @@ def endpoint_of():
 @pytest.fixture
 def api_client():
     """api_client(user) -> a DRF test client authenticated as that user."""
-    from rest_framework.test import APIClient
-
-    def make(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
+    from tests.helpers import api_client as make
 
     return make
