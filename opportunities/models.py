@@ -393,6 +393,19 @@ class Opportunity(CustomerFields):
             ),
             # "Mine" filters of the lists (issue [5]): owner / BD owner, then state.
             models.Index(fields=["owner", "state"], name="opportunity_owner_state"),
+            # ... newest first (a partner user's "Mine"), BD's own POs in the review queue
+            # by deadline, and a partner's lost deals by reason (the lost-reason filter).
+            models.Index(fields=["owner", "-created_at", "-id"], name="opportunity_owner_created"),
+            models.Index(
+                fields=["bd_owner", "deadline", "id"],
+                condition=Q(kind="po", state__in=["submitted", "under_verification", "returned"]),
+                name="opportunity_review_mine",
+            ),
+            models.Index(
+                fields=["partner", "lost_reason", "-created_at", "-id"],
+                condition=~Q(lost_reason=""),
+                name="opportunity_partner_lost",
+            ),
             models.Index(fields=["bd_owner", "state"], name="opportunity_bd_owner_state"),
         ]
         constraints = [

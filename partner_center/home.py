@@ -1,12 +1,14 @@
 """Cards on the landing pages. Each app may offer `cards(user) -> list[HomeCard]` in its own
 `home.py`: short counts with a link ("3 HOs wait for your answer"), shown in app order.
 
-A partner user's cards (and to-do list, partner_center/todo.py) are cached per user and
-language for `HOME_CARDS_CACHE_SECONDS` (60 s by default; 0 turns the cache off) and recomputed as soon as anything of the partner
-records an event (the partner's change stamp, `audit.services.partners_changed`): an action
-shows on the landing page at once, while changes that record no event through
-`record_event` / `record_events_bulk` (imported orders, the SLA sweep's set-based decisions,
-a deadline coming closer) show within the minute. Vendor staff's cards are never cached."""
+A user's cards (and to-do list, partner_center/todo.py) are cached per user and language
+for `HOME_CARDS_CACHE_SECONDS` (60 s by default; 0 turns the cache off) and recomputed as
+soon as anything of the user's partner records an event (the partner's change stamp,
+`audit.services.partners_changed`), or, for vendor staff and customers, whose pages read
+across partners, as soon as any event is recorded: an action shows on the landing page at
+once, while changes that record no event through `record_event` / `record_events_bulk`
+(imported orders, the SLA sweep's set-based decisions, a deadline coming closer) show
+within the minute."""
 
 from __future__ import annotations
 
@@ -54,16 +56,16 @@ def cards_for(user) -> list[HomeCard]:
 
 
 def cached_for_partner_user(user, name: str, compute: Callable[[Any], T]) -> T:
-    """`compute(user)`, kept per partner user and language for `HOME_CARDS_CACHE_SECONDS`
-    and computed afresh at the partner's next recorded event (the cards, the to-do list).
-    Vendor staff's are never kept: their pages read every partner."""
+    """`compute(user)`, kept per user and language for `HOME_CARDS_CACHE_SECONDS` and
+    computed afresh at the next event recorded for the user's partner (with no partner:
+    at the next event recorded at all) — the cards, the to-do list."""
     seconds = settings.HOME_CARDS_CACHE_SECONDS
-    partner_id = getattr(user, "partner_id", None)
-    if not seconds or partner_id is None:
+    if not seconds:
         return compute(user)
+    stamp_name = stamp_key(getattr(user, "partner_id", None))
     key = f"{name}:{user.pk}:{get_language()}"
-    found = cache.get_many([stamp_key(partner_id), key])
-    stamp = found.get(stamp_key(partner_id))
+    found = cache.get_many([stamp_name, key])
+    stamp = found.get(stamp_name)
     if key in found and found[key][0] == stamp:
         return found[key][1]
     value = compute(user)

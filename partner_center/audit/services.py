@@ -134,18 +134,24 @@ def record_events_bulk(
 # ---------------------------------------------------------------- the partner's change stamp
 
 
-def stamp_key(partner_id: int) -> str:
-    return f"partner-stamp:{partner_id}"
+def stamp_key(partner_id: int | None) -> str:
+    """The cache key of a partner's change stamp; with no partner, the stamp that every
+    recorded event changes (what vendor staff's pages read spans every partner)."""
+    return f"partner-stamp:{partner_id}" if partner_id is not None else ANY_STAMP
+
+
+ANY_STAMP = "partner-stamp:any"
 
 
 def partners_changed(partner_ids: Iterable[int | None]) -> None:
-    """Every recorded event changes its partner's stamp once the transaction commits, so
-    whatever is cached against the stamp (the landing page's cards) is computed afresh."""
+    """Every recorded event changes its partner's stamp, and the stamp of any change, once
+    the transaction commits, so whatever is cached against a stamp (the landing page's cards
+    and to-do list) is computed afresh."""
     ids = {pk for pk in partner_ids if pk is not None}
-    if ids:
-        transaction.on_commit(lambda: _new_stamps(ids), robust=True)
+    transaction.on_commit(lambda: _new_stamps(ids), robust=True)
 
 
 def _new_stamps(partner_ids: set[int]) -> None:
     stamp = secrets.token_hex(8)  # never reused, even if the cache lost the previous one
-    cache.set_many({stamp_key(pk): stamp for pk in partner_ids}, timeout=None)
+    keys = [stamp_key(pk) for pk in partner_ids] + [ANY_STAMP]
+    cache.set_many(dict.fromkeys(keys, stamp), timeout=None)
