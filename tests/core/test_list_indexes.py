@@ -199,7 +199,12 @@ def test_opportunity_lists_read_their_index(
             "bd",
             "opportunities:review_queue",
             "",
-            ("opportunity_review_queue", "opportunity_partner_state", "opportunity_sla_open"),
+            (
+                "opportunity_review_queue",
+                "opportunity_bd_action",
+                "opportunity_partner_state",
+                "opportunity_sla_open",
+            ),
         ),
         # "Mine": owner / BD owner, then state (here one user owns every row, so the planner
         # may as well read the list's own index)
@@ -207,13 +212,18 @@ def test_opportunity_lists_read_their_index(
             "owner",
             "opportunities:list",
             "?mine=on",
-            ("opportunity_owner_state", "opportunity_partner_created"),
+            ("opportunity_owner_created", "opportunity_owner_state", "opportunity_partner_created"),
         ),
         (
             "bd",
             "opportunities:list",
             "?mine=on",
-            ("opportunity_bd_owner_state", "opportunities_opportunity_bd_owner_id_d38a8c0b"),
+            (
+                "opportunity_bd_owner_state",
+                "opportunities_opportunity_bd_owner_id_d38a8c0b",
+                "opportunity_created",
+                "opportunities_opportunity_created_at_282d962c",
+            ),
         ),
         # A saved view applied (its query string): one state, nearest deadline first
         (
@@ -466,6 +476,22 @@ def test_deal_thread_reads_its_indexes(login, owner, bd, many_opportunities):
         )
 
 
+def test_lost_reason_filter_reads_its_index(login, owner, many_opportunities):
+    with connection.cursor() as cur:  # a few of the partner's deals lost on price
+        cur.execute(
+            "update opportunities_opportunity set lost_reason = 'price' "
+            "where partner_id = %s and id %% 50 = 0",
+            [owner.partner_id],
+        )
+    _analyze()
+    assert_uses_index(
+        login(owner),
+        reverse("opportunities:list") + "?lost_reason=price",
+        "opportunities_opportunity",
+        "opportunity_partner_lost",
+    )
+
+
 def test_bd_review_queue_mine_reads_the_bd_owner_index(login, bd, many_opportunities):
     with connection.cursor() as cur:  # BD owns a few of the POs waiting for review
         cur.execute(
@@ -478,6 +504,7 @@ def test_bd_review_queue_mine_reads_the_bd_owner_index(login, bd, many_opportuni
         login(bd),
         reverse("opportunities:review_queue") + "?mine=on",
         "opportunities_opportunity",
+        "opportunity_review_mine",
         "opportunity_bd_owner_state",
         _column_index("opportunities_opportunity", "bd_owner_id"),
         "opportunity_review_queue",
