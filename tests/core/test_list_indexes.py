@@ -583,7 +583,7 @@ def test_customer_list_reads_its_index(login, owner):
     _copy(
         "customers_customer",
         customer_id,
-        ROWS,
+        ROWS * 10,
         {"account_name": "t.account_name || '-' || g", "user_id": "null"},
     )
     with connection.cursor() as cur:
@@ -597,6 +597,16 @@ def test_customer_list_reads_its_index(login, owner):
     _analyze()
     assert_uses_index(
         login(owner), reverse("customers:list"), "customers_association", "association_partner_list"
+    )
+    # the global search looks up a word in the customers' trigram indexes (PostgreSQL)
+    assert_uses_index(
+        login(owner),
+        "/search/?q=%E5%AE%A2%E6%88%B7c0-23456",  # 客户c0-23456: one in 30,000
+        "customers_association",
+        "customer_name_trgm",
+        "customer_account_trgm",
+        contains="LIKE",
+        reads="customers_customer",
     )
 
 
