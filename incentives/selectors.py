@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from customers.models import Order
+from opportunities import figures_cache
 from opportunities.models import Opportunity
 from partner_center.accounts.access import get_for_user, is_vendor_staff, scope_to_partner
 from partner_center.accounts.models import Partner
@@ -286,12 +287,20 @@ def statement_for(user, period: str, partner_id: int | None = None) -> PeriodSta
 
 
 def running_estimate(partner_id: int, period: str) -> PeriodStatement:
-    """The estimate of a period that has not closed yet, computed now (not stored)."""
-    program = program_for_period(period)
-    found = build_statements(period, program, partner_id=partner_id)
-    if found:
-        return found[0]
-    return PeriodStatement(partner_id=partner_id, period=period, program=program, performance=ZERO)
+    """The estimate of a period that has not closed yet, computed now (not stored; kept
+    with the pipeline figures against the partner's change stamp: it reads every deal and
+    bill line the partner counted in the period)."""
+
+    def compute() -> PeriodStatement:
+        program = program_for_period(period)
+        found = build_statements(period, program, partner_id=partner_id)
+        if found:
+            return found[0]
+        return PeriodStatement(
+            partner_id=partner_id, period=period, program=program, performance=ZERO
+        )
+
+    return figures_cache.cached(f"estimate:{partner_id}:{period}", compute, partner_id=partner_id)
 
 
 # ---------------------------------------------------------------- program

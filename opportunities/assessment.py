@@ -31,6 +31,7 @@ from partner_center.periods import period_bounds, period_series
 from partner_center.programs.models import PCEApplication
 from partner_center.timezones import SHANGHAI
 
+from . import figures_cache
 from .models import Opportunity
 
 S = Opportunity.State
@@ -179,13 +180,20 @@ def for_partner(partner_id: int, period: str, count: int = HISTORY_PERIODS) -> P
     periods = period_series(period, count)
     start = period_bounds(periods[0])[0]
     end = period_bounds(periods[-1])[1]
-    rows = (
-        assessment_opportunities()
-        .filter(partner_id=partner_id, counted_at__gte=start, counted_at__lt=end)
-        .annotate(month=TruncMonth("counted_at", tzinfo=SHANGHAI))
-        .values("month", "kind")
-        .annotate(n=Count("id"), amount=Sum("amount"))
-        .order_by()
+
+    def grouped() -> list[dict]:
+        return list(
+            assessment_opportunities()
+            .filter(partner_id=partner_id, counted_at__gte=start, counted_at__lt=end)
+            .annotate(month=TruncMonth("counted_at", tzinfo=SHANGHAI))
+            .values("month", "kind")
+            .annotate(n=Count("id"), amount=Sum("amount"))
+            .order_by()
+        )
+
+    # a year of a big partner's counted deals (tens of thousands): kept against its stamp
+    rows = figures_cache.cached(
+        f"assessment:{partner_id}:{period}:{count}", grouped, partner_id=partner_id
     )
     by_period = {p: PeriodFigures(p) for p in periods}
     for row in rows:

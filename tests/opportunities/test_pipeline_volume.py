@@ -176,3 +176,35 @@ def test_dashboard_figures_are_cached_until_the_partner_acts(
     with CaptureQueriesContext(connection) as cached:
         dashboards.bd_dashboard(filters)
     assert len(cached) == 3  # probabilities, the overdue and the due-today lists
+
+
+def test_assessment_and_running_estimate_are_cached_until_the_partner_acts(
+    settings, owner, bd, django_capture_on_commit_callbacks
+):
+    """A partner's assessment history and its running incentive estimate read every deal it
+    counted (issue [9]): kept against the partner's stamp, computed afresh at its next
+    recorded event."""
+    from django.core.cache import cache
+
+    from incentives.selectors import running_estimate
+    from opportunities import assessment
+
+    settings.PIPELINE_FIGURES_CACHE_SECONDS = 60
+    cache.clear()
+    period = current_period()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_po(owner, state="verified", bd=bd)
+    first = assessment.for_partner(owner.partner_id, period)
+    estimate = running_estimate(owner.partner_id, period)
+    with CaptureQueriesContext(connection) as cached:
+        assert assessment.for_partner(owner.partner_id, period) == first
+        assert running_estimate(owner.partner_id, period).pk == estimate.pk
+    assert len(cached) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        make_po(owner, state="verified", bd=bd, customer_name="第二客户有限公司")
+    assert assessment.for_partner(owner.partner_id, period).current.po_count == (
+        first.current.po_count + 1
+    )
+    with CaptureQueriesContext(connection) as fresh:
+        running_estimate(owner.partner_id, period)
+    assert len(fresh) > 0
