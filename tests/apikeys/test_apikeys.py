@@ -6,8 +6,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.apps import apps
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -198,33 +196,6 @@ def test_revoking_twice_is_harmless(owner):
     revoke_key(actor=owner, key=key)
     revoke_key(actor=owner, key=key)
     assert Event.objects.filter(verb="api_key.revoked").count() == 1
-
-
-def test_old_plain_tokens_are_migrated_and_the_old_table_dropped(owner, bd):
-    migration = __import__(
-        "partner_center.apikeys.migrations.0002_migrate_plain_tokens", fromlist=["x"]
-    )
-    old_owner, old_bd = "a" * 12 + "0123456789abcdef0123456789ab", "b" * 40
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id bigint)")
-        cursor.execute(
-            "INSERT INTO authtoken_token VALUES (%s, %s), (%s, %s)",
-            [old_owner, owner.pk, old_bd, bd.pk],
-        )
-    with connection.schema_editor() as editor:
-        migration.migrate_tokens(apps, editor)
-    assert "authtoken_token" not in connection.introspection.table_names()
-    keys = {k.user_id: k for k in ApiKey.objects.all()}
-    assert keys[owner.pk].partner_id == owner.partner_id and keys[bd.pk].partner_id is None
-    assert keys[owner.pk].migrated and "billing" in keys[owner.pk].scopes
-    assert old_owner not in {k.secret_digest for k in keys.values()}
-    for text, user in ((old_owner, owner), (old_bd, bd)):
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {text}")
-        assert client.get("/api/v1/me/").json()["email"] == user.email
-    assert bearer(old_owner).get("/api/v1/me/").status_code == 200
-    with time_machine.travel(timezone.now() + timedelta(days=91)):
-        assert bearer(old_owner).get("/api/v1/me/").status_code == 401
 
 
 def test_the_key_page_and_list_query_counts_do_not_grow(owner, login):

@@ -3,7 +3,6 @@ sums of the entries (also under concurrent movements, and a movement that fails 
 changes neither), the backfill computes them from old entries, and the pages that show a
 reseller's figures read them with a query count that does not grow with the ledger."""
 
-import importlib
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -278,24 +277,6 @@ def test_two_connections_moving_money_on_one_account_end_consistent(
     assert figures["funds_received"] == Decimal("1000") + 10 * rounds
     assert figures["funds_to_customers"] == 7 * rounds
     assert figures["funds_balance"] == Decimal("1000") + 3 * rounds
-
-
-@pytest.mark.django_db
-def test_the_backfill_sums_the_entries_written_before_the_totals(distributor_admin, reseller):
-    services.reseller_fund(actor=distributor_admin, reseller=reseller, amount="100")
-    services.reseller_fund(actor=distributor_admin, reseller=reseller, amount="20")
-    services.reseller_reclaim(actor=distributor_admin, reseller=reseller, amount="30")
-    services.reseller_grant_quota(actor=distributor_admin, reseller=reseller, amount="5")
-    kept = sorted(LedgerTotal.objects.values_list("account_id", "entry_type", "amount", "entries"))
-    LedgerTotal.objects.all().delete()
-    migration = importlib.import_module("customers.migrations.0008_ledger_totals")
-    with connection.schema_editor() as editor:
-        migration.backfill(None, editor)
-    assert (
-        sorted(LedgerTotal.objects.values_list("account_id", "entry_type", "amount", "entries"))
-        == kept
-    )
-    assert len(kept) == 3 and totals_out_of_step() == []
 
 
 # ---------------------------------------------------------------- the pages read the totals

@@ -2,10 +2,7 @@
 language they work: the portal page, the e-mail and the API agree. The preferred language
 comes from the language switch, the settings page, and is restored at sign-in."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.core import mail
 from django.test import Client
@@ -128,46 +125,6 @@ class TestPreferredLanguage:
         assert response.status_code == 302
         assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
         assert 'lang="en"' in client.get("/").content.decode()
-
-
-class TestExistingRowsMigration:
-    """notifications 0005: rows sent before message keys get them back from the catalogues."""
-
-    migration = importlib.import_module(
-        "partner_center.notifications.migrations.0006_recover_message_keys"
-    )
-
-    def test_rows_are_matched_against_the_catalogues(self, owner):
-        zh = Notification.objects.create(
-            recipient=owner, kind="opportunities.returned", title="PO #12 需要修改", body="同意"
-        )
-        en = Notification.objects.create(
-            recipient=owner,
-            kind="members.accepted",
-            title="Your partner is now a member of the PCE program",
-            body="Download it from the export task list before it expires.",
-        )
-        free = Notification.objects.create(
-            recipient=owner, kind="x.y", title="Our own free text, no key", body=""
-        )
-        self.migration.forwards(apps, None)
-        zh.refresh_from_db(), en.refresh_from_db(), free.refresh_from_db()
-        assert zh.title_message == {"key": "PO #%(id)s needs changes", "params": {"id": "12"}}
-        assert zh.body_message is None  # a short reason stays the user's text
-        assert zh.title_in("en") == "PO #12 needs changes"
-        assert zh.body_in("en") == "同意"
-        assert en.title_in("zh-hans") == "贵司已成为 PCE 共拓计划成员"
-        assert en.body_message == {
-            "key": "Download it from the export task list before it expires."
-        }
-        assert (
-            free.title_message is None and free.title_in("zh-hans") == "Our own free text, no key"
-        )
-
-    def test_numbers_stay_numbers(self):
-        pattern, _n = self.migration._pattern("还剩 %(n)d 个工作日")
-        assert pattern.match("还剩 12 个工作日").group("n") == "12"
-        assert not pattern.match("还剩 十二 个工作日")
 
 
 def test_choice_labels_and_field_names_follow_the_reader():

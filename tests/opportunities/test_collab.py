@@ -460,20 +460,6 @@ def test_lost_reason_codes_filter_the_list(verified, owner, login, api):
     assert page.status_code == 200
 
 
-def test_the_data_migration_maps_old_lost_reasons(verified):
-    from importlib import import_module
-
-    from django.apps import apps
-
-    migration = import_module("opportunities.migrations.0011_collaboration")
-    Opportunity.objects.filter(pk=verified.pk).update(lost_reason="budget")
-    migration.map_lost_reasons(apps, None)
-    assert Opportunity.objects.get(pk=verified.pk).lost_reason == "no_budget"
-    Opportunity.objects.filter(pk=verified.pk).update(lost_reason="weather")
-    migration.map_lost_reasons(apps, None)
-    assert Opportunity.objects.get(pk=verified.pk).lost_reason == "other"
-
-
 # ---- Query counts ------------------------------------------------------------------------
 
 
