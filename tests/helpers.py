@@ -81,6 +81,40 @@ def wait_for_a_lock_waiter(tries: int = 500) -> bool:
     return False
 
 
+def race_behind_a_held_service(module, name: str, sends) -> tuple[bool, list]:
+    """Run `sends` (callables), each in its own thread, while the service `module.<name>` holds
+    every call until a request is seen waiting on an advisory lock behind the first: whether
+    one was seen, and the keyword arguments of each call that reached the service."""
+    from django.db import connections
+
+    release, calls = threading.Event(), []
+    original = getattr(module, name)
+
+    def held(**kwargs):
+        calls.append(kwargs)
+        release.wait(10)  # hold the first request inside the write
+        return original(**kwargs)
+
+    def run(send):
+        try:
+            send()
+        finally:
+            connections.close_all()
+
+    setattr(module, name, held)
+    try:
+        threads = [threading.Thread(target=run, args=(send,)) for send in sends]
+        for thread in threads:
+            thread.start()
+        seen_waiting = wait_for_a_lock_waiter()
+        release.set()
+        for thread in threads:
+            thread.join(20)
+    finally:
+        setattr(module, name, original)
+    return seen_waiting, calls
+
+
 def race(calls) -> list:
     """Run the calls at the same instant, each in its own thread (its own database
     connection), started together by a barrier; what each returned or raised, in order."""
