@@ -115,6 +115,30 @@ def race_behind_a_held_service(module, name: str, sends) -> tuple[bool, list]:
     return seen_waiting, calls
 
 
+def order_payload(no, customer, *, kind, amount, formed_at, line, **extra) -> dict:
+    """An ECS order of `customer` as the vendor's site reports it, with one resource `line`."""
+    return {
+        "order_no": no,
+        "customer_account": customer.account_name,
+        "type": kind,
+        "product": "ecs",
+        "product_name": "弹性云服务器 ECS",
+        "amount": str(amount),
+        "formed_at": formed_at.isoformat(),
+        "lines": [line],
+        **extra,
+    }
+
+
+def imported(payload, *, actor=None, source="api"):
+    """The run of importing `payload` (orders, consumption); every record must be taken."""
+    from customers.imports import import_payload
+
+    run = import_payload(actor=actor, payload=payload, source=source)
+    assert run.failed == 0, run.errors
+    return run
+
+
 def race(calls) -> list:
     """Run the calls at the same instant, each in its own thread (its own database
     connection), started together by a barrier; what each returned or raised, in order."""
