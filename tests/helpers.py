@@ -115,6 +115,21 @@ def race_behind_a_held_service(module, name: str, sends) -> tuple[bool, list]:
     return seen_waiting, calls
 
 
+def reaches_only_who_may_move_money(login, owner, kind: str, testid: str):
+    """The to-do item of `kind` reaches the partner admin `owner` and a member with the money
+    grant, and the page it opens shows the `testid` control to both; a member without the
+    grant does not get it. That member and the item's page, for the test to check."""
+    from tests.factories import money_members
+
+    granted, plain = money_members(owner.partner)
+    for user in (owner, granted):
+        [item] = todo_items(login(user), kind)
+        page = login(user).get(item.url)
+        assert page.status_code == 200 and f'data-testid="{testid}"' in page.content.decode()
+    assert todo_items(login(plain), kind) == []
+    return plain, item.url
+
+
 def order_payload(no, customer, *, kind, amount, formed_at, line, **extra) -> dict:
     """An ECS order of `customer` as the vendor's site reports it, with one resource `line`."""
     return {
