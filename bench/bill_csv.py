@@ -23,7 +23,7 @@ os.environ["DATABASE_URL"] = os.environ.get(
     "BENCH_BILLING_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pc_bench_billing"
 )
 from bill_pdf import run_measured  # noqa: E402
-from common import PY, django_setup, fresh_database  # noqa: E402
+from common import PY, django_setup, fresh_database, solution_provider  # noqa: E402
 
 PERIOD = "2026-05"
 
@@ -114,19 +114,9 @@ def main(lines: int) -> None:
 
     from billing.models import Bill
     from billing.services import _recompute_totals
-    from partner_center.accounts.permissions import PartnerType, Role
-    from partner_center.accounts.services import partner_create, user_create
-    from partner_center.accounts.uscc import make_uscc
 
-    partner = partner_create(
-        actor=None,
-        name="华云数智科技有限公司",
-        credit_code=make_uscc("91110108MA01CK7L3"),
-        contact_email="finance@huayun.bench",
-        types=[PartnerType.SOLUTION_PROVIDER],
-    )
-    user = user_create(
-        email="finance@huayun.bench", password="x-Bench-1", role=Role.PARTNER_ADMIN, partner=partner
+    partner, user = solution_provider(
+        "华云数智科技有限公司", "91110108MA01CK7L3", "finance@huayun.bench", admin=True
     )
     bill = Bill.objects.create(partner=partner, period=PERIOD)
     started = time.perf_counter()

@@ -29,7 +29,7 @@ from pathlib import Path
 os.environ["DATABASE_URL"] = os.environ.get(
     "BENCH_BILLING_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pc_bench_billing"
 )
-from common import PY, ROOT, django_setup, fresh_database  # noqa: E402
+from common import PY, ROOT, django_setup, fresh_database, solution_provider  # noqa: E402
 
 TARGETS = {1000: 1.2, 10000: 0.7}
 MEMORY_LIMIT_MB = 400
@@ -142,17 +142,8 @@ def main(sizes: list[int], best_of: int = 1) -> None:
     from billing.models import Bill
     from billing.pdf import GEOMETRY, _paged, chunk_html, document_context, iter_rows
     from billing.services import bill_store_lines
-    from partner_center.accounts.permissions import PartnerType
-    from partner_center.accounts.services import partner_create
-    from partner_center.accounts.uscc import make_uscc
 
-    partner = partner_create(
-        actor=None,
-        name="华云数智科技有限公司",
-        credit_code=make_uscc("91110108MA01BK7L2"),
-        contact_email="finance@huayun.bench",
-        types=[PartnerType.SOLUTION_PROVIDER],
-    )
+    partner = solution_provider("华云数智科技有限公司", "91110108MA01BK7L2", "finance@huayun.bench")
     print(
         f"cores: {os.cpu_count()}, rows per page: {GEOMETRY.rows_per_page}; "
         "times in seconds, memory = peak RSS of the process tree"

@@ -40,6 +40,41 @@ def fresh_database() -> None:
     call_command("migrate", verbosity=0)
 
 
+def solution_provider(name: str, credit_code: str, email: str, *, admin: bool = False):
+    """A solution-provider partner made through the services (after `django_setup`); with
+    `admin`, also its partner admin (e-mail `email`), as (partner, user)."""
+    from partner_center.accounts.permissions import PartnerType, Role
+    from partner_center.accounts.services import partner_create, user_create
+    from partner_center.accounts.uscc import make_uscc
+
+    partner = partner_create(
+        actor=None,
+        name=name,
+        credit_code=make_uscc(credit_code),
+        contact_email=email,
+        types=[PartnerType.SOLUTION_PROVIDER],
+    )
+    if not admin:
+        return partner
+    user = user_create(email=email, password="x-Bench-1", role=Role.PARTNER_ADMIN, partner=partner)
+    return partner, user
+
+
+def signed_in_session(user) -> str:
+    """The key of a stored session in which `user` is signed in (the cookie's value)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    # the e-mail backend (the first is the lockout check, which has no get_user)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -5,39 +5,26 @@ beyond Django itself). Usage: .venv/bin/python bench/landing.py [seconds per run
 
 import sys
 
-from common import Gunicorn, django_setup, fresh_database, load
+from common import (
+    Gunicorn,
+    django_setup,
+    fresh_database,
+    load,
+    signed_in_session,
+    solution_provider,
+)
 
 
 def main(seconds: int) -> None:
     django_setup()
     fresh_database()
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
-    from partner_center.accounts.permissions import PartnerType, Role
-    from partner_center.accounts.services import partner_create, user_create
-    from partner_center.accounts.uscc import make_uscc
-
-    partner = partner_create(
-        actor=None,
-        name="基准测试伙伴有限公司",
-        credit_code=make_uscc("91110108MA01BENCH"),
-        contact_email="bench@partner.test",
-        types=[PartnerType.SOLUTION_PROVIDER],
+    _partner, user = solution_provider(
+        "基准测试伙伴有限公司", "91110108MA01BENCH", "bench@partner.test", admin=True
     )
-    user = user_create(
-        email="bench@partner.test", password="x-Bench-1", role=Role.PARTNER_ADMIN, partner=partner
-    )
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[
-        -1
-    ]  # the e-mail backend (the first is the lockout check, which has no get_user)
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
     cookie = {
-        "Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
+        "Cookie": f"{settings.SESSION_COOKIE_NAME}={signed_in_session(user)}",
         "Accept-Language": "zh-CN",
     }
 

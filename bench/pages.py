@@ -38,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from common import Gunicorn  # noqa: E402
+from common import Gunicorn, signed_in_session  # noqa: E402
 
 BIG = 1_000_000
 
@@ -93,9 +93,6 @@ def _array(ids: list[int], row: str = "g") -> str:
 
 def build(scale: int) -> dict:
     """The personas through the product's own factories, the volume in SQL."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
 
     from customers.models import AgreementVersion
@@ -350,14 +347,7 @@ def build(scale: int) -> dict:
 
     cookies = {}
     for name, user in users.items():
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[
-            -1
-        ]  # the e-mail backend (the first is the lockout check, which has no get_user)
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        cookies[name] = session.session_key
+        cookies[name] = signed_in_session(user)
     return {"cookies": cookies, "reseller": reseller.pk, "big": big.pk, **pipeline}
 
 

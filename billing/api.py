@@ -1,6 +1,5 @@
 """The billing API: the same selectors, filters and services as the pages."""
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -9,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from partner_center import exports, uploads
+from partner_center import exports
 from partner_center.accounts.access import HasCapability
 from partner_center.api import validated
 
@@ -27,6 +26,7 @@ from .serializers import (
     InvoiceSerializer,
     RefreshRequestSerializer,
 )
+from .views import export_pdf
 
 BILL_PK = OpenApiParameter("bill_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
 # The filters of the lines endpoint, which the bill's detail exports take too.
@@ -149,16 +149,7 @@ class ExportTaskViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
-        task = self.get_object()
-        if task.state != ExportTask.State.DONE or not task.file:
-            raise Http404
-        try:
-            handle = task.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        return uploads.download_response(
-            handle, filename=task.download_name, content_type="application/pdf"
-        )
+        return export_pdf(self.get_object())
 
 
 class InvoiceViewSet(

@@ -55,14 +55,21 @@ def bill_home(request):
     return redirect("billing:bill_overview", period=period)
 
 
+def _bill_page(request, period: str, title: str, tab: str) -> tuple[Bill | None, dict]:
+    """The bill of `period` (None before it is built) and what every tab of it shows."""
+    bill = selectors.bill_for_period(request.user, period)
+    return bill, {
+        **_period_context(request, period),
+        "page_title": title % {"period": period},
+        "bill": bill,
+        "tab": tab,
+    }
+
+
 @capability_required(VIEW_BILLS)
 def bill_overview(request, period: str):
-    bill = selectors.bill_for_period(request.user, period)
-    context = {
-        **_period_context(request, period),
-        "page_title": _("Partner bill %(period)s") % {"period": period},
-        "bill": bill,
-        "tab": "overview",
+    bill, context = _bill_page(request, period, _("Partner bill %(period)s"), "overview")
+    context |= {
         "can_request_invoice": REQUEST_INVOICE.allows(request.user),
         "tax_rate_percent": f"{(TAX_RATE * 100).normalize():f}",
     }
@@ -85,13 +92,7 @@ def _filtered_lines(request, bill: Bill) -> BillLineFilter:
 
 @capability_required(VIEW_BILLS)
 def bill_details(request, period: str):
-    bill = selectors.bill_for_period(request.user, period)
-    context = {
-        **_period_context(request, period),
-        "page_title": _("Bill details %(period)s") % {"period": period},
-        "bill": bill,
-        "tab": "details",
-    }
+    bill, context = _bill_page(request, period, _("Bill details %(period)s"), "details")
     if bill is not None:
         filterset = _filtered_lines(request, bill)
         context["filter"] = filterset
@@ -103,10 +104,16 @@ def bill_details(request, period: str):
     return render(request, "billing/bill_details.html", context)
 
 
-def _export_bill(request, period: str) -> tuple[Bill, BillLineFilter]:
+def _built_bill(request, period: str) -> Bill:
+    """The bill of `period`; 404 while it is not built."""
     bill = selectors.bill_for_period(request.user, period)
     if bill is None:
         raise Http404
+    return bill
+
+
+def _export_bill(request, period: str) -> tuple[Bill, BillLineFilter]:
+    bill = _built_bill(request, period)
     return bill, _filtered_lines(request, bill)
 
 
@@ -129,9 +136,7 @@ def bill_details_xlsx(request, period: str):
 @require_POST
 @capability_required(VIEW_BILLS)
 def bill_export_pdf(request, period: str):
-    bill = selectors.bill_for_period(request.user, period)
-    if bill is None:
-        raise Http404
+    bill = _built_bill(request, period)
     task, created = services.export_request(actor=request.user, bill=bill)
     if created:
         messages.success(
@@ -164,9 +169,7 @@ def bill_refresh(request, period: str):
 @require_POST
 @capability_required(REQUEST_INVOICE)
 def bill_request_invoice(request, period: str):
-    bill = selectors.bill_for_period(request.user, period)
-    if bill is None:
-        raise Http404
+    bill = _built_bill(request, period)
     try:
         invoice = services.invoice_request(actor=request.user, bill=bill)
     except DomainError as exc:
@@ -196,7 +199,12 @@ def export_list(request):
 
 @capability_required(VIEW_BILLS)
 def export_download(request, pk: int):
-    task = selectors.get_export_for_user(request.user, pk)
+    return export_pdf(selectors.get_export_for_user(request.user, pk))
+
+
+def export_pdf(task):
+    """The finished PDF of an export task as a download (page and API); 404 while it is not
+    done or when its file is gone."""
     if task.state != ExportTask.State.DONE or not task.file:
         raise Http404
     try:

@@ -427,15 +427,8 @@ class LabelApplicationViewSet(
     def schedule_defense(self, request, pk=None):
         app = self.get_object()
         data = validated(DefenseScheduleSerializer, request)
-        services.defense_schedule(
-            actor=request.user,
-            application=app,
-            scheduled_at=data["scheduled_at"],
-            meeting_link=data["meeting_link"],
-            experts=data["experts"],
-            external_experts=data["external_experts"],
-            duration_minutes=data["duration_minutes"],
-        )
+        # The serializer's fields are the service's arguments.
+        services.defense_schedule(actor=request.user, application=app, **data)
         return self._detail(app)
 
     @extend_schema(request=OutcomeSerializer, responses=LabelApplicationDetailSerializer)

@@ -767,18 +767,10 @@ def _label_action(request, app, defense, action, forms, evidence_errors, verdict
         form = _schedule_form(defense, post)
         forms["schedule"] = form
         if form.is_valid():
-            data = form.cleaned_data
+            # The form's fields are the service's arguments.
             return on_form(
                 form,
-                lambda: services.defense_schedule(
-                    actor=user,
-                    application=app,
-                    scheduled_at=data["scheduled_at"],
-                    meeting_link=data["meeting_link"],
-                    experts=data["experts"],
-                    external_experts=data["external_experts"],
-                    duration_minutes=data["duration_minutes"],
-                ),
+                lambda: services.defense_schedule(actor=user, application=app, **form.cleaned_data),
                 _("Defense scheduled; the partner and the experts are notified."),
             )
     elif action == "record_outcome":

@@ -1,8 +1,8 @@
 """Thin Celery tasks: they call services."""
 
-from smtplib import SMTPException
-
 from celery import shared_task
+
+from partner_center.celery import EMAIL_RETRY
 
 
 @shared_task(name="customers.tasks.auto_renew_resources")
@@ -21,13 +21,7 @@ def mark_expired_resources() -> int:
     return resources_mark_expired()
 
 
-@shared_task(
-    name="customers.tasks.email_invitation",
-    autoretry_for=(OSError, SMTPException),
-    retry_backoff=5,
-    retry_backoff_max=300,
-    max_retries=8,
-)
+@shared_task(name="customers.tasks.email_invitation", **EMAIL_RETRY)
 def email_invitation(invitation_id: int) -> bool:
     from .services import invitation_send_email
 

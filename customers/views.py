@@ -26,7 +26,7 @@ from partner_center.audit.selectors import timeline_for
 from partner_center.errors import DomainError
 from partner_center.money import cny
 from partner_center.paging import Paginator
-from partner_center.views_common import acted, on_form, posted
+from partner_center.views_common import on_form, posted, row_action
 from partner_center.workflow import verb_label
 
 from . import selectors, services
@@ -430,43 +430,31 @@ def money_requests(request):
     )
 
 
-def _decide(request, pk: int, decide, done: str):
-    item = get_for_user(selectors.money_requests_for(request.user), request.user, pk=pk)
-    return acted(request, lambda: decide(item), message=done, done="customers:money_requests")
-
-
-@require_POST
-@capability_required(VIEW_MONEY_REQUESTS)
-def money_request_approve(request, pk: int):
-    return _decide(
-        request,
-        pk,
-        lambda item: services.money_request_approve(actor=request.user, request=item),
-        _("Approved: the money moved."),
+def _decision(decide, done):
+    """A button on a request waiting for approval: `decide(request, item)` (a service)."""
+    return row_action(
+        VIEW_MONEY_REQUESTS,
+        selectors.money_requests_for,
+        decide,
+        message=done,
+        done="customers:money_requests",
     )
 
 
-@require_POST
-@capability_required(VIEW_MONEY_REQUESTS)
-def money_request_refuse(request, pk: int):
-    note = request.POST.get("note", "")[:300]
-    return _decide(
-        request,
-        pk,
-        lambda item: services.money_request_refuse(actor=request.user, request=item, note=note),
-        _("Refused: nothing moved."),
-    )
-
-
-@require_POST
-@capability_required(VIEW_MONEY_REQUESTS)
-def money_request_cancel(request, pk: int):
-    return _decide(
-        request,
-        pk,
-        lambda item: services.money_request_cancel(actor=request.user, request=item),
-        _("Withdrawn."),
-    )
+money_request_approve = _decision(
+    lambda request, item: services.money_request_approve(actor=request.user, request=item),
+    gettext_lazy("Approved: the money moved."),
+)
+money_request_refuse = _decision(
+    lambda request, item: services.money_request_refuse(
+        actor=request.user, request=item, note=request.POST.get("note", "")[:300]
+    ),
+    gettext_lazy("Refused: nothing moved."),
+)
+money_request_cancel = _decision(
+    lambda request, item: services.money_request_cancel(actor=request.user, request=item),
+    gettext_lazy("Withdrawn."),
+)
 
 
 # ---------------------------------------------------------------- invitations
@@ -510,16 +498,15 @@ def _absolute_link(request, invitation) -> str:
     return request.build_absolute_uri(reverse("customers:invite", args=[invitation.token]))
 
 
-@require_POST
-@capability_required(INVITE_CUSTOMERS)
-def invitation_revoke(request, pk: int):
-    invitation = get_for_user(selectors.invitations_for(request.user), request.user, pk=pk)
-    return acted(
-        request,
-        lambda: services.invitation_revoke(actor=request.user, invitation=invitation),
-        message=_("The link is revoked."),
-        done="customers:invitations",
-    )
+invitation_revoke = row_action(
+    INVITE_CUSTOMERS,
+    selectors.invitations_for,
+    lambda request, invitation: services.invitation_revoke(
+        actor=request.user, invitation=invitation
+    ),
+    message=gettext_lazy("The link is revoked."),
+    done="customers:invitations",
+)
 
 
 def invite(request, token: str):
@@ -1053,16 +1040,13 @@ def voucher_list(request):
     )
 
 
-@require_POST
-@capability_required(ISSUE_VOUCHERS)
-def voucher_revoke(request, pk: int):
-    voucher = get_for_user(selectors.vouchers_for(request.user), request.user, pk=pk)
-    return acted(
-        request,
-        lambda: services.voucher_revoke(actor=request.user, voucher=voucher),
-        message=_("Voucher %(code)s revoked.") % {"code": voucher.code},
-        done="customers:vouchers",
-    )
+voucher_revoke = row_action(
+    ISSUE_VOUCHERS,
+    selectors.vouchers_for,
+    lambda request, voucher: services.voucher_revoke(actor=request.user, voucher=voucher),
+    message=lambda request, voucher: _("Voucher %(code)s revoked.") % {"code": voucher.code},
+    done="customers:vouchers",
+)
 
 
 # ---------------------------------------------------------------- the customer's own pages

@@ -93,19 +93,18 @@ def _charts(board) -> dict:
     }
 
 
+def _dashboard(request, template: str, title: str, form, board, **extra):
+    """A pipeline dashboard: its filter form, figures and charts."""
+    context = {"page_title": title, "filter": {"form": form}, "board": board}
+    return render(request, template, {**context, **extra, **_charts(board)})
+
+
 @capability_required(VIEW_PIPELINE)
 def partner_dashboard(request):
     form = DashboardFilterForm(request.GET)
     board = dashboards.partner_dashboard(request.user.partner_id, form.filters())
-    return render(
-        request,
-        "opportunities/dashboards/partner.html",
-        {
-            "page_title": _("Pipeline dashboard"),
-            "filter": {"form": form},
-            "board": board,
-            **_charts(board),
-        },
+    return _dashboard(
+        request, "opportunities/dashboards/partner.html", _("Pipeline dashboard"), form, board
     )
 
 
@@ -113,16 +112,13 @@ def partner_dashboard(request):
 def bd_dashboard(request):
     form = DashboardFilterForm(request.GET, bd=True)
     board = dashboards.bd_dashboard(form.filters(), breakdown_by=form.value("by", "bd_owner"))
-    return render(
+    return _dashboard(
         request,
         "opportunities/dashboards/bd.html",
-        {
-            "page_title": _("BD pipeline dashboard"),
-            "filter": {"form": form},
-            "board": board,
-            "breakdown_label": dashboards.BREAKDOWNS[board.breakdown_by],
-            **_charts(board),
-        },
+        _("BD pipeline dashboard"),
+        form,
+        board,
+        breakdown_label=dashboards.BREAKDOWNS[board.breakdown_by],
     )
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from partner_center.accounts.access import capability_required, get_for_user
@@ -137,46 +138,49 @@ def _done(request, call, success: str) -> None:
         messages.success(request, success)
 
 
-@require_POST
-@capability_required(ASSIGN_OWNERS)
-def opportunity_owner(request, pk: int):
-    """The partner admin gives a deal to another user of the partner."""
-    opp = get_for_user(Opportunity.objects.all(), request.user, pk=pk)
-    owner = _user_from_post(request, "owner")
-    _done(
-        request,
-        lambda: owners.opportunity_set_owner(actor=request.user, opportunity=opp, owner=owner),
-        _("Owner changed."),
-    )
-    return _redirect_next(request, reverse("opportunities:detail", args=[opp.pk]))
+def _owner_change(cap, fetch, field: str, change, success, detail: str):
+    """The view of a form that names a new owner (`field`, a user id) of the object
+    `fetch(request, pk)`: `change(actor, obj, user)`, then back to the page that posted it
+    (or `detail`)."""
+
+    @require_POST
+    @capability_required(cap)
+    def view(request, pk: int):
+        obj = fetch(request, pk)
+        user = _user_from_post(request, field)
+        _done(request, lambda: change(request.user, obj, user), success)
+        return _redirect_next(request, reverse(detail, args=[obj.pk]))
+
+    return view
 
 
-@require_POST
-@capability_required(REVIEW_OPPORTUNITIES)
-def opportunity_bd_owner(request, pk: int):
-    opp = get_object_or_404(Opportunity.objects.select_related("partner"), pk=pk)
-    bd_owner = _user_from_post(request, "bd_owner")
-    _done(
-        request,
-        lambda: owners.opportunity_set_bd_owner(
-            actor=request.user, opportunity=opp, bd_owner=bd_owner
-        ),
-        _("BD owner changed."),
-    )
-    return _redirect_next(request, reverse("opportunities:detail", args=[opp.pk]))
-
-
-@require_POST
-@capability_required(REVIEW_OPPORTUNITIES)
-def lead_bd_owner(request, pk: int):
-    lead = get_object_or_404(VendorLead, pk=pk)
-    bd_owner = _user_from_post(request, "bd_owner")
-    _done(
-        request,
-        lambda: owners.lead_set_bd_owner(actor=request.user, lead=lead, bd_owner=bd_owner),
-        _("BD owner changed."),
-    )
-    return _redirect_next(request, reverse("opportunities:lead_detail", args=[lead.pk]))
+# The partner admin gives a deal to another user of the partner.
+opportunity_owner = _owner_change(
+    ASSIGN_OWNERS,
+    lambda request, pk: get_for_user(Opportunity.objects.all(), request.user, pk=pk),
+    "owner",
+    lambda actor, opp, user: owners.opportunity_set_owner(actor=actor, opportunity=opp, owner=user),
+    gettext_lazy("Owner changed."),
+    "opportunities:detail",
+)
+opportunity_bd_owner = _owner_change(
+    REVIEW_OPPORTUNITIES,
+    lambda request, pk: get_object_or_404(Opportunity.objects.select_related("partner"), pk=pk),
+    "bd_owner",
+    lambda actor, opp, user: owners.opportunity_set_bd_owner(
+        actor=actor, opportunity=opp, bd_owner=user
+    ),
+    gettext_lazy("BD owner changed."),
+    "opportunities:detail",
+)
+lead_bd_owner = _owner_change(
+    REVIEW_OPPORTUNITIES,
+    lambda request, pk: get_object_or_404(VendorLead, pk=pk),
+    "bd_owner",
+    lambda actor, lead, user: owners.lead_set_bd_owner(actor=actor, lead=lead, bd_owner=user),
+    gettext_lazy("BD owner changed."),
+    "opportunities:lead_detail",
+)
 
 
 def _redirect_next(request, default: str):

@@ -130,37 +130,31 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"code": code, "message": str(message), "fields": fields or {}}
 
 
-def _first_code(codes) -> str | None:
-    if isinstance(codes, str):
-        return codes
-    if isinstance(codes, list):
-        for item in codes:
-            found = _first_code(item)
-            if found:
-                return found
-    if isinstance(codes, dict):
-        for item in codes.values():
-            found = _first_code(item)
-            if found:
-                return found
+def _first_leaf(value, first_keys: tuple = ()):
+    """The first non-empty string in DRF's nested lists and dicts of errors (or of their
+    codes); a dict's `first_keys` are looked at before its other keys."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        items = value
+    elif isinstance(value, dict):
+        items = [value[key] for key in (*first_keys, *value) if key in value]
+    else:
+        items = []
+    for item in items:
+        found = _first_leaf(item, first_keys)
+        if found:
+            return found
     return None
+
+
+def _first_code(codes) -> str | None:
+    return _first_leaf(codes)
 
 
 def _first_message(detail) -> str | None:
-    if isinstance(detail, str):
-        return str(detail)
-    if isinstance(detail, list):
-        for item in detail:
-            found = _first_message(item)
-            if found:
-                return found
-    if isinstance(detail, dict):
-        for key in ("non_field_errors", *detail):
-            if key in detail:
-                found = _first_message(detail[key])
-                if found:
-                    return found
-    return None
+    found = _first_leaf(detail, ("non_field_errors",))
+    return None if found is None else str(found)
 
 
 def exception_handler(exc, context):

@@ -5,9 +5,7 @@ its services, in the order of INSTALLED_APPS."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +14,7 @@ from partner_center.accounts.permissions import PartnerType as T
 from partner_center.accounts.permissions import Role
 from partner_center.accounts.services import partner_create, user_create
 from partner_center.accounts.uscc import make_uscc
+from partner_center.app_modules import app_modules
 from partner_center.programs.models import PCEApplication
 
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - printed for the demo on purpose
@@ -162,14 +161,8 @@ def load_all() -> DemoContext | None:
         return None
     ctx = DemoContext()
     load_core(ctx)
-    for config in apps.get_app_configs():
+    for config, module in app_modules("demo"):
         if config.name == "partner_center.accounts":
-            continue
-        try:
-            module = import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo":
-                raise
             continue
         with transaction.atomic():
             module.load(ctx)

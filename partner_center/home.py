@@ -15,14 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache as memoize
-from importlib import import_module
 from typing import Any, TypeVar
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
 
+from partner_center.app_modules import app_modules
 from partner_center.audit.services import stamp_key
 
 T = TypeVar("T")
@@ -39,16 +38,7 @@ class HomeCard:
 
 @memoize
 def _providers():
-    found = []
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.home")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.home":
-                raise
-            continue
-        found.append(module.cards)
-    return tuple(found)
+    return tuple(module.cards for _app, module in app_modules("home"))
 
 
 def cards_for(user) -> list[HomeCard]:

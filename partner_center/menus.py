@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import import_module
 
-from django.apps import apps
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.accounts.permissions import Capability
+from partner_center.app_modules import app_modules
 
 SECTIONS = {
     "sales": _("Sales"),
@@ -40,13 +39,7 @@ class MenuEntry:
 @cache
 def all_entries() -> tuple[MenuEntry, ...]:
     entries: list[MenuEntry] = []
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.menu")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.menu":
-                raise
-            continue
+    for _app, module in app_modules("menu"):
         entries.extend(getattr(module, "ENTRIES", ()))
     return tuple(sorted(entries, key=lambda e: (list(SECTIONS).index(e.section), e.order)))
 

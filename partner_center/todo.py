@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache as memoize
-from importlib import import_module
 
-from django.apps import apps
 from django.utils import timezone
 
+from partner_center.app_modules import app_modules
 from partner_center.workdays import working_days_left_many
 
 LIMIT = 20
@@ -67,16 +66,7 @@ def items(kind: str, label: str, rows, *, title, url, action, deadline=None, mor
 
 @memoize
 def _providers():
-    found = []
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.todo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.todo":
-                raise
-            continue
-        found.append(module.todo)
-    return tuple(found)
+    return tuple(module.todo for _app, module in app_modules("todo"))
 
 
 def todo_for(user) -> tuple[list[TodoItem], list[TodoKind]]:

@@ -11,7 +11,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
 
+from partner_center.accounts.access import capability_required, get_for_user
 from partner_center.errors import DomainError
 from partner_center.paging import Paginator
 
@@ -62,6 +64,25 @@ def acted(request, call: Callable[[], Any], *, message: Any, done: Any, level=me
     else:
         level(request, message)
     return redirect(done)
+
+
+def row_action(cap, rows: Callable, call: Callable, *, message: Any, done: Any):
+    """The view of a button (POST, `cap` required) on one row of a list: the row with `pk`
+    among `rows(user)` (404 if not the user's), then `acted` with `call(request, row)`;
+    `message` is the success text or `message(request, row)` makes it."""
+
+    @require_POST
+    @capability_required(cap)
+    def view(request, pk: int):
+        row = get_for_user(rows(request.user), request.user, pk=pk)
+        return acted(
+            request,
+            lambda: call(request, row),
+            message=message(request, row) if callable(message) else message,
+            done=done,
+        )
+
+    return view
 
 
 def page_of(request, queryset, size: int = 20):

@@ -81,6 +81,79 @@ def wait_for_a_lock_waiter(tries: int = 500) -> bool:
     return False
 
 
+def race_behind_a_held_service(module, name: str, sends) -> tuple[bool, list]:
+    """Run `sends` (callables), each in its own thread, while the service `module.<name>` holds
+    every call until a request is seen waiting on an advisory lock behind the first: whether
+    one was seen, and the keyword arguments of each call that reached the service."""
+    from django.db import connections
+
+    release, calls = threading.Event(), []
+    original = getattr(module, name)
+
+    def held(**kwargs):
+        calls.append(kwargs)
+        release.wait(10)  # hold the first request inside the write
+        return original(**kwargs)
+
+    def run(send):
+        try:
+            send()
+        finally:
+            connections.close_all()
+
+    setattr(module, name, held)
+    try:
+        threads = [threading.Thread(target=run, args=(send,)) for send in sends]
+        for thread in threads:
+            thread.start()
+        seen_waiting = wait_for_a_lock_waiter()
+        release.set()
+        for thread in threads:
+            thread.join(20)
+    finally:
+        setattr(module, name, original)
+    return seen_waiting, calls
+
+
+def reaches_only_who_may_move_money(login, owner, kind: str, testid: str):
+    """The to-do item of `kind` reaches the partner admin `owner` and a member with the money
+    grant, and the page it opens shows the `testid` control to both; a member without the
+    grant does not get it. That member and the item's page, for the test to check."""
+    from tests.factories import money_members
+
+    granted, plain = money_members(owner.partner)
+    for user in (owner, granted):
+        [item] = todo_items(login(user), kind)
+        page = login(user).get(item.url)
+        assert page.status_code == 200 and f'data-testid="{testid}"' in page.content.decode()
+    assert todo_items(login(plain), kind) == []
+    return plain, item.url
+
+
+def order_payload(no, customer, *, kind, amount, formed_at, line, **extra) -> dict:
+    """An ECS order of `customer` as the vendor's site reports it, with one resource `line`."""
+    return {
+        "order_no": no,
+        "customer_account": customer.account_name,
+        "type": kind,
+        "product": "ecs",
+        "product_name": "弹性云服务器 ECS",
+        "amount": str(amount),
+        "formed_at": formed_at.isoformat(),
+        "lines": [line],
+        **extra,
+    }
+
+
+def imported(payload, *, actor=None, source="api"):
+    """The run of importing `payload` (orders, consumption); every record must be taken."""
+    from customers.imports import import_payload
+
+    run = import_payload(actor=actor, payload=payload, source=source)
+    assert run.failed == 0, run.errors
+    return run
+
+
 def race(calls) -> list:
     """Run the calls at the same instant, each in its own thread (its own database
     connection), started together by a barrier; what each returned or raised, in order."""

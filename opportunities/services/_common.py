@@ -18,6 +18,7 @@ from partner_center.validators import check_date, clean_name, clean_phone
 from .. import duplicates as dup
 from ..models import Opportunity
 from ..transitions import (
+    HO,
     PO_FIELDS,
 )
 
@@ -62,6 +63,41 @@ def _notify_partner(opportunity: Opportunity, kind: str, title, body="") -> None
         title=title,
         body=body,
         opportunity=opportunity,
+    )
+
+
+def _decide_share(share, transition: str, *, actor, rule: str, note: str, detail=None, at=None):
+    """`transition` of a locked HO that `rule` decided: when, by whom, the rule, the note
+    and the rule's facts (`detail`, `{"rule": rule}` unless given) are kept on the HO and
+    in its history."""
+    detail = detail or {"rule": rule}
+    HO.apply(
+        share,
+        transition,
+        actor=actor,
+        changes={
+            "decided_at": at or timezone.now(),
+            "decided_by": actor,
+            "decision_rule": rule,
+            "decision_note": note,
+            "decision_detail": detail,
+        },
+        reason=note,
+        data=detail,
+        locked=True,
+    )
+
+
+def _record_edit(machine, obj, changed: list[str], *, actor) -> None:
+    """The edit of a locked PO or lead in its history: the new values of the `changed`
+    fields, and their names (the derived customer key not among them)."""
+    machine.apply(
+        obj,
+        "edit",
+        actor=actor,
+        changes={n: getattr(obj, n) for n in changed},
+        data={"fields": [n for n in changed if n != "customer_key"]},
+        locked=True,
     )
 
 

@@ -12,16 +12,15 @@ from partner_center.audit.verbs import Verb
 from partner_center.errors import DomainError
 
 from .. import duplicates as dup
-from ..catalog import RejectionReason, Rule
+from ..catalog import Rule
 from ..models import DuplicatePair, Opportunity, VendorLead
 from ..permissions import REVIEW_OPPORTUNITIES
 from ..transitions import (
-    HO,
     LEAD,
 )
-from ._common import S, _lock
+from ._common import S, _decide_share, _lock
 from .leads_and_hos import _lock_lead
-from .review import _reject
+from .review import _reject_duplicate
 
 # ---- Duplicates --------------------------------------------------------------------------
 
@@ -51,14 +50,12 @@ def duplicate_decide(*, actor, pair: DuplicatePair, decision: str, note: str = "
             loser = _lock(loser)
             if loser.state == S.REJECTED:
                 raise DomainError(_("The losing PO is rejected already."), code="state")
-            _reject(
+            _reject_duplicate(
                 loser,
+                winner=verdict.winner,
                 actor=actor,
                 transition="reject_duplicate",
-                rule=Rule.DUPLICATE,
-                reason=RejectionReason.DUPLICATE,
                 note=note,
-                detail=dup.duplicate_detail(winner=verdict.winner, loser=loser),
             )
         pair.status = DuplicatePair.Status.RESOLVED
     else:
@@ -90,20 +87,13 @@ def lead_close(*, actor, lead: VendorLead, winner: Opportunity, note: str = "") 
         )
     detail = dup.duplicate_detail(winner=winner, loser=lead)
     for share in lead.shares.select_for_update().filter(state=S.PENDING):
-        HO.apply(
+        _decide_share(
             share,
             "withdraw_duplicate",
             actor=actor,
-            changes={
-                "decided_at": timezone.now(),
-                "decided_by": actor,
-                "decision_rule": Rule.DUPLICATE,
-                "decision_note": (note or "").strip(),
-                "decision_detail": detail,
-            },
-            reason=(note or "").strip(),
-            data=detail,
-            locked=True,
+            rule=Rule.DUPLICATE,
+            note=(note or "").strip(),
+            detail=detail,
         )
     LEAD.apply(
         lead,

@@ -16,10 +16,9 @@ from ..catalog import LeadCloseReason, Rule
 from ..models import VendorLead
 from ..permissions import REVIEW_OPPORTUNITIES
 from ..transitions import (
-    HO,
     LEAD,
 )
-from ._common import S, _notify_partner
+from ._common import S, _decide_share, _notify_partner
 from .leads_and_hos import _lock_lead
 
 # ---- Leads BD retires (R4.2) -------------------------------------------------------------
@@ -44,21 +43,7 @@ def lead_retire(*, actor, lead: VendorLead, reason: str, note: str = "") -> Vend
         )
     now = timezone.now()
     for share in lead.shares.select_for_update().filter(state=S.PENDING):
-        HO.apply(
-            share,
-            "withdraw",
-            actor=actor,
-            changes={
-                "decided_at": now,
-                "decided_by": actor,
-                "decision_rule": Rule.LEAD_CLOSED,
-                "decision_note": note,
-                "decision_detail": {"rule": Rule.LEAD_CLOSED},
-            },
-            reason=note,
-            data={"rule": Rule.LEAD_CLOSED},
-            locked=True,
-        )
+        _decide_share(share, "withdraw", actor=actor, rule=Rule.LEAD_CLOSED, note=note, at=now)
         _notify_partner(
             share,
             "opportunities.ho_withdrawn",

@@ -29,10 +29,12 @@ from ._common import (
     S,
     _apply,
     _check_deadline,
+    _decide_share,
     _lock,
     _normalize,
     _notify,
     _notify_partner,
+    _record_edit,
     _validate,
 )
 from .pos import _fmt
@@ -114,14 +116,7 @@ def lead_edit(*, actor, lead: VendorLead, changes: dict) -> VendorLead:
         return lead
     _validate(lead, changed)
     dup.lock_customer_keys(lead)
-    LEAD.apply(
-        lead,
-        "edit",
-        actor=actor,
-        changes={n: getattr(lead, n) for n in changed},
-        data={"fields": [n for n in changed if n != "customer_key"]},
-        locked=True,
-    )
+    _record_edit(LEAD, lead, changed, actor=actor)
     dup.record_pairs(lead, dup.find_duplicates(lead))
     return lead
 
@@ -254,21 +249,7 @@ def ho_decline(*, actor, ho: Opportunity, reason: str) -> Opportunity:
     require(actor, ACT_FOR_PARTNER, partner_id=ho.partner_id)
     HO.check(ho, "decline")
     _check_deadline(ho)
-    HO.apply(
-        ho,
-        "decline",
-        actor=actor,
-        changes={
-            "decided_at": timezone.now(),
-            "decided_by": actor,
-            "decision_rule": Rule.PARTNER_DECLINED,
-            "decision_note": reason.strip(),
-            "decision_detail": {"rule": Rule.PARTNER_DECLINED},
-        },
-        reason=reason.strip(),
-        data={"rule": Rule.PARTNER_DECLINED},
-        locked=True,
-    )
+    _decide_share(ho, "decline", actor=actor, rule=Rule.PARTNER_DECLINED, note=reason.strip())
     _tell_sharer(
         ho,
         "opportunities.ho_declined",

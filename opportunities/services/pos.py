@@ -34,6 +34,7 @@ from ._common import (
     _check_deadline,
     _lock,
     _normalize,
+    _record_edit,
     _validate,
 )
 
@@ -108,14 +109,7 @@ def po_edit(*, actor, po: Opportunity, changes: dict) -> Opportunity:
     if not changed:
         return po
     _validate(po, changed)
-    PO.apply(
-        po,
-        "edit",
-        actor=actor,
-        changes={n: getattr(po, n) for n in changed},
-        data={"fields": [n for n in changed if n != "customer_key"]},
-        locked=True,
-    )
+    _record_edit(PO, po, changed, actor=actor)
     return po
 
 

@@ -144,6 +144,21 @@ def _reject(
     return po
 
 
+def _reject_duplicate(
+    loser: Opportunity, *, winner, actor, transition: str, note: str = ""
+) -> Opportunity:
+    """Reject a locked PO that duplicates `winner` (a PO or lead verified before it)."""
+    return _reject(
+        loser,
+        actor=actor,
+        transition=transition,
+        rule=Rule.DUPLICATE,
+        reason=RejectionReason.DUPLICATE,
+        note=note,
+        detail=dup.duplicate_detail(winner=winner, loser=loser),
+    )
+
+
 @transaction.atomic
 def po_reject(*, actor, po: Opportunity, reason: str, note: str = "") -> Opportunity:
     """BD rejects a pending PO for one of the validity reasons."""
@@ -209,14 +224,7 @@ def po_verify(
         if isinstance(m.other, Opportunity) and m.other.partner_id != po.partner_id
     )
     if winner is not None:
-        _reject(
-            po,
-            actor=actor,
-            transition="reject",
-            rule=Rule.DUPLICATE,
-            reason=RejectionReason.DUPLICATE,
-            detail=dup.duplicate_detail(winner=winner, loser=po),
-        )
+        _reject_duplicate(po, winner=winner, actor=actor, transition="reject")
         _resolve_pairs(po, [winner])
         return po
     PO.apply(
@@ -251,14 +259,7 @@ def po_verify(
     for loser in sorted(losers, key=lambda o: o.pk):
         loser = _lock(loser)
         if loser.state in PO_OPEN_STATES:
-            _reject(
-                loser,
-                actor=None,
-                transition="reject_duplicate",
-                rule=Rule.DUPLICATE,
-                reason=RejectionReason.DUPLICATE,
-                detail=dup.duplicate_detail(winner=po, loser=loser),
-            )
+            _reject_duplicate(loser, winner=po, actor=None, transition="reject_duplicate")
             rejected.append(loser)
     _resolve_pairs(po, rejected)
     dup.record_pairs(po, [m for m in matches if m.other not in rejected])

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
+from importlib import import_module
+from typing import Any
 
 
 def _po_sla_days() -> int:
@@ -24,82 +27,18 @@ def _ho_sla_days() -> int:
     return SLA_WORKING_DAYS[Opportunity.Kind.HO]
 
 
-def _defense_window_days() -> int:
-    from certification.services import DEFENSE_WINDOW_WORKING_DAYS
+def _read(module: str, name: str, then: Callable[[Any], object] = lambda v: v):
+    """A fact: `module.name` as the rule holds it when the fact is read (the module is
+    imported then, not when this one is), shown through `then`."""
 
-    return DEFENSE_WINDOW_WORKING_DAYS
-
-
-def _protection(name: str) -> Callable[[], int]:
-    def value() -> int:
-        from opportunities import protection
-
-        return getattr(protection, name)
+    def value() -> object:
+        return then(getattr(import_module(module), name))
 
     return value
 
 
-def _routing(name: str) -> Callable[[], int]:
-    def value() -> int:
-        from opportunities import routing
-
-        return getattr(routing, name)
-
-    return value
-
-
-def _po_import_rows() -> int:
-    from opportunities.imports import MAX_ROWS
-
-    return MAX_ROWS
-
-
-def _customer_invitation_days() -> int:
-    from customers.services._common import INVITATION_VALID_FOR
-
-    return INVITATION_VALID_FOR.days
-
-
-def _member_invitation_days() -> int:
-    from partner_center.members.models import INVITATION_VALIDITY_DAYS
-
-    return INVITATION_VALIDITY_DAYS
-
-
-def _member_invitations_per_day() -> int:
-    from partner_center.members.models import INVITATIONS_PER_DAY
-
-    return INVITATIONS_PER_DAY
-
-
-def _member_link_limit() -> int:
-    from partner_center.members.models import LINK_LIMIT_PARTNERS
-
-    return LINK_LIMIT_PARTNERS
-
-
-def _expiring_soon_days() -> int:
-    from customers.selectors import EXPIRING_SOON_DAYS
-
-    return EXPIRING_SOON_DAYS
-
-
-def _auto_renew_days() -> int:
-    from customers.services._common import AUTO_RENEW_LEAD
-
-    return AUTO_RENEW_LEAD.days
-
-
-def _tax_rate_percent() -> str:
-    from billing.tax import TAX_RATE
-
-    return f"{(TAX_RATE * 100).normalize():f}"
-
-
-def _export_file_days() -> int:
-    from django.conf import settings
-
-    return settings.EXPORT_FILE_TTL.days
+def _days(duration: timedelta) -> int:
+    return duration.days
 
 
 def _upload_max_mb() -> int:
@@ -108,31 +47,31 @@ def _upload_max_mb() -> int:
     return MAX_BYTES // MB
 
 
-def _api_key_max_days() -> int:
-    from partner_center.apikeys.services import MAX_DAYS
-
-    return MAX_DAYS
-
-
 FACTS: dict[str, Callable[[], object]] = {
     "po_sla_days": _po_sla_days,  # working days
     "ho_sla_days": _ho_sla_days,  # working days
-    "defense_window_days": _defense_window_days,  # working days
-    "protection_days": _protection("PROTECTION_DAYS"),
-    "protection_extension_days": _protection("EXTENSION_DAYS"),
-    "protection_reminder_days": _protection("REMINDER_WORKING_DAYS"),  # working days
-    "ho_max_pending": _routing("MAX_PENDING"),
-    "po_import_rows": _po_import_rows,
-    "customer_invitation_days": _customer_invitation_days,
-    "member_invitation_days": _member_invitation_days,
-    "member_invitations_per_day": _member_invitations_per_day,
-    "member_link_limit": _member_link_limit,
-    "expiring_soon_days": _expiring_soon_days,
-    "auto_renew_days": _auto_renew_days,
-    "tax_rate_percent": _tax_rate_percent,
-    "export_file_days": _export_file_days,
+    # working days
+    "defense_window_days": _read("certification.services", "DEFENSE_WINDOW_WORKING_DAYS"),
+    "protection_days": _read("opportunities.protection", "PROTECTION_DAYS"),
+    "protection_extension_days": _read("opportunities.protection", "EXTENSION_DAYS"),
+    # working days
+    "protection_reminder_days": _read("opportunities.protection", "REMINDER_WORKING_DAYS"),
+    "ho_max_pending": _read("opportunities.routing", "MAX_PENDING"),
+    "po_import_rows": _read("opportunities.imports", "MAX_ROWS"),
+    "customer_invitation_days": _read("customers.services._common", "INVITATION_VALID_FOR", _days),
+    "member_invitation_days": _read("partner_center.members.models", "INVITATION_VALIDITY_DAYS"),
+    "member_invitations_per_day": _read("partner_center.members.models", "INVITATIONS_PER_DAY"),
+    "member_link_limit": _read("partner_center.members.models", "LINK_LIMIT_PARTNERS"),
+    "expiring_soon_days": _read("customers.selectors", "EXPIRING_SOON_DAYS"),
+    "auto_renew_days": _read("customers.services._common", "AUTO_RENEW_LEAD", _days),
+    "tax_rate_percent": _read(
+        "billing.tax", "TAX_RATE", lambda rate: f"{(rate * 100).normalize():f}"
+    ),
+    "export_file_days": _read(
+        "django.conf", "settings", lambda settings: settings.EXPORT_FILE_TTL.days
+    ),
     "upload_max_mb": _upload_max_mb,
-    "api_key_max_days": _api_key_max_days,
+    "api_key_max_days": _read("partner_center.apikeys.services", "MAX_DAYS"),
 }
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")

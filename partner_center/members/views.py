@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from partner_center.accounts.access import capability_required, get_for_user
 from partner_center.errors import DomainError
-from partner_center.views_common import acted, filtered_page, posted
+from partner_center.views_common import filtered_page, posted, row_action
 from partner_center.workflow import verb_label
 
 from . import services
@@ -176,52 +176,42 @@ def member_invite(request):
     )
 
 
-def _membership_action(request, pk, action, done_message):
-    membership = get_for_user(Membership.objects.select_related("user"), request.user, pk=pk)
-    return acted(
-        request,
-        lambda: action(membership),
-        message=done_message % {"person": membership.user},
+def _membership_action(action, done_message):
+    """A button on a member row: `action(request, membership)` (a service), then back to the
+    list with `done_message(request)` about the person."""
+    return row_action(
+        MANAGE_MEMBERS,
+        lambda user: Membership.objects.select_related("user"),
+        action,
+        message=lambda request, membership: done_message(request) % {"person": membership.user},
         done="members:list",
     )
 
 
-@require_POST
-@capability_required(MANAGE_MEMBERS)
-def member_unlink(request, pk):
-    return _membership_action(
-        request,
-        pk,
-        lambda m: services.member_unlink(actor=request.user, membership=m),
-        _("%(person)s is no longer linked to your partner."),
-    )
+member_unlink = _membership_action(
+    lambda request, m: services.member_unlink(actor=request.user, membership=m),
+    lambda request: _("%(person)s is no longer linked to your partner."),
+)
+member_withdraw = _membership_action(
+    lambda request, m: services.invitation_withdraw(actor=request.user, membership=m),
+    lambda request: _("The invitation to %(person)s was withdrawn."),
+)
 
 
-@require_POST
-@capability_required(MANAGE_MEMBERS)
-def member_withdraw(request, pk):
-    return _membership_action(
-        request,
-        pk,
-        lambda m: services.invitation_withdraw(actor=request.user, membership=m),
-        _("The invitation to %(person)s was withdrawn."),
-    )
+def _money_allowed(request) -> bool:
+    return request.POST.get("allowed") == "1"
 
 
-@require_POST
-@capability_required(MANAGE_MEMBERS)
-def member_money(request, pk):
-    allowed = request.POST.get("allowed") == "1"
-    return _membership_action(
-        request,
-        pk,
-        lambda m: services.member_set_money_grant(
-            actor=request.user, membership=m, allowed=allowed
-        ),
+member_money = _membership_action(
+    lambda request, m: services.member_set_money_grant(
+        actor=request.user, membership=m, allowed=_money_allowed(request)
+    ),
+    lambda request: (
         _("%(person)s may now move money.")
-        if allowed
-        else _("%(person)s may no longer move money."),
-    )
+        if _money_allowed(request)
+        else _("%(person)s may no longer move money.")
+    ),
+)
 
 
 @login_required

@@ -53,16 +53,13 @@ def notify(
     no_email: set[int] = set()
     if email:
         no_email = _email_off([u.pk for u in users])
-    title_message, body_message = _stored(title), _stored(body)
     rows = [
-        Notification(
-            recipient=user,
-            kind=kind,
-            title=render(title, user.language or settings.LANGUAGE_CODE)[:200],
-            body=render(body, user.language or settings.LANGUAGE_CODE),
-            title_message=title_message,
-            body_message=body_message,
-            link=link,
+        _notification(
+            user,
+            kind,
+            title,
+            body,
+            link,
             email_wanted=email and user.pk not in no_email,
             email_state=Notification.EmailState.PENDING
             if email and user.pk not in no_email
@@ -73,13 +70,7 @@ def notify(
         )
         for user in users
     ]
-    created = Notification.objects.bulk_create(rows)
-    ids = [n.pk for n in created if n.email_wanted]
-    if ids:
-        from partner_center.outbox.services import enqueue
-
-        enqueue("partner_center.notifications.tasks.email_notifications", {"notification_ids": ids})
-    return created
+    return _store(rows)
 
 
 # A notification's e-mail is tried by the task at once, then by the sweep with backoff
@@ -106,21 +97,33 @@ def notify_bulk(messages: Iterable[tuple]) -> list[Notification]:
         return []
     no_email = _email_off(user_ids)
     rows = [
-        Notification(
-            recipient=user,
-            kind=kind,
-            title=render(title, user.language or settings.LANGUAGE_CODE)[:200],
-            body=render(body, user.language or settings.LANGUAGE_CODE),
-            title_message=_stored(title),
-            body_message=_stored(body),
-            link=link,
-            email_wanted=user.pk not in no_email,
-        )
+        _notification(user, kind, title, body, link, email_wanted=user.pk not in no_email)
         for recipients, kind, title, body, link in messages
         for user in recipients
         if user.is_active
     ]
-    created = Notification.objects.bulk_create(rows, batch_size=2000)
+    return _store(rows, batch_size=2000)
+
+
+def _notification(user, kind: str, title, body, link: str, **fields) -> Notification:
+    """The notification of `user`: its title and body in the user's language, and kept as
+    messages to be shown in the language of whoever reads them later."""
+    language = user.language or settings.LANGUAGE_CODE
+    return Notification(
+        recipient=user,
+        kind=kind,
+        title=render(title, language)[:200],
+        body=render(body, language),
+        title_message=_stored(title),
+        body_message=_stored(body),
+        link=link,
+        **fields,
+    )
+
+
+def _store(rows: list[Notification], **bulk) -> list[Notification]:
+    """Insert `rows`; those that want an e-mail are e-mailed from Celery, after commit."""
+    created = Notification.objects.bulk_create(rows, **bulk)
     ids = [n.pk for n in created if n.email_wanted]
     if ids:
         from partner_center.outbox.services import enqueue

@@ -11,13 +11,12 @@ from billing import services, tasks
 from billing.models import Bill, BillLine
 from billing.periods import SHANGHAI
 from customers import services as customer_services
-from customers.imports import import_payload
 from customers.models import ImportRun
 from partner_center.accounts.permissions import PartnerType, Role
 from partner_center.outbox.models import OutboxEntry
 from tests.customers.conftest import associate, make_customer, open_account
 from tests.factories import PartnerFactory, partner_user
-from tests.helpers import api_client
+from tests.helpers import api_client, imported, order_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -55,23 +54,13 @@ def order(no, customer, kind, amount, moment, resource, **extra):
         line.update(
             name="web01", billing_mode="month", expires_at=(moment + timedelta(days=30)).isoformat()
         )
-    return {
-        "order_no": no,
-        "customer_account": customer.account_name,
-        "type": kind,
-        "product": "ecs",
-        "product_name": "弹性云服务器 ECS",
-        "amount": str(amount),
-        "formed_at": moment.isoformat(),
-        "lines": [line],
-        **extra,
-    }
+    return order_payload(
+        no, customer, kind=kind, amount=amount, formed_at=moment, line=line, **extra
+    )
 
 
 def record(**payload):
-    run = import_payload(actor=None, payload=payload, source=ImportRun.Source.COMMAND)
-    assert run.failed == 0, run.errors
-    return run
+    return imported(payload, source=ImportRun.Source.COMMAND)
 
 
 @pytest.fixture

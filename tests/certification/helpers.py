@@ -97,3 +97,14 @@ def defended_application(owner, partner, label, specialist, *, channel="speciali
         statement=statement,
     )
     return app
+
+
+def upload_on_the_page(client, owner, partner, upload):
+    """The page's answer (in English) when `upload` is posted into the first slot of a new
+    enterprise certification of `partner`, started by `owner`."""
+    cert = services.enterprise_start(actor=owner, partner=partner)
+    return client.post(
+        f"/certification/enterprise/{cert.pk}/",
+        {"action": "upload", "position": 1, "file": upload},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )

@@ -9,7 +9,7 @@ from certification.models import AttachmentSlot, EnterpriseCertification
 from partner_center.audit.selectors import timeline_for
 from partner_center.errors import DomainError
 from partner_center.notifications.models import Notification
-from tests.certification.helpers import filled_enterprise, pdf, png
+from tests.certification.helpers import filled_enterprise, pdf, png, upload_on_the_page
 from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
@@ -367,10 +367,5 @@ def test_api_submit_names_the_missing_slots(owner, partner):
 
 
 def test_empty_upload_field_on_page(login, owner, partner):
-    cert = services.enterprise_start(actor=owner, partner=partner)
-    response = login(owner).post(
-        f"/certification/enterprise/{cert.pk}/",
-        {"action": "upload", "position": 1, "file": SimpleUploadedFile("e.pdf", b"")},
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+    response = upload_on_the_page(login(owner), owner, partner, SimpleUploadedFile("e.pdf", b""))
     assert "is empty" in response.content.decode()

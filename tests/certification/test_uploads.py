@@ -17,6 +17,7 @@ from tests.certification.helpers import (
     pdf_bytes,
     png,
     stored_files,
+    upload_on_the_page,
 )
 from tests.files_kit import pdf_with_javascript
 from tests.helpers import api_client
@@ -156,11 +157,8 @@ def test_replacing_a_slot_file_removes_the_old_file(
 
 
 def test_page_shows_the_refusal_next_to_the_slot(login, owner, partner):
-    cert = services.enterprise_start(actor=owner, partner=partner)
-    response = login(owner).post(
-        f"/certification/enterprise/{cert.pk}/",
-        {"action": "upload", "position": 1, "file": SimpleUploadedFile("x.pdf.exe", b"MZ")},
-        HTTP_ACCEPT_LANGUAGE="en",
+    response = upload_on_the_page(
+        login(owner), owner, partner, SimpleUploadedFile("x.pdf.exe", b"MZ")
     )
     assert response.status_code == 200
     html = response.content.decode()

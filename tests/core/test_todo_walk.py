@@ -33,7 +33,7 @@ from django.utils import timezone
 from certification import services as certification
 from certification.models import CapabilityLabel, LabelCriterion
 from customers import services as customers
-from customers.models import MoneyLimit, Resource
+from customers.models import MoneyLimit
 from incentives import services as incentives
 from incentives.models import ProgramPeriod
 from opportunities import services as opportunities
@@ -43,7 +43,7 @@ from partner_center.programs import services as programs
 from tests.billing.factories import make_bill
 from tests.certification.helpers import failed_application, filled_enterprise, jpeg
 from tests.certification.helpers import submitted_application as label_submitted
-from tests.customers.conftest import associate, make_customer, open_account
+from tests.customers.conftest import associate, make_customer, make_resource, open_account
 from tests.factories import PartnerFactory, UserFactory, partner_user
 from tests.incentives.conftest import deliver
 from tests.members.factories import person
@@ -262,18 +262,7 @@ class World:
     def seed_resource_to_renew(self):
         account = self.hosted_account()
         association = account.association
-        Resource.objects.create(
-            resource_id=f"ecs-{next(_n)}",
-            name=f"服务器 {next(_n)}",
-            customer=association.customer,
-            partner=association.partner,
-            association=association,
-            product=customers._product("ecs", "弹性云服务器 ECS"),
-            renewal_price=Decimal("300.00"),
-            started_at=timezone.now() - timedelta(days=20),
-            expires_at=timezone.now() + timedelta(days=10),
-            auto_renew=False,
-        )
+        make_resource(association, f"ecs-{next(_n)}", name=f"服务器 {next(_n)}", auto_renew=False)
 
     def seed_po_to_review(self):
         self.po("submitted")

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 
 from certification import services
 from partner_center.uploads import RequestSizeCapHandler
-from tests.certification.helpers import image_bytes, nothing_stored
+from tests.certification.helpers import image_bytes, nothing_stored, upload_on_the_page
 from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
@@ -29,12 +29,7 @@ def big_png() -> SimpleUploadedFile:
 
 
 def test_a_page_upload_over_the_cap_gets_the_400_page(login, owner, partner):
-    cert = services.enterprise_start(actor=owner, partner=partner)
-    response = login(owner).post(
-        f"/certification/enterprise/{cert.pk}/",
-        {"action": "upload", "position": 1, "file": big_png()},
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+    response = upload_on_the_page(login(owner), owner, partner, big_png())
     assert response.status_code == 400
     html = response.content.decode()
     assert "The request could not be processed" in html

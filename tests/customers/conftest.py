@@ -2,14 +2,14 @@
 flow, funded accounts, distributors with resellers."""
 
 import itertools
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from customers import services
-from customers.models import SHANGHAI, Account, Association, BillingModel, Customer
+from customers.models import SHANGHAI, Account, Association, BillingModel, Customer, Resource
 from partner_center.accounts.permissions import Role
 from tests.factories import UserFactory, partner_user
 
@@ -35,6 +35,35 @@ def usage(customer, no, when, amount):
     )
     assert created
     return record
+
+
+def make_resource(
+    association,
+    rid="ecs-001",
+    price="300.00",
+    expires_in=timedelta(days=10),
+    *,
+    name=None,
+    product="弹性云服务器 ECS",
+    started_at=None,
+    expires_at=None,
+    **kw,
+) -> Resource:
+    """A yearly/monthly ECS resource of the association's customer: started 20 days ago,
+    expiring in `expires_in`, renewing for `price` (each may be given otherwise)."""
+    now = timezone.now()
+    return Resource.objects.create(
+        resource_id=rid,
+        name=f"服务器 {rid}" if name is None else name,
+        customer=association.customer,
+        partner=association.partner,
+        association=association,
+        product=services._product("ecs", product),
+        renewal_price=Decimal(price),
+        started_at=now - timedelta(days=20) if started_at is None else started_at,
+        expires_at=now + expires_in if expires_at is None else expires_at,
+        **kw,
+    )
 
 
 def make_customer(name: str = "", email: str = "", **extra) -> Customer:

@@ -11,9 +11,9 @@ from rest_framework.test import APIClient
 
 from customers import services
 from customers.imports import import_payload
-from customers.models import ImportRun, Resource
+from customers.models import ImportRun
 from partner_center.accounts.permissions import PartnerType
-from tests.customers.conftest import associate, make_customer, open_account
+from tests.customers.conftest import associate, make_customer, make_resource, open_account
 from tests.factories import PartnerFactory, partner_user
 from tests.helpers import api_client
 
@@ -140,17 +140,7 @@ def test_api_associations_are_scoped(owner, outsider, association):
 
 
 def _resource(association, rid):
-    return Resource.objects.create(
-        resource_id=rid,
-        name=rid,
-        customer=association.customer,
-        partner=association.partner,
-        association=association,
-        product=services._product("ecs", "ECS"),
-        renewal_price="1.00",
-        started_at=timezone.now(),
-        expires_at=timezone.now() + timedelta(days=5),
-    )
+    return make_resource(association, rid, "1.00", timedelta(days=5), name=rid, product="ECS")
 
 
 def _count(get, *args) -> int:

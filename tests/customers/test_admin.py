@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers import services
-from customers.models import Account, Association, Resource, Voucher
-from tests.customers.conftest import associate, make_customer, open_account
+from customers.models import Account, Association, Voucher
+from tests.customers.conftest import associate, make_customer, make_resource, open_account
 
 pytestmark = pytest.mark.django_db
 
@@ -20,16 +20,8 @@ def world(owner, reseller_admin, distributor_admin, reseller, agreement):
     open_account(association, owner, amount="100")
     services.resource_renew(
         actor=owner,
-        resource=Resource.objects.create(
-            resource_id="adm-1",
-            name="adm",
-            customer=association.customer,
-            partner=owner.partner,
-            association=association,
-            product=services._product("ecs", "ECS"),
-            renewal_price="10.00",
-            started_at=timezone.now(),
-            expires_at=timezone.now() + timedelta(days=3),
+        resource=make_resource(
+            association, "adm-1", "10.00", timedelta(days=3), name="adm", product="ECS"
         ),
     )
     services.reseller_fund(actor=distributor_admin, reseller=reseller, amount="100")

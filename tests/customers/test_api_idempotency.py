@@ -3,13 +3,12 @@ Idempotency-Key moves money once — sequentially and concurrently, against the 
 database — replays the original body, refuses a reused key (422), forgets after 24 hours,
 and keys belong to one user."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -19,7 +18,7 @@ from partner_center.accounts.permissions import Role
 from partner_center.idempotency import tasks
 from partner_center.idempotency.models import StoredResponse
 from tests.factories import partner_user
-from tests.helpers import api_client, wait_for_a_lock_waiter
+from tests.helpers import api_client, race_behind_a_held_service
 
 pytestmark = pytest.mark.django_db
 
@@ -87,20 +86,30 @@ def test_the_same_key_for_another_request_is_422(owner, association, account):
     assert _balance(account) == Decimal("1100.00")
 
 
+def _ran_anew(response, account, balance: str) -> None:
+    """The request ran (no replay) and the account holds `balance` after it."""
+    assert response.status_code == 200 and "Idempotent-Replayed" not in response
+    assert _balance(account) == Decimal(balance)
+
+
 def test_a_refused_request_is_not_stored_so_the_corrected_retry_runs(owner, association, account):
     client = api_client(owner)
     bad = _fund(client, association, "k-2", amount="-1")
     assert bad.status_code == 400
     good = _fund(client, association, "k-2")
-    assert good.status_code == 200 and "Idempotent-Replayed" not in good
-    assert _balance(account) == Decimal("1100.00")
+    _ran_anew(good, account, "1100.00")
+
+
+def _funded_at_a_frozen_now(owner, association, key):
+    """The owner's client after one fund with `key`, and the instant it was sent."""
+    client, start = api_client(owner), timezone.now()
+    with time_machine.travel(start, tick=False):
+        _fund(client, association, key)
+    return client, start
 
 
 def test_a_key_is_remembered_for_24_hours_then_swept(owner, association, account):
-    client = api_client(owner)
-    start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        _fund(client, association, "day-key")
+    client, start = _funded_at_a_frozen_now(owner, association, "day-key")
     with time_machine.travel(start + timedelta(hours=23, minutes=59), tick=False):
         assert _fund(client, association, "day-key")["Idempotent-Replayed"] == "true"
         assert tasks.sweep() == 0
@@ -108,15 +117,11 @@ def test_a_key_is_remembered_for_24_hours_then_swept(owner, association, account
     with time_machine.travel(start + timedelta(hours=24, minutes=1), tick=False):
         assert tasks.sweep() == 1
         later = _fund(client, association, "day-key")
-    assert later.status_code == 200 and "Idempotent-Replayed" not in later
-    assert _balance(account) == Decimal("1200.00")
+    _ran_anew(later, account, "1200.00")
 
 
 def test_an_expired_row_not_yet_swept_is_not_replayed(owner, association, account):
-    client = api_client(owner)
-    start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        _fund(client, association, "late")
+    client, start = _funded_at_a_frozen_now(owner, association, "late")
     with time_machine.travel(start + timedelta(hours=25), tick=False):
         assert "Idempotent-Replayed" not in _fund(client, association, "late")
     assert _balance(account) == Decimal("1200.00")
@@ -127,8 +132,7 @@ def test_keys_are_per_user(owner, association, account, partner):
     colleague = partner_user(partner, Role.PARTNER_ADMIN, email="co@p.test", can_move_money=True)
     _fund(api_client(owner), association, "shared-key")
     theirs = _fund(api_client(colleague), association, "shared-key")
-    assert theirs.status_code == 200 and "Idempotent-Replayed" not in theirs
-    assert _balance(account) == Decimal("1200.00")
+    _ran_anew(theirs, account, "1200.00")
 
 
 def test_an_outsider_reusing_a_key_gets_their_own_answer(owner, outsider, association, account):
@@ -167,34 +171,12 @@ def test_concurrent_duplicates_wait_for_the_first_and_replay(owner, association,
     first's lock (seen in pg_locks), then replays its answer; money moves once."""
     if connection.vendor != "postgresql":
         pytest.skip("advisory locks are PostgreSQL's")
-    release = threading.Event()
-    original = services.account_fund
-    calls = []
-
-    def slow_fund(**kwargs):
-        calls.append(kwargs["amount"])
-        release.wait(10)  # hold the first request inside the write
-        return original(**kwargs)
-
     responses = []
 
     def send():
-        try:
-            responses.append(_fund(api_client(owner), association, "race-key"))
-        finally:
-            connections.close_all()
+        responses.append(_fund(api_client(owner), association, "race-key"))
 
-    services.account_fund = slow_fund
-    try:
-        threads = [threading.Thread(target=send) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        seen_waiting = wait_for_a_lock_waiter()
-        release.set()
-        for thread in threads:
-            thread.join(20)
-    finally:
-        services.account_fund = original
+    seen_waiting, calls = race_behind_a_held_service(services, "account_fund", [send, send])
     assert seen_waiting and len(calls) == 1
     assert sorted(r.status_code for r in responses) == [200, 200]
     assert [r.get("Idempotent-Replayed") for r in responses].count("true") == 1

@@ -44,24 +44,23 @@ def moved(owner, outsider, customer, agreement):
     return old, new
 
 
-def test_summary_of_the_old_partner_leaves_out_the_new_partners_consumption(moved):
-    old, _new = moved
-    rows = selectors.consumption_summary(old)
+@pytest.mark.parametrize(
+    ("side", "hosted", "main", "numbers"),
+    [
+        # the old partner's summary leaves out the new partner's consumption
+        ("old", "100.00", "7.00", {"MINE-1", "OWN-MAIN-1"}),
+        # the new partner sees only its own part
+        ("new", "4321.00", "0.00", {"SECRET-B-1"}),
+    ],
+)
+def test_each_partner_sees_only_its_own_part(moved, side, hosted, main, numbers):
+    association = dict(zip(("old", "new"), moved, strict=True))[side]
+    rows = selectors.consumption_summary(association)
     assert [(r.period, r.hosted, r.main) for r in rows] == [
-        ("2026-03", Decimal("100.00"), Decimal("7.00"))
+        ("2026-03", Decimal(hosted), Decimal(main))
     ]
-    numbers = set(selectors.consumption_for_association(old).values_list("record_no", flat=True))
-    assert numbers == {"MINE-1", "OWN-MAIN-1"}
-
-
-def test_new_partner_sees_only_its_own_part(moved):
-    _old, new = moved
-    rows = selectors.consumption_summary(new)
-    assert [(r.period, r.hosted, r.main) for r in rows] == [
-        ("2026-03", Decimal("4321.00"), Decimal("0.00"))
-    ]
-    numbers = set(selectors.consumption_for_association(new).values_list("record_no", flat=True))
-    assert numbers == {"SECRET-B-1"}
+    found = selectors.consumption_for_association(association).values_list("record_no", flat=True)
+    assert set(found) == numbers
 
 
 @pytest.mark.parametrize("role", [Role.PARTNER_ADMIN, Role.PARTNER_MEMBER])

@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from customers import services
 from customers.digests import reseller_lines, send_daily_digests
-from customers.imports import import_payload
 from customers.models import Association, BillingModel, ImportRun
 from customers.new_customer import NEW_CUSTOMER_WINDOW
 from partner_center.accounts import services as partner_services
@@ -23,7 +22,7 @@ from partner_center.programs import services as programs
 from partner_center.timezones import SHANGHAI
 from tests.customers.conftest import associate, make_customer, open_account
 from tests.factories import next_credit_code, partner_user
-from tests.helpers import api_client
+from tests.helpers import api_client, imported, order_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -32,30 +31,18 @@ NEXT_MORNING = datetime(2026, 11, 11, 8, 0, tzinfo=SHANGHAI)  # the digest run
 
 
 def order(no, customer, formed_at, amount="1200.00", kind="new", rid=None):
-    return {
-        "order_no": no,
-        "customer_account": customer.account_name,
-        "type": kind,
-        "product": "ecs",
-        "product_name": "弹性云服务器 ECS",
+    line = {
+        "resource_id": rid or f"r-{no}",
+        "name": "web",
+        "billing_mode": "month",
         "amount": amount,
-        "formed_at": formed_at.isoformat(),
-        "lines": [
-            {
-                "resource_id": rid or f"r-{no}",
-                "name": "web",
-                "billing_mode": "month",
-                "amount": amount,
-                "expires_at": (formed_at + timedelta(days=30)).isoformat(),
-            }
-        ],
+        "expires_at": (formed_at + timedelta(days=30)).isoformat(),
     }
+    return order_payload(no, customer, kind=kind, amount=amount, formed_at=formed_at, line=line)
 
 
 def run_import(admin_user, *orders):
-    run = import_payload(actor=admin_user, payload={"orders": list(orders)}, source="api")
-    assert run.failed == 0, run.errors
-    return run
+    return imported({"orders": list(orders)}, actor=admin_user)
 
 
 def referral(owner, customer, at):

@@ -51,6 +51,17 @@ def new_order(no, account, rid="ecs-1", amount="1000.00", days_ago=30, **extra):
     }
 
 
+def obs_usage(no, customer, amount):
+    """A consumption record of object storage, from yesterday."""
+    return {
+        "record_no": no,
+        "customer_account": customer.account_name,
+        "product": "obs",
+        "amount": amount,
+        "consumed_at": iso(-1),
+    }
+
+
 @pytest.fixture
 def account(owner, customer, agreement):
     """A funded hosted account, associated 90 days ago."""
@@ -78,15 +89,7 @@ def test_orders_are_attributed_and_paid_from_the_hosted_account(owner, customer,
 def test_import_is_idempotent_by_number(owner, customer, account):
     payload = {
         "orders": [new_order("O1", customer.account_name, amount="100.00")],
-        "consumption": [
-            {
-                "record_no": "C1",
-                "customer_account": customer.account_name,
-                "product": "obs",
-                "amount": "3.20",
-                "consumed_at": iso(-1),
-            }
-        ],
+        "consumption": [obs_usage("C1", customer, "3.20")],
     }
     first = run(payload)
     second = run(payload)
@@ -223,15 +226,7 @@ class TestApi:
         run(
             {
                 "orders": [new_order("S1", customer.account_name, amount="1.00")],
-                "consumption": [
-                    {
-                        "record_no": "SC1",
-                        "customer_account": customer.account_name,
-                        "product": "obs",
-                        "amount": "3.00",
-                        "consumed_at": iso(-1),
-                    }
-                ],
+                "consumption": [obs_usage("SC1", customer, "3.00")],
             }
         )
         api = api_client(owner)

@@ -10,9 +10,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from customers import services
-from customers.models import Account, Association, BillingModel, Invitation, Resource
+from customers.models import Account, Association, BillingModel, Invitation
 from partner_center.errors import DomainError
-from tests.customers.conftest import associate, make_customer
+from tests.customers.conftest import associate, make_customer, make_resource
 from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
@@ -99,16 +99,8 @@ def test_reseller_model_account_is_frozen_until_the_budget_is_set(owner, custome
     account = Account.objects.get(association=association)
     assert account.frozen and account.monthly_budget is None
     services.account_fund(actor=owner, account=account, amount="500")  # funding is allowed
-    resource = Resource.objects.create(
-        resource_id="ecs-1",
-        name="ecs",
-        customer=customer,
-        partner=owner.partner,
-        association=association,
-        product=services._product("ecs", "ECS"),
-        renewal_price="100.00",
-        started_at=timezone.now(),
-        expires_at=timezone.now() + timedelta(days=3),
+    resource = make_resource(
+        association, "ecs-1", "100.00", timedelta(days=3), name="ecs", product="ECS"
     )
     with pytest.raises(DomainError, match="frozen"):
         services.resource_renew(actor=owner, resource=resource)

@@ -17,11 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers import ledger, selectors, services
-from customers.imports import import_payload
 from customers.ledger import totals_out_of_step
 from customers.models import (
     Account,
-    ImportRun,
     LedgerEntry,
     LedgerTotal,
     MoneyLimit,
@@ -31,7 +29,7 @@ from customers.models import (
 from partner_center.accounts.permissions import Role
 from tests.customers.conftest import associate, make_customer, open_account
 from tests.factories import UserFactory, partner_user
-from tests.helpers import api_client
+from tests.helpers import api_client, imported
 
 T = LedgerEntry.Type
 
@@ -55,9 +53,7 @@ def _order(no, customer, *, order_type="new", amount="100.00", rid="r-1", **extr
 
 
 def _import(**payload):
-    result = import_payload(actor=None, payload=payload, source=ImportRun.Source.API)
-    assert result.failed == 0, result.errors
-    return result
+    return imported(payload)
 
 
 def _figures(user, reseller):

@@ -36,6 +36,30 @@ def funds_of(partner):
     return Account.objects.get(partner=partner, kind=Account.Kind.RESELLER_FUNDS).balance
 
 
+def _issue(actor, association, face_value: str, days: int):
+    """A voucher of `face_value` valid for `days` from now (expired when negative)."""
+    return services.voucher_issue(
+        actor=actor,
+        association=association,
+        face_value=face_value,
+        valid_until=timezone.now() + timedelta(days=days),
+    )
+
+
+def _issue_on_the_page(client, association, face_value: str, **extra):
+    """The voucher form posted and confirmed: a voucher valid for 10 days."""
+    return post_and_confirm(
+        client,
+        reverse("customers:vouchers"),
+        {
+            "association": association.pk,
+            "face_value": face_value,
+            "valid_until": (timezone.localdate() + timedelta(days=10)).isoformat(),
+        },
+        **extra,
+    )
+
+
 def test_reseller_funds_customers_only_from_its_allocation(
     reseller_admin, reseller_customer, reseller
 ):
@@ -90,30 +114,15 @@ def test_vouchers_within_quota(reseller_admin, reseller_customer, reseller):
 def test_voucher_needs_quota_and_a_future_date(other_reseller_admin, agreement):
     association = associate(other_reseller_admin, make_customer())
     with pytest.raises(DomainError, match="not granted you voucher quota"):
-        services.voucher_issue(
-            actor=other_reseller_admin,
-            association=association,
-            face_value="1",
-            valid_until=timezone.now() + timedelta(days=1),
-        )
+        _issue(other_reseller_admin, association, "1", days=1)
     with pytest.raises(DomainError, match="future"):
-        services.voucher_issue(
-            actor=other_reseller_admin,
-            association=association,
-            face_value="1",
-            valid_until=timezone.now() - timedelta(days=1),
-        )
+        _issue(other_reseller_admin, association, "1", days=-1)
 
 
 def test_customer_spends_a_voucher_on_a_purchase(reseller_admin, reseller_customer):
     customer = reseller_customer.customer
     account = open_account(reseller_customer, reseller_admin, amount="500.00")
-    voucher = services.voucher_issue(
-        actor=reseller_admin,
-        association=reseller_customer,
-        face_value="100",
-        valid_until=timezone.now() + timedelta(days=30),
-    )
+    voucher = _issue(reseller_admin, reseller_customer, "100", days=30)
     order = {
         "order_no": "V1",
         "customer_account": customer.account_name,
@@ -144,12 +153,7 @@ def test_customer_spends_a_voucher_on_a_purchase(reseller_admin, reseller_custom
 
 def test_unbinding_returns_unused_vouchers_and_balance(reseller_admin, reseller_customer, reseller):
     open_account(reseller_customer, reseller_admin, amount="300.00")
-    services.voucher_issue(
-        actor=reseller_admin,
-        association=reseller_customer,
-        face_value="60",
-        valid_until=timezone.now() + timedelta(days=30),
-    )
+    _issue(reseller_admin, reseller_customer, "60", days=30)
     services.customer_unbind(actor=reseller_admin, association=reseller_customer)
     assert funds_of(reseller) == Decimal("1000.00")
     assert Account.objects.get(partner=reseller, kind=Account.Kind.VOUCHER_QUOTA).balance == 200
@@ -159,12 +163,7 @@ def test_distributor_figures(
     distributor_admin, reseller_admin, reseller_customer, reseller, other_reseller
 ):
     open_account(reseller_customer, reseller_admin, amount="250.00")
-    services.voucher_issue(
-        actor=reseller_admin,
-        association=reseller_customer,
-        face_value="20",
-        valid_until=timezone.now() + timedelta(days=3),
-    )
+    _issue(reseller_admin, reseller_customer, "20", days=3)
     rows = {r.pk: r for r in selectors.resellers_for(distributor_admin)}
     assert set(rows) == {reseller.pk, other_reseller.pk}
     row = rows[reseller.pk]
@@ -240,25 +239,10 @@ class TestPages:
         client = login(reseller_admin)
         page = client.get(reverse("customers:funds")).content.decode()
         assert "¥1,000.00" in page and "¥200.00" in page
-        response = post_and_confirm(
-            client,
-            reverse("customers:vouchers"),
-            {
-                "association": reseller_customer.pk,
-                "face_value": "50.00",
-                "valid_until": (timezone.localdate() + timedelta(days=10)).isoformat(),
-            },
-        )
+        response = _issue_on_the_page(client, reseller_customer, "50.00")
         assert response.status_code == 302
-        response = post_and_confirm(
-            client,
-            reverse("customers:vouchers"),
-            {
-                "association": reseller_customer.pk,
-                "face_value": "500.00",
-                "valid_until": (timezone.localdate() + timedelta(days=10)).isoformat(),
-            },
-            HTTP_ACCEPT_LANGUAGE="en",
+        response = _issue_on_the_page(
+            client, reseller_customer, "500.00", HTTP_ACCEPT_LANGUAGE="en"
         )
         assert response.status_code == 200
         assert "balance is too low" in response.context["form"].errors["face_value"][0]
@@ -269,12 +253,7 @@ class TestPages:
     def test_outsiders_on_voucher_pages(
         self, login, reseller_admin, other_reseller_admin, reseller_customer, outsider
     ):
-        voucher = services.voucher_issue(
-            actor=reseller_admin,
-            association=reseller_customer,
-            face_value="10",
-            valid_until=timezone.now() + timedelta(days=3),
-        )
+        voucher = _issue(reseller_admin, reseller_customer, "10", days=3)
         client = login(other_reseller_admin)
         assert voucher.code not in client.get(reverse("customers:vouchers")).content.decode()
         assert (

@@ -15,25 +15,10 @@ from customers.models import SHANGHAI, Account, BillingModel, Order, Resource
 from customers.tasks import auto_renew_resources
 from partner_center.errors import DomainError
 from partner_center.notifications.models import Notification
-from tests.customers.conftest import associate, make_customer
+from tests.customers.conftest import associate, make_customer, make_resource
 from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
-
-
-def make_resource(association, rid="ecs-001", price="300.00", expires_in=timedelta(days=10), **kw):
-    return Resource.objects.create(
-        resource_id=rid,
-        name=f"服务器 {rid}",
-        customer=association.customer,
-        partner=association.partner,
-        association=association,
-        product=services._product("ecs", "弹性云服务器 ECS"),
-        renewal_price=Decimal(price),
-        started_at=timezone.now() - timedelta(days=20),
-        expires_at=timezone.now() + expires_in,
-        **kw,
-    )
 
 
 def test_renew_debits_the_account_and_extends_the_expiry(owner, association, account):

@@ -14,10 +14,9 @@ from customers.models import (
     Account,
     Attribution,
     LedgerEntry,
-    Resource,
     billing_period_of,
 )
-from tests.customers.conftest import associate, at, open_account, usage
+from tests.customers.conftest import associate, at, make_resource, open_account, usage
 from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db
@@ -78,14 +77,12 @@ def test_summary_tab_shows_both_parts(login, owner, customer, bound):
 
 
 def test_unbinding_returns_the_balance_and_closes_the_account(owner, customer, bound):
-    resource = Resource.objects.create(
-        resource_id="r1",
+    resource = make_resource(
+        bound,
+        "r1",
+        "1.00",
         name="r1",
-        customer=customer,
-        partner=owner.partner,
-        association=bound,
-        product=services._product("ecs", "ECS"),
-        renewal_price="1.00",
+        product="ECS",
         started_at=at(1),
         expires_at=at(28),
         auto_renew=True,

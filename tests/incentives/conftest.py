@@ -90,6 +90,20 @@ def make_program(**overrides) -> ProgramPeriod:
     return ProgramPeriod.objects.create(**values)
 
 
+def linked_orders(opportunity, partner, *amounts, product_code="ecs", formed_at=None):
+    """Orders of the partner for a customer named as the opportunity's (so they count for it),
+    one per amount."""
+    customer = make_customer(name=opportunity.customer_name)
+    for amount in amounts:
+        make_order(
+            partner,
+            customer,
+            amount=amount,
+            product_code=product_code,
+            formed_at=formed_at or shanghai(2026, 3, 5, 10),
+        )
+
+
 @pytest.fixture(autouse=True)
 def _english():
     with translation.override("en"):

@@ -12,7 +12,7 @@ from incentives import services
 from incentives.models import IncentiveApplication
 from opportunities.catalog import Product
 from tests.helpers import api_client as api
-from tests.incentives.conftest import deliver, make_customer, make_order, shanghai
+from tests.incentives.conftest import deliver, linked_orders, shanghai
 from tests.opportunities.conftest import make_po
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_march")]
@@ -20,12 +20,7 @@ BASE = "/api/v1/incentives"
 
 
 def test_the_whole_flow_over_the_api(owner, bd, partner, opportunity):
-    make_order(
-        partner,
-        make_customer(name=opportunity.customer_name),
-        amount="2000.00",
-        formed_at=shanghai(2026, 3, 5, 9),
-    )
+    linked_orders(opportunity, partner, "2000.00", formed_at=shanghai(2026, 3, 5, 9))
     partner_api, bd_api = api(owner), api(bd)
     pending = partner_api.get(f"{BASE}/pending/").json()
     assert [(r["offering"], r["eligible"], r["basis_so_far"]) for r in pending["results"]] == [

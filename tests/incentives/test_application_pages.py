@@ -14,7 +14,7 @@ from incentives.models import IncentiveApplication
 from opportunities.catalog import Product
 from partner_center.accounts.permissions import PartnerType, Role
 from tests.factories import PartnerFactory, partner_user
-from tests.incentives.conftest import deliver, make_customer, make_order, shanghai
+from tests.incentives.conftest import deliver, linked_orders, shanghai
 from tests.opportunities.conftest import make_po
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_march")]
@@ -35,12 +35,7 @@ def _step(app, step):
 
 
 def test_apply_through_the_pages(login, owner, partner, opportunity):
-    make_order(
-        partner,
-        make_customer(name=opportunity.customer_name),
-        amount="800.00",
-        formed_at=shanghai(2026, 3, 5, 9),
-    )
+    linked_orders(opportunity, partner, "800.00", formed_at=shanghai(2026, 3, 5, 9))
     client = login(owner)
     pending = client.get(reverse("incentives:applications"))
     assert pending.status_code == 200

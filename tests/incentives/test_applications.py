@@ -20,6 +20,7 @@ from partner_center.programs.models import PCEApplication
 from tests.factories import partner_user
 from tests.incentives.conftest import (
     delivered_opportunity,
+    linked_orders,
     make_customer,
     make_order,
     make_program,
@@ -183,25 +184,13 @@ def test_pending_lists_only_core_label_and_delivered_and_explains_the_others(
 # ---------------------------------------------------------------- the flow and the amounts
 
 
-def _linked_orders(opportunity, partner, *amounts, product_code="ecs", formed_at=None):
-    customer = make_customer(name=opportunity.customer_name)
-    for amount in amounts:
-        make_order(
-            partner,
-            customer,
-            amount=amount,
-            product_code=product_code,
-            formed_at=formed_at or shanghai(2026, 3, 5, 10),
-        )
-
-
 def test_basis_is_the_opportunitys_performance_for_the_offering_up_to_the_delivery_day(
     owner, partner, opportunity
 ):
-    _linked_orders(opportunity, partner, "1000.00", "234.56")
-    _linked_orders(opportunity, partner, "500.00", product_code="rds")  # other offering
-    _linked_orders(opportunity, partner, "70.00", formed_at=shanghai(2026, 3, 10, 23, 59))
-    _linked_orders(opportunity, partner, "999.00", formed_at=shanghai(2026, 3, 11, 0, 0))
+    linked_orders(opportunity, partner, "1000.00", "234.56")
+    linked_orders(opportunity, partner, "500.00", product_code="rds")  # other offering
+    linked_orders(opportunity, partner, "70.00", formed_at=shanghai(2026, 3, 10, 23, 59))
+    linked_orders(opportunity, partner, "999.00", formed_at=shanghai(2026, 3, 11, 0, 0))
     make_order(partner, make_customer(name="别的客户有限公司"), amount="888.00")
     assert services.performance_basis(opportunity.pk, "ecs", date(2026, 3, 10)) == Decimal(
         "1304.56"
@@ -210,7 +199,7 @@ def test_basis_is_the_opportunitys_performance_for_the_offering_up_to_the_delive
 
 
 def test_full_flow_with_a_dispute_loop(owner, bd, partner, opportunity, program):
-    _linked_orders(opportunity, partner, "123456.78")
+    linked_orders(opportunity, partner, "123456.78")
     app = services.incentive_apply(actor=owner, opportunity=opportunity, offering="ecs")
     app = services.incentive_publish(actor=bd, application=app)
     assert app.state == S.PUBLICITY
@@ -257,7 +246,7 @@ def test_full_flow_with_a_dispute_loop(owner, bd, partner, opportunity, program)
 
 def test_the_cap_of_the_program_period_limits_the_amount(owner, bd, partner, opportunity, program):
     ProgramPeriod.objects.filter(pk=program.pk).update(opportunity_cap=Decimal("5000.00"))
-    _linked_orders(opportunity, partner, "200000.00")
+    linked_orders(opportunity, partner, "200000.00")
     app = services.incentive_apply(actor=owner, opportunity=opportunity, offering="ecs")
     app = services.incentive_publish(actor=bd, application=app)
     assert app.amount == Decimal("5000.00") and app.capped

@@ -4,7 +4,7 @@ with a stale If-Match answers 412 precondition_failed and changes nothing."""
 import pytest
 
 from opportunities.models import Opportunity
-from tests.helpers import api_client, wait_for_a_lock_waiter
+from tests.helpers import api_client, race_behind_a_held_service
 
 from .conftest import make_po
 
@@ -122,9 +122,7 @@ def test_a_retry_after_the_object_changed_replays_rather_than_412(owner):
 def test_two_concurrent_patches_with_one_etag_one_wins_one_gets_412(owner):
     """The ETag check and the write happen under the object's lock: the second PATCH
     waits (seen in pg_locks), then finds the version changed."""
-    import threading
-
-    from django.db import connection, connections
+    from django.db import connection
 
     from opportunities import services
 
@@ -132,32 +130,15 @@ def test_two_concurrent_patches_with_one_etag_one_wins_one_gets_412(owner):
         pytest.skip("advisory locks are PostgreSQL's")
     po = make_po(owner)
     etag = api_client(owner).get(f"{PO}{po.pk}/")["ETag"]
-    release, calls, statuses = threading.Event(), [], []
-    original = services.po_edit
-
-    def slow_edit(**kwargs):
-        calls.append(1)
-        release.wait(10)
-        return original(**kwargs)
+    statuses = []
 
     def patch(name):
-        try:
-            response = api_client(owner).patch(
-                f"{PO}{po.pk}/", {"project_name": name}, format="json", HTTP_IF_MATCH=etag
-            )
-            statuses.append(response.status_code)
-        finally:
-            connections.close_all()
+        response = api_client(owner).patch(
+            f"{PO}{po.pk}/", {"project_name": name}, format="json", HTTP_IF_MATCH=etag
+        )
+        statuses.append(response.status_code)
 
-    services.po_edit = slow_edit
-    try:
-        threads = [threading.Thread(target=patch, args=(n,)) for n in ("甲", "乙")]
-        for thread in threads:
-            thread.start()
-        seen_waiting = wait_for_a_lock_waiter()
-        release.set()
-        for thread in threads:
-            thread.join(20)
-    finally:
-        services.po_edit = original
+    seen_waiting, calls = race_behind_a_held_service(
+        services, "po_edit", [lambda name=name: patch(name) for name in ("甲", "乙")]
+    )
     assert seen_waiting and sorted(statuses) == [200, 412] and len(calls) == 1
