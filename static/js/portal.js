@@ -8,7 +8,8 @@
    data-copy                   on a button in an input group: copy the input's value
                                (data-copied: the button's label for a moment after)
    data-width="42"             set the element's width to 42% (progress bars)
-   data-unread-url             the notification badge: fetch the unread count every minute */
+   data-unread-url             the notification badge: fetch the unread count every minute
+                               (copied to every [data-unread-mirror], the folded menu's button) */
 (function () {
   "use strict";
 
@@ -73,6 +74,11 @@
           badge.appendChild(document.createTextNode(data.unread > 99 ? "99+" : String(data.unread)));
           badge.classList.toggle("d-none", data.unread === 0);
           badge.dataset.count = data.unread;
+          // On a phone the menu (and the bell in it) is folded: the menu button shows the count too.
+          document.querySelectorAll("[data-unread-mirror]").forEach(function (mirror) {
+            mirror.textContent = data.unread > 99 ? "99+" : String(data.unread);
+            mirror.classList.toggle("d-none", data.unread === 0);
+          });
         })
         .catch(function () {});
     }

@@ -46,3 +46,18 @@ def test_admin_invites_a_member_who_accepts(page, browser_login):
     browser_login(page, admin)
     page.goto("/members/")
     assert row.locator("[data-testid=member-status]").inner_text() == "已关联"
+
+
+def test_on_a_phone_the_folded_menu_shows_the_unread_count(page, browser_login):
+    """At 390 px the bell sits in the folded menu: the menu button carries the count too."""
+    from partner_center.notifications.services import notify
+
+    partner = PartnerFactory(name="手机通知伙伴有限公司", types=[PartnerType.SOLUTION_PROVIDER])
+    admin = partner_user(partner, Role.PARTNER_ADMIN, email="phone@partner.test")
+    notify(recipients=[admin], kind="members.x", title="One unread")
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(page, admin)
+    page.wait_for_selector("[data-testid=unread-count-menu]:not(.d-none)")
+    assert page.is_visible("[data-testid=unread-count-menu]")
+    assert page.inner_text("[data-testid=unread-count-menu]").strip() == "1"
+    assert not page.is_visible("[data-testid=notification-bell]")  # folded away

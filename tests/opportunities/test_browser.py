@@ -91,8 +91,11 @@ def test_bd_shares_an_ho_and_the_partner_accepts_it(page, browser_login, people)
     assert row.count() == 1
     page.click(f"[data-testid=opportunity-row][data-id='{ho.pk}'] a")
     assert "13912345678" not in page.inner_text("[data-testid=contact]")
-    page.click("[data-testid=accept]")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.click("[data-testid=accept]")  # asks first, as the inbox row's button does
     assert page.get_attribute("[data-testid=state]", "data-state") == "accepted"
+    assert asked and f"#{ho.pk}" in asked[0]
     assert "13912345678" in page.inner_text("[data-testid=contact]")
 
     switch_user(page, browser_login, people["bd"])
