@@ -1,11 +1,13 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from partner_center.serializer_fields import ReadOnlyCharField
+
 from .models import Bill, BillLine, ExportTask, Invoice, InvoiceLine
 
 
 class BillSerializer(serializers.ModelSerializer):
-    number = serializers.CharField(read_only=True)
+    number = ReadOnlyCharField()
     invoice = serializers.SerializerMethodField()
 
     class Meta:
@@ -55,7 +57,7 @@ class BillLineSerializer(serializers.ModelSerializer):
 
 
 class ExportTaskSerializer(serializers.ModelSerializer):
-    period = serializers.CharField(source="bill.period", read_only=True)
+    period = ReadOnlyCharField(source="bill.period")
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -100,7 +102,7 @@ class InvoiceLineSerializer(serializers.ModelSerializer):
 
 
 class InvoiceSerializer(serializers.ModelSerializer):
-    period = serializers.CharField(source="bill.period", read_only=True)
+    period = ReadOnlyCharField(source="bill.period")
     lines = InvoiceLineSerializer(many=True, read_only=True)
 
     class Meta:

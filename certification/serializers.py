@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from partner_center.accounts.models import User
+from partner_center.serializer_fields import ReadOnlyCharField
 
 from .models import (
     Attachment,
@@ -52,8 +53,8 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class SlotSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(read_only=True)
-    person = serializers.CharField(source="person.name", default=None, read_only=True)
+    label = ReadOnlyCharField()
+    person = ReadOnlyCharField(source="person.name", default=None)
     attachment = AttachmentSerializer(read_only=True)
 
     class Meta:
@@ -63,7 +64,7 @@ class SlotSerializer(serializers.ModelSerializer):
 
 
 class EnterpriseListSerializer(serializers.ModelSerializer):
-    partner_name = serializers.CharField(source="partner.name", read_only=True)
+    partner_name = ReadOnlyCharField(source="partner.name")
     slot_count = serializers.IntegerField(read_only=True)
     filled_count = serializers.IntegerField(read_only=True)
 
@@ -141,7 +142,7 @@ class BankCardRejectSerializer(serializers.Serializer):
 
 
 class BankCardSerializer(serializers.ModelSerializer):
-    partner_name = serializers.CharField(source="partner.name", read_only=True)
+    partner_name = ReadOnlyCharField(source="partner.name")
     face_photo = AttachmentSerializer(read_only=True)
 
     class Meta:
@@ -189,8 +190,8 @@ class LabelSerializer(serializers.ModelSerializer):
 
 
 class LabelApplicationListSerializer(serializers.ModelSerializer):
-    partner_name = serializers.CharField(source="partner.name", read_only=True)
-    label_code = serializers.CharField(source="label.code", read_only=True)
+    partner_name = ReadOnlyCharField(source="partner.name")
+    label_code = ReadOnlyCharField(source="label.code")
     evidence_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -351,8 +352,8 @@ class OutcomeSerializer(serializers.Serializer):
 
 
 class DefenseListSerializer(DefenseSerializer):
-    partner_name = serializers.CharField(source="application.partner.name", read_only=True)
-    label_code = serializers.CharField(source="application.label.code", read_only=True)
+    partner_name = ReadOnlyCharField(source="application.partner.name")
+    label_code = ReadOnlyCharField(source="application.label.code")
     state = serializers.ChoiceField(
         choices=LabelApplication.State.choices, source="application.state", read_only=True
     )

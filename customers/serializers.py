@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from partner_center.serializer_fields import ReadOnlyCharField
+
 from .models import (
     Account,
     AgreementVersion,
@@ -95,7 +97,7 @@ class ImportPayloadSerializer(serializers.Serializer):
 
 
 class ImportRunSerializer(serializers.ModelSerializer):
-    source = serializers.CharField(read_only=True, help_text=_("api, command or demo"))
+    source = ReadOnlyCharField(help_text=_("api, command or demo"))
 
     class Meta:
         model = ImportRun
@@ -241,10 +243,10 @@ class BudgetSerializer(ConfirmedMoney):
 class MoneyRequestSerializer(serializers.ModelSerializer):
     """A money operation above the partner's limit, waiting for a second admin."""
 
-    operation_label = serializers.CharField(source="get_operation_display", read_only=True)
-    state_label = serializers.CharField(source="get_state_display", read_only=True)
-    target = serializers.CharField(source="target_name", read_only=True)
-    requested_by = serializers.CharField(source="requested_by.email", read_only=True)
+    operation_label = ReadOnlyCharField(source="get_operation_display")
+    state_label = ReadOnlyCharField(source="get_state_display")
+    target = ReadOnlyCharField(source="target_name")
+    requested_by = ReadOnlyCharField(source="requested_by.email")
 
     class Meta:
         model = MoneyRequest
@@ -274,8 +276,8 @@ class UnbindSerializer(serializers.Serializer):
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):
-    who = serializers.CharField(read_only=True)
-    order_no = serializers.CharField(source="order.order_no", default=None, read_only=True)
+    who = ReadOnlyCharField()
+    order_no = ReadOnlyCharField(source="order.order_no", default=None)
 
     class Meta:
         model = LedgerEntry
@@ -320,7 +322,7 @@ class RecommendationsSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="CustomerInvitation")
 class InvitationSerializer(serializers.ModelSerializer):
     link = serializers.SerializerMethodField()
-    display_state = serializers.CharField(read_only=True)
+    display_state = ReadOnlyCharField()
 
     class Meta:
         model = Invitation
@@ -369,12 +371,10 @@ class InvitationAcceptSerializer(serializers.Serializer):
 
 
 class ResourceSerializer(serializers.ModelSerializer):
-    customer = serializers.CharField(source="customer.name", read_only=True)
-    customer_account = serializers.CharField(source="customer.account_name", read_only=True)
-    product = serializers.CharField(source="product.code", read_only=True)
-    original_order_no = serializers.CharField(
-        source="original_order.order_no", default=None, read_only=True
-    )
+    customer = ReadOnlyCharField(source="customer.name")
+    customer_account = ReadOnlyCharField(source="customer.account_name")
+    product = ReadOnlyCharField(source="product.code")
+    original_order_no = ReadOnlyCharField(source="original_order.order_no", default=None)
 
     class Meta:
         model = Resource
@@ -410,11 +410,9 @@ class AutoRenewSerializer(serializers.Serializer):
 
 
 class OrderLineSerializer(serializers.ModelSerializer):
-    resource_id = serializers.CharField(source="resource.resource_id", read_only=True)
-    resource_name = serializers.CharField(source="resource.name", read_only=True)
-    original_order_no = serializers.CharField(
-        source="original_order.order_no", default=None, read_only=True
-    )
+    resource_id = ReadOnlyCharField(source="resource.resource_id")
+    resource_name = ReadOnlyCharField(source="resource.name")
+    original_order_no = ReadOnlyCharField(source="original_order.order_no", default=None)
 
     class Meta:
         model = OrderLine
@@ -423,10 +421,10 @@ class OrderLineSerializer(serializers.ModelSerializer):
 
 
 class OrderSerializer(serializers.ModelSerializer):
-    customer = serializers.CharField(source="customer.name", read_only=True)
-    customer_account = serializers.CharField(source="customer.account_name", read_only=True)
-    product = serializers.CharField(source="product.code", read_only=True)
-    voucher_code = serializers.CharField(source="voucher.code", default=None, read_only=True)
+    customer = ReadOnlyCharField(source="customer.name")
+    customer_account = ReadOnlyCharField(source="customer.account_name")
+    product = ReadOnlyCharField(source="product.code")
+    voucher_code = ReadOnlyCharField(source="voucher.code", default=None)
 
     class Meta:
         model = Order
@@ -459,9 +457,9 @@ class OrderDetailSerializer(OrderSerializer):
 
 
 class ConsumptionRecordSerializer(serializers.ModelSerializer):
-    customer = serializers.CharField(source="customer.name", read_only=True)
-    customer_account = serializers.CharField(source="customer.account_name", read_only=True)
-    product = serializers.CharField(source="product.code", read_only=True)
+    customer = ReadOnlyCharField(source="customer.name")
+    customer_account = ReadOnlyCharField(source="customer.account_name")
+    product = ReadOnlyCharField(source="product.code")
 
     class Meta:
         model = ConsumptionRecord
@@ -499,7 +497,7 @@ class ResellerSerializer(serializers.Serializer):
 
 
 class VoucherSerializer(serializers.ModelSerializer):
-    customer = serializers.CharField(source="customer.name", read_only=True)
+    customer = ReadOnlyCharField(source="customer.name")
     remaining = serializers.DecimalField(source="account.balance", read_only=True, **MONEY)
     state = serializers.SerializerMethodField()
 

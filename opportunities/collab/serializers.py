@@ -8,6 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from partner_center.serializer_fields import ReadOnlyCharField
+
 from .models import COMMENT_MAX_CHARS, NEXT_STEP_MAX_CHARS, DealAttachment, NextStep
 from .selectors import person_name
 
@@ -75,7 +77,7 @@ class NextStepCreateSerializer(serializers.Serializer):
 
 
 class DealFileSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ReadOnlyCharField(source="get_kind_display")
     uploaded_by_name = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
 

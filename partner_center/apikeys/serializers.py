@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from partner_center.serializer_fields import ReadOnlyCharField
+
 from .models import ApiKey, KeyStatus
 from .scopes import ALL_SCOPES
 from .services import MAX_DAYS
@@ -8,7 +10,7 @@ from .services import MAX_DAYS
 class ApiKeySerializer(serializers.ModelSerializer):
     """A key as listed: never its secret."""
 
-    prefix = serializers.CharField(source="display_prefix", read_only=True)
+    prefix = ReadOnlyCharField(source="display_prefix")
     status = serializers.ChoiceField(choices=KeyStatus.choices, read_only=True)
     user_email = serializers.EmailField(source="user.email", read_only=True)
     scopes = serializers.ListField(child=serializers.ChoiceField(choices=ALL_SCOPES))
@@ -46,7 +48,7 @@ class ApiKeyCreateSerializer(serializers.Serializer):
 class ApiKeyCreatedSerializer(ApiKeySerializer):
     """The new key, with the full key text: shown this once, never again."""
 
-    key = serializers.CharField(read_only=True, help_text="`pck_<prefix>_<secret>`: keep it.")
+    key = ReadOnlyCharField(help_text="`pck_<prefix>_<secret>`: keep it.")
 
     class Meta(ApiKeySerializer.Meta):
         fields = [*ApiKeySerializer.Meta.fields, "key"]

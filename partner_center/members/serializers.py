@@ -2,13 +2,14 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from partner_center.accounts.serializers import PartnerSerializer
+from partner_center.serializer_fields import ReadOnlyCharField
 
 from .models import ContactChange, Membership
 
 
 class MembershipSerializer(serializers.ModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
-    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    full_name = ReadOnlyCharField(source="user.full_name")
     status = serializers.ChoiceField(
         source="current_status", choices=Membership.State.choices, read_only=True
     )
@@ -42,8 +43,8 @@ class MoneyGrantSerializer(serializers.Serializer):
 class InvitationSerializer(serializers.ModelSerializer):
     """An invitation as the invited person sees it."""
 
-    partner = serializers.CharField(source="partner.name", read_only=True)
-    invited_by = serializers.CharField(source="invited_by.get_full_name", read_only=True)
+    partner = ReadOnlyCharField(source="partner.name")
+    invited_by = ReadOnlyCharField(source="invited_by.get_full_name")
 
     class Meta:
         model = Membership
@@ -75,7 +76,7 @@ class LegalRepresentativeSerializer(serializers.Serializer):
 
 class ContactChangeSerializer(serializers.ModelSerializer):
     new_value = serializers.CharField(write_only=True, max_length=254)
-    masked_value = serializers.CharField(read_only=True)
+    masked_value = ReadOnlyCharField()
 
     class Meta:
         model = ContactChange

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from partner_center.accounts.language import preferred_language
+from partner_center.serializer_fields import ReadOnlyCharField
 
 from .models import Notification, Topic
 
@@ -12,7 +13,7 @@ class NotificationSerializer(serializers.ModelSerializer):
     """Title and body in the caller's preferred language (else the request's language),
     as the e-mail and the portal show them."""
 
-    area = serializers.CharField(read_only=True)
+    area = ReadOnlyCharField()
     title = serializers.SerializerMethodField()
     body = serializers.SerializerMethodField()
 

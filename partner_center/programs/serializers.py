@@ -1,12 +1,13 @@
 from rest_framework import serializers
 
 from partner_center.accounts.permissions import PARTNER_PATHS, PartnerType
+from partner_center.serializer_fields import ReadOnlyCharField
 
 from .models import PCEApplication
 
 
 class PCEApplicationSerializer(serializers.ModelSerializer):
-    partner_name = serializers.CharField(source="partner.name", read_only=True)
+    partner_name = ReadOnlyCharField(source="partner.name")
 
     class Meta:
         model = PCEApplication
@@ -38,7 +39,7 @@ class DecisionSerializer(serializers.Serializer):
 
 class PathSerializer(serializers.Serializer):
     path = serializers.ChoiceField(choices=[(p.value, PartnerType(p).label) for p in PARTNER_PATHS])
-    label = serializers.CharField(read_only=True)
+    label = ReadOnlyCharField()
     joined = serializers.BooleanField(read_only=True)
 
 

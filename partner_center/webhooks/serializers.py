@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from partner_center.serializer_fields import ReadOnlyCharField
+
 from .event_types import EventType
 from .models import DeliveryAttempt, PartnerEvent, WebhookDelivery, WebhookEndpoint
 
@@ -18,9 +20,7 @@ class EndpointSerializer(serializers.ModelSerializer):
         max_value=2**63 - 1,
         help_text="The partner (vendor admins only; a partner admin's own partner otherwise).",
     )
-    secret_hint = serializers.CharField(
-        read_only=True, help_text="The first characters of the signing secret."
-    )
+    secret_hint = ReadOnlyCharField(help_text="The first characters of the signing secret.")
 
     class Meta:
         model = WebhookEndpoint
@@ -52,9 +52,8 @@ class EndpointSerializer(serializers.ModelSerializer):
 
 
 class EndpointWithSecretSerializer(EndpointSerializer):
-    secret = serializers.CharField(
-        read_only=True,
-        help_text="The signing secret: shown in this answer only (create, rotate-secret).",
+    secret = ReadOnlyCharField(
+        help_text="The signing secret: shown in this answer only (create, rotate-secret)."
     )
 
     class Meta(EndpointSerializer.Meta):
@@ -77,7 +76,7 @@ class AttemptSerializer(serializers.ModelSerializer):
 
 
 class DeliverySerializer(serializers.ModelSerializer):
-    event_type = serializers.CharField(source="event.type", read_only=True)
+    event_type = ReadOnlyCharField(source="event.type")
 
     class Meta:
         model = WebhookDelivery
