@@ -90,14 +90,7 @@ class ExportTaskSerializer(serializers.ModelSerializer):
 class InvoiceLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = InvoiceLine
-        fields = [
-            "position",
-            "product_code",
-            "description",
-            "net_amount",
-            "tax_amount",
-            "total_amount",
-        ]
+        fields = InvoiceLine.SHOWN_FIELDS
         read_only_fields = fields
 
 

@@ -136,15 +136,7 @@ class ProgramPeriodSerializer(serializers.ModelSerializer):
         model = ProgramPeriod
         fields = [
             "id",
-            "name",
-            "starts_on",
-            "ends_on",
-            "opportunity_rate",
-            "opportunity_cap",
-            "performance_rate",
-            "performance_threshold",
-            "monthly_target",
-            "tax_rate",
+            *ProgramPeriod.TERMS,
             "rules",
             "rules_zh",
             "rules_en",

@@ -32,22 +32,12 @@ class EndpointSerializer(serializers.ModelSerializer):
             "event_types",
             "is_active",
             "secret_hint",
-            "created_at",
-            "secret_rotated_at",
-            "consecutive_failures",
-            "failing_since",
-            "disabled_at",
-            "disabled_reason",
+            *WebhookEndpoint.KEPT_FIELDS,
         ]
         read_only_fields = [
             "id",
             "secret_hint",
-            "created_at",
-            "secret_rotated_at",
-            "consecutive_failures",
-            "failing_since",
-            "disabled_at",
-            "disabled_reason",
+            *WebhookEndpoint.KEPT_FIELDS,
         ]
 
 
@@ -63,15 +53,7 @@ class EndpointWithSecretSerializer(EndpointSerializer):
 class AttemptSerializer(serializers.ModelSerializer):
     class Meta:
         model = DeliveryAttempt
-        fields = [
-            "number",
-            "started_at",
-            "status_code",
-            "latency_ms",
-            "response_excerpt",
-            "error",
-            "succeeded",
-        ]
+        fields = DeliveryAttempt.LOG_FIELDS
         read_only_fields = fields
 
 
