@@ -1,12 +1,11 @@
 """Filters and sorting for the certification lists, shared by pages and the API."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from partner_center.filters import SortFilter
+from partner_center.filters import SortFilter, date_range
 from partner_center.forms import add_class, bootstrap_class
 
 from .models import (
@@ -48,17 +47,8 @@ class EnterpriseCertificationFilter(_Base):
         label=_("State"),
         choices=EnterpriseCertification.State.choices,
     )
-    submitted_from = django_filters.DateFilter(
-        label=_("Submitted from"),
-        field_name="submitted_at",
-        lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    submitted_to = django_filters.DateFilter(
-        label=_("Submitted until"),
-        field_name="submitted_at",
-        lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+    submitted_from, submitted_to = date_range(
+        "submitted_at", _("Submitted from"), _("Submitted until")
     )
     sort = SortFilter(
         label=_("Sort"),

@@ -8,7 +8,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.filters import SortFilter, StyledFilterSet, YesNoFilter
+from partner_center.filters import SortFilter, StyledFilterSet, YesNoFilter, date_range
 
 from .models import (
     Association,
@@ -23,7 +23,6 @@ from .models import (
 from .selectors import EXPIRING_SOON_DAYS, expiring_soon_q
 
 SEARCH_WIDGET = forms.TextInput(attrs={"placeholder": _("Name, account or e-mail")})
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class AssociationFilter(StyledFilterSet):
@@ -32,14 +31,8 @@ class AssociationFilter(StyledFilterSet):
     billing_model = df.ChoiceFilter(label=_("Billing model"), choices=BillingModel.choices)
     frozen = YesNoFilter(label=_("Account frozen"), field_name="account__frozen")
     new_customer = YesNoFilter(label=_("New customer"), method="filter_new_customer")
-    associated_after = df.DateFilter(
-        label=_("Associated from"), field_name="associated_at", lookup_expr="date__gte", widget=DATE
-    )
-    associated_before = df.DateFilter(
-        label=_("Associated until"),
-        field_name="associated_at",
-        lookup_expr="date__lte",
-        widget=DATE,
+    associated_after, associated_before = date_range(
+        "associated_at", _("Associated from"), _("Associated until")
     )
     sort = SortFilter(
         label=_("Sort by"),
@@ -134,12 +127,7 @@ class OrderFilter(StyledFilterSet):
         label=_("Billing period"), widget=forms.TextInput(attrs={"placeholder": "2026-01"})
     )
     attributed_to = df.ChoiceFilter(label=_("Booked to"), choices=Attribution.choices)
-    formed_after = df.DateFilter(
-        label=_("Formed from"), field_name="formed_at", lookup_expr="date__gte", widget=DATE
-    )
-    formed_before = df.DateFilter(
-        label=_("Formed until"), field_name="formed_at", lookup_expr="date__lte", widget=DATE
-    )
+    formed_after, formed_before = date_range("formed_at", _("Formed from"), _("Formed until"))
     sort = SortFilter(
         label=_("Sort by"),
         fields=(("formed_at", "formed_at"), ("amount", "amount")),

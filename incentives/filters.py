@@ -8,12 +8,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Order, Product
-from partner_center.filters import SortFilter, StyledFilterSet
+from partner_center.filters import SortFilter, StyledFilterSet, date_range
 
 from . import periods
 from .models import IncentiveApplication, PerformanceRecord
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def _period_choices():
@@ -30,12 +28,7 @@ class PerformanceFilter(StyledFilterSet):
         choices=_period_choices,
         empty_label=_("All periods"),
     )
-    formed_from = df.DateFilter(
-        label=_("Formed from"), field_name="formed_at", lookup_expr="date__gte", widget=DATE
-    )
-    formed_until = df.DateFilter(
-        label=_("Formed until"), field_name="formed_at", lookup_expr="date__lte", widget=DATE
-    )
+    formed_from, formed_until = date_range("formed_at", _("Formed from"), _("Formed until"))
     order_type = df.ChoiceFilter(label=_("Order type"), choices=Order.Type.choices)
     q = df.CharFilter(
         label=_("Customer"),

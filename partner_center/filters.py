@@ -1,6 +1,7 @@
 """Pieces shared by the filter bars of every list page (django-filter)."""
 
 import django_filters as df
+from django import forms
 from django.forms.utils import pretty_name
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,21 @@ class StyledFilterSet(df.FilterSet):
             style_fields(form.fields, small=True)
             form._styled = True
         return form
+
+
+def date_range(
+    field_name: str, label_from: str, label_until: str, **kwargs
+) -> tuple[df.DateFilter, df.DateFilter]:
+    """The "from" and "until" date inputs of a filter bar, on the day of the `field_name`
+    timestamp, both days included; `kwargs` go to both filters."""
+    date = forms.DateInput(attrs={"type": "date"})
+    after, before = (
+        df.DateFilter(
+            label=label, field_name=field_name, lookup_expr=f"date__{op}", widget=date, **kwargs
+        )
+        for label, op in ((label_from, "gte"), (label_until, "lte"))
+    )
+    return after, before
 
 
 class AnyYesNoWidget(df.widgets.BooleanWidget):

@@ -2,13 +2,12 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.filters import SortFilter
-from partner_center.forms import add_class, bootstrap_class
+from partner_center.filters import SortFilter, StyledFilterSet
 
 from .models import Membership
 
 
-class MembershipFilter(django_filters.FilterSet):
+class MembershipFilter(StyledFilterSet):
     """Filters of the member list (page and API). Needs a queryset with `status`."""
 
     status = django_filters.ChoiceFilter(
@@ -38,11 +37,6 @@ class MembershipFilter(django_filters.FilterSet):
     class Meta:
         model = Membership
         fields = ["status"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            add_class(field.widget, bootstrap_class(field.widget, small=True))
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
