@@ -1,11 +1,10 @@
 """Filters and sorting for the certification lists, shared by pages and the API."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from partner_center.filters import SortFilter, date_range
+from partner_center.filters import SortFilter, contains_any, date_range
 from partner_center.forms import add_class, bootstrap_class
 
 from .models import (
@@ -32,13 +31,7 @@ class _Base(django_filters.FilterSet):
         return self._form
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        cond = Q()
-        for field in self.search_fields:
-            cond |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(cond)
+        return contains_any(queryset, self.search_fields, value)
 
 
 class EnterpriseCertificationFilter(_Base):

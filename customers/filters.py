@@ -2,13 +2,18 @@
 
 import django_filters as df
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.filters import SortFilter, StyledFilterSet, YesNoFilter, date_range
+from partner_center.filters import (
+    SearchFilter,
+    SortFilter,
+    StyledFilterSet,
+    YesNoFilter,
+    date_range,
+)
 
 from .models import (
     Association,
@@ -26,7 +31,11 @@ SEARCH_WIDGET = forms.TextInput(attrs={"placeholder": _("Name, account or e-mail
 
 
 class AssociationFilter(StyledFilterSet):
-    q = df.CharFilter(label=_("Search"), method="search", widget=SEARCH_WIDGET)
+    q = SearchFilter(
+        label=_("Search"),
+        fields=("customer__name", "customer__account_name", "customer__contact_email"),
+        widget=SEARCH_WIDGET,
+    )
     state = df.ChoiceFilter(label=_("State"), choices=Association.State.choices)
     billing_model = df.ChoiceFilter(label=_("Billing model"), choices=BillingModel.choices)
     frozen = YesNoFilter(label=_("Account frozen"), field_name="account__frozen")
@@ -57,13 +66,6 @@ class AssociationFilter(StyledFilterSet):
             return queryset
         return queryset.filter(new_customer_at__isnull=not value)
 
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(customer__name__icontains=value)
-            | Q(customer__account_name__icontains=value)
-            | Q(customer__contact_email__icontains=value)
-        )
-
 
 class InvitationFilter(StyledFilterSet):
     state = df.ChoiceFilter(
@@ -86,7 +88,11 @@ class InvitationFilter(StyledFilterSet):
 
 
 class ResourceFilter(StyledFilterSet):
-    q = df.CharFilter(label=_("Search"), method="search", widget=SEARCH_WIDGET)
+    q = SearchFilter(
+        label=_("Search"),
+        fields=("name", "resource_id", "customer__name", "customer__account_name"),
+        widget=SEARCH_WIDGET,
+    )
     expiring = YesNoFilter(
         label=_("Expiring soon"),
         method="filter_expiring",
@@ -108,20 +114,21 @@ class ResourceFilter(StyledFilterSet):
         model = Resource
         fields = ["q", "expiring", "status", "auto_renew", "period_unit"]
 
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(resource_id__icontains=value)
-            | Q(customer__name__icontains=value)
-            | Q(customer__account_name__icontains=value)
-        )
-
     def filter_expiring(self, queryset, name, value):
         return queryset.filter(expiring_soon_q()) if value else queryset.exclude(expiring_soon_q())
 
 
 class OrderFilter(StyledFilterSet):
-    q = df.CharFilter(label=_("Search"), method="search")
+    q = SearchFilter(
+        label=_("Search"),
+        fields=(
+            "order_no",
+            "customer__name",
+            "customer__account_name",
+            "product__code",
+            "product__name",
+        ),
+    )
     order_type = df.ChoiceFilter(label=_("Order type"), choices=Order.Type.choices)
     billing_period = df.CharFilter(
         label=_("Billing period"), widget=forms.TextInput(attrs={"placeholder": "2026-01"})
@@ -138,15 +145,6 @@ class OrderFilter(StyledFilterSet):
         model = Order
         fields = ["q", "order_type", "billing_period", "attributed_to"]
 
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(order_no__icontains=value)
-            | Q(customer__name__icontains=value)
-            | Q(customer__account_name__icontains=value)
-            | Q(product__code__icontains=value)
-            | Q(product__name__icontains=value)
-        )
-
 
 class ConsumptionFilter(StyledFilterSet):
     billing_period = df.CharFilter(label=_("Billing period"))
@@ -159,7 +157,7 @@ class ConsumptionFilter(StyledFilterSet):
 
 
 class VoucherFilter(StyledFilterSet):
-    q = df.CharFilter(label=_("Search"), method="search")
+    q = SearchFilter(label=_("Search"), fields=("code", "customer__name", "customer__account_name"))
     state = df.ChoiceFilter(
         label=_("State"),
         method="filter_state",
@@ -169,13 +167,6 @@ class VoucherFilter(StyledFilterSet):
     class Meta:
         model = Voucher
         fields = ["q", "state"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(code__icontains=value)
-            | Q(customer__name__icontains=value)
-            | Q(customer__account_name__icontains=value)
-        )
 
     def filter_state(self, queryset, name, value):
         now = timezone.now()

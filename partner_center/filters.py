@@ -2,6 +2,7 @@
 
 import django_filters as df
 from django import forms
+from django.db.models import Q
 from django.forms.utils import pretty_name
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,29 @@ def date_range(
         for label, op in ((label_from, "gte"), (label_until, "lte"))
     )
     return after, before
+
+
+def contains_any(queryset, fields, value: str):
+    """The rows where any of `fields` contains `value`, ignoring case (all rows for an empty
+    value)."""
+    value = value.strip()
+    if not value:
+        return queryset
+    cond = Q()
+    for field in fields:
+        cond |= Q(**{f"{field}__icontains": value})
+    return queryset.filter(cond)
+
+
+class SearchFilter(df.CharFilter):
+    """A search box: the rows where any of `fields` contains the text, ignoring case."""
+
+    def __init__(self, *args, fields: tuple[str, ...], **kwargs):
+        super().__init__(*args, method=self.search, **kwargs)
+        self.search_fields = fields
+
+    def search(self, queryset, name, value):
+        return contains_any(queryset, self.search_fields, value)
 
 
 class AnyYesNoWidget(df.widgets.BooleanWidget):

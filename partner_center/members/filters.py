@@ -1,8 +1,7 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.filters import SortFilter, StyledFilterSet
+from partner_center.filters import SearchFilter, SortFilter, StyledFilterSet
 
 from .models import Membership
 
@@ -16,7 +15,7 @@ class MembershipFilter(StyledFilterSet):
         field_name="status",
         empty_label=_("Any state"),
     )
-    q = django_filters.CharFilter(label=_("Name or e-mail"), method="filter_q")
+    q = SearchFilter(label=_("Name or e-mail"), fields=("user__email", "user__full_name"))
     ordering = SortFilter(
         label=_("Sort by"),
         empty_label=_("Newest first"),
@@ -37,11 +36,3 @@ class MembershipFilter(StyledFilterSet):
     class Meta:
         model = Membership
         fields = ["status"]
-
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(user__email__icontains=value) | Q(user__full_name__icontains=value)
-        )

@@ -1,9 +1,8 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from partner_center.filters import SortFilter, StyledFilterSet, date_range
+from partner_center.filters import SearchFilter, SortFilter, StyledFilterSet, date_range
 
 from .models import PCEApplication
 
@@ -12,7 +11,9 @@ class PCEApplicationFilter(StyledFilterSet):
     state = django_filters.ChoiceFilter(
         label=_("State"), choices=PCEApplication.State.choices, empty_label=_("Any state")
     )
-    q = django_filters.CharFilter(label=_("Partner or credit code"), method="filter_q")
+    q = SearchFilter(
+        label=_("Partner or credit code"), fields=("partner__name", "partner__credit_code")
+    )
     applied_after, applied_before = date_range("applied_at", _("Applied from"), _("Applied until"))
     ordering = SortFilter(
         label=_("Sort by"),
@@ -28,11 +29,3 @@ class PCEApplicationFilter(StyledFilterSet):
     class Meta:
         model = PCEApplication
         fields = ["state"]
-
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(partner__name__icontains=value) | Q(partner__credit_code__icontains=value)
-        )
