@@ -1,12 +1,12 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from partner_center.serializer_fields import ReadOnlyCharField
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
 
 from .models import Bill, BillLine, ExportTask, Invoice, InvoiceLine
 
 
-class BillSerializer(serializers.ModelSerializer):
+class BillSerializer(ReadOnlyModelSerializer):
     number = ReadOnlyCharField()
     invoice = serializers.SerializerMethodField()
 
@@ -28,14 +28,13 @@ class BillSerializer(serializers.ModelSerializer):
             "settled_at",
             "invoice",
         ]
-        read_only_fields = fields
 
     def get_invoice(self, bill) -> int | None:
         invoice = getattr(bill, "invoice", None)
         return invoice.pk if invoice else None
 
 
-class BillLineSerializer(serializers.ModelSerializer):
+class BillLineSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = BillLine
         fields = [
@@ -53,10 +52,9 @@ class BillLineSerializer(serializers.ModelSerializer):
             "reseller",
             "reseller_name",
         ]
-        read_only_fields = fields
 
 
-class ExportTaskSerializer(serializers.ModelSerializer):
+class ExportTaskSerializer(ReadOnlyModelSerializer):
     period = ReadOnlyCharField(source="bill.period")
     download_url = serializers.SerializerMethodField()
 
@@ -79,7 +77,6 @@ class ExportTaskSerializer(serializers.ModelSerializer):
             "expires_at",
             "download_url",
         ]
-        read_only_fields = fields
 
     def get_download_url(self, task) -> str | None:
         if task.state != ExportTask.State.DONE:
@@ -87,14 +84,13 @@ class ExportTaskSerializer(serializers.ModelSerializer):
         return reverse("billing-api-exports-download", args=[task.pk])
 
 
-class InvoiceLineSerializer(serializers.ModelSerializer):
+class InvoiceLineSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = InvoiceLine
         fields = InvoiceLine.SHOWN_FIELDS
-        read_only_fields = fields
 
 
-class InvoiceSerializer(serializers.ModelSerializer):
+class InvoiceSerializer(ReadOnlyModelSerializer):
     period = ReadOnlyCharField(source="bill.period")
     lines = InvoiceLineSerializer(many=True, read_only=True)
 
@@ -116,7 +112,6 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "issued_at",
             "lines",
         ]
-        read_only_fields = fields
 
 
 class InvoiceRequestSerializer(serializers.Serializer):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from partner_center.serializer_fields import ReadOnlyCharField
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
 
 from .models import IncentiveApplication, PerformanceRecord, PeriodStatement, ProgramPeriod
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "coerce_to_string": True}
 
 
-class PerformanceRecordSerializer(serializers.ModelSerializer):
+class PerformanceRecordSerializer(ReadOnlyModelSerializer):
     order_no = ReadOnlyCharField(source="order.order_no")
     customer_name = ReadOnlyCharField(source="customer.name")
     customer_account = ReadOnlyCharField(source="customer.account_name")
@@ -40,7 +40,6 @@ class PerformanceRecordSerializer(serializers.ModelSerializer):
             "voucher_amount",
             "amount",
         ]
-        read_only_fields = fields
 
 
 class BreakdownSerializer(serializers.Serializer):
@@ -88,7 +87,7 @@ class ChartSerializer(serializers.Serializer):
     series = SeriesSerializer(many=True)
 
 
-class StatementSerializer(serializers.ModelSerializer):
+class StatementSerializer(ReadOnlyModelSerializer):
     program_name = ReadOnlyCharField(source="program.name", default="")
     achievement = serializers.DecimalField(
         max_digits=8, decimal_places=1, read_only=True, allow_null=True
@@ -120,7 +119,6 @@ class StatementSerializer(serializers.ModelSerializer):
             "created_at",
             "notified_at",
         ]
-        read_only_fields = fields
 
 
 class RunningStatementSerializer(StatementSerializer):
@@ -129,7 +127,7 @@ class RunningStatementSerializer(StatementSerializer):
     id = serializers.IntegerField(read_only=True, allow_null=True)
 
 
-class ProgramPeriodSerializer(serializers.ModelSerializer):
+class ProgramPeriodSerializer(ReadOnlyModelSerializer):
     rules = ReadOnlyCharField()
 
     class Meta:
@@ -141,10 +139,9 @@ class ProgramPeriodSerializer(serializers.ModelSerializer):
             "rules_zh",
             "rules_en",
         ]
-        read_only_fields = fields
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(ReadOnlyModelSerializer):
     partner_name = ReadOnlyCharField(source="partner.name")
     project_name = ReadOnlyCharField(source="opportunity.project_name")
     customer_name = ReadOnlyCharField(source="opportunity.customer_name")
@@ -186,7 +183,6 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "payment_reference",
             "rejection_reason",
         ]
-        read_only_fields = fields
 
 
 class ApplySerializer(serializers.Serializer):

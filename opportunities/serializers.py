@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from partner_center.accounts.access import is_vendor_staff
-from partner_center.serializer_fields import ReadOnlyCharField
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
 
 from . import protection, selectors, sla
 from .catalog import (
@@ -31,7 +31,7 @@ class DecisionSerializer(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
 
 
-class OpportunitySerializer(serializers.ModelSerializer):
+class OpportunitySerializer(ReadOnlyModelSerializer):
     partner_name = ReadOnlyCharField(source="partner.name")
     state_label = ReadOnlyCharField(source="get_state_display")
     decision = serializers.SerializerMethodField()
@@ -100,7 +100,6 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "bd_owner",
             "bd_owner_name",
         )
-        read_only_fields = fields
 
     def _user(self):
         request = self.context.get("request")
@@ -311,7 +310,7 @@ class ShareSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DuplicatePairSerializer(serializers.ModelSerializer):
+class DuplicatePairSerializer(ReadOnlyModelSerializer):
     verdict = serializers.SerializerMethodField()
     winner = serializers.SerializerMethodField()
 
@@ -329,7 +328,6 @@ class DuplicatePairSerializer(serializers.ModelSerializer):
             "verdict",
             "winner",
         )
-        read_only_fields = fields
 
     def get_verdict(self, obj) -> str:
         return obj.verdict.explanation
@@ -348,7 +346,7 @@ class DecideSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class POImportSerializer(serializers.ModelSerializer):
+class POImportSerializer(ReadOnlyModelSerializer):
     failed_rows_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -368,7 +366,6 @@ class POImportSerializer(serializers.ModelSerializer):
             "finished_at",
             "failed_rows_url",
         )
-        read_only_fields = fields
 
     def get_failed_rows_url(self, obj) -> str | None:
         if not obj.failed_file:

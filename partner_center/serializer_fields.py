@@ -13,3 +13,14 @@ class ReadOnlyCharField(serializers.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(read_only=True, **kwargs)
+
+
+# A model serializer the API only gives out: every field of `Meta.fields` is read-only, the
+# same as `read_only_fields = fields` in its `Meta`. (A comment, not a docstring: the API
+# schema would show a docstring as the description of every serializer without its own.)
+class ReadOnlyModelSerializer(serializers.ModelSerializer):
+    def get_extra_kwargs(self) -> dict[str, Any]:
+        extra_kwargs = super().get_extra_kwargs()
+        for name in self.Meta.fields:
+            extra_kwargs[name] = {**extra_kwargs.get(name, {}), "read_only": True}
+        return extra_kwargs

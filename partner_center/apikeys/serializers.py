@@ -1,13 +1,13 @@
 from rest_framework import serializers
 
-from partner_center.serializer_fields import ReadOnlyCharField
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
 
 from .models import ApiKey, KeyStatus
 from .scopes import ALL_SCOPES
 from .services import MAX_DAYS
 
 
-class ApiKeySerializer(serializers.ModelSerializer):
+class ApiKeySerializer(ReadOnlyModelSerializer):
     """A key as listed: never its secret."""
 
     prefix = ReadOnlyCharField(source="display_prefix")
@@ -31,7 +31,6 @@ class ApiKeySerializer(serializers.ModelSerializer):
             "migrated",
             "status",
         ]
-        read_only_fields = fields
 
 
 class ApiKeyCreateSerializer(serializers.Serializer):
@@ -52,4 +51,3 @@ class ApiKeyCreatedSerializer(ApiKeySerializer):
 
     class Meta(ApiKeySerializer.Meta):
         fields = [*ApiKeySerializer.Meta.fields, "key"]
-        read_only_fields = fields

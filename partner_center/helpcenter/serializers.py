@@ -1,11 +1,9 @@
-from rest_framework import serializers
-
-from partner_center.serializer_fields import ReadOnlyCharField
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
 
 from .models import FAQEntry
 
 
-class FAQEntrySerializer(serializers.ModelSerializer):
+class FAQEntrySerializer(ReadOnlyModelSerializer):
     question = ReadOnlyCharField()
     answer = ReadOnlyCharField()
     link_url = ReadOnlyCharField()
@@ -31,4 +29,3 @@ class FAQEntrySerializer(serializers.ModelSerializer):
             "link_label",
             "updated_at",
         ]
-        read_only_fields = fields

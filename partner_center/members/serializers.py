@@ -2,12 +2,12 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from partner_center.accounts.serializers import PartnerSerializer
-from partner_center.serializer_fields import ReadOnlyCharField
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
 
 from .models import ContactChange, Membership
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ReadOnlyModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
     full_name = ReadOnlyCharField(source="user.full_name")
     status = serializers.ChoiceField(
@@ -28,7 +28,6 @@ class MembershipSerializer(serializers.ModelSerializer):
             "unlinked_at",
             "can_move_money",
         ]
-        read_only_fields = fields
 
 
 class InviteSerializer(serializers.Serializer):
@@ -40,7 +39,7 @@ class MoneyGrantSerializer(serializers.Serializer):
 
 
 @extend_schema_serializer(component_name="MemberInvitation")
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ReadOnlyModelSerializer):
     """An invitation as the invited person sees it."""
 
     partner = ReadOnlyCharField(source="partner.name")
@@ -49,7 +48,6 @@ class InvitationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = ["id", "partner", "invited_by", "invited_at", "expires_at"]
-        read_only_fields = fields
 
 
 # The partner as its profile page shows it; `types` as `PartnerSerializer` gives them.
@@ -66,7 +64,6 @@ class ProfileSerializer(PartnerSerializer):
             "is_active",
             "deregistered_at",
         ]
-        read_only_fields = fields
 
 
 class LegalRepresentativeSerializer(serializers.Serializer):

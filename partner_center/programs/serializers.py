@@ -1,12 +1,12 @@
 from rest_framework import serializers
 
 from partner_center.accounts.permissions import PARTNER_PATHS, PartnerType
-from partner_center.serializer_fields import ReadOnlyCharField
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
 
 from .models import PCEApplication
 
 
-class PCEApplicationSerializer(serializers.ModelSerializer):
+class PCEApplicationSerializer(ReadOnlyModelSerializer):
     partner_name = ReadOnlyCharField(source="partner.name")
 
     class Meta:
@@ -22,7 +22,6 @@ class PCEApplicationSerializer(serializers.ModelSerializer):
             "decided_at",
             "decision_reason",
         ]
-        read_only_fields = fields
 
 
 class PCEApplySerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from partner_center.serializer_fields import ReadOnlyCharField
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
 
 from .event_types import EventType
 from .models import DeliveryAttempt, PartnerEvent, WebhookDelivery, WebhookEndpoint
@@ -50,14 +50,13 @@ class EndpointWithSecretSerializer(EndpointSerializer):
         fields = [*EndpointSerializer.Meta.fields, "secret"]
 
 
-class AttemptSerializer(serializers.ModelSerializer):
+class AttemptSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = DeliveryAttempt
         fields = DeliveryAttempt.LOG_FIELDS
-        read_only_fields = fields
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class DeliverySerializer(ReadOnlyModelSerializer):
     event_type = ReadOnlyCharField(source="event.type")
 
     class Meta:
@@ -76,7 +75,6 @@ class DeliverySerializer(serializers.ModelSerializer):
             "last_error",
             "redelivery_of",
         ]
-        read_only_fields = fields
 
 
 class DeliveryDetailSerializer(DeliverySerializer):
@@ -84,10 +82,9 @@ class DeliveryDetailSerializer(DeliverySerializer):
 
     class Meta(DeliverySerializer.Meta):
         fields = [*DeliverySerializer.Meta.fields, "attempt_log"]
-        read_only_fields = fields
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ReadOnlyModelSerializer):
     """The same envelope a webhook's body carries."""
 
     partner_id = serializers.IntegerField(read_only=True)
@@ -100,7 +97,6 @@ class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = PartnerEvent
         fields = ["id", "type", "created_at", "partner_id", "data"]
-        read_only_fields = fields
 
     def to_representation(self, instance):
         from .events import envelope
