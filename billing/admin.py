@@ -108,14 +108,7 @@ class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine
     extra = 0
     can_delete = False
-    readonly_fields = (
-        "position",
-        "product_code",
-        "description",
-        "net_amount",
-        "tax_amount",
-        "total_amount",
-    )
+    readonly_fields = InvoiceLine.SHOWN_FIELDS
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from partner_center.filters import SortFilter
+from partner_center.filters import SearchFilter, SortFilter
 
 from .models import Bill, BillLine, ExportTask, Invoice
 
@@ -19,8 +19,8 @@ PERIOD_INPUT = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}
 
 
 class BillLineFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        method="search",
+    q = SearchFilter(
+        fields=("customer_name", "customer_account", "order_no", "source_ref"),
         label=_("Search"),
         widget=forms.TextInput(attrs={"placeholder": _("Customer, account or order number")}),
     )
@@ -86,17 +86,6 @@ class BillLineFilter(django_filters.FilterSet):
                 )
             else:
                 del self.filters["reseller"]
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(customer_name__icontains=value)
-            | Q(customer_account__icontains=value)
-            | Q(order_no__icontains=value)
-            | Q(source_ref__icontains=value)
-        )
 
     def by_reseller(self, queryset, name, value):
         if value == OWN_CUSTOMERS:

@@ -330,5 +330,15 @@ class InvoiceLine(models.Model):
             ),
         ]
 
+    # A line as the invoice's admin page and the API show it.
+    SHOWN_FIELDS = (
+        "position",
+        "product_code",
+        "description",
+        "net_amount",
+        "tax_amount",
+        "total_amount",
+    )
+
     def __str__(self) -> str:
         return f"{self.invoice} · {self.description}"

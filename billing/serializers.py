@@ -1,11 +1,13 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
+
 from .models import Bill, BillLine, ExportTask, Invoice, InvoiceLine
 
 
-class BillSerializer(serializers.ModelSerializer):
-    number = serializers.CharField(read_only=True)
+class BillSerializer(ReadOnlyModelSerializer):
+    number = ReadOnlyCharField()
     invoice = serializers.SerializerMethodField()
 
     class Meta:
@@ -26,14 +28,13 @@ class BillSerializer(serializers.ModelSerializer):
             "settled_at",
             "invoice",
         ]
-        read_only_fields = fields
 
     def get_invoice(self, bill) -> int | None:
         invoice = getattr(bill, "invoice", None)
         return invoice.pk if invoice else None
 
 
-class BillLineSerializer(serializers.ModelSerializer):
+class BillLineSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = BillLine
         fields = [
@@ -51,11 +52,10 @@ class BillLineSerializer(serializers.ModelSerializer):
             "reseller",
             "reseller_name",
         ]
-        read_only_fields = fields
 
 
-class ExportTaskSerializer(serializers.ModelSerializer):
-    period = serializers.CharField(source="bill.period", read_only=True)
+class ExportTaskSerializer(ReadOnlyModelSerializer):
+    period = ReadOnlyCharField(source="bill.period")
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -77,7 +77,6 @@ class ExportTaskSerializer(serializers.ModelSerializer):
             "expires_at",
             "download_url",
         ]
-        read_only_fields = fields
 
     def get_download_url(self, task) -> str | None:
         if task.state != ExportTask.State.DONE:
@@ -85,22 +84,14 @@ class ExportTaskSerializer(serializers.ModelSerializer):
         return reverse("billing-api-exports-download", args=[task.pk])
 
 
-class InvoiceLineSerializer(serializers.ModelSerializer):
+class InvoiceLineSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = InvoiceLine
-        fields = [
-            "position",
-            "product_code",
-            "description",
-            "net_amount",
-            "tax_amount",
-            "total_amount",
-        ]
-        read_only_fields = fields
+        fields = InvoiceLine.SHOWN_FIELDS
 
 
-class InvoiceSerializer(serializers.ModelSerializer):
-    period = serializers.CharField(source="bill.period", read_only=True)
+class InvoiceSerializer(ReadOnlyModelSerializer):
+    period = ReadOnlyCharField(source="bill.period")
     lines = InvoiceLineSerializer(many=True, read_only=True)
 
     class Meta:
@@ -121,7 +112,6 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "issued_at",
             "lines",
         ]
-        read_only_fields = fields
 
 
 class InvoiceRequestSerializer(serializers.Serializer):

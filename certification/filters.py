@@ -1,12 +1,10 @@
 """Filters and sorting for the certification lists, shared by pages and the API."""
 
 import django_filters
-from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from partner_center.filters import SortFilter
+from partner_center.filters import SortFilter, contains_any, date_range
 from partner_center.forms import add_class, bootstrap_class
 
 from .models import (
@@ -33,13 +31,7 @@ class _Base(django_filters.FilterSet):
         return self._form
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        cond = Q()
-        for field in self.search_fields:
-            cond |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(cond)
+        return contains_any(queryset, self.search_fields, value)
 
 
 class EnterpriseCertificationFilter(_Base):
@@ -48,17 +40,8 @@ class EnterpriseCertificationFilter(_Base):
         label=_("State"),
         choices=EnterpriseCertification.State.choices,
     )
-    submitted_from = django_filters.DateFilter(
-        label=_("Submitted from"),
-        field_name="submitted_at",
-        lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    submitted_to = django_filters.DateFilter(
-        label=_("Submitted until"),
-        field_name="submitted_at",
-        lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+    submitted_from, submitted_to = date_range(
+        "submitted_at", _("Submitted from"), _("Submitted until")
     )
     sort = SortFilter(
         label=_("Sort"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.fields import optional_ref, partner_ref, user_ref
+from partner_center.fields import optional_ref, partner_ref, person_ref, user_ref
 
 
 def _in_english() -> bool:
@@ -273,11 +273,10 @@ class PartnerManager(models.Model):
     may organise the partner's online defenses."""
 
     partner = partner_ref("pdm_assignment", on_delete=models.CASCADE, one_to_one=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("PDM"),
+    user = person_ref(
+        _("PDM"),
+        "pdm_assignments",
         on_delete=models.PROTECT,
-        related_name="pdm_assignments",
         limit_choices_to={"role__in": ["bd", "cert_specialist", "admin"]},
     )
     assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from partner_center.accounts.models import User
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
 
 from .models import (
     Attachment,
@@ -19,7 +20,7 @@ from .models import (
 )
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ReadOnlyModelSerializer):
     """A stored file. `path` is relative: a sub-folder and the file name, no bucket, no
     `download/` prefix. Download it from `download_url` (access-checked)."""
 
@@ -38,32 +39,29 @@ class AttachmentSerializer(serializers.ModelSerializer):
             "uploaded_at",
             "download_url",
         ]
-        read_only_fields = fields
 
     def get_download_url(self, obj) -> str:
         return reverse("certification-file-download", args=[obj.pk])
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = CertificationPerson
         fields = ["position", "role", "name"]
-        read_only_fields = fields
 
 
-class SlotSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(read_only=True)
-    person = serializers.CharField(source="person.name", default=None, read_only=True)
+class SlotSerializer(ReadOnlyModelSerializer):
+    label = ReadOnlyCharField()
+    person = ReadOnlyCharField(source="person.name", default=None)
     attachment = AttachmentSerializer(read_only=True)
 
     class Meta:
         model = AttachmentSlot
         fields = ["position", "kind", "label", "person", "title", "attachment"]
-        read_only_fields = fields
 
 
-class EnterpriseListSerializer(serializers.ModelSerializer):
-    partner_name = serializers.CharField(source="partner.name", read_only=True)
+class EnterpriseListSerializer(ReadOnlyModelSerializer):
+    partner_name = ReadOnlyCharField(source="partner.name")
     slot_count = serializers.IntegerField(read_only=True)
     filled_count = serializers.IntegerField(read_only=True)
 
@@ -82,7 +80,6 @@ class EnterpriseListSerializer(serializers.ModelSerializer):
             "reject_reasons",
             "decision_comment",
         ]
-        read_only_fields = fields
 
 
 class EnterpriseDetailSerializer(EnterpriseListSerializer):
@@ -104,7 +101,6 @@ class EnterpriseDetailSerializer(EnterpriseListSerializer):
 
     class Meta(EnterpriseListSerializer.Meta):
         fields = [*EnterpriseListSerializer.Meta.fields, "persons", "slots"]
-        read_only_fields = fields
 
 
 class EnterpriseSetupSerializer(serializers.Serializer):
@@ -140,8 +136,8 @@ class BankCardRejectSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class BankCardSerializer(serializers.ModelSerializer):
-    partner_name = serializers.CharField(source="partner.name", read_only=True)
+class BankCardSerializer(ReadOnlyModelSerializer):
+    partner_name = ReadOnlyCharField(source="partner.name")
     face_photo = AttachmentSerializer(read_only=True)
 
     class Meta:
@@ -160,7 +156,6 @@ class BankCardSerializer(serializers.ModelSerializer):
             "reject_reasons",
             "decision_comment",
         ]
-        read_only_fields = fields
 
 
 class BankCardCreateSerializer(serializers.Serializer):
@@ -172,25 +167,23 @@ class BankCardCreateSerializer(serializers.Serializer):
     )
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = LabelCriterion
         fields = ["id", "position", "title", "title_zh", "title_en", "evidence_hint"]
-        read_only_fields = fields
 
 
-class LabelSerializer(serializers.ModelSerializer):
+class LabelSerializer(ReadOnlyModelSerializer):
     criteria = CriterionSerializer(many=True, read_only=True)
 
     class Meta:
         model = CapabilityLabel
         fields = ["id", "code", "name", "name_zh", "name_en", "description", "criteria"]
-        read_only_fields = fields
 
 
-class LabelApplicationListSerializer(serializers.ModelSerializer):
-    partner_name = serializers.CharField(source="partner.name", read_only=True)
-    label_code = serializers.CharField(source="label.code", read_only=True)
+class LabelApplicationListSerializer(ReadOnlyModelSerializer):
+    partner_name = ReadOnlyCharField(source="partner.name")
+    label_code = ReadOnlyCharField(source="label.code")
     evidence_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -209,26 +202,23 @@ class LabelApplicationListSerializer(serializers.ModelSerializer):
             "defense_deadline",
             "decided_at",
         ]
-        read_only_fields = fields
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(ReadOnlyModelSerializer):
     attachment = AttachmentSerializer(read_only=True)
 
     class Meta:
         model = LabelEvidence
         fields = ["id", "criterion", "note", "attachment"]
-        read_only_fields = fields
 
 
-class CriterionReviewSerializer(serializers.ModelSerializer):
+class CriterionReviewSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = CriterionReview
         fields = ["criterion", "verdict", "comment", "decided_at", "revised_in_defense"]
-        read_only_fields = fields
 
 
-class DefenseSerializer(serializers.ModelSerializer):
+class DefenseSerializer(ReadOnlyModelSerializer):
     experts = serializers.SerializerMethodField()
     disputed_criteria = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -251,7 +241,6 @@ class DefenseSerializer(serializers.ModelSerializer):
             "outcome_notes",
             "outcome_at",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_experts(self, obj) -> list[str]:
@@ -279,7 +268,6 @@ class LabelApplicationDetailSerializer(LabelApplicationListSerializer):
             "criterion_reviews",
             "defense",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(CriterionReviewSerializer(many=True))
     def get_criterion_reviews(self, obj):
@@ -351,12 +339,11 @@ class OutcomeSerializer(serializers.Serializer):
 
 
 class DefenseListSerializer(DefenseSerializer):
-    partner_name = serializers.CharField(source="application.partner.name", read_only=True)
-    label_code = serializers.CharField(source="application.label.code", read_only=True)
+    partner_name = ReadOnlyCharField(source="application.partner.name")
+    label_code = ReadOnlyCharField(source="application.label.code")
     state = serializers.ChoiceField(
         choices=LabelApplication.State.choices, source="application.state", read_only=True
     )
 
     class Meta(DefenseSerializer.Meta):
         fields = [*DefenseSerializer.Meta.fields, "partner_name", "label_code", "state"]
-        read_only_fields = fields

@@ -2,13 +2,18 @@
 
 import django_filters as df
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.filters import SortFilter, StyledFilterSet, YesNoFilter
+from partner_center.filters import (
+    SearchFilter,
+    SortFilter,
+    StyledFilterSet,
+    YesNoFilter,
+    date_range,
+)
 
 from .models import (
     Association,
@@ -23,23 +28,20 @@ from .models import (
 from .selectors import EXPIRING_SOON_DAYS, expiring_soon_q
 
 SEARCH_WIDGET = forms.TextInput(attrs={"placeholder": _("Name, account or e-mail")})
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class AssociationFilter(StyledFilterSet):
-    q = df.CharFilter(label=_("Search"), method="search", widget=SEARCH_WIDGET)
+    q = SearchFilter(
+        label=_("Search"),
+        fields=("customer__name", "customer__account_name", "customer__contact_email"),
+        widget=SEARCH_WIDGET,
+    )
     state = df.ChoiceFilter(label=_("State"), choices=Association.State.choices)
     billing_model = df.ChoiceFilter(label=_("Billing model"), choices=BillingModel.choices)
     frozen = YesNoFilter(label=_("Account frozen"), field_name="account__frozen")
     new_customer = YesNoFilter(label=_("New customer"), method="filter_new_customer")
-    associated_after = df.DateFilter(
-        label=_("Associated from"), field_name="associated_at", lookup_expr="date__gte", widget=DATE
-    )
-    associated_before = df.DateFilter(
-        label=_("Associated until"),
-        field_name="associated_at",
-        lookup_expr="date__lte",
-        widget=DATE,
+    associated_after, associated_before = date_range(
+        "associated_at", _("Associated from"), _("Associated until")
     )
     sort = SortFilter(
         label=_("Sort by"),
@@ -64,13 +66,6 @@ class AssociationFilter(StyledFilterSet):
             return queryset
         return queryset.filter(new_customer_at__isnull=not value)
 
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(customer__name__icontains=value)
-            | Q(customer__account_name__icontains=value)
-            | Q(customer__contact_email__icontains=value)
-        )
-
 
 class InvitationFilter(StyledFilterSet):
     state = df.ChoiceFilter(
@@ -93,7 +88,11 @@ class InvitationFilter(StyledFilterSet):
 
 
 class ResourceFilter(StyledFilterSet):
-    q = df.CharFilter(label=_("Search"), method="search", widget=SEARCH_WIDGET)
+    q = SearchFilter(
+        label=_("Search"),
+        fields=("name", "resource_id", "customer__name", "customer__account_name"),
+        widget=SEARCH_WIDGET,
+    )
     expiring = YesNoFilter(
         label=_("Expiring soon"),
         method="filter_expiring",
@@ -115,31 +114,27 @@ class ResourceFilter(StyledFilterSet):
         model = Resource
         fields = ["q", "expiring", "status", "auto_renew", "period_unit"]
 
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(resource_id__icontains=value)
-            | Q(customer__name__icontains=value)
-            | Q(customer__account_name__icontains=value)
-        )
-
     def filter_expiring(self, queryset, name, value):
         return queryset.filter(expiring_soon_q()) if value else queryset.exclude(expiring_soon_q())
 
 
 class OrderFilter(StyledFilterSet):
-    q = df.CharFilter(label=_("Search"), method="search")
+    q = SearchFilter(
+        label=_("Search"),
+        fields=(
+            "order_no",
+            "customer__name",
+            "customer__account_name",
+            "product__code",
+            "product__name",
+        ),
+    )
     order_type = df.ChoiceFilter(label=_("Order type"), choices=Order.Type.choices)
     billing_period = df.CharFilter(
         label=_("Billing period"), widget=forms.TextInput(attrs={"placeholder": "2026-01"})
     )
     attributed_to = df.ChoiceFilter(label=_("Booked to"), choices=Attribution.choices)
-    formed_after = df.DateFilter(
-        label=_("Formed from"), field_name="formed_at", lookup_expr="date__gte", widget=DATE
-    )
-    formed_before = df.DateFilter(
-        label=_("Formed until"), field_name="formed_at", lookup_expr="date__lte", widget=DATE
-    )
+    formed_after, formed_before = date_range("formed_at", _("Formed from"), _("Formed until"))
     sort = SortFilter(
         label=_("Sort by"),
         fields=(("formed_at", "formed_at"), ("amount", "amount")),
@@ -149,15 +144,6 @@ class OrderFilter(StyledFilterSet):
     class Meta:
         model = Order
         fields = ["q", "order_type", "billing_period", "attributed_to"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(order_no__icontains=value)
-            | Q(customer__name__icontains=value)
-            | Q(customer__account_name__icontains=value)
-            | Q(product__code__icontains=value)
-            | Q(product__name__icontains=value)
-        )
 
 
 class ConsumptionFilter(StyledFilterSet):
@@ -171,7 +157,7 @@ class ConsumptionFilter(StyledFilterSet):
 
 
 class VoucherFilter(StyledFilterSet):
-    q = df.CharFilter(label=_("Search"), method="search")
+    q = SearchFilter(label=_("Search"), fields=("code", "customer__name", "customer__account_name"))
     state = df.ChoiceFilter(
         label=_("State"),
         method="filter_state",
@@ -181,13 +167,6 @@ class VoucherFilter(StyledFilterSet):
     class Meta:
         model = Voucher
         fields = ["q", "state"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(code__icontains=value)
-            | Q(customer__name__icontains=value)
-            | Q(customer__account_name__icontains=value)
-        )
 
     def filter_state(self, queryset, name, value):
         now = timezone.now()

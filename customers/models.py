@@ -16,7 +16,6 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -25,7 +24,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.choices import choice_display
-from partner_center.fields import optional_ref, partner_ref, user_ref
+from partner_center.fields import optional_ref, partner_ref, person_ref, user_ref
 from partner_center.money import ZERO, money_field  # noqa: F401
 from partner_center.periods import period_of as billing_period_of  # noqa: F401
 from partner_center.timezones import SHANGHAI  # noqa: F401
@@ -875,12 +874,7 @@ class MoneyRequest(models.Model):
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.PENDING
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requested_by = person_ref(_("requested by"), on_delete=models.PROTECT)
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     decided_by = user_ref(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)

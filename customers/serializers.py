@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
+
 from .models import (
     Account,
     AgreementVersion,
@@ -94,19 +96,18 @@ class ImportPayloadSerializer(serializers.Serializer):
     consumption = ImportConsumptionSerializer(many=True, required=False)
 
 
-class ImportRunSerializer(serializers.ModelSerializer):
-    source = serializers.CharField(read_only=True, help_text=_("api, command or demo"))
+class ImportRunSerializer(ReadOnlyModelSerializer):
+    source = ReadOnlyCharField(help_text=_("api, command or demo"))
 
     class Meta:
         model = ImportRun
         fields = ["id", "source", "created_at", "created", "skipped", "failed", "errors"]
-        read_only_fields = fields
 
 
 # ---------------------------------------------------------------- customers and accounts
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = Customer
         fields = [
@@ -119,22 +120,20 @@ class CustomerSerializer(serializers.ModelSerializer):
             "industry",
             "region",
         ]
-        read_only_fields = fields
 
 
-class AccountSerializer(serializers.ModelSerializer):
+class AccountSerializer(ReadOnlyModelSerializer):
     closed = serializers.SerializerMethodField()
 
     class Meta:
         model = Account
         fields = ["id", "balance", "frozen", "monthly_budget", "closed"]
-        read_only_fields = fields
 
     def get_closed(self, obj) -> bool:
         return obj.closed_at is not None
 
 
-class AssociationSerializer(serializers.ModelSerializer):
+class AssociationSerializer(ReadOnlyModelSerializer):
     customer = CustomerSerializer(read_only=True)
     account = serializers.SerializerMethodField()
     signed_latest_agreement = serializers.SerializerMethodField()
@@ -163,7 +162,6 @@ class AssociationSerializer(serializers.ModelSerializer):
             "new_customer_at",
             "account",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(AccountSerializer(allow_null=True))
     def get_account(self, obj):
@@ -238,13 +236,13 @@ class BudgetSerializer(ConfirmedMoney):
 
 
 @extend_schema_serializer(component_name="PendingMoneyOperation")
-class MoneyRequestSerializer(serializers.ModelSerializer):
+class MoneyRequestSerializer(ReadOnlyModelSerializer):
     """A money operation above the partner's limit, waiting for a second admin."""
 
-    operation_label = serializers.CharField(source="get_operation_display", read_only=True)
-    state_label = serializers.CharField(source="get_state_display", read_only=True)
-    target = serializers.CharField(source="target_name", read_only=True)
-    requested_by = serializers.CharField(source="requested_by.email", read_only=True)
+    operation_label = ReadOnlyCharField(source="get_operation_display")
+    state_label = ReadOnlyCharField(source="get_state_display")
+    target = ReadOnlyCharField(source="target_name")
+    requested_by = ReadOnlyCharField(source="requested_by.email")
 
     class Meta:
         model = MoneyRequest
@@ -262,7 +260,6 @@ class MoneyRequestSerializer(serializers.ModelSerializer):
             "decided_at",
             "decision_note",
         ]
-        read_only_fields = fields
 
 
 class RefuseSerializer(serializers.Serializer):
@@ -273,9 +270,9 @@ class UnbindSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class LedgerEntrySerializer(serializers.ModelSerializer):
-    who = serializers.CharField(read_only=True)
-    order_no = serializers.CharField(source="order.order_no", default=None, read_only=True)
+class LedgerEntrySerializer(ReadOnlyModelSerializer):
+    who = ReadOnlyCharField()
+    order_no = ReadOnlyCharField(source="order.order_no", default=None)
 
     class Meta:
         model = LedgerEntry
@@ -290,7 +287,6 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
             "order_no",
             "transfer",
         ]
-        read_only_fields = fields
 
 
 class ConsumptionSummaryRowSerializer(serializers.Serializer):
@@ -318,9 +314,9 @@ class RecommendationsSerializer(serializers.Serializer):
 
 
 @extend_schema_serializer(component_name="CustomerInvitation")
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ReadOnlyModelSerializer):
     link = serializers.SerializerMethodField()
-    display_state = serializers.CharField(read_only=True)
+    display_state = ReadOnlyCharField()
 
     class Meta:
         model = Invitation
@@ -336,7 +332,6 @@ class InvitationSerializer(serializers.ModelSerializer):
             "used_at",
             "link",
         ]
-        read_only_fields = fields
 
     def get_link(self, obj) -> str:
         from .services import invitation_link
@@ -368,13 +363,11 @@ class InvitationAcceptSerializer(serializers.Serializer):
 # ---------------------------------------------------------------- resources and orders
 
 
-class ResourceSerializer(serializers.ModelSerializer):
-    customer = serializers.CharField(source="customer.name", read_only=True)
-    customer_account = serializers.CharField(source="customer.account_name", read_only=True)
-    product = serializers.CharField(source="product.code", read_only=True)
-    original_order_no = serializers.CharField(
-        source="original_order.order_no", default=None, read_only=True
-    )
+class ResourceSerializer(ReadOnlyModelSerializer):
+    customer = ReadOnlyCharField(source="customer.name")
+    customer_account = ReadOnlyCharField(source="customer.account_name")
+    product = ReadOnlyCharField(source="product.code")
+    original_order_no = ReadOnlyCharField(source="original_order.order_no", default=None)
 
     class Meta:
         model = Resource
@@ -395,7 +388,6 @@ class ResourceSerializer(serializers.ModelSerializer):
             "original_order_no",
             "last_auto_renew_error",
         ]
-        read_only_fields = fields
 
 
 class RenewSerializer(serializers.Serializer):
@@ -409,24 +401,21 @@ class AutoRenewSerializer(serializers.Serializer):
     enabled = serializers.BooleanField()
 
 
-class OrderLineSerializer(serializers.ModelSerializer):
-    resource_id = serializers.CharField(source="resource.resource_id", read_only=True)
-    resource_name = serializers.CharField(source="resource.name", read_only=True)
-    original_order_no = serializers.CharField(
-        source="original_order.order_no", default=None, read_only=True
-    )
+class OrderLineSerializer(ReadOnlyModelSerializer):
+    resource_id = ReadOnlyCharField(source="resource.resource_id")
+    resource_name = ReadOnlyCharField(source="resource.name")
+    original_order_no = ReadOnlyCharField(source="original_order.order_no", default=None)
 
     class Meta:
         model = OrderLine
         fields = ["resource_id", "resource_name", "amount", "periods", "original_order_no"]
-        read_only_fields = fields
 
 
-class OrderSerializer(serializers.ModelSerializer):
-    customer = serializers.CharField(source="customer.name", read_only=True)
-    customer_account = serializers.CharField(source="customer.account_name", read_only=True)
-    product = serializers.CharField(source="product.code", read_only=True)
-    voucher_code = serializers.CharField(source="voucher.code", default=None, read_only=True)
+class OrderSerializer(ReadOnlyModelSerializer):
+    customer = ReadOnlyCharField(source="customer.name")
+    customer_account = ReadOnlyCharField(source="customer.account_name")
+    product = ReadOnlyCharField(source="product.code")
+    voucher_code = ReadOnlyCharField(source="voucher.code", default=None)
 
     class Meta:
         model = Order
@@ -447,7 +436,6 @@ class OrderSerializer(serializers.ModelSerializer):
             "billing_period",
             "source",
         ]
-        read_only_fields = fields
 
 
 class OrderDetailSerializer(OrderSerializer):
@@ -455,13 +443,12 @@ class OrderDetailSerializer(OrderSerializer):
 
     class Meta(OrderSerializer.Meta):
         fields = [*OrderSerializer.Meta.fields, "lines"]
-        read_only_fields = fields
 
 
-class ConsumptionRecordSerializer(serializers.ModelSerializer):
-    customer = serializers.CharField(source="customer.name", read_only=True)
-    customer_account = serializers.CharField(source="customer.account_name", read_only=True)
-    product = serializers.CharField(source="product.code", read_only=True)
+class ConsumptionRecordSerializer(ReadOnlyModelSerializer):
+    customer = ReadOnlyCharField(source="customer.name")
+    customer_account = ReadOnlyCharField(source="customer.account_name")
+    product = ReadOnlyCharField(source="product.code")
 
     class Meta:
         model = ConsumptionRecord
@@ -479,7 +466,6 @@ class ConsumptionRecordSerializer(serializers.ModelSerializer):
             "consumed_at",
             "billing_period",
         ]
-        read_only_fields = fields
 
 
 # ---------------------------------------------------------------- resellers and vouchers
@@ -498,8 +484,8 @@ class ResellerSerializer(serializers.Serializer):
     customer_count = serializers.IntegerField()
 
 
-class VoucherSerializer(serializers.ModelSerializer):
-    customer = serializers.CharField(source="customer.name", read_only=True)
+class VoucherSerializer(ReadOnlyModelSerializer):
+    customer = ReadOnlyCharField(source="customer.name")
     remaining = serializers.DecimalField(source="account.balance", read_only=True, **MONEY)
     state = serializers.SerializerMethodField()
 
@@ -517,7 +503,6 @@ class VoucherSerializer(serializers.ModelSerializer):
             "revoked_at",
             "state",
         ]
-        read_only_fields = fields
 
     def get_state(self, obj) -> str:
         return obj.state()
@@ -530,11 +515,10 @@ class VoucherIssueSerializer(ConfirmedMoney):
     valid_until = serializers.DateTimeField()
 
 
-class AgreementVersionSerializer(serializers.ModelSerializer):
+class AgreementVersionSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = AgreementVersion
         fields = ["id", "version", "title_zh", "title_en", "body_zh", "body_en", "published_at"]
-        read_only_fields = fields
 
 
 class SignSerializer(serializers.Serializer):

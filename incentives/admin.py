@@ -24,17 +24,7 @@ from .models import (
 class ProgramPeriodAdmin(SimpleHistoryAdmin):
     """The rates and rules per program period are data: admins change them here."""
 
-    list_display = (
-        "name",
-        "starts_on",
-        "ends_on",
-        "opportunity_rate",
-        "opportunity_cap",
-        "performance_rate",
-        "performance_threshold",
-        "monthly_target",
-        "tax_rate",
-    )
+    list_display = ProgramPeriod.TERMS
     search_fields = ("name", "rules_zh", "rules_en")
     list_filter = ("starts_on",)
     date_hierarchy = "starts_on"

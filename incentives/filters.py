@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import django_filters as df
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Order, Product
-from partner_center.filters import SortFilter, StyledFilterSet
+from partner_center.filters import SearchFilter, SortFilter, StyledFilterSet, date_range
 
 from . import periods
 from .models import IncentiveApplication, PerformanceRecord
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def _period_choices():
@@ -30,16 +27,11 @@ class PerformanceFilter(StyledFilterSet):
         choices=_period_choices,
         empty_label=_("All periods"),
     )
-    formed_from = df.DateFilter(
-        label=_("Formed from"), field_name="formed_at", lookup_expr="date__gte", widget=DATE
-    )
-    formed_until = df.DateFilter(
-        label=_("Formed until"), field_name="formed_at", lookup_expr="date__lte", widget=DATE
-    )
+    formed_from, formed_until = date_range("formed_at", _("Formed from"), _("Formed until"))
     order_type = df.ChoiceFilter(label=_("Order type"), choices=Order.Type.choices)
-    q = df.CharFilter(
+    q = SearchFilter(
         label=_("Customer"),
-        method="search_customer",
+        fields=("customer__name", "customer__account_name"),
         widget=forms.TextInput(attrs={"placeholder": _("Name or account")}),
     )
     customer = df.NumberFilter(field_name="customer_id", widget=forms.HiddenInput)
@@ -61,11 +53,6 @@ class PerformanceFilter(StyledFilterSet):
         model = PerformanceRecord
         fields = ["period", "formed_from", "formed_until", "order_type", "q", "customer", "product"]
 
-    def search_customer(self, queryset, name, value):
-        return queryset.filter(
-            Q(customer__name__icontains=value) | Q(customer__account_name__icontains=value)
-        )
-
 
 class StaffPerformanceFilter(PerformanceFilter):
     """Vendor staff see every partner's performance and may narrow it to one partner."""
@@ -82,9 +69,13 @@ class ApplicationFilter(StyledFilterSet):
     state = df.ChoiceFilter(
         label=_("State"), choices=IncentiveApplication.State.choices, empty_label=_("All states")
     )
-    q = df.CharFilter(
+    q = SearchFilter(
         label=_("Search"),
-        method="search",
+        fields=(
+            "opportunity__project_name",
+            "opportunity__customer_name",
+            "partner__name",
+        ),
         widget=forms.TextInput(attrs={"placeholder": _("Project, customer or partner")}),
     )
     sort = SortFilter(
@@ -97,10 +88,3 @@ class ApplicationFilter(StyledFilterSet):
     class Meta:
         model = IncentiveApplication
         fields = ["state", "q"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(opportunity__project_name__icontains=value)
-            | Q(opportunity__customer_name__icontains=value)
-            | Q(partner__name__icontains=value)
-        )

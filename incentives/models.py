@@ -104,6 +104,19 @@ class ProgramPeriod(models.Model):
             ),
         ]
 
+    # The period and its terms, as the admin's list and the API show them.
+    TERMS = (
+        "name",
+        "starts_on",
+        "ends_on",
+        "opportunity_rate",
+        "opportunity_cap",
+        "performance_rate",
+        "performance_threshold",
+        "monthly_target",
+        "tax_rate",
+    )
+
     def __str__(self) -> str:
         return f"{self.name} ({self.starts_on:%Y-%m-%d} – {self.ends_on:%Y-%m-%d})"
 

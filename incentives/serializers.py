@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
+
 from .models import IncentiveApplication, PerformanceRecord, PeriodStatement, ProgramPeriod
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "coerce_to_string": True}
 
 
-class PerformanceRecordSerializer(serializers.ModelSerializer):
-    order_no = serializers.CharField(source="order.order_no", read_only=True)
-    customer_name = serializers.CharField(source="customer.name", read_only=True)
-    customer_account = serializers.CharField(source="customer.account_name", read_only=True)
-    product_code = serializers.CharField(source="product.code", read_only=True)
-    product_name = serializers.CharField(source="product.name", read_only=True)
-    partner_name = serializers.CharField(source="partner.name", read_only=True)
+class PerformanceRecordSerializer(ReadOnlyModelSerializer):
+    order_no = ReadOnlyCharField(source="order.order_no")
+    customer_name = ReadOnlyCharField(source="customer.name")
+    customer_account = ReadOnlyCharField(source="customer.account_name")
+    product_code = ReadOnlyCharField(source="product.code")
+    product_name = ReadOnlyCharField(source="product.name")
+    partner_name = ReadOnlyCharField(source="partner.name")
 
     class Meta:
         model = PerformanceRecord
@@ -38,7 +40,6 @@ class PerformanceRecordSerializer(serializers.ModelSerializer):
             "voucher_amount",
             "amount",
         ]
-        read_only_fields = fields
 
 
 class BreakdownSerializer(serializers.Serializer):
@@ -86,8 +87,8 @@ class ChartSerializer(serializers.Serializer):
     series = SeriesSerializer(many=True)
 
 
-class StatementSerializer(serializers.ModelSerializer):
-    program_name = serializers.CharField(source="program.name", read_only=True, default="")
+class StatementSerializer(ReadOnlyModelSerializer):
+    program_name = ReadOnlyCharField(source="program.name", default="")
     achievement = serializers.DecimalField(
         max_digits=8, decimal_places=1, read_only=True, allow_null=True
     )
@@ -118,7 +119,6 @@ class StatementSerializer(serializers.ModelSerializer):
             "created_at",
             "notified_at",
         ]
-        read_only_fields = fields
 
 
 class RunningStatementSerializer(StatementSerializer):
@@ -127,35 +127,26 @@ class RunningStatementSerializer(StatementSerializer):
     id = serializers.IntegerField(read_only=True, allow_null=True)
 
 
-class ProgramPeriodSerializer(serializers.ModelSerializer):
-    rules = serializers.CharField(read_only=True)
+class ProgramPeriodSerializer(ReadOnlyModelSerializer):
+    rules = ReadOnlyCharField()
 
     class Meta:
         model = ProgramPeriod
         fields = [
             "id",
-            "name",
-            "starts_on",
-            "ends_on",
-            "opportunity_rate",
-            "opportunity_cap",
-            "performance_rate",
-            "performance_threshold",
-            "monthly_target",
-            "tax_rate",
+            *ProgramPeriod.TERMS,
             "rules",
             "rules_zh",
             "rules_en",
         ]
-        read_only_fields = fields
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
-    partner_name = serializers.CharField(source="partner.name", read_only=True)
-    project_name = serializers.CharField(source="opportunity.project_name", read_only=True)
-    customer_name = serializers.CharField(source="opportunity.customer_name", read_only=True)
-    offering_label = serializers.CharField(read_only=True)
-    program_name = serializers.CharField(source="program.name", read_only=True)
+class ApplicationSerializer(ReadOnlyModelSerializer):
+    partner_name = ReadOnlyCharField(source="partner.name")
+    project_name = ReadOnlyCharField(source="opportunity.project_name")
+    customer_name = ReadOnlyCharField(source="opportunity.customer_name")
+    offering_label = ReadOnlyCharField()
+    program_name = ReadOnlyCharField(source="program.name")
 
     class Meta:
         model = IncentiveApplication
@@ -192,7 +183,6 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "payment_reference",
             "rejection_reason",
         ]
-        read_only_fields = fields
 
 
 class ApplySerializer(serializers.Serializer):

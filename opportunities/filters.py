@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partner_center.accounts.access import is_vendor_staff
 from partner_center.accounts.models import Partner
-from partner_center.filters import SortFilter
+from partner_center.filters import SortFilter, date_range
 from partner_center.forms import style_fields
 from partner_center.validators import validate_date_range
 from partner_center.workdays import deadline_after
@@ -75,19 +75,8 @@ class OpportunityFilter(DeadlineSoonMixin, django_filters.FilterSet):
         method="filter_customer",
         widget=forms.TextInput(attrs={"placeholder": _("Name or credit code")}),
     )
-    created_after = django_filters.DateFilter(
-        label=_("Created from"),
-        field_name="created_at",
-        lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[validate_date_range],
-    )
-    created_before = django_filters.DateFilter(
-        label=_("Created until"),
-        field_name="created_at",
-        lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[validate_date_range],
+    created_after, created_before = date_range(
+        "created_at", _("Created from"), _("Created until"), validators=[validate_date_range]
     )
     deadline_soon = django_filters.BooleanFilter(
         label=_("Deadline soon"), method="filter_deadline_soon", widget=forms.CheckboxInput

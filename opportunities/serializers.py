@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from partner_center.accounts.access import is_vendor_staff
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
 
 from . import protection, selectors, sla
 from .catalog import (
@@ -30,9 +31,9 @@ class DecisionSerializer(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
 
 
-class OpportunitySerializer(serializers.ModelSerializer):
-    partner_name = serializers.CharField(source="partner.name", read_only=True)
-    state_label = serializers.CharField(source="get_state_display", read_only=True)
+class OpportunitySerializer(ReadOnlyModelSerializer):
+    partner_name = ReadOnlyCharField(source="partner.name")
+    state_label = ReadOnlyCharField(source="get_state_display")
     decision = serializers.SerializerMethodField()
     editable_fields = serializers.SerializerMethodField()
     contact_masked = serializers.SerializerMethodField()
@@ -43,14 +44,10 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "entered yet: it may still move when the calendar is completed."
         )
     )
-    protection_label = serializers.CharField(source="get_protection_display", read_only=True)
-    lost_reason_label = serializers.CharField(source="get_lost_reason_display", read_only=True)
-    owner_name = serializers.CharField(
-        source="owner", read_only=True, allow_null=True, default=None
-    )
-    bd_owner_name = serializers.CharField(
-        source="bd_owner", read_only=True, allow_null=True, default=None
-    )
+    protection_label = ReadOnlyCharField(source="get_protection_display")
+    lost_reason_label = ReadOnlyCharField(source="get_lost_reason_display")
+    owner_name = ReadOnlyCharField(source="owner", allow_null=True, default=None)
+    bd_owner_name = ReadOnlyCharField(source="bd_owner", allow_null=True, default=None)
     protection_live = serializers.SerializerMethodField(
         help_text="Whether this item protects its customer and products now (R4.1)."
     )
@@ -103,7 +100,6 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "bd_owner",
             "bd_owner_name",
         )
-        read_only_fields = fields
 
     def _user(self):
         request = self.context.get("request")
@@ -263,11 +259,9 @@ class DuplicateHintSerializer(serializers.Serializer):
 
 class LeadSerializer(serializers.ModelSerializer):
     status = serializers.SerializerMethodField()
-    share_partner = serializers.CharField(read_only=True, allow_null=True, default=None)
+    share_partner = ReadOnlyCharField(allow_null=True, default=None)
     share_deadline = serializers.DateTimeField(read_only=True, allow_null=True, default=None)
-    bd_owner_name = serializers.CharField(
-        source="bd_owner", read_only=True, allow_null=True, default=None
-    )
+    bd_owner_name = ReadOnlyCharField(source="bd_owner", allow_null=True, default=None)
 
     class Meta:
         model = VendorLead
@@ -316,7 +310,7 @@ class ShareSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DuplicatePairSerializer(serializers.ModelSerializer):
+class DuplicatePairSerializer(ReadOnlyModelSerializer):
     verdict = serializers.SerializerMethodField()
     winner = serializers.SerializerMethodField()
 
@@ -334,7 +328,6 @@ class DuplicatePairSerializer(serializers.ModelSerializer):
             "verdict",
             "winner",
         )
-        read_only_fields = fields
 
     def get_verdict(self, obj) -> str:
         return obj.verdict.explanation
@@ -353,7 +346,7 @@ class DecideSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class POImportSerializer(serializers.ModelSerializer):
+class POImportSerializer(ReadOnlyModelSerializer):
     failed_rows_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -373,7 +366,6 @@ class POImportSerializer(serializers.ModelSerializer):
             "finished_at",
             "failed_rows_url",
         )
-        read_only_fields = fields
 
     def get_failed_rows_url(self, obj) -> str | None:
         if not obj.failed_file:

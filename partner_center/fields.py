@@ -1,5 +1,5 @@
 """Model field helpers for the references every app writes again and again: the user who did
-something (`user_ref`), the partner a row belongs to (`partner_ref`) and any other reference
+something (`user_ref`), the user a row always has (`person_ref`), the partner a row belongs to (`partner_ref`) and any other reference
 that may be empty (`optional_ref`). They build the same
 fields as writing them out (migrations see no difference)."""
 
@@ -88,6 +88,23 @@ def user_ref(
         on_delete=on_delete,
         related_name=related_name,
         one_to_one=one_to_one,
+        **kwargs,
+    )
+
+
+def person_ref(
+    verbose_name: Any,
+    related_name: str = "+",
+    *,
+    on_delete: Any = models.CASCADE,
+    **kwargs: Any,
+) -> models.ForeignKey[User | Combinable, User]:
+    """The user a row always has: whose session, key, membership or notification it is."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=on_delete,
+        related_name=related_name,
         **kwargs,
     )
 

@@ -1,6 +1,8 @@
 """Pieces shared by the filter bars of every list page (django-filter)."""
 
 import django_filters as df
+from django import forms
+from django.db.models import Q
 from django.forms.utils import pretty_name
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,44 @@ class StyledFilterSet(df.FilterSet):
             style_fields(form.fields, small=True)
             form._styled = True
         return form
+
+
+def date_range(
+    field_name: str, label_from: str, label_until: str, **kwargs
+) -> tuple[df.DateFilter, df.DateFilter]:
+    """The "from" and "until" date inputs of a filter bar, on the day of the `field_name`
+    timestamp, both days included; `kwargs` go to both filters."""
+    date = forms.DateInput(attrs={"type": "date"})
+    after, before = (
+        df.DateFilter(
+            label=label, field_name=field_name, lookup_expr=f"date__{op}", widget=date, **kwargs
+        )
+        for label, op in ((label_from, "gte"), (label_until, "lte"))
+    )
+    return after, before
+
+
+def contains_any(queryset, fields, value: str):
+    """The rows where any of `fields` contains `value`, ignoring case (all rows for an empty
+    value)."""
+    value = value.strip()
+    if not value:
+        return queryset
+    cond = Q()
+    for field in fields:
+        cond |= Q(**{f"{field}__icontains": value})
+    return queryset.filter(cond)
+
+
+class SearchFilter(df.CharFilter):
+    """A search box: the rows where any of `fields` contains the text, ignoring case."""
+
+    def __init__(self, *args, fields: tuple[str, ...], **kwargs):
+        super().__init__(*args, method=self.search, **kwargs)
+        self.search_fields = fields
+
+    def search(self, queryset, name, value):
+        return contains_any(queryset, self.search_fields, value)
 
 
 class AnyYesNoWidget(df.widgets.BooleanWidget):

@@ -8,6 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
+
 from .models import COMMENT_MAX_CHARS, NEXT_STEP_MAX_CHARS, DealAttachment, NextStep
 from .selectors import person_name
 
@@ -38,7 +40,7 @@ class DealCommentCreateSerializer(serializers.Serializer):
     )
 
 
-class NextStepSerializer(serializers.ModelSerializer):
+class NextStepSerializer(ReadOnlyModelSerializer):
     assignee_name = serializers.SerializerMethodField()
     done = serializers.BooleanField(source="is_done", read_only=True)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
@@ -57,7 +59,6 @@ class NextStepSerializer(serializers.ModelSerializer):
             "overdue",
             "created_at",
         )
-        read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_assignee_name(self, obj) -> str:
@@ -74,8 +75,8 @@ class NextStepCreateSerializer(serializers.Serializer):
     )
 
 
-class DealFileSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+class DealFileSerializer(ReadOnlyModelSerializer):
+    kind_label = ReadOnlyCharField(source="get_kind_display")
     uploaded_by_name = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
 
@@ -93,7 +94,6 @@ class DealFileSerializer(serializers.ModelSerializer):
             "uploaded_at",
             "download_url",
         )
-        read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_uploaded_by_name(self, obj) -> str:

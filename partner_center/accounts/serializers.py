@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from partner_center.serializer_fields import ReadOnlyModelSerializer
+
 from .models import Partner, User
 
 
-class PartnerSerializer(serializers.ModelSerializer):
+class PartnerSerializer(ReadOnlyModelSerializer):
     types = serializers.SerializerMethodField()
 
     class Meta:
@@ -18,16 +20,14 @@ class PartnerSerializer(serializers.ModelSerializer):
             "parent_distributor",
             "is_active",
         ]
-        read_only_fields = fields
 
     def get_types(self, obj) -> list[str]:
         return sorted(obj.type_codes)
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ReadOnlyModelSerializer):
     partner = PartnerSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = User
         fields = ["id", "email", "full_name", "role", "partner"]
-        read_only_fields = fields

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import hashlib
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from partner_center.fields import partner_ref, user_ref
+from partner_center.fields import partner_ref, person_ref, user_ref
 
 KEY_MARK = "pck"
 
@@ -31,12 +30,7 @@ class ApiKey(models.Model):
     belongs to the partner (`partner`): it stops working when its user leaves the partner or
     is deactivated. Staff keys have no partner."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="api_keys",
-        verbose_name=_("acts as"),
-    )
+    user = person_ref(_("acts as"), "api_keys")
     partner = partner_ref("api_keys", on_delete=models.CASCADE, null=True, blank=True)
     label = models.CharField(pgettext_lazy("api key", "label"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=16, unique=True)

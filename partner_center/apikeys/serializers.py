@@ -1,14 +1,16 @@
 from rest_framework import serializers
 
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
+
 from .models import ApiKey, KeyStatus
 from .scopes import ALL_SCOPES
 from .services import MAX_DAYS
 
 
-class ApiKeySerializer(serializers.ModelSerializer):
+class ApiKeySerializer(ReadOnlyModelSerializer):
     """A key as listed: never its secret."""
 
-    prefix = serializers.CharField(source="display_prefix", read_only=True)
+    prefix = ReadOnlyCharField(source="display_prefix")
     status = serializers.ChoiceField(choices=KeyStatus.choices, read_only=True)
     user_email = serializers.EmailField(source="user.email", read_only=True)
     scopes = serializers.ListField(child=serializers.ChoiceField(choices=ALL_SCOPES))
@@ -29,7 +31,6 @@ class ApiKeySerializer(serializers.ModelSerializer):
             "migrated",
             "status",
         ]
-        read_only_fields = fields
 
 
 class ApiKeyCreateSerializer(serializers.Serializer):
@@ -46,8 +47,7 @@ class ApiKeyCreateSerializer(serializers.Serializer):
 class ApiKeyCreatedSerializer(ApiKeySerializer):
     """The new key, with the full key text: shown this once, never again."""
 
-    key = serializers.CharField(read_only=True, help_text="`pck_<prefix>_<secret>`: keep it.")
+    key = ReadOnlyCharField(help_text="`pck_<prefix>_<secret>`: keep it.")
 
     class Meta(ApiKeySerializer.Meta):
         fields = [*ApiKeySerializer.Meta.fields, "key"]
-        read_only_fields = fields

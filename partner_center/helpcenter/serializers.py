@@ -1,18 +1,18 @@
-from rest_framework import serializers
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
 
 from .models import FAQEntry
 
 
-class FAQEntrySerializer(serializers.ModelSerializer):
-    question = serializers.CharField(read_only=True)
-    answer = serializers.CharField(read_only=True)
-    link_url = serializers.CharField(read_only=True)
-    link_label = serializers.CharField(read_only=True)
+class FAQEntrySerializer(ReadOnlyModelSerializer):
+    question = ReadOnlyCharField()
+    answer = ReadOnlyCharField()
+    link_url = ReadOnlyCharField()
+    link_label = ReadOnlyCharField()
     # Numbers filled in from the rules (facts.py), as on the pages.
-    question_zh = serializers.CharField(source="question_zh_text", read_only=True)
-    answer_zh = serializers.CharField(source="answer_zh_text", read_only=True)
-    question_en = serializers.CharField(source="question_en_text", read_only=True)
-    answer_en = serializers.CharField(source="answer_en_text", read_only=True)
+    question_zh = ReadOnlyCharField(source="question_zh_text")
+    answer_zh = ReadOnlyCharField(source="answer_zh_text")
+    question_en = ReadOnlyCharField(source="question_en_text")
+    answer_en = ReadOnlyCharField(source="answer_en_text")
 
     class Meta:
         model = FAQEntry
@@ -29,4 +29,3 @@ class FAQEntrySerializer(serializers.ModelSerializer):
             "link_label",
             "updated_at",
         ]
-        read_only_fields = fields

@@ -1,14 +1,12 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.filters import SortFilter
-from partner_center.forms import add_class, bootstrap_class
+from partner_center.filters import SearchFilter, SortFilter, StyledFilterSet
 
 from .models import Membership
 
 
-class MembershipFilter(django_filters.FilterSet):
+class MembershipFilter(StyledFilterSet):
     """Filters of the member list (page and API). Needs a queryset with `status`."""
 
     status = django_filters.ChoiceFilter(
@@ -17,7 +15,7 @@ class MembershipFilter(django_filters.FilterSet):
         field_name="status",
         empty_label=_("Any state"),
     )
-    q = django_filters.CharFilter(label=_("Name or e-mail"), method="filter_q")
+    q = SearchFilter(label=_("Name or e-mail"), fields=("user__email", "user__full_name"))
     ordering = SortFilter(
         label=_("Sort by"),
         empty_label=_("Newest first"),
@@ -38,16 +36,3 @@ class MembershipFilter(django_filters.FilterSet):
     class Meta:
         model = Membership
         fields = ["status"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            add_class(field.widget, bootstrap_class(field.widget, small=True))
-
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(user__email__icontains=value) | Q(user__full_name__icontains=value)
-        )

@@ -1,10 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.fields import partner_ref, user_ref
+from partner_center.fields import partner_ref, person_ref, user_ref
 
 # How long an invitation link works, and how many invitations a partner may send a day.
 INVITATION_VALIDITY_DAYS = 7
@@ -50,12 +49,7 @@ class Membership(models.Model):
         UNLINKED = "unlinked", _("Unlinked")  # the link ended
 
     partner = partner_ref("memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("person"),
-        on_delete=models.PROTECT,
-        related_name="memberships",
-    )
+    user = person_ref(_("person"), "memberships", on_delete=models.PROTECT)
     state = models.CharField(_("state"), max_length=16, choices=State.choices)
     invited_by = user_ref(_("invited by"))
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)

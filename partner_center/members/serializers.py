@@ -2,13 +2,14 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from partner_center.accounts.serializers import PartnerSerializer
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
 
 from .models import ContactChange, Membership
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ReadOnlyModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
-    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    full_name = ReadOnlyCharField(source="user.full_name")
     status = serializers.ChoiceField(
         source="current_status", choices=Membership.State.choices, read_only=True
     )
@@ -27,7 +28,6 @@ class MembershipSerializer(serializers.ModelSerializer):
             "unlinked_at",
             "can_move_money",
         ]
-        read_only_fields = fields
 
 
 class InviteSerializer(serializers.Serializer):
@@ -39,16 +39,15 @@ class MoneyGrantSerializer(serializers.Serializer):
 
 
 @extend_schema_serializer(component_name="MemberInvitation")
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ReadOnlyModelSerializer):
     """An invitation as the invited person sees it."""
 
-    partner = serializers.CharField(source="partner.name", read_only=True)
-    invited_by = serializers.CharField(source="invited_by.get_full_name", read_only=True)
+    partner = ReadOnlyCharField(source="partner.name")
+    invited_by = ReadOnlyCharField(source="invited_by.get_full_name")
 
     class Meta:
         model = Membership
         fields = ["id", "partner", "invited_by", "invited_at", "expires_at"]
-        read_only_fields = fields
 
 
 # The partner as its profile page shows it; `types` as `PartnerSerializer` gives them.
@@ -65,7 +64,6 @@ class ProfileSerializer(PartnerSerializer):
             "is_active",
             "deregistered_at",
         ]
-        read_only_fields = fields
 
 
 class LegalRepresentativeSerializer(serializers.Serializer):
@@ -75,7 +73,7 @@ class LegalRepresentativeSerializer(serializers.Serializer):
 
 class ContactChangeSerializer(serializers.ModelSerializer):
     new_value = serializers.CharField(write_only=True, max_length=254)
-    masked_value = serializers.CharField(read_only=True)
+    masked_value = ReadOnlyCharField()
 
     class Meta:
         model = ContactChange

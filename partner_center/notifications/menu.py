@@ -1,17 +1,17 @@
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.menus import MenuEntry
+from partner_center.menu_table import section_entries
 
 from .permissions import MANAGE_SUBSCRIPTIONS
 
-ENTRIES = [
-    MenuEntry(
-        "account",
+ENTRIES = section_entries(
+    "account",
+    (
         _("Subscriptions"),
         "notifications:subscriptions",
         MANAGE_SUBSCRIPTIONS,
-        order=50,
-        why_hidden=_("Users of a partner subscribe to information topics."),
-        help_slug="page-subscriptions",
+        50,
+        _("Users of a partner subscribe to information topics."),
+        "page-subscriptions",
     ),
-]
+)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partner_center.accounts.permissions import PartnerType
-from partner_center.fields import partner_ref
+from partner_center.fields import partner_ref, person_ref
 from partner_center.money import money_field
 
 # Kinds are "<area>.<event>"; the notification center filters by area.
@@ -28,12 +28,7 @@ AREAS = {
 class Notification(models.Model):
     """A message to one user, shown in the portal's notification center."""
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recipient"),
-        on_delete=models.CASCADE,
-        related_name="notifications",
-    )
+    recipient = person_ref(_("recipient"), "notifications")
     kind = models.CharField(_("kind"), max_length=64)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
@@ -155,12 +150,7 @@ class Subscription(models.Model):
     user wants e-mails)."""
 
     partner = partner_ref("subscriptions", on_delete=models.CASCADE)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("subscriber"),
-        on_delete=models.CASCADE,
-        related_name="subscriptions",
-    )
+    user = person_ref(_("subscriber"), "subscriptions")
     topic = models.CharField(_("topic"), max_length=32, choices=Topic.choices)
     created_at = models.DateTimeField(_("subscribed at"), default=timezone.now)
 

@@ -4,15 +4,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from partner_center.accounts.language import preferred_language
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
 
 from .models import Notification, Topic
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ReadOnlyModelSerializer):
     """Title and body in the caller's preferred language (else the request's language),
     as the e-mail and the portal show them."""
 
-    area = serializers.CharField(read_only=True)
+    area = ReadOnlyCharField()
     title = serializers.SerializerMethodField()
     body = serializers.SerializerMethodField()
 
@@ -41,7 +42,6 @@ class NotificationSerializer(serializers.ModelSerializer):
             "read_at",
             "emailed_at",
         ]
-        read_only_fields = fields
 
 
 class UnreadCountSerializer(serializers.Serializer):

@@ -1,25 +1,20 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from partner_center.filters import SortFilter
-from partner_center.forms import add_class, bootstrap_class
+from partner_center.filters import SearchFilter, SortFilter, StyledFilterSet, date_range
 
 from .models import PCEApplication
 
 
-class PCEApplicationFilter(django_filters.FilterSet):
+class PCEApplicationFilter(StyledFilterSet):
     state = django_filters.ChoiceFilter(
         label=_("State"), choices=PCEApplication.State.choices, empty_label=_("Any state")
     )
-    q = django_filters.CharFilter(label=_("Partner or credit code"), method="filter_q")
-    applied_after = django_filters.DateFilter(
-        label=_("Applied from"), field_name="applied_at", lookup_expr="date__gte"
+    q = SearchFilter(
+        label=_("Partner or credit code"), fields=("partner__name", "partner__credit_code")
     )
-    applied_before = django_filters.DateFilter(
-        label=_("Applied until"), field_name="applied_at", lookup_expr="date__lte"
-    )
+    applied_after, applied_before = date_range("applied_at", _("Applied from"), _("Applied until"))
     ordering = SortFilter(
         label=_("Sort by"),
         empty_label=_("Newest first"),
@@ -34,18 +29,3 @@ class PCEApplicationFilter(django_filters.FilterSet):
     class Meta:
         model = PCEApplication
         fields = ["state"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.form.fields.items():
-            add_class(field.widget, bootstrap_class(field.widget, small=True))
-            if name.startswith("applied_"):
-                field.widget.input_type = "date"
-
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(partner__name__icontains=value) | Q(partner__credit_code__icontains=value)
-        )

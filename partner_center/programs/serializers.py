@@ -1,12 +1,13 @@
 from rest_framework import serializers
 
 from partner_center.accounts.permissions import PARTNER_PATHS, PartnerType
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
 
 from .models import PCEApplication
 
 
-class PCEApplicationSerializer(serializers.ModelSerializer):
-    partner_name = serializers.CharField(source="partner.name", read_only=True)
+class PCEApplicationSerializer(ReadOnlyModelSerializer):
+    partner_name = ReadOnlyCharField(source="partner.name")
 
     class Meta:
         model = PCEApplication
@@ -21,7 +22,6 @@ class PCEApplicationSerializer(serializers.ModelSerializer):
             "decided_at",
             "decision_reason",
         ]
-        read_only_fields = fields
 
 
 class PCEApplySerializer(serializers.Serializer):
@@ -38,7 +38,7 @@ class DecisionSerializer(serializers.Serializer):
 
 class PathSerializer(serializers.Serializer):
     path = serializers.ChoiceField(choices=[(p.value, PartnerType(p).label) for p in PARTNER_PATHS])
-    label = serializers.CharField(read_only=True)
+    label = ReadOnlyCharField()
     joined = serializers.BooleanField(read_only=True)
 
 

@@ -4,10 +4,11 @@ second factor."""
 
 import hashlib
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from partner_center.fields import person_ref
 
 
 def key_digest(value: str) -> str:
@@ -18,12 +19,7 @@ def key_digest(value: str) -> str:
 class UserSession(models.Model):
     """A sign-in: created at login, ended at sign-out, idle expiry or "sign out everywhere"."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="signed_in_sessions",
-        verbose_name=_("user"),
-    )
+    user = person_ref(_("user"), "signed_in_sessions")
     key_digest = models.CharField(_("session key digest"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("signed in at"), default=timezone.now)
     last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
@@ -45,12 +41,7 @@ class TrustedDevice(models.Model):
     """A browser that may skip the second factor until `expires_at`. The browser holds a
     signed cookie with the user id and a random token; only the token's digest is kept."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="trusted_devices",
-        verbose_name=_("user"),
-    )
+    user = person_ref(_("user"), "trusted_devices")
     token_digest = models.CharField(_("token digest"), max_length=64, unique=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("trusted since"), default=timezone.now)

@@ -21,12 +21,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         "event_types",
         "description",
         "created_by",
-        "created_at",
-        "secret_rotated_at",
-        "consecutive_failures",
-        "failing_since",
-        "disabled_at",
-        "disabled_reason",
+        *WebhookEndpoint.KEPT_FIELDS,
         "is_active",
     )
 
@@ -38,15 +33,7 @@ class AttemptInline(admin.TabularInline):
     model = DeliveryAttempt
     extra = 0
     can_delete = False
-    readonly_fields = (
-        "number",
-        "started_at",
-        "status_code",
-        "latency_ms",
-        "response_excerpt",
-        "error",
-        "succeeded",
-    )
+    readonly_fields = DeliveryAttempt.LOG_FIELDS
 
 
 @admin.register(WebhookDelivery)

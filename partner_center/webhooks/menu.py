@@ -1,17 +1,17 @@
 from django.utils.translation import gettext_lazy as _
 
-from partner_center.menus import MenuEntry
+from partner_center.menu_table import section_entries
 
 from .permissions import MANAGE_OWN_WEBHOOKS
 
-ENTRIES = [
-    MenuEntry(
-        "account",
+ENTRIES = section_entries(
+    "account",
+    (
         _("Webhooks"),
         "webhooks:list",
         MANAGE_OWN_WEBHOOKS,
-        order=60,
-        why_hidden=_("The partner admin registers the partner's webhook endpoints."),
-        help_slug="page-webhooks",
+        60,
+        _("The partner admin registers the partner's webhook endpoints."),
+        "page-webhooks",
     ),
-]
+)

@@ -54,6 +54,16 @@ class WebhookEndpoint(models.Model):
         verbose_name_plural = _("webhook endpoints")
         ordering = ["id"]
 
+    # What the service keeps on an endpoint (when made, its health): shown, never edited.
+    KEPT_FIELDS = (
+        "created_at",
+        "secret_rotated_at",
+        "consecutive_failures",
+        "failing_since",
+        "disabled_at",
+        "disabled_reason",
+    )
+
     def __str__(self) -> str:
         return self.url
 
@@ -138,6 +148,17 @@ class DeliveryAttempt(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["delivery", "number"], name="webhooks_attempt_once")
         ]
+
+    # An attempt's log as the admin and the API show it.
+    LOG_FIELDS = (
+        "number",
+        "started_at",
+        "status_code",
+        "latency_ms",
+        "response_excerpt",
+        "error",
+        "succeeded",
+    )
 
     def __str__(self) -> str:
         return f"#{self.delivery_id}/{self.number} {self.status_code or self.error}"

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from partner_center.serializer_fields import ReadOnlyCharField, ReadOnlyModelSerializer
+
 from .event_types import EventType
 from .models import DeliveryAttempt, PartnerEvent, WebhookDelivery, WebhookEndpoint
 
@@ -18,9 +20,7 @@ class EndpointSerializer(serializers.ModelSerializer):
         max_value=2**63 - 1,
         help_text="The partner (vendor admins only; a partner admin's own partner otherwise).",
     )
-    secret_hint = serializers.CharField(
-        read_only=True, help_text="The first characters of the signing secret."
-    )
+    secret_hint = ReadOnlyCharField(help_text="The first characters of the signing secret.")
 
     class Meta:
         model = WebhookEndpoint
@@ -32,52 +32,32 @@ class EndpointSerializer(serializers.ModelSerializer):
             "event_types",
             "is_active",
             "secret_hint",
-            "created_at",
-            "secret_rotated_at",
-            "consecutive_failures",
-            "failing_since",
-            "disabled_at",
-            "disabled_reason",
+            *WebhookEndpoint.KEPT_FIELDS,
         ]
         read_only_fields = [
             "id",
             "secret_hint",
-            "created_at",
-            "secret_rotated_at",
-            "consecutive_failures",
-            "failing_since",
-            "disabled_at",
-            "disabled_reason",
+            *WebhookEndpoint.KEPT_FIELDS,
         ]
 
 
 class EndpointWithSecretSerializer(EndpointSerializer):
-    secret = serializers.CharField(
-        read_only=True,
-        help_text="The signing secret: shown in this answer only (create, rotate-secret).",
+    secret = ReadOnlyCharField(
+        help_text="The signing secret: shown in this answer only (create, rotate-secret)."
     )
 
     class Meta(EndpointSerializer.Meta):
         fields = [*EndpointSerializer.Meta.fields, "secret"]
 
 
-class AttemptSerializer(serializers.ModelSerializer):
+class AttemptSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = DeliveryAttempt
-        fields = [
-            "number",
-            "started_at",
-            "status_code",
-            "latency_ms",
-            "response_excerpt",
-            "error",
-            "succeeded",
-        ]
-        read_only_fields = fields
+        fields = DeliveryAttempt.LOG_FIELDS
 
 
-class DeliverySerializer(serializers.ModelSerializer):
-    event_type = serializers.CharField(source="event.type", read_only=True)
+class DeliverySerializer(ReadOnlyModelSerializer):
+    event_type = ReadOnlyCharField(source="event.type")
 
     class Meta:
         model = WebhookDelivery
@@ -95,7 +75,6 @@ class DeliverySerializer(serializers.ModelSerializer):
             "last_error",
             "redelivery_of",
         ]
-        read_only_fields = fields
 
 
 class DeliveryDetailSerializer(DeliverySerializer):
@@ -103,10 +82,9 @@ class DeliveryDetailSerializer(DeliverySerializer):
 
     class Meta(DeliverySerializer.Meta):
         fields = [*DeliverySerializer.Meta.fields, "attempt_log"]
-        read_only_fields = fields
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ReadOnlyModelSerializer):
     """The same envelope a webhook's body carries."""
 
     partner_id = serializers.IntegerField(read_only=True)
@@ -119,7 +97,6 @@ class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = PartnerEvent
         fields = ["id", "type", "created_at", "partner_id", "data"]
-        read_only_fields = fields
 
     def to_representation(self, instance):
         from .events import envelope
