@@ -65,6 +65,13 @@ class ApiKey(models.Model):
         return f"{KEY_MARK}_{self.prefix}_…"
 
     @property
+    def scope_labels(self) -> list[str]:
+        """The key's scopes as the reader's words ("Read", "Billing"), in the catalogue's order."""
+        from .scopes import ALL_SCOPES
+
+        return [str(scope.label) for scope in ALL_SCOPES if scope.value in self.scopes]
+
+    @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 

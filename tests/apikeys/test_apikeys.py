@@ -226,3 +226,16 @@ def test_a_partner_admin_of_another_role_cannot_use_a_stale_key(owner):
     owner.role = Role.BD
     owner.save()
     assert bearer(key).get("/api/v1/me/").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", ["Read", "Opportunities"]), ("zh-hans", ["读取", "机会点"])]
+)
+def test_the_key_list_names_scopes_in_the_readers_words(owner, login, language, words):
+    create_key(actor=owner, label="CRM", scopes=["opportunities"], expires_in_days=30)
+    owner.language = language
+    owner.save(update_fields=["language"])
+    page = login(owner).get(reverse("apikeys:list"), HTTP_ACCEPT_LANGUAGE=language)
+    cell = page.content.decode().split('data-testid="key-scopes">', 1)[1].split("</td>", 1)[0]
+    assert all(word in cell for word in words), cell
+    assert "opportunities" not in cell  # never the stored code
